@@ -1,0 +1,1 @@
+"""Conformance suite, drift detection and the `canvas-lti` command line."""

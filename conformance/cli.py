@@ -1,0 +1,45 @@
+"""The `canvas-lti` entry point: one command, a subcommand per capability.
+
+Each capability owns its arguments: a module exposes ``add_parser(subparsers)`` that registers
+its subcommand and sets ``func`` (``args -> exit code``). This module only dispatches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+#: Modules that contribute a subcommand, in the order ``--help`` lists them.
+SUBCOMMAND_MODULES = (
+    "mockserver.cli",
+    "conformance.drift.cli",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="canvas-lti",
+        description="Contract-testing toolkit for Canvas LMS's LTI 1.3 / LTI Advantage APIs.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in SUBCOMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a real import error inside the module: surface it
+                raise
+            continue
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
