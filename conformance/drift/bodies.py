@@ -1,0 +1,80 @@
+"""Request body comparison: presence, required-ness, media types and the body schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conformance.drift.context import Context
+from conformance.drift.model import pointer
+from conformance.drift.normalize import media_key
+from conformance.drift.refs import Resolver
+from conformance.drift.schemas import diff_schema
+
+
+def media_types(
+    container: dict[str, Any], resolver: Resolver
+) -> dict[str, tuple[str, dict[str, Any]]]:
+    """``content`` keyed by normalised media type -> (original spelling, media object)."""
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    content = container.get("content")
+    if not isinstance(content, dict):
+        return found
+    for name, media in content.items():
+        resolved = resolver.deref(media)
+        found[media_key(name)] = (str(name), resolved if isinstance(resolved, dict) else {})
+    return found
+
+
+def diff_request_body(ctx: Context, old_op: dict[str, Any], new_op: dict[str, Any]) -> None:
+    old = ctx.old.deref(old_op.get("requestBody"))
+    new = ctx.new.deref(new_op.get("requestBody"))
+    old = old if isinstance(old, dict) else None
+    new = new if isinstance(new, dict) else None
+    if old is None and new is None:
+        return
+    if old is None:
+        kind = "required" if new and new.get("required") else "optional"
+        ctx.emit(f"request-body-added-{kind}", "/requestBody", f"{kind} request body added")
+        return
+    if new is None:
+        ctx.emit("request-body-removed", "/requestBody", "request body removed")
+        return
+    if bool(old.get("required")) != bool(new.get("required")):
+        if new.get("required"):
+            ctx.emit(
+                "request-body-became-required",
+                "/requestBody/required",
+                "request body became required",
+            )
+        else:
+            ctx.emit(
+                "request-body-became-optional",
+                "/requestBody/required",
+                "request body became optional",
+            )
+    old_media, new_media = media_types(old, ctx.old), media_types(new, ctx.new)
+    for key in sorted(old_media.keys() - new_media.keys()):
+        name = old_media[key][0]
+        ctx.emit(
+            "request-body-media-type-removed",
+            pointer("requestBody", "content", name),
+            f"request media type {name} no longer accepted",
+        )
+    for key in sorted(new_media.keys() - old_media.keys()):
+        name = new_media[key][0]
+        ctx.emit(
+            "request-body-media-type-added",
+            pointer("requestBody", "content", name),
+            f"request media type {name} added",
+        )
+    for key in sorted(old_media.keys() & new_media.keys()):
+        name, new_obj = new_media[key]
+        old_obj = old_media[key][1]
+        if "schema" in old_obj and "schema" in new_obj:
+            diff_schema(
+                ctx,
+                old_obj["schema"],
+                new_obj["schema"],
+                pointer("requestBody", "content", name, "schema"),
+                "request-property",
+            )

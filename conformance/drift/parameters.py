@@ -1,0 +1,125 @@
+"""Parameter comparison: added/removed/required/moved parameters and their schemas.
+
+Parameters are identified by (location, name); header names are case-insensitive and path
+parameters are identified by position so that a rename is not reported as remove + add.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conformance.drift.context import Context
+from conformance.drift.model import pointer
+from conformance.drift.paths import Operation, template_names
+from conformance.drift.refs import Resolver
+from conformance.drift.schemas import diff_schema
+
+_Key = tuple[str, str]
+
+
+def collect_parameters(op: Operation, resolver: Resolver) -> dict[_Key, dict[str, Any]]:
+    """Effective parameters (operation-level override path-level), keyed for matching."""
+    positions = {name: index for index, name in enumerate(template_names(op.path))}
+    found: dict[_Key, dict[str, Any]] = {}
+    for source in (op.path_item.get("parameters"), op.operation.get("parameters")):
+        for raw in source or []:
+            param = resolver.deref(raw)
+            if not isinstance(param, dict) or "name" not in param:
+                continue
+            where, name = str(param.get("in", "query")), str(param["name"])
+            if where == "header":
+                name = name.lower()
+            if where == "path" and name in positions:
+                key = (where, f"#{positions[name]}")
+            else:
+                key = (where, name)
+            found[key] = param
+    return found
+
+
+def parameter_schema(param: dict[str, Any]) -> Any:
+    if "schema" in param:
+        return param["schema"]
+    for media in (param.get("content") or {}).values():
+        if isinstance(media, dict) and "schema" in media:
+            return media["schema"]
+    return None
+
+
+def _where(param: dict[str, Any]) -> str:
+    return pointer("parameters", param.get("in", "query"), param["name"])
+
+
+def _required(param: dict[str, Any]) -> bool:
+    return param.get("in") == "path" or bool(param.get("required"))
+
+
+def diff_parameters(ctx: Context, old_op: Operation, new_op: Operation) -> None:
+    old_params = collect_parameters(old_op, ctx.old)
+    new_params = collect_parameters(new_op, ctx.new)
+    removed = {k: old_params[k] for k in old_params.keys() - new_params.keys()}
+    added = {k: new_params[k] for k in new_params.keys() - old_params.keys()}
+    _diff_moved(ctx, removed, added)
+    for key in sorted(removed):
+        param = removed[key]
+        ctx.emit(
+            "request-parameter-removed",
+            _where(param),
+            f"{param.get('in')} parameter {param['name']!r} removed",
+        )
+    for key in sorted(added):
+        param = added[key]
+        kind = "required" if _required(param) else "optional"
+        ctx.emit(
+            f"request-{kind}-parameter-added",
+            _where(param),
+            f"new {kind} {param.get('in')} parameter {param['name']!r}",
+        )
+    for key in sorted(old_params.keys() & new_params.keys()):
+        _diff_parameter(ctx, old_params[key], new_params[key])
+
+
+def _diff_moved(
+    ctx: Context, removed: dict[_Key, dict[str, Any]], added: dict[_Key, dict[str, Any]]
+) -> None:
+    """Same name, different ``in``: one finding instead of an unrelated remove + add."""
+    by_name: dict[str, _Key] = {}
+    for key in sorted(added):  # first in sorted order wins: symmetric under OLD/NEW swap
+        by_name.setdefault(str(added[key]["name"]).lower(), key)
+    for key in sorted(removed):
+        name = str(removed[key]["name"]).lower()
+        if name in by_name and by_name[name] in added:
+            old, new = removed.pop(key), added.pop(by_name.pop(name))
+            ctx.emit(
+                "request-parameter-location-changed",
+                _where(new),
+                f"parameter {old['name']!r} moved from {old.get('in')} to {new.get('in')}",
+            )
+
+
+def _diff_parameter(ctx: Context, old: dict[str, Any], new: dict[str, Any]) -> None:
+    where = _where(new)
+    if old["name"] != new["name"] and new.get("in") == "path":
+        ctx.emit(
+            "request-path-parameter-renamed",
+            where,
+            f"path parameter renamed from {old['name']!r} to {new['name']!r}",
+        )
+    if _required(old) != _required(new):
+        if _required(new):
+            ctx.emit(
+                "request-parameter-became-required",
+                where,
+                f"parameter {new['name']!r} became required",
+            )
+        else:
+            ctx.emit(
+                "request-parameter-became-optional",
+                where,
+                f"parameter {new['name']!r} became optional",
+            )
+    if new.get("deprecated") and not old.get("deprecated"):
+        ctx.emit("request-parameter-deprecated", where, f"parameter {new['name']!r} deprecated")
+    old_schema, new_schema = parameter_schema(old), parameter_schema(new)
+    if old_schema is not None and new_schema is not None:
+        diff_schema(ctx, old_schema, new_schema, where + "/schema", "request-parameter")

@@ -1,0 +1,56 @@
+"""Lazy ``$ref`` resolution with cycle protection.
+
+References are followed on demand rather than inlined up front: inlining a recursive schema
+never terminates, and inlining shared components multiplies the work on big specs. Only local
+references (``#/...``) are followed; anything else is kept as an opaque marker so two identical
+external references still compare equal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+UNRESOLVED = "x-drift-unresolved-ref"
+
+
+class Resolver:
+    """Follows local JSON-pointer references inside one document."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        self._cache: dict[str, Any] = {}
+
+    def lookup(self, ref: str) -> Any:
+        if ref in self._cache:
+            return self._cache[ref]
+        node: Any = None
+        if ref.startswith("#"):
+            node = self.document
+            for raw in ref[1:].split("/")[1:] if ref != "#" else []:
+                part = raw.replace("~1", "/").replace("~0", "~")
+                if isinstance(node, dict) and part in node:
+                    node = node[part]
+                elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                    node = node[int(part)]
+                else:
+                    node = None
+                    break
+        if node is None:
+            node = {UNRESOLVED: ref}
+        self._cache[ref] = node
+        return node
+
+    def resolve(self, node: Any) -> tuple[Any, str | None]:
+        """Follow a chain of ``$ref``s; returns the target and the last ref followed (if any)."""
+        ref: str | None = None
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in seen:  # a ref chain pointing at itself
+                return {UNRESOLVED: ref}, ref
+            seen.add(ref)
+            node = self.lookup(ref)
+        return node, ref
+
+    def deref(self, node: Any) -> Any:
+        return self.resolve(node)[0]

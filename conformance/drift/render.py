@@ -1,0 +1,89 @@
+"""Report renderers: text for terminals, Markdown for PR comments, JSON for machines.
+
+All three iterate the report's already-sorted findings, so the same input always produces
+byte-identical output (CI can diff reports, and comments do not churn).
+"""
+
+from __future__ import annotations
+
+import json
+
+from conformance.drift.model import Finding, Report, Severity
+
+FORMATS = ("text", "markdown", "json")
+_ICONS = {Severity.BREAKING: "🔴", Severity.WARNING: "🟠", Severity.INFO: "🔵"}
+_ORDER = (Severity.BREAKING, Severity.WARNING, Severity.INFO)
+
+
+def _by_severity(findings: list[Finding]) -> list[Finding]:
+    """Within one operation: most severe first, then the report's stable order."""
+    return sorted(findings, key=lambda f: (-f.severity.rank, f))
+
+
+def render_text(report: Report) -> str:
+    counts = report.counts()
+    lines = [
+        f"Spec drift {report.old_label} -> {report.new_label}: "
+        f"{counts['breaking']} breaking, {counts['warning']} warning, {counts['info']} info"
+        + (f" ({report.suppressed} suppressed)" if report.suppressed else "")
+    ]
+    for operation, findings in report.by_operation().items():
+        lines.append("")
+        lines.append(operation or "(document)")
+        for f in _by_severity(findings):
+            where = f" at {f.location}" if f.location else ""
+            lines.append(f"  {f.severity.value.upper():8} {f.rule_id}{where}: {f.message}")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: Report) -> str:
+    counts = report.counts()
+    lines = [
+        f"## API drift: `{_cell(report.old_label)}` → `{_cell(report.new_label)}`",
+        "",
+        "| Severity | Count |",
+        "| --- | ---: |",
+    ]
+    lines += [f"| {_ICONS[s]} {s.value} | {counts[s.value]} |" for s in _ORDER]
+    if report.suppressed:
+        lines.append(f"| suppressed | {report.suppressed} |")
+    if not report.findings:
+        lines += ["", "No differences found."]
+    for operation, findings in report.by_operation().items():
+        lines += [
+            "",
+            f"### `{_cell(operation or '(document)')}`",
+            "",
+            "| Severity | Rule | Location | Change |",
+            "| --- | --- | --- | --- |",
+        ]
+        for f in _by_severity(findings):
+            location = f"`{_cell(f.location)}`" if f.location else ""
+            lines.append(
+                f"| {_ICONS[f.severity]} {f.severity.value} | `{f.rule_id}` | "
+                f"{location} | {_cell(f.message)} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def render_json(report: Report) -> str:
+    payload = {
+        "old": report.old_label,
+        "new": report.new_label,
+        "summary": {
+            **report.counts(),
+            "total": len(report.findings),
+            "suppressed": report.suppressed,
+        },
+        "findings": [f.to_dict() for f in report.findings],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def render(report: Report, fmt: str = "text") -> str:
+    renderers = {"text": render_text, "markdown": render_markdown, "json": render_json}
+    return renderers[fmt](report)

@@ -1,0 +1,111 @@
+"""Response comparison: status codes, media types, headers and response schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conformance.drift.bodies import media_types
+from conformance.drift.context import Context
+from conformance.drift.model import pointer
+from conformance.drift.refs import Resolver
+from conformance.drift.schemas import diff_schema
+
+
+def _responses(op: dict[str, Any], resolver: Resolver) -> dict[str, dict[str, Any]]:
+    """Responses keyed by status as a string (YAML turns ``200`` into an int)."""
+    found: dict[str, dict[str, Any]] = {}
+    for code, response in (op.get("responses") or {}).items():
+        resolved = resolver.deref(response)
+        found[str(code).upper()] = resolved if isinstance(resolved, dict) else {}
+    return found
+
+
+def is_success(code: str) -> bool:
+    return code.startswith("2")
+
+
+def diff_responses(ctx: Context, old_op: dict[str, Any], new_op: dict[str, Any]) -> None:
+    old, new = _responses(old_op, ctx.old), _responses(new_op, ctx.new)
+    for code in sorted(old.keys() - new.keys()):
+        kind = "success" if is_success(code) else "non-success"
+        ctx.emit(
+            f"response-{kind}-status-removed",
+            pointer("responses", code),
+            f"response status {code} removed",
+        )
+    for code in sorted(new.keys() - old.keys()):
+        kind = "success" if is_success(code) else "non-success"
+        ctx.emit(
+            f"response-{kind}-status-added",
+            pointer("responses", code),
+            f"response status {code} added",
+        )
+    for code in sorted(old.keys() & new.keys()):
+        _diff_response(ctx, code, old[code], new[code])
+
+
+def _diff_response(ctx: Context, code: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+    old_media, new_media = media_types(old, ctx.old), media_types(new, ctx.new)
+    for key in sorted(old_media.keys() - new_media.keys()):
+        name = old_media[key][0]
+        ctx.emit(
+            "response-media-type-removed",
+            pointer("responses", code, "content", name),
+            f"status {code} no longer returns {name}",
+        )
+    for key in sorted(new_media.keys() - old_media.keys()):
+        name = new_media[key][0]
+        ctx.emit(
+            "response-media-type-added",
+            pointer("responses", code, "content", name),
+            f"status {code} may now return {name}",
+        )
+    for key in sorted(old_media.keys() & new_media.keys()):
+        name, new_obj = new_media[key]
+        old_obj = old_media[key][1]
+        if "schema" in old_obj and "schema" in new_obj:
+            diff_schema(
+                ctx,
+                old_obj["schema"],
+                new_obj["schema"],
+                pointer("responses", code, "content", name, "schema"),
+                "response-property",
+            )
+    _diff_headers(ctx, code, old, new)
+
+
+def _headers(response: dict[str, Any], resolver: Resolver) -> dict[str, tuple[str, dict[str, Any]]]:
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    for name, header in (response.get("headers") or {}).items():
+        if str(name).lower() == "content-type":  # ignored by the OpenAPI spec
+            continue
+        resolved = resolver.deref(header)
+        found[str(name).lower()] = (str(name), resolved if isinstance(resolved, dict) else {})
+    return found
+
+
+def _diff_headers(ctx: Context, code: str, old: dict[str, Any], new: dict[str, Any]) -> None:
+    old_headers, new_headers = _headers(old, ctx.old), _headers(new, ctx.new)
+    for key in sorted(old_headers.keys() - new_headers.keys()):
+        name, header = old_headers[key]
+        kind = "required" if header.get("required") else "optional"
+        ctx.emit(
+            f"response-{kind}-header-removed",
+            pointer("responses", code, "headers", name),
+            f"{kind} response header {name} removed from status {code}",
+        )
+    for key in sorted(new_headers.keys() - old_headers.keys()):
+        name = new_headers[key][0]
+        ctx.emit(
+            "response-header-added",
+            pointer("responses", code, "headers", name),
+            f"response header {name} added to status {code}",
+        )
+    for key in sorted(old_headers.keys() & new_headers.keys()):
+        name, header = new_headers[key]
+        if old_headers[key][1].get("required") and not header.get("required"):
+            ctx.emit(
+                "response-header-became-optional",
+                pointer("responses", code, "headers", name),
+                f"response header {name} is no longer guaranteed",
+            )

@@ -1,0 +1,392 @@
+"""The rule registry: every finding's id, severity and side is declared here, once.
+
+Severities follow oasdiff's breaking-change semantics: what a *request* may contain can only be
+widened (narrowing breaks clients that send today's values), what a *response* may contain can
+only be narrowed (widening surprises clients that parse today's values). Declaring rules in one
+table keeps ids stable and lets the tests check that every rule has a test case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conformance.drift.model import Severity, Side
+
+BRK, WRN, INF = Severity.BREAKING, Severity.WARNING, Severity.INFO
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A kind of difference. ``entity``/``change`` pair additions with removals (for symmetry)."""
+
+    id: str
+    severity: Severity
+    side: Side
+    description: str
+    entity: str | None = None
+    change: str | None = None  # "added" | "removed" | None
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _add(
+    rule_id: str,
+    severity: Severity,
+    side: Side,
+    description: str,
+    entity: str | None = None,
+    change: str | None = None,
+) -> None:
+    if rule_id in RULES:
+        raise ValueError(f"duplicate rule id {rule_id}")
+    RULES[rule_id] = Rule(rule_id, severity, side, description, entity, change)
+
+
+OP, REQ, RESP, SEC = Side.OPERATION, Side.REQUEST, Side.RESPONSE, Side.SECURITY
+
+# --- paths and operations -------------------------------------------------------------------
+_add("path-added", INF, OP, "A new path (with its operations) was added.", "operation", "added")
+_add("path-removed", BRK, OP, "A path was removed: calls to it will 404.", "operation", "removed")
+_add("operation-added", INF, OP, "A new method on an existing path.", "operation", "added")
+_add(
+    "operation-removed",
+    BRK,
+    OP,
+    "An operation was removed without being deprecated first.",
+    "operation",
+    "removed",
+)
+_add(
+    "deprecated-operation-removed",
+    WRN,
+    OP,
+    "A deprecated operation was removed.",
+    "operation",
+    "removed",
+)
+_add("operation-id-changed", WRN, OP, "operationId changed: generated clients rename methods.")
+_add("operation-id-added", INF, OP, "An operationId was added.")
+_add("operation-id-removed", WRN, OP, "An operationId was removed.")
+_add("operation-deprecated", INF, OP, "The operation is now deprecated.")
+_add("operation-undeprecated", INF, OP, "The operation is no longer deprecated.")
+_add("operation-summary-changed", INF, OP, "Summary text changed (cosmetic).")
+_add("operation-description-changed", INF, OP, "Description text changed (cosmetic).")
+_add(
+    "request-path-parameter-renamed",
+    INF,
+    REQ,
+    "A path parameter was renamed (same position; the URL is unchanged).",
+)
+
+# --- parameters ----------------------------------------------------------------------------
+_add(
+    "request-required-parameter-added", BRK, REQ, "A new required parameter.", "parameter", "added"
+)
+_add(
+    "request-optional-parameter-added", INF, REQ, "A new optional parameter.", "parameter", "added"
+)
+_add(
+    "request-parameter-removed",
+    WRN,
+    REQ,
+    "A parameter was removed (servers may reject or ignore it).",
+    "parameter",
+    "removed",
+)
+_add("request-parameter-became-required", BRK, REQ, "An optional parameter became required.")
+_add("request-parameter-became-optional", INF, REQ, "A required parameter became optional.")
+_add(
+    "request-parameter-location-changed",
+    BRK,
+    REQ,
+    "A parameter moved between path/query/header/cookie.",
+)
+_add("request-parameter-deprecated", INF, REQ, "A parameter is now deprecated.")
+
+# --- request bodies ------------------------------------------------------------------------
+_add("request-body-added-required", BRK, REQ, "A required request body was added.", "body", "added")
+_add(
+    "request-body-added-optional", INF, REQ, "An optional request body was added.", "body", "added"
+)
+_add("request-body-removed", WRN, REQ, "The request body was removed.", "body", "removed")
+_add("request-body-became-required", BRK, REQ, "The request body became required.")
+_add("request-body-became-optional", INF, REQ, "The request body became optional.")
+_add(
+    "request-body-media-type-added",
+    INF,
+    REQ,
+    "A request media type was added.",
+    "request-media-type",
+    "added",
+)
+_add(
+    "request-body-media-type-removed",
+    BRK,
+    REQ,
+    "A request media type is no longer accepted.",
+    "request-media-type",
+    "removed",
+)
+
+# --- object structure (request body properties, incl. nested ones) --------------------------
+_add(
+    "request-required-property-added",
+    BRK,
+    REQ,
+    "A new required request property.",
+    "request-property",
+    "added",
+)
+_add(
+    "request-optional-property-added",
+    INF,
+    REQ,
+    "A new optional request property.",
+    "request-property",
+    "added",
+)
+_add(
+    "request-required-property-removed",
+    WRN,
+    REQ,
+    "A required request property was removed.",
+    "request-property",
+    "removed",
+)
+_add(
+    "request-optional-property-removed",
+    WRN,
+    REQ,
+    "An optional request property was removed.",
+    "request-property",
+    "removed",
+)
+_add("request-property-became-required", BRK, REQ, "A request property became required.")
+_add("request-property-became-optional", INF, REQ, "A request property became optional.")
+_add(
+    "request-property-became-read-only",
+    WRN,
+    REQ,
+    "A request property became readOnly: values sent by clients are ignored.",
+)
+_add("request-property-became-writable", INF, REQ, "A request property is no longer readOnly.")
+_add(
+    "request-property-additional-properties-tightened",
+    BRK,
+    REQ,
+    "additionalProperties was restricted: extra keys clients send are rejected.",
+)
+_add(
+    "request-property-additional-properties-loosened",
+    INF,
+    REQ,
+    "additionalProperties was relaxed in a request.",
+)
+
+# --- object structure (response bodies) -------------------------------------------------------
+_add(
+    "response-required-property-added",
+    INF,
+    RESP,
+    "A new required response property.",
+    "response-property",
+    "added",
+)
+_add(
+    "response-optional-property-added",
+    INF,
+    RESP,
+    "A new optional response property.",
+    "response-property",
+    "added",
+)
+_add(
+    "response-required-property-removed",
+    BRK,
+    RESP,
+    "A required response property was removed: clients rely on it.",
+    "response-property",
+    "removed",
+)
+_add(
+    "response-optional-property-removed",
+    WRN,
+    RESP,
+    "An optional response property was removed.",
+    "response-property",
+    "removed",
+)
+_add("response-property-became-required", INF, RESP, "A response property is now always present.")
+_add(
+    "response-property-became-optional",
+    BRK,
+    RESP,
+    "A response property is no longer guaranteed to be present.",
+)
+_add(
+    "response-property-additional-properties-loosened",
+    WRN,
+    RESP,
+    "additionalProperties was relaxed in a response: clients may see unknown keys.",
+)
+_add(
+    "response-property-additional-properties-tightened",
+    INF,
+    RESP,
+    "additionalProperties was restricted in a response.",
+)
+
+# --- responses ------------------------------------------------------------------------------
+_add("response-success-status-added", INF, RESP, "A new 2xx status code.", "status", "added")
+_add(
+    "response-non-success-status-added", INF, RESP, "A new non-2xx status code.", "status", "added"
+)
+_add(
+    "response-success-status-removed",
+    BRK,
+    RESP,
+    "A 2xx status code was removed.",
+    "status",
+    "removed",
+)
+_add(
+    "response-non-success-status-removed",
+    WRN,
+    RESP,
+    "A non-2xx status code was removed.",
+    "status",
+    "removed",
+)
+_add(
+    "response-media-type-added",
+    INF,
+    RESP,
+    "A response media type was added.",
+    "response-media-type",
+    "added",
+)
+_add(
+    "response-media-type-removed",
+    BRK,
+    RESP,
+    "A response media type is no longer returned.",
+    "response-media-type",
+    "removed",
+)
+_add("response-header-added", INF, RESP, "A response header was added.", "header", "added")
+_add(
+    "response-required-header-removed",
+    BRK,
+    RESP,
+    "A required response header was removed.",
+    "header",
+    "removed",
+)
+_add(
+    "response-optional-header-removed",
+    WRN,
+    RESP,
+    "An optional response header was removed.",
+    "header",
+    "removed",
+)
+_add("response-header-became-optional", BRK, RESP, "A response header is no longer guaranteed.")
+
+# --- security -------------------------------------------------------------------------------
+_add("security-added", BRK, SEC, "An unauthenticated operation now requires authentication.")
+_add("security-removed", INF, SEC, "The operation no longer requires authentication.")
+_add(
+    "security-requirement-added",
+    INF,
+    SEC,
+    "A new alternative security requirement.",
+    "security-requirement",
+    "added",
+)
+_add(
+    "security-requirement-removed",
+    BRK,
+    SEC,
+    "An alternative security requirement was removed: clients using it are rejected.",
+    "security-requirement",
+    "removed",
+)
+_add(
+    "security-scope-added",
+    BRK,
+    SEC,
+    "A requirement needs an extra OAuth scope.",
+    "security-scope",
+    "added",
+)
+_add(
+    "security-scope-removed",
+    INF,
+    SEC,
+    "A requirement needs one OAuth scope less.",
+    "security-scope",
+    "removed",
+)
+_add(
+    "security-scheme-added", INF, SEC, "A security scheme was declared.", "security-scheme", "added"
+)
+_add(
+    "security-scheme-removed",
+    WRN,
+    SEC,
+    "A security scheme was removed.",
+    "security-scheme",
+    "removed",
+)
+_add(
+    "security-scheme-type-changed",
+    BRK,
+    SEC,
+    "A security scheme changed type/scheme/location: clients authenticate differently.",
+)
+_add("security-scheme-token-url-changed", WRN, SEC, "An OAuth2 token URL changed.")
+
+# --- schema keywords, per prefix ---------------------------------------------------------------
+#: suffix -> (request-parameter, request-property, response-property severities, description).
+#: ``None`` means the rule does not exist for that prefix.
+SCHEMA_RULES: dict[str, tuple[Severity | None, Severity | None, Severity | None, str]] = {
+    "type-changed": (BRK, BRK, BRK, "The type changed incompatibly."),
+    "type-widened": (INF, INF, None, "The type accepts more values (e.g. integer -> number)."),
+    "type-narrowed": (None, None, INF, "The type returns fewer kinds of values."),
+    "format-changed": (BRK, BRK, BRK, "The format changed."),
+    "enum-value-removed": (BRK, BRK, INF, "Enum values were removed."),
+    "enum-value-added": (INF, INF, WRN, "Enum values were added (clients may not handle them)."),
+    "enum-added": (BRK, BRK, INF, "An enum constraint was introduced."),
+    "enum-removed": (INF, INF, WRN, "The enum constraint was dropped."),
+    "max-decreased": (BRK, BRK, INF, "maximum decreased or was set."),
+    "max-increased": (INF, INF, BRK, "maximum increased or was removed."),
+    "min-increased": (BRK, BRK, INF, "minimum increased or was set."),
+    "min-decreased": (INF, INF, BRK, "minimum decreased or was removed."),
+    "max-length-decreased": (BRK, BRK, INF, "maxLength decreased or was set."),
+    "max-length-increased": (INF, INF, BRK, "maxLength increased or was removed."),
+    "min-length-increased": (BRK, BRK, INF, "minLength increased or was set."),
+    "min-length-decreased": (INF, INF, BRK, "minLength decreased or was removed."),
+    "max-items-decreased": (BRK, BRK, INF, "maxItems decreased or was set."),
+    "max-items-increased": (INF, INF, BRK, "maxItems increased or was removed."),
+    "min-items-increased": (BRK, BRK, INF, "minItems increased or was set."),
+    "min-items-decreased": (INF, INF, BRK, "minItems decreased or was removed."),
+    "pattern-added": (WRN, WRN, INF, "A pattern was added."),
+    "pattern-changed": (WRN, WRN, INF, "The pattern changed."),
+    "pattern-removed": (INF, INF, WRN, "The pattern was removed."),
+    "became-nullable": (INF, INF, BRK, "null is now allowed."),
+    "became-not-nullable": (BRK, BRK, INF, "null is no longer allowed."),
+    "default-value-changed": (INF, INF, INF, "The default value changed."),
+}
+SCHEMA_PREFIXES = ("request-parameter", "request-property", "response-property")
+
+for _suffix, (*_sevs, _desc) in SCHEMA_RULES.items():
+    for _prefix, _sev in zip(SCHEMA_PREFIXES, _sevs, strict=True):
+        if _sev is not None:
+            _add(
+                f"{_prefix}-{_suffix}", _sev, RESP if _prefix.startswith("response") else REQ, _desc
+            )
+
+
+def has_rule(rule_id: str) -> bool:
+    return rule_id in RULES

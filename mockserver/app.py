@@ -1,0 +1,145 @@
+"""Build the connexion app: spec in, Canvas-faithful ASGI app out.
+
+The middleware stack is connexion's, with its security middleware replaced by Canvas's filter
+chain (``auth/pipeline.py``), and validators that keep failures structured so the error
+handlers can answer in Canvas's shapes instead of ``application/problem+json``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import connexion
+from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem, UnsupportedMediaTypeProblem
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware import MiddlewarePosition
+from connexion.middleware.security import SecurityMiddleware
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+from connexion.validators import VALIDATOR_MAP
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .auth.pipeline import FilterChainMiddleware
+from .auth.tokens import new_secret
+from .canvas.errors import CanvasError, api_error
+from .canvas.validation import (
+    CanvasFormValidator,
+    CanvasJSONResponseValidator,
+    CanvasJSONBodyValidator,
+    CanvasParameterValidator,
+    FieldError,
+    InvalidRequest,
+    translate,
+    unsupported_media_type,
+)
+from .context import SCOPE_KEY, AppState, RequestContext
+from .fixtures import load_fixture_file
+from .handlers import HANDLERS
+from .spec import load_spec, operations
+
+VALIDATORS = {
+    "parameter": CanvasParameterValidator,
+    "body": MediaTypeDict({
+        "*/*json": CanvasJSONBodyValidator,
+        "application/x-www-form-urlencoded": CanvasFormValidator,
+    }),
+    "response": MediaTypeDict({**VALIDATOR_MAP["response"], "*/*json": CanvasJSONResponseValidator}),
+}
+
+
+class _DropContentTypeNotice(logging.Filter):
+    """connexion logs "this operation accepts multiple content types" on every request to an
+    operation that accepts both the IMS type and JSON; that is by design here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("this operation accepts multiple content types")
+
+
+logging.getLogger("connexion.operations.openapi3").addFilter(_DropContentTypeNotice())
+
+
+def _bind(state: AppState, operation_id: str) -> Any:
+    """The callable connexion routes ``operation_id`` to: the handler, given its context."""
+    handler = HANDLERS.get(operation_id)
+    if handler is None:
+        raise AttributeError(f"no handler for operationId {operation_id!r}")
+
+    async def endpoint(**params: Any) -> Response:
+        request = connexion.request
+        scope = request.scope
+        ctx = RequestContext(state, Request(scope), scope.get("extensions", {}).get(SCOPE_KEY))
+        try:
+            return await handler(ctx, **params)
+        except CanvasError as error:
+            return error.response()
+
+    endpoint.__name__ = operation_id
+    return endpoint
+
+
+def _operation_id(request: ConnexionRequest) -> str | None:
+    return request.scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")
+
+
+async def _on_invalid(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    assert isinstance(exc, InvalidRequest)
+    return translate(_operation_id(request), request.url.path, exc.errors).connexion_response()
+
+
+async def _on_bad_request(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """Connexion's own 400s (a required body that is absent)."""
+    detail = getattr(exc, "detail", None) or "Bad request"
+    error = FieldError("body", "", "missing", "request body is missing" if "required" in detail else detail)
+    return translate(_operation_id(request), request.url.path, [error]).connexion_response()
+
+
+async def _on_media_type(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    return unsupported_media_type(request.url.path, getattr(exc, "detail", "") or "").connexion_response()
+
+
+async def _on_not_found(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """Unknown routes: Canvas answers API paths with its generic 404."""
+    return api_error(404, "The specified resource does not exist.").connexion_response()
+
+
+async def _on_unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """Canvas's generic 500 body; a bug in the mock, but never a traceback on the wire."""
+    return api_error(500, "An error occurred.", error_code="internal_server_error").connexion_response()
+
+
+def build_app(state: AppState, *, validate_responses: bool = False, spec_path: str | Path | None = None) -> connexion.AsyncApp:
+    middlewares = [m for m in connexion.ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
+    app = connexion.AsyncApp(__name__, middlewares=middlewares)
+    spec = load_spec(spec_path) if spec_path else load_spec()
+    app.add_api(
+        spec,
+        resolver=Resolver(function_resolver=lambda operation_id: _bind(state, operation_id)),
+        validator_map=VALIDATORS,
+        validate_responses=validate_responses,
+        strict_validation=False,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=True, spec_path="/openapi.json"),
+    )
+    app.add_middleware(FilterChainMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, state=state)
+    app.add_error_handler(InvalidRequest, _on_invalid)
+    app.add_error_handler(BadRequestProblem, _on_bad_request)
+    app.add_error_handler(UnsupportedMediaTypeProblem, _on_media_type)
+    app.add_error_handler(404, _on_not_found)
+    app.add_error_handler(405, _on_not_found)
+    app.add_error_handler(Exception, _on_unexpected)
+    return app
+
+
+def create_app(fixtures: str | Path | None = None, *, validate_responses: bool = False) -> connexion.AsyncApp:
+    """A fresh mock: its own world from ``fixtures`` (default set when None), keys and secret."""
+    world, keys = load_fixture_file(fixtures)
+    state = AppState(
+        world=world, keys=keys, fixtures_path=Path(fixtures) if fixtures else None,
+        operations=operations(load_spec()), secret=new_secret(),
+    )
+    app = build_app(state, validate_responses=validate_responses)
+    app.state = state  # type: ignore[attr-defined]
+    return app

@@ -1,0 +1,82 @@
+"""Platform signing keys (past/current/future) and JWK helpers.
+
+Canvas keeps three platform keys and publishes all of them (§9.1); it signs with the current
+one. The mock loads them from the fixtures (test-only PEMs) and can rotate them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+#: The JWK members Canvas publishes (spec "returns well-formed public key jwks").
+PUBLIC_JWK_MEMBERS = ("kty", "e", "n", "kid", "alg", "use")
+
+
+def load_private_key(pem: str) -> rsa.RSAPrivateKey:
+    try:
+        key = serialization.load_pem_private_key(pem.encode(), password=None)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"not a PEM private key ({exc})") from None
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("only RSA keys are supported (Canvas uses RS256)")
+    return key
+
+
+def public_jwk(public_key: rsa.RSAPublicKey, kid: str) -> dict[str, Any]:
+    jwk = RSAAlgorithm.to_jwk(public_key, as_dict=True)
+    jwk.update({"kid": kid, "alg": "RS256", "use": "sig"})
+    return {name: jwk[name] for name in PUBLIC_JWK_MEMBERS}
+
+
+def public_jwk_from_pem(pem: str, kid: str) -> dict[str, Any]:
+    return public_jwk(load_private_key(pem).public_key(), kid)
+
+
+@dataclass(frozen=True)
+class PlatformKey:
+    kid: str
+    private_key: rsa.RSAPrivateKey
+    pem: str
+
+    @property
+    def jwk(self) -> dict[str, Any]:
+        return public_jwk(self.private_key.public_key(), self.kid)
+
+
+class PlatformKeys:
+    """The platform's key set; ``current`` signs, all are published."""
+
+    def __init__(self, current: PlatformKey, past: PlatformKey | None = None,
+                 future: PlatformKey | None = None) -> None:
+        self.current, self.past, self.future = current, past, future
+        self._jwks: dict[str, Any] | None = None
+
+    @classmethod
+    def from_fixture(cls, rows: list[dict[str, Any]]) -> PlatformKeys:
+        keys = {"past": None, "current": None, "future": None}
+        for index, row in enumerate(rows):
+            status = row.get("status") or ("current" if index == 0 else "future")
+            keys[status] = PlatformKey(row["kid"], load_private_key(row["private_key_pem"]), row["private_key_pem"])
+        if keys["current"] is None:
+            keys["current"] = generate_key("mock-platform-generated")
+        return cls(keys["current"], keys["past"], keys["future"])
+
+    def jwks(self) -> dict[str, Any]:
+        """The published set, computed once per key set (it sits on a hot path)."""
+        if self._jwks is None:
+            present = [k for k in (self.past, self.current, self.future) if k is not None]
+            self._jwks = {"keys": [k.jwk for k in present]}
+        return self._jwks
+
+
+def generate_key(kid: str) -> PlatformKey:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return PlatformKey(kid, key, pem)

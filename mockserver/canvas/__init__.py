@@ -1,0 +1,1 @@
+"""Canvas conventions shared by every handler: error bodies, pagination, media types, URLs."""

@@ -1,0 +1,89 @@
+"""Canvas's error bodies, one constructor per family, and the exception that carries them.
+
+Families (§2.4, §15.2): LTI services ``{"errors": {"type", "message"}}``; generic API
+``{"errors": [{"message"}]}``; OAuth ``{"error", "error_description"}``; the line item
+``{"error": …}`` and openid-configuration shapes; model validation errors; empty bodies.
+Errors are always ``application/json`` — never the IMS media type.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from connexion.lifecycle import ConnexionResponse
+from starlette.responses import Response
+
+LTI_TYPES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    412: "precondition_failed",
+    415: "unsupported_media_type",
+    422: "unprocessable_entity",
+    500: "internal_server_error",
+    504: "gateway_timeout",
+}
+
+NOT_FOUND_MESSAGE = "The specified resource does not exist."
+
+
+def json_response(body: Any, status: int = 200, media_type: str = "application/json",
+                  headers: Mapping[str, str] | None = None) -> Response:
+    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(content, status_code=status, media_type=media_type, headers=dict(headers or {}))
+
+
+class CanvasError(Exception):
+    """Raised anywhere below a handler; rendered as Canvas's exact answer."""
+
+    def __init__(self, status: int, body: Any = None, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(f"{status}: {body!r}")
+        self.status = status
+        self.body = body
+        self.headers = dict(headers or {})
+
+    def response(self) -> Response:
+        if self.body is None:
+            return Response(b"", status_code=self.status, headers=self.headers)
+        return json_response(self.body, self.status, headers=self.headers)
+
+    def connexion_response(self) -> ConnexionResponse:
+        """The same answer, in the type connexion's error handlers must return."""
+        if self.body is None:
+            return ConnexionResponse(status_code=self.status, body=b"", headers=dict(self.headers))
+        content = json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode()
+        return ConnexionResponse(status_code=self.status, mimetype="application/json", body=content,
+                                 headers=dict(self.headers))
+
+
+def lti_error(status: int, message: str) -> CanvasError:
+    return CanvasError(status, {"errors": {"type": LTI_TYPES.get(status, "bad_request"), "message": message}})
+
+
+def api_error(status: int, message: str, **extra: Any) -> CanvasError:
+    return CanvasError(status, {"errors": [{"message": message, **extra}]})
+
+
+def not_found() -> CanvasError:
+    return api_error(404, NOT_FOUND_MESSAGE)
+
+
+def oauth_error(status: int, error: str, description: str) -> CanvasError:
+    headers = {"WWW-Authenticate": "Canvas OAuth 2.0"} if status == 401 else None
+    return CanvasError(status, {"error": error, "error_description": description}, headers)
+
+
+def simple_error(status: int, message: str) -> CanvasError:
+    return CanvasError(status, {"error": message})
+
+
+def model_error(attribute: str, kind: str, message: str) -> CanvasError:
+    """RecordInvalid (422) in Api::Errors::Reporter format."""
+    return CanvasError(422, {"errors": {attribute: [{"attribute": attribute, "type": kind, "message": message}]}})
+
+
+def empty(status: int) -> CanvasError:
+    return CanvasError(status)

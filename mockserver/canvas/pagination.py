@@ -1,0 +1,80 @@
+"""Canvas pagination (§15.1): page/per_page arithmetic and the Link header.
+
+Link entries are ``<url>; rel="…"`` joined by "," without spaces, in the order current, next,
+prev, first, last. Each URL is the base URL plus the request's other query parameters (in
+Rails ``to_query`` order: sorted), then ``page=N&per_page=M``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+DROPPED_PARAMS = frozenset({"page", "per_page", "access_token", "api_key"})
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    size: int
+    total: int | None
+
+    @property
+    def start(self) -> int:
+        return (self.number - 1) * self.size
+
+    @property
+    def last(self) -> int:
+        total = self.total or 0
+        return max(1, -(-total // self.size))
+
+
+def page_size(per_page: int | None, default: int, maximum: int) -> int:
+    """``Api.per_page``: the default when absent, else clamped to 1..maximum."""
+    if per_page is None:
+        return default
+    return max(1, min(per_page, maximum))
+
+
+def link_header(base_url: str, query: Sequence[tuple[str, str]], page: Page,
+                drop: frozenset[str] = DROPPED_PARAMS) -> str:
+    kept = sorted(((k, v) for k, v in query if k not in drop), key=lambda kv: kv[0])
+    prefix = base_url + ("&" if "?" in base_url else "?")
+
+    def url(number: int) -> str:
+        params = [*kept, ("page", str(number)), ("per_page", str(page.size))]
+        return prefix + urlencode(params)
+
+    links = [("current", page.number)]
+    has_next = page.total is None or page.number < page.last
+    if has_next:
+        links.append(("next", page.number + 1))
+    if page.number > 1:
+        links.append(("prev", page.number - 1))
+    links.append(("first", 1))
+    if page.total is not None:
+        links.append(("last", page.last))
+    return ",".join(f'<{url(n)}>; rel="{rel}"' for rel, n in links)
+
+
+def int_param(raw: str | None) -> int | None:
+    """Lenient integer query parameter (validation already rejected garbage)."""
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return None
+
+
+def requested_page(params: Mapping[str, str], default: int, maximum: int,
+                   limit_cap: int | None = None) -> tuple[int, int]:
+    """``(page number, page size)``. ``limit`` (LTI services) wins over ``per_page``; AGS
+    passes it through uncapped (§3.4), NRPS caps it at 50 (§7.4)."""
+    limit = int_param(params.get("limit"))
+    if limit is not None:
+        size = min(limit, limit_cap) if limit_cap else limit
+    else:
+        size = page_size(int_param(params.get("per_page")), default, maximum)
+    return max(1, int_param(params.get("page")) or 1), max(1, size)

@@ -1,0 +1,77 @@
+"""What a handler is given: the app's state and the current request, nothing global."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+
+from .auth.keys import PlatformKeys
+from .clock import Clock
+from .fixtures import load_fixture_file
+from .spec import OperationInfo
+from .world import Course, DeveloperKey, Group, LineItem, Tool, World
+
+SCOPE_KEY = "canvas_lti"
+
+
+@dataclass
+class AppState:
+    """Everything one mock instance owns. Two apps never share any of it."""
+
+    world: World
+    keys: PlatformKeys
+    fixtures_path: Path | None
+    operations: dict[str, OperationInfo]
+    secret: str
+    clock: Clock = field(default_factory=Clock)
+    #: Canvas flag ``ags_improved_course_concluded_response_codes`` (on: concluded → 422).
+    concluded_course_422: bool = True
+
+    def reset(self) -> None:
+        """Restore the fixture world (and real time)."""
+        fresh, _ = load_fixture_file(self.fixtures_path)
+        self.world.replace_with(fresh)
+        self.clock.reset()
+
+
+@dataclass
+class ServiceAuth:
+    """What the §2 filter chain established about an LTI service request."""
+
+    claims: dict[str, Any]
+    key: DeveloperKey
+    scopes: set[str]
+    course: Course | None = None
+    group: Group | None = None
+    tool: Tool | None = None
+    line_item: LineItem | None = None
+
+
+@dataclass
+class RequestContext:
+    state: AppState
+    request: Request
+    auth: ServiceAuth | None
+
+    @property
+    def world(self) -> World:
+        return self.state.world
+
+    @property
+    def base_url(self) -> str:
+        """``scheme://host[:port]`` of this request: Canvas builds its URLs from the request host."""
+        return f"{self.request.url.scheme}://{self.request.url.netloc}"
+
+    @property
+    def url(self) -> str:
+        return str(self.request.url)
+
+    @property
+    def query(self) -> list[tuple[str, str]]:
+        return list(self.request.query_params.multi_items())
+
+    def now(self) -> float:
+        return self.state.clock.now()

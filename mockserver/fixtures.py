@@ -1,0 +1,259 @@
+"""Load and validate fixture files into a World.
+
+A fixture file is YAML (see ``fixtures/default.yaml``). It is checked twice: against a JSON
+Schema for shape, then for references (a course's account exists, a tool's key exists …), so a
+broken file fails at start-up with one message naming the file and the offending entry.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .auth.keys import PlatformKeys, public_jwk_from_pem
+from .world import (
+    Account,
+    ApiToken,
+    Assignment,
+    Course,
+    DeveloperKey,
+    Enrollment,
+    Group,
+    LineItem,
+    ResourceLink,
+    Result,
+    Submission,
+    Tool,
+    User,
+    World,
+    stable_uuid,
+)
+
+DEFAULT_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "default.yaml"
+
+
+class FixtureError(ValueError):
+    """A fixture file that cannot be loaded; the message says where and why."""
+
+
+_ID = {"type": "integer", "minimum": 1}
+_STR = {"type": "string"}
+_OPT_STR = {"type": ["string", "null"]}
+
+
+def _table(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": required,
+            "properties": properties,
+            "additionalProperties": False,
+        },
+    }
+
+
+FIXTURE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["accounts", "courses", "users"],
+    "properties": {
+        "platform": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "issuer": _STR,
+                "keys": _table(["kid", "private_key_pem"], {
+                    "kid": _STR, "private_key_pem": _STR,
+                    "status": {"enum": ["past", "current", "future"]},
+                }),
+            },
+        },
+        "accounts": _table(["id", "name"], {
+            "id": _ID, "name": _STR, "parent_id": {"type": ["integer", "null"]},
+        }),
+        "courses": _table(["id", "account_id", "name"], {
+            "id": _ID, "account_id": _ID, "name": _STR, "course_code": _STR,
+            "workflow_state": {"enum": ["available", "completed", "deleted"]},
+            "sis_source_id": _OPT_STR,
+        }),
+        "users": _table(["id", "name"], {
+            "id": _ID, "name": _STR, "email": _OPT_STR, "login_id": _OPT_STR,
+            "sis_user_id": _OPT_STR, "lti_id": _STR, "locale": _STR,
+        }),
+        "enrollments": _table(["course_id", "user_id", "type"], {
+            "id": _ID, "course_id": _ID, "user_id": _ID,
+            "type": {"enum": ["TeacherEnrollment", "TaEnrollment", "StudentEnrollment",
+                              "StudentViewEnrollment", "DesignerEnrollment", "ObserverEnrollment"]},
+            "state": {"enum": ["active", "invited", "completed", "inactive", "deleted"]},
+        }),
+        "groups": _table(["id", "course_id", "name"], {
+            "id": _ID, "course_id": _ID, "name": _STR,
+            "member_ids": {"type": "array", "items": _ID}, "leader_id": {"type": ["integer", "null"]},
+        }),
+        "developer_keys": _table(["id", "name", "scopes"], {
+            "id": {"type": "string", "pattern": "^[0-9]+$"}, "name": _STR,
+            "scopes": {"type": "array", "items": _STR}, "kid": _STR,
+            "private_key_pem": _STR, "public_jwk": {"type": "object"}, "public_jwk_url": _STR,
+            "redirect_uris": {"type": "array", "items": _STR}, "oidc_initiation_url": _STR,
+            "workflow_state": {"enum": ["active", "inactive", "deleted"]},
+            "bindings": {"type": "object", "additionalProperties": {"enum": ["on", "off", "allow"]}},
+        }),
+        "tools": _table(["id", "context_type", "context_id", "name"], {
+            "id": _ID, "developer_key_id": _OPT_STR,
+            "context_type": {"enum": ["Course", "Account"]}, "context_id": _ID, "name": _STR,
+            "url": _OPT_STR, "domain": _OPT_STR,
+            "privacy_level": {"enum": ["public", "name_only", "email_only", "anonymous"]},
+            "custom_fields": {"type": "object", "additionalProperties": _STR},
+        }),
+        "assignments": _table(["id", "course_id", "name"], {
+            "id": _ID, "course_id": _ID, "name": _STR, "points_possible": {"type": "number"},
+            "external_tool_id": _ID, "resource_link_uuid": _STR, "created_by_key": _STR,
+            "workflow_state": {"enum": ["published", "unpublished", "deleted"]},
+        }),
+        "results": _table(["assignment_id", "user_id", "activity_progress", "grading_progress",
+                           "timestamp"], {
+            "assignment_id": _ID, "user_id": _ID, "score_given": {"type": "number"},
+            "score_maximum": {"type": "number"}, "activity_progress": _STR,
+            "grading_progress": _STR, "timestamp": _STR, "comment": _STR,
+        }),
+        "api_tokens": _table(["token", "user_id"], {
+            "token": _STR, "user_id": _ID, "admin_of": {"type": ["integer", "null"]},
+        }),
+    },
+}
+
+
+def load_fixture_file(path: str | Path | None = None) -> tuple[World, PlatformKeys]:
+    """Read, validate and build the world described by a fixture file."""
+    path = Path(path) if path else DEFAULT_FIXTURES
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise FixtureError(f"{path}: cannot read fixture file ({exc.strerror})") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise FixtureError(f"{path}: not valid YAML: {exc}") from None
+    try:
+        return build_world(data)
+    except FixtureError as exc:
+        raise FixtureError(f"{path}: {exc}") from None
+
+
+def build_world(data: Any) -> tuple[World, PlatformKeys]:
+    errors = sorted(jsonschema.Draft7Validator(FIXTURE_SCHEMA).iter_errors(data), key=lambda e: list(e.path))
+    if errors:
+        first = errors[0]
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first.path).lstrip(".")
+        raise FixtureError(f"{where or 'top level'}: {first.message}")
+    platform = data.get("platform") or {}
+    world = World(issuer=platform.get("issuer", "https://canvas.instructure.com"))
+    keys = PlatformKeys.from_fixture(platform.get("keys") or [])
+
+    for row in data["accounts"]:
+        world.accounts[row["id"]] = Account(**row)
+    for row in data["courses"]:
+        _require(row["account_id"] in world.accounts, f"course {row['id']}: unknown account_id {row['account_id']}")
+        world.courses[row["id"]] = Course(**row)
+    for row in data["users"]:
+        world.users[row["id"]] = User(**row)
+    for row in data.get("enrollments", []):
+        _require(row["course_id"] in world.courses, f"enrollment: unknown course_id {row['course_id']}")
+        _require(row["user_id"] in world.users, f"enrollment: unknown user_id {row['user_id']}")
+        enrollment_id = row.get("id") or world.next_id("enrollments")
+        world.enrollments[enrollment_id] = Enrollment(**{**row, "id": enrollment_id})
+    for row in data.get("groups", []):
+        _require(row["course_id"] in world.courses, f"group {row['id']}: unknown course_id")
+        for member in [*row.get("member_ids", []), *([row["leader_id"]] if row.get("leader_id") else [])]:
+            _require(member in world.users, f"group {row['id']}: unknown user {member}")
+        world.groups[row["id"]] = Group(**row)
+    for row in data.get("developer_keys", []):
+        row = dict(row)
+        if "public_jwk" not in row and "public_jwk_url" not in row:
+            _require("private_key_pem" in row, f"developer key {row['id']}: needs public_jwk, public_jwk_url or private_key_pem")
+            try:
+                row["public_jwk"] = public_jwk_from_pem(row["private_key_pem"], row.get("kid", ""))
+            except ValueError as exc:
+                raise FixtureError(f"developer key {row['id']}: {exc}") from None
+        row["bindings"] = {str(k): v for k, v in (row.get("bindings") or {}).items()}
+        world.developer_keys[row["id"]] = DeveloperKey(**row)
+    for row in data.get("tools", []):
+        key_id = row.get("developer_key_id")
+        _require(key_id is None or key_id in world.developer_keys, f"tool {row['id']}: unknown developer_key_id {key_id}")
+        table = world.courses if row["context_type"] == "Course" else world.accounts
+        _require(row["context_id"] in table, f"tool {row['id']}: unknown {row['context_type']} {row['context_id']}")
+        world.tools[row["id"]] = Tool(**row)
+    for row in data.get("assignments", []):
+        _add_fixture_assignment(world, dict(row))
+    for row in data.get("results", []):
+        _add_fixture_result(world, row)
+    for row in data.get("api_tokens", []):
+        _require(row["user_id"] in world.users, f"api token: unknown user_id {row['user_id']}")
+        world.api_tokens[row["token"]] = ApiToken(**row)
+    world._reindex()
+    return world, keys
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise FixtureError(message)
+
+
+def _add_fixture_assignment(world: World, row: dict[str, Any]) -> None:
+    """An assignment plus what Canvas would have created with it: for an external-tool
+    assignment, its resource link and coupled default line item; for a tool-created one, the
+    tool's uncoupled line item."""
+    course = world.courses.get(row["course_id"])
+    _require(course is not None, f"assignment {row['id']}: unknown course_id {row['course_id']}")
+    tool_id = row.pop("external_tool_id", None)
+    link_uuid = row.pop("resource_link_uuid", None)
+    created_by = row.pop("created_by_key", None)
+    assignment = Assignment(**row)
+    world.assignments[assignment.id] = assignment
+    points = float(assignment.points_possible or 0)
+    if tool_id is not None:
+        tool = world.tools.get(tool_id)
+        _require(tool is not None and tool.developer_key_id is not None, f"assignment {row['id']}: external_tool_id {tool_id} is not an LTI 1.3 tool")
+        assignment.external_tool_id = tool_id
+        assignment.external_tool_url = tool.url
+        assignment.submission_types = "external_tool"
+        link = ResourceLink(
+            id=world.next_id("resource_links"),
+            resource_link_uuid=link_uuid or stable_uuid("resource_link", assignment.id),
+            context_type="Assignment", context_id=assignment.id, course_id=course.id,
+            tool_id=tool_id, url=tool.url, title=assignment.name,
+        )
+        world.add_resource_link(link)
+        world.add_line_item(LineItem(
+            id=world.next_id("line_items"), assignment_id=assignment.id, course_id=course.id,
+            label=assignment.name, score_maximum=points, client_id=tool.developer_key_id,
+            resource_link_id=link.id, coupled=True,
+        ))
+    elif created_by is not None:
+        _require(created_by in world.developer_keys, f"assignment {row['id']}: unknown created_by_key {created_by}")
+        world.add_line_item(LineItem(
+            id=world.next_id("line_items"), assignment_id=assignment.id, course_id=course.id,
+            label=assignment.name, score_maximum=points, client_id=created_by,
+        ))
+
+
+def _add_fixture_result(world: World, row: dict[str, Any]) -> None:
+    line_item_id = world.default_line_item_id(row["assignment_id"])
+    _require(line_item_id is not None, f"result: assignment {row['assignment_id']} has no line item")
+    _require(row["user_id"] in world.users, f"result: unknown user_id {row['user_id']}")
+    result = Result(
+        id=world.next_id("results"), line_item_id=line_item_id, user_id=row["user_id"],
+        activity_progress=row["activity_progress"], grading_progress=row["grading_progress"],
+        created_at=row["timestamp"], updated_at=row["timestamp"],
+        score_given=row.get("score_given"), score_maximum=row.get("score_maximum"),
+        comment=row.get("comment"),
+    )
+    world.add_result(result)
+    sub = world.submission_for(row["assignment_id"], row["user_id"])
+    if result.score_given is not None:
+        sub.score, sub.workflow_state, sub.grader_id = result.score_given, "graded", -1
+
+
+__all__ = ["DEFAULT_FIXTURES", "FixtureError", "Submission", "build_world", "load_fixture_file"]

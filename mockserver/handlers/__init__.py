@@ -1,0 +1,27 @@
+"""One module per API area; each exports ``OPERATIONS``: operationId -> handler.
+
+A handler is ``async (ctx: RequestContext, **params) -> Response``: it parses what it needs,
+asks the world, and serializes. The registry below is what the app's resolver serves and what
+the spec/handler coverage test compares with the spec.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.responses import Response
+
+from .. import control
+from . import line_items, names_and_roles, results, scores, security
+
+Handler = Callable[..., Awaitable[Response]]
+
+HANDLERS: dict[str, Handler] = {}
+for _module in (security, line_items, scores, results, names_and_roles, control):
+    _duplicates = HANDLERS.keys() & _module.OPERATIONS.keys()
+    if _duplicates:
+        raise RuntimeError(f"operationIds handled twice: {sorted(_duplicates)}")
+    HANDLERS.update(_module.OPERATIONS)
+
+__all__: list[Any] = ["HANDLERS", "Handler"]

@@ -1,0 +1,61 @@
+"""AGS results (§5): a line item's results, and one result by id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from ..canvas import media
+from ..canvas.errors import json_response, not_found
+from ..canvas.pagination import Page, link_header, requested_page
+from ..canvas.urls import line_item_url, result_url
+from ..context import RequestContext
+from ..world import Result, World
+
+
+def serialize(world: World, base: str, course_id: int, result: Result) -> dict[str, Any]:
+    user = world.users.get(result.user_id)
+    body: dict[str, Any] = {
+        "id": result_url(base, course_id, result.line_item_id, result.id),
+        "scoreOf": line_item_url(base, course_id, result.line_item_id),
+        "userId": user.lti_id if user else str(result.user_id),
+        "resultScore": result.score_given,
+        "resultMaximum": result.score_maximum,
+        "comment": result.comment,
+        **result.extensions,
+    }
+    return {k: v for k, v in body.items() if v is not None}
+
+
+async def list_results(ctx: RequestContext, course_id: int, line_item_id: int, **_: Any) -> Response:
+    world, params = ctx.world, ctx.request.query_params
+    number, size = requested_page(params, 10, 100)
+    with world.lock:
+        user_ref = params.get("user_id")
+        if user_ref is not None:
+            user = world.find_user(user_ref)
+            result_id = world.results_by_line_item.get(line_item_id, {}).get(user.id) if user else None
+            if user is None or not world.is_student(user.id, course_id):
+                result_id = None
+            ids = [result_id] if result_id is not None else []
+        else:
+            ids = world.results_order.get(line_item_id, [])
+        active = [world.results[i] for i in ids if world.results[i].workflow_state == "active"]
+        page = Page(number, size, len(active))
+        body = [serialize(world, ctx.base_url, course_id, r) for r in active[page.start:page.start + size]]
+    link = link_header(f"{line_item_url(ctx.base_url, course_id, line_item_id)}/results", ctx.query, page)
+    return json_response(body, media_type=media.RESULT_CONTAINER, headers={"Link": link})
+
+
+async def get_result(ctx: RequestContext, course_id: int, line_item_id: int, result_id: int, **_: Any) -> Response:
+    world = ctx.world
+    with world.lock:
+        result = world.results.get(result_id)
+        if result is None or result.line_item_id != line_item_id or result.workflow_state != "active":
+            raise not_found()
+        body = serialize(world, ctx.base_url, course_id, result)
+    return json_response(body, media_type=media.RESULT_CONTAINER)
+
+
+OPERATIONS = {"listResults": list_results, "getResult": get_result}

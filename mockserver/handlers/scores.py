@@ -1,0 +1,143 @@
+"""AGS scores (§4): Canvas's checks in Canvas's order, then one atomic write."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.responses import Response
+
+from ..canvas import media
+from ..canvas.errors import json_response, lti_error
+from ..canvas.urls import result_url
+from ..context import RequestContext
+from ..world import Result, User, World
+
+SUBMISSION_EXT = "https://canvas.instructure.com/lti/submission"
+GIVEN_SCORE_STATES = ("FullyGraded", "PendingManual")
+
+
+def parse_timestamp(raw: Any) -> datetime | None:
+    """ISO 8601 first, then the lenient forms ``Time.zone.parse`` accepts; naive means UTC."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    text = raw.strip()
+    for candidate in (text, text.replace(" ", "T", 1)):
+        try:
+            parsed = datetime.fromisoformat(candidate)
+        except ValueError:
+            continue
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
+
+
+def iso_ms(moment: datetime) -> str:
+    """Ruby's ``iso8601(3)`` in UTC: ``2024-05-01T10:00:00.123Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _student(world: World, raw_user_id: Any, course_id: int) -> User:
+    user = world.find_user(str(raw_user_id)) if raw_user_id is not None else None
+    if user is None or not world.is_student(user.id, course_id):
+        raise lti_error(422, "User not found in course or is not a student")
+    return user
+
+
+async def create_score(ctx: RequestContext, course_id: int, body: dict[str, Any], **_: Any) -> Response:
+    auth, world = ctx.auth, ctx.world
+    assert auth is not None and auth.line_item is not None and auth.tool is not None
+    item = auth.line_item
+    with world.lock:
+        user = _student(world, body.get("userId"), course_id)
+        raw_ts = body["timestamp"]
+        timestamp = parse_timestamp(raw_ts)
+        if timestamp is None:
+            raise lti_error(400, f"Provided timestamp of {raw_ts} not a valid timestamp")
+        existing_id = world.results_by_line_item.get(item.id, {}).get(user.id)
+        existing = world.results.get(existing_id) if existing_id is not None else None
+        if existing is not None:
+            last = parse_timestamp(existing.updated_at)
+            if last is not None and last > timestamp:
+                raise lti_error(400, f"Provided timestamp of {raw_ts} before last updated timestamp of {iso_ms(last)}")
+
+        score_given, score_maximum = body.get("scoreGiven"), body.get("scoreMaximum")
+        grading = body["gradingProgress"]
+        reset = grading not in GIVEN_SCORE_STATES or score_given is None
+        if not reset:
+            if score_maximum is None:
+                raise lti_error(422, "ScoreMaximum not supplied when ScoreGiven present.")
+            if score_maximum < 0:
+                raise lti_error(422, "ScoreMaximum must be greater than or equal to 0")
+            if score_maximum == 0 and item.score_maximum != 0:
+                raise lti_error(422, "cannot be zero if line item's maximum is not zero")
+            if score_given < 0:
+                raise lti_error(422, "ScoreGiven must be greater than or equal to 0")
+
+        extension = body.get(SUBMISSION_EXT) or {}
+        raw_submitted = ((body.get("submission") or {}).get("submittedAt") or body.get("submittedAt")
+                         or extension.get("submitted_at"))
+        submitted_at = None
+        if raw_submitted is not None:
+            submitted_at = parse_timestamp(raw_submitted)
+            if submitted_at is None:
+                raise lti_error(400, f"Provided submitted_at timestamp of {raw_submitted} not a valid timestamp")
+            if submitted_at.timestamp() > ctx.now() + 60:
+                raise lti_error(400, f"Provided submitted_at timestamp of {raw_submitted} in the future")
+        content_items = extension.get("content_items") or []
+        files = [c for c in content_items if isinstance(c, dict) and c.get("type") == "file"]
+        submission_type = "online_upload" if files else extension.get("submission_type", "external_tool")
+        if submission_type == "online_upload" and not files:
+            raise lti_error(422, "Content items must be provided with submission type 'online_upload'")
+
+        # All checks passed: write the submission (default line item only) and the result.
+        stamp = iso_ms(timestamp)
+        if world.default_line_item_id(item.assignment_id) == item.id:
+            _grade_submission(ctx, body, extension, submission_type, submitted_at, reset)
+        if existing is None:
+            existing = Result(
+                id=world.next_id("results"), line_item_id=item.id, user_id=user.id,
+                activity_progress=body["activityProgress"], grading_progress=grading,
+                created_at=stamp, updated_at=stamp,
+            )
+            world.add_result(existing)
+        existing.updated_at = stamp
+        existing.activity_progress = body["activityProgress"]
+        existing.grading_progress = grading
+        existing.comment = body.get("comment")
+        existing.score_given = None if score_given is None else float(score_given)
+        existing.score_maximum = None if score_given is None or score_maximum is None else float(score_maximum)
+        existing.extensions = {SUBMISSION_EXT: extension} if SUBMISSION_EXT in body else {}
+        existing.workflow_state = "active"
+        url = result_url(ctx.base_url, course_id, item.id, existing.id)
+    return json_response({"resultUrl": url, SUBMISSION_EXT: {"content_items": []}}, media_type=media.SCORE)
+
+
+def _grade_submission(ctx: RequestContext, body: dict[str, Any], extension: dict[str, Any],
+                      submission_type: str, submitted_at: datetime | None, reset: bool) -> None:
+    """The Canvas submission side of a score (§4.4), for the assignment's default line item."""
+    auth, world = ctx.auth, ctx.world
+    assert auth is not None and auth.line_item is not None and auth.tool is not None
+    item = auth.line_item
+    user = world.find_user(str(body["userId"]))
+    assert user is not None
+    sub = world.submission_for(item.assignment_id, user.id)
+    if extension.get("new_submission", True) and submission_type != "none":
+        sub.attempt += 1
+        sub.submission_type = submission_type
+        sub.submitted_at = iso_ms(submitted_at or ctx.state.clock.now_datetime())
+        sub.workflow_state = "submitted"
+    if extension.get("preserve_score") or reset:
+        if not extension.get("preserve_score"):
+            sub.score = None
+    elif not (extension.get("prioritize_non_tool_grade") and sub.score is not None):
+        given, maximum = float(body["scoreGiven"]), float(body["scoreMaximum"])
+        sub.score = given * (item.score_maximum / maximum) if maximum else given
+        sub.grader_id = -auth.tool.id
+        sub.workflow_state = "graded"
+    if body["gradingProgress"] == "PendingManual":
+        sub.workflow_state = "pending_review"
+    if body.get("comment"):
+        sub.comments.append(body["comment"])
+
+
+OPERATIONS = {"createScore": create_score}

@@ -1,0 +1,105 @@
+"""Token endpoint (§8), platform JWKS and OpenID configuration (§9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jwt
+from starlette.responses import Response
+
+from ..auth.tokens import issue_access_token, verify_client_assertion
+from ..canvas.errors import json_response, simple_error
+from ..context import RequestContext
+
+JWKS_MAX_AGE = 864000  # Canvas: the key storage's max cache age (10 days)
+
+LTI_SCOPES = [
+    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+    "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
+    "https://canvas.instructure.com/lti/public_jwk/scope/update",
+    "https://canvas.instructure.com/lti/account_lookup/scope/show",
+    "https://canvas.instructure.com/lti-ags/progress/scope/show",
+    "https://canvas.instructure.com/lti/page_content/show",
+]
+
+PLACEMENTS = [
+    "account_navigation", "assignment_selection", "course_assignments_menu", "course_navigation",
+    "editor_button", "homework_submission", "link_selection", "migration_selection",
+    "module_menu_modal", "resource_selection", "submission_type_selection", "user_navigation",
+]
+
+VARIABLES = [
+    "Canvas.api.domain", "Canvas.course.id", "Canvas.user.id", "Canvas.user.loginId",
+    "Context.id", "Context.title", "Person.name.full", "Person.name.given", "Person.name.family",
+    "Person.email.primary", "Person.sourcedId", "User.id", "com.instructure.User.allRoles",
+]
+
+
+def token_url(ctx: RequestContext) -> str:
+    return f"{ctx.base_url}/login/oauth2/token"
+
+
+async def create_access_token(ctx: RequestContext, body: dict[str, Any] | None = None, **_: Any) -> Response:
+    form = {k: (v[0] if isinstance(v, list) and v else v) for k, v in (body or {}).items()}
+    url = token_url(ctx)
+    grant = verify_client_assertion(ctx.world, form, url, ctx.now())
+    token = issue_access_token(ctx.state.secret, ctx.world.issuer, grant, url, ctx.now())
+    return json_response({
+        "access_token": token, "token_type": "Bearer", "expires_in": 3600,
+        "scope": " ".join(grant.scopes),
+    })
+
+
+async def get_platform_jwks(ctx: RequestContext, **_: Any) -> Response:
+    return json_response(ctx.state.keys.jwks(), headers={"Cache-Control": f"max-age={JWKS_MAX_AGE}"})
+
+
+async def get_open_id_configuration(ctx: RequestContext, registration_token: str | None = None, **_: Any) -> Response:
+    if not registration_token:
+        raise simple_error(401, "Access token missing (You must include the registration_token parameter).")
+    try:
+        claims = jwt.decode(registration_token, ctx.state.secret, algorithms=["HS256"],
+                            options={"verify_aud": False, "require": ["exp"]})
+    except jwt.PyJWTError:
+        raise simple_error(401, "Invalid registration_token.") from None
+    root_id = claims.get("root_account_global_id")
+    account = ctx.world.accounts.get(root_id) if isinstance(root_id, int) else None
+    if account is None:
+        raise simple_error(404, f"Account {root_id} not found.")
+    base = ctx.base_url
+    return json_response({
+        "issuer": ctx.world.issuer,
+        "authorization_endpoint": f"{base}/api/lti/authorize_redirect",
+        "registration_endpoint": f"{base}/api/lti/registrations",
+        "jwks_uri": f"{base}/api/lti/security/jwks",
+        "token_endpoint": f"{base}/login/oauth2/token",
+        "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+        "token_endpoint_auth_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": LTI_SCOPES,
+        "response_types_supported": ["id_token"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "claims_supported": ["sub", "picture", "email", "name", "given_name", "family_name", "locale"],
+        "subject_types_supported": ["public"],
+        "authorization_server": ctx.request.url.hostname or "",
+        "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+            "product_family_code": "canvas",
+            "version": "OpenSource",
+            "messages_supported": [
+                {"type": "LtiResourceLinkRequest", "placements": PLACEMENTS},
+                {"type": "LtiDeepLinkingRequest", "placements": PLACEMENTS},
+            ],
+            "variables": VARIABLES,
+            "https://canvas.instructure.com/lti/account_name": account.name,
+            "https://canvas.instructure.com/lti/account_lti_guid": account.lti_guid,
+        },
+    })
+
+
+OPERATIONS = {
+    "createAccessToken": create_access_token,
+    "getPlatformJwks": get_platform_jwks,
+    "getOpenIdConfiguration": get_open_id_configuration,
+}

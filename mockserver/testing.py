@@ -1,0 +1,91 @@
+"""Run the mock for tests: a background server on a free port, and a pytest plugin.
+
+The plugin (entry point ``pytest11``) gives tool vendors a ``canvas_mock`` fixture: a running
+mock with its ``/__mock__/config`` already fetched, reset after each test.
+
+    def test_my_tool(canvas_mock):
+        tool = canvas_mock.tool("Mock Grading Tool")
+        my_tool.configure(token_url=canvas_mock.config["token_url"], client_id=tool["client_id"], ...)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from .app import create_app
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class RunningMock:
+    """A mock served over HTTP: its base URL, its config, and its app (for in-process peeks)."""
+
+    base_url: str
+    app: Any
+    config: dict[str, Any]
+
+    def tool(self, name: str) -> dict[str, Any]:
+        for tool in self.config["tools"]:
+            if tool["name"] == name:
+                return tool
+        raise KeyError(f"no tool named {name!r} in the mock's config")
+
+    def reset(self) -> None:
+        httpx.post(f"{self.base_url}/__mock__/reset").raise_for_status()
+
+
+@contextlib.contextmanager
+def run_mock(fixtures: str | Path | None = None, *, host: str = "127.0.0.1", port: int | None = None,
+             validate_responses: bool = False, app: Any = None) -> Iterator[RunningMock]:
+    """Serve a fresh mock (or ``app``) with uvicorn in a background thread until the block ends."""
+    app = app if app is not None else create_app(fixtures, validate_responses=validate_responses)
+    port = port or free_port(host)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, name=f"canvas-lti-mock:{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the mock did not start on {host}:{port}")
+        time.sleep(0.01)
+    base_url = f"http://{host}:{port}"
+    try:
+        config = httpx.get(f"{base_url}/__mock__/config").json()
+        yield RunningMock(base_url=base_url, app=app, config=config)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("canvas-lti-mock")
+    group.addoption("--canvas-mock-fixtures", default=None, help="fixture file for the canvas_mock fixture")
+
+
+@pytest.fixture(scope="session")
+def _canvas_mock_server(request: pytest.FixtureRequest) -> Iterator[RunningMock]:
+    with run_mock(request.config.getoption("--canvas-mock-fixtures")) as mock:
+        yield mock
+
+
+@pytest.fixture
+def canvas_mock(_canvas_mock_server: RunningMock) -> Iterator[RunningMock]:
+    """A running Canvas LTI mock, in its fixture state at the start of every test."""
+    _canvas_mock_server.reset()
+    yield _canvas_mock_server

@@ -1,0 +1,469 @@
+"""The in-memory Canvas world: typed records, indices, one lock, snapshot and restore.
+
+Canvas rules that span resources live here (which tool a developer key reaches from a course,
+line item ↔ assignment coupling, result storage), so handlers only ask questions and commit
+changes. Every mutating method validates first and writes last, under the lock, so a failed
+request never leaves half-written state behind.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+STATE_FORMAT = "canvas-lti-mock-state/1"
+
+STUDENT_TYPES = frozenset({"StudentEnrollment", "StudentViewEnrollment"})
+
+
+def opaque_id(kind: str, record_id: int) -> str:
+    """Canvas's 40-hex opaque identifier (``Lti::Asset.opaque_identifier_for``), made stable."""
+    return hashlib.sha1(f"canvas-lti-mock:{kind}:{record_id}".encode()).hexdigest()
+
+
+def stable_uuid(kind: str, record_id: int) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"canvas-lti-mock:{kind}:{record_id}"))
+
+
+@dataclass
+class Account:
+    id: int
+    name: str
+    parent_id: int | None = None
+    uuid: str = ""
+    lti_guid: str = ""
+
+    def __post_init__(self) -> None:
+        self.uuid = self.uuid or stable_uuid("account", self.id)
+        self.lti_guid = self.lti_guid or f"{opaque_id('account', self.id)}:canvas-lms"
+
+
+@dataclass
+class Course:
+    id: int
+    account_id: int
+    name: str
+    course_code: str = ""
+    workflow_state: str = "available"  # available | completed | deleted
+    lti_context_id: str = ""
+    sis_source_id: str | None = None
+
+    def __post_init__(self) -> None:
+        self.lti_context_id = self.lti_context_id or opaque_id("course", self.id)
+
+
+@dataclass
+class User:
+    id: int
+    name: str
+    email: str | None = None
+    login_id: str | None = None
+    sis_user_id: str | None = None
+    given_name: str = ""
+    family_name: str = ""
+    lti_id: str = ""
+    lti11_id: str = ""
+    avatar_url: str = ""
+    locale: str = "en"
+
+    def __post_init__(self) -> None:
+        first, _, last = self.name.partition(" ")
+        self.given_name = self.given_name or first
+        self.family_name = self.family_name or last
+        self.lti_id = self.lti_id or stable_uuid("user", self.id)
+        self.lti11_id = self.lti11_id or opaque_id("user", self.id)
+        self.avatar_url = self.avatar_url or f"https://canvas.instructure.com/images/messages/avatar-{self.id}.png"
+
+
+@dataclass
+class Enrollment:
+    id: int
+    course_id: int
+    user_id: int
+    type: str
+    state: str = "active"  # active | invited | completed | inactive | deleted
+
+
+@dataclass
+class Group:
+    id: int
+    course_id: int
+    name: str
+    member_ids: list[int] = field(default_factory=list)
+    leader_id: int | None = None
+    lti_context_id: str = ""
+
+    def __post_init__(self) -> None:
+        self.lti_context_id = self.lti_context_id or opaque_id("group", self.id)
+
+
+@dataclass
+class DeveloperKey:
+    id: str  # global id, e.g. "10000000000001"
+    name: str
+    scopes: list[str]
+    public_jwk: dict[str, Any] | None = None
+    kid: str = ""
+    private_key_pem: str | None = None  # TEST ONLY: kept so /__mock__/config can hand it out
+    public_jwk_url: str | None = None
+    redirect_uris: list[str] = field(default_factory=list)
+    oidc_initiation_url: str | None = None
+    workflow_state: str = "active"  # active | inactive | deleted
+    bindings: dict[str, str] = field(default_factory=dict)  # root account id -> on|off|allow
+
+
+@dataclass
+class Tool:
+    id: int
+    developer_key_id: str | None
+    context_type: str  # Course | Account
+    context_id: int
+    name: str
+    url: str | None = None
+    domain: str | None = None
+    privacy_level: str = "public"  # public | name_only | email_only | anonymous
+    workflow_state: str = "active"
+    custom_fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Assignment:
+    id: int
+    course_id: int
+    name: str
+    points_possible: float | None = None
+    submission_types: str = "none"
+    workflow_state: str = "published"  # published | unpublished | deleted
+    external_tool_id: int | None = None
+    external_tool_url: str | None = None
+    unlock_at: str | None = None
+    due_at: str | None = None
+
+
+@dataclass
+class ResourceLink:
+    id: int
+    resource_link_uuid: str
+    context_type: str  # Assignment | Course
+    context_id: int
+    course_id: int
+    tool_id: int | None
+    url: str | None = None
+    title: str | None = None
+    workflow_state: str = "active"
+
+
+@dataclass
+class LineItem:
+    id: int
+    assignment_id: int
+    course_id: int
+    label: str
+    score_maximum: float
+    client_id: str
+    resource_id: str | None = None
+    tag: str | None = None
+    resource_link_id: int | None = None
+    coupled: bool = False
+    extensions: dict[str, Any] = field(default_factory=dict)
+    workflow_state: str = "active"
+
+
+@dataclass
+class Result:
+    id: int
+    line_item_id: int
+    user_id: int
+    activity_progress: str
+    grading_progress: str
+    created_at: str
+    updated_at: str
+    score_given: float | None = None
+    score_maximum: float | None = None
+    comment: str | None = None
+    extensions: dict[str, Any] = field(default_factory=dict)
+    workflow_state: str = "active"
+
+
+@dataclass
+class Submission:
+    id: int
+    assignment_id: int
+    user_id: int
+    score: float | None = None
+    grade: str | None = None
+    attempt: int = 0
+    submitted_at: str | None = None
+    submission_type: str | None = None
+    workflow_state: str = "unsubmitted"  # unsubmitted | submitted | graded | pending_review
+    grader_id: int | None = None
+    comments: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ApiToken:
+    token: str
+    user_id: int
+    admin_of: int | None = None  # account id the user administers, if any
+
+
+class World:
+    """All records of one mock instance. Owned by its app; never module-global."""
+
+    TABLES: ClassVar[dict[str, type]] = {
+        "accounts": Account,
+        "courses": Course,
+        "users": User,
+        "enrollments": Enrollment,
+        "groups": Group,
+        "developer_keys": DeveloperKey,
+        "tools": Tool,
+        "assignments": Assignment,
+        "resource_links": ResourceLink,
+        "line_items": LineItem,
+        "results": Result,
+        "submissions": Submission,
+        "api_tokens": ApiToken,
+    }
+
+    def __init__(self, issuer: str = "https://canvas.instructure.com") -> None:
+        self.lock = threading.RLock()
+        self.issuer = issuer
+        self.accounts: dict[int, Account] = {}
+        self.courses: dict[int, Course] = {}
+        self.users: dict[int, User] = {}
+        self.enrollments: dict[int, Enrollment] = {}
+        self.groups: dict[int, Group] = {}
+        self.developer_keys: dict[str, DeveloperKey] = {}
+        self.tools: dict[int, Tool] = {}
+        self.assignments: dict[int, Assignment] = {}
+        self.resource_links: dict[int, ResourceLink] = {}
+        self.line_items: dict[int, LineItem] = {}
+        self.results: dict[int, Result] = {}
+        self.submissions: dict[int, Submission] = {}
+        self.api_tokens: dict[str, ApiToken] = {}
+        self._next_id: dict[str, int] = {}
+        self._reindex()
+
+    # -- ids and indices ---------------------------------------------------------------------
+
+    def next_id(self, table: str) -> int:
+        current = self._next_id.get(table)
+        if current is None:
+            records = getattr(self, table)
+            current = max((int(k) for k in records if str(k).isdigit()), default=0) + 1
+        self._next_id[table] = current + 1
+        return current
+
+    def _reindex(self) -> None:
+        """Rebuild the secondary indices after a bulk load (fixtures, restore)."""
+        self.line_items_by_course: dict[int, list[int]] = {}
+        for item in sorted(self.line_items.values(), key=lambda li: li.id):
+            self.line_items_by_course.setdefault(item.course_id, []).append(item.id)
+        self.results_by_line_item: dict[int, dict[int, int]] = {}
+        self.results_order: dict[int, list[int]] = {}
+        for result in sorted(self.results.values(), key=lambda r: r.id):
+            self.results_by_line_item.setdefault(result.line_item_id, {})[result.user_id] = result.id
+            self.results_order.setdefault(result.line_item_id, []).append(result.id)
+        self.submission_index: dict[tuple[int, int], int] = {
+            (s.assignment_id, s.user_id): s.id for s in self.submissions.values()
+        }
+        self.link_by_uuid: dict[str, int] = {
+            link.resource_link_uuid: link.id for link in self.resource_links.values()
+        }
+        self.user_by_lti_id: dict[str, int] = {u.lti_id: u.id for u in self.users.values()}
+
+    # -- snapshot / restore ------------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            dump: dict[str, Any] = {"format": STATE_FORMAT, "issuer": self.issuer}
+            for table in self.TABLES:
+                dump[table] = [dataclasses.asdict(r) for r in getattr(self, table).values()]
+            dump["next_ids"] = dict(self._next_id)
+            return dump
+
+    @classmethod
+    def from_snapshot(cls, dump: dict[str, Any]) -> World:
+        """Build a world from a dump; raises ValueError with a readable message when invalid."""
+        if not isinstance(dump, dict) or dump.get("format") != STATE_FORMAT:
+            raise ValueError(f"state dump must be an object with format {STATE_FORMAT!r}")
+        world = cls(issuer=str(dump.get("issuer") or "https://canvas.instructure.com"))
+        for table, record_type in cls.TABLES.items():
+            rows = dump.get(table, [])
+            if not isinstance(rows, list):
+                raise ValueError(f"{table}: expected a list")
+            target = getattr(world, table)
+            for index, row in enumerate(rows):
+                if not isinstance(row, dict):
+                    raise ValueError(f"{table}[{index}]: expected an object")
+                try:
+                    record = record_type(**copy.deepcopy(row))
+                except TypeError as exc:
+                    raise ValueError(f"{table}[{index}]: {exc}") from None
+                _check_types(record, f"{table}[{index}]")
+                key = record.token if isinstance(record, ApiToken) else record.id
+                target[key] = record
+        next_ids = dump.get("next_ids", {})
+        if not isinstance(next_ids, dict) or not all(isinstance(v, int) for v in next_ids.values()):
+            raise ValueError("next_ids: expected an object of integers")
+        world._next_id = dict(next_ids)
+        world._reindex()
+        return world
+
+    def replace_with(self, other: World) -> None:
+        """Swap in another world's records (reset / PUT state) without changing identity."""
+        with self.lock:
+            for table in self.TABLES:
+                setattr(self, table, getattr(other, table))
+            self.issuer = other.issuer
+            self._next_id = dict(other._next_id)
+            self._reindex()
+
+    # -- accounts and contexts ---------------------------------------------------------------
+
+    def account_chain(self, account_id: int) -> Iterator[Account]:
+        """The account and its ancestors, nearest first."""
+        seen: set[int] = set()
+        current = self.accounts.get(account_id)
+        while current is not None and current.id not in seen:
+            seen.add(current.id)
+            yield current
+            current = self.accounts.get(current.parent_id) if current.parent_id else None
+
+    def root_account_id(self, account_id: int) -> int:
+        root = account_id
+        for account in self.account_chain(account_id):
+            root = account.id
+        return root
+
+    def tool_for_key(self, key_id: str, course: Course) -> Tool | None:
+        """The active 1.3 tool of ``key_id`` reachable from the course (§14): course first,
+        then up the account chain; sibling and child accounts do not count."""
+        candidates = [
+            t for t in self.tools.values()
+            if t.developer_key_id == key_id and t.workflow_state == "active"
+        ]
+        for tool in candidates:
+            if tool.context_type == "Course" and tool.context_id == course.id:
+                return tool
+        for account in self.account_chain(course.account_id):
+            for tool in candidates:
+                if tool.context_type == "Account" and tool.context_id == account.id:
+                    return tool
+        return None
+
+    def key_active_in(self, key: DeveloperKey, account_id: int) -> bool:
+        """Canvas requires the key's binding for the context's root account to be ``on``."""
+        root = self.root_account_id(account_id)
+        return key.bindings.get(str(root)) == "on"
+
+    # -- enrollments -------------------------------------------------------------------------
+
+    def active_enrollments(self, course_id: int) -> list[Enrollment]:
+        return [
+            e for e in self.enrollments.values()
+            if e.course_id == course_id and e.state == "active"
+        ]
+
+    def is_student(self, user_id: int, course_id: int) -> bool:
+        return any(
+            e.user_id == user_id and e.course_id == course_id and e.type in STUDENT_TYPES
+            and e.state in ("active", "invited")
+            for e in self.enrollments.values()
+        )
+
+    def find_user(self, user_ref: str) -> User | None:
+        """Resolve a score/result ``userId``: LTI id first, then a numeric Canvas id (§4.3)."""
+        user_id = self.user_by_lti_id.get(user_ref)
+        if user_id is None and user_ref.isdigit() and len(user_ref) < 19:
+            user_id = int(user_ref)
+        return self.users.get(user_id) if user_id is not None else None
+
+    # -- line items --------------------------------------------------------------------------
+
+    def default_line_item_id(self, assignment_id: int) -> int | None:
+        """The assignment's earliest-created line item (``assignment_line_item?``)."""
+        ids = [li.id for li in self.line_items.values() if li.assignment_id == assignment_id]
+        return min(ids) if ids else None
+
+    def active_line_item(self, line_item_id: int, course_id: int) -> LineItem | None:
+        item = self.line_items.get(line_item_id)
+        if item is None or item.workflow_state != "active" or item.course_id != course_id:
+            return None
+        return item
+
+    def add_line_item(self, item: LineItem) -> None:
+        self.line_items[item.id] = item
+        self.line_items_by_course.setdefault(item.course_id, []).append(item.id)
+
+    def add_result(self, result: Result) -> None:
+        self.results[result.id] = result
+        self.results_by_line_item.setdefault(result.line_item_id, {})[result.user_id] = result.id
+        self.results_order.setdefault(result.line_item_id, []).append(result.id)
+
+    def add_resource_link(self, link: ResourceLink) -> None:
+        self.resource_links[link.id] = link
+        self.link_by_uuid[link.resource_link_uuid] = link.id
+
+    def submission_for(self, assignment_id: int, user_id: int) -> Submission:
+        """The (assignment, user) submission, created on first use as Canvas does."""
+        sub_id = self.submission_index.get((assignment_id, user_id))
+        if sub_id is not None:
+            return self.submissions[sub_id]
+        sub = Submission(id=self.next_id("submissions"), assignment_id=assignment_id, user_id=user_id)
+        self.submissions[sub.id] = sub
+        self.submission_index[(assignment_id, user_id)] = sub.id
+        return sub
+
+    def destroy_assignment(self, assignment: Assignment) -> None:
+        """Soft-delete an assignment with its line items, results and resource links."""
+        assignment.workflow_state = "deleted"
+        for item in self.line_items.values():
+            if item.assignment_id == assignment.id and item.workflow_state == "active":
+                self.destroy_line_item(item)
+        for link in self.resource_links.values():
+            if link.context_type == "Assignment" and link.context_id == assignment.id:
+                link.workflow_state = "deleted"
+
+    def destroy_line_item(self, item: LineItem) -> None:
+        item.workflow_state = "deleted"
+        for result_id in self.results_by_line_item.get(item.id, {}).values():
+            self.results[result_id].workflow_state = "deleted"
+
+
+def _check_types(record: Any, where: str) -> None:
+    """Reject dumps whose scalar fields have the wrong JSON type (a dump is user input)."""
+    hints = {f.name: f.type for f in dataclasses.fields(record)}
+    for name, hint in hints.items():
+        value = getattr(record, name)
+        text = str(hint)
+        if value is None:
+            if "None" not in text:
+                raise ValueError(f"{where}.{name}: must not be null")
+            continue
+        expected: tuple[type, ...]
+        if text.startswith("int"):
+            expected = (int,)
+        elif text.startswith("float"):
+            expected = (int, float)
+        elif text.startswith("str"):
+            expected = (str,)
+        elif text.startswith("bool"):
+            expected = (bool,)
+        elif text.startswith("list"):
+            expected = (list,)
+        elif text.startswith("dict"):
+            expected = (dict,)
+        else:
+            continue
+        if isinstance(value, bool) and bool not in expected:
+            raise ValueError(f"{where}.{name}: wrong type")
+        if not isinstance(value, expected):
+            raise ValueError(f"{where}.{name}: wrong type")

@@ -1,0 +1,1 @@
+"""Tests for conformance.drift (spec-vs-spec drift detection)."""
