@@ -9,11 +9,16 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Sequence
+
+# connexion imports starlette's test client, which warns about httpx on every start.
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 #: Modules that contribute a subcommand, in the order ``--help`` lists them.
 SUBCOMMAND_MODULES = (
     "mockserver.cli",
+    "conformance.run",
     "conformance.drift.cli",
 )
 
