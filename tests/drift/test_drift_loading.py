@@ -1,0 +1,179 @@
+"""Loading (files, URLs), ``$ref`` resolution with cycles, and cosmetic normalisation."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conformance.drift import LoadError, compare, load_spec
+
+from .builders import body_doc, doc, obj, param_doc, response_doc, rule_ids
+
+SPEC = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
+
+
+def test_load_yaml_and_json(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(SPEC))
+    (tmp_path / "a.json").write_text(json.dumps(SPEC))
+    assert load_spec(tmp_path / "a.yaml") == load_spec(str(tmp_path / "a.json")) == SPEC
+
+
+def test_load_errors_are_one_line(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("a: b: c\n")
+    with pytest.raises(LoadError, match=r"invalid YAML/JSON \(line 1") as exc:
+        load_spec(tmp_path / "bad.yaml")
+    assert "\n" not in str(exc.value)
+    with pytest.raises(LoadError, match="no such file"):
+        load_spec(tmp_path / "missing.yaml")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(SPEC))
+    handler_cls: Any = type("Quiet", (http.server.SimpleHTTPRequestHandler,), {
+        "log_message": lambda *a: None,
+        "__init__": lambda self, *a: http.server.SimpleHTTPRequestHandler.__init__(
+            self, *a, directory=str(tmp_path)),
+    })
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_cls)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_load_from_url(server: str) -> None:
+    assert load_spec(f"{server}/spec.yaml") == SPEC
+    with pytest.raises(LoadError, match="cannot fetch"):
+        load_spec(f"{server}/missing.yaml")
+
+
+def with_components(document: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    return {**document, "components": {"schemas": schemas}}
+
+
+def test_refs_are_resolved_and_located_at_the_use_site() -> None:
+    ref = {"$ref": "#/components/schemas/Item"}
+    old = with_components(response_doc(ref), {"Item": obj({"a": {"type": "string"}}, ["a"])})
+    new = with_components(response_doc(ref), {"Item": obj({"a": {"type": "string"}})})
+    (finding,) = compare(old, new).findings
+    assert finding.rule_id == "response-property-became-optional"
+    assert finding.location == "/responses/200/content/application~1json/schema/properties/a"
+
+
+def test_inline_vs_ref_is_not_a_change() -> None:
+    item = obj({"a": {"type": "string", "enum": ["x"]}}, ["a"])
+    inline = with_components(response_doc(item), {})
+    referenced = with_components(response_doc({"$ref": "#/components/schemas/Item"}),
+                                 {"Item": item})
+    assert rule_ids(inline, referenced) == set()
+
+
+def tree(leaf_type: str) -> dict[str, Any]:
+    return {"Node": obj({"value": {"type": leaf_type},
+                         "children": {"type": "array",
+                                      "items": {"$ref": "#/components/schemas/Node"}},
+                         "parent": {"$ref": "#/components/schemas/Node"}})}
+
+
+def test_recursive_schemas_terminate_and_still_compare() -> None:
+    ref = {"$ref": "#/components/schemas/Node"}
+    same = compare(with_components(body_doc(ref), tree("string")),
+                   with_components(body_doc(ref), tree("string")))
+    assert same.findings == []
+    changed = compare(with_components(body_doc(ref), tree("string")),
+                      with_components(body_doc(ref), tree("integer")))
+    assert {f.location for f in changed.findings} == {
+        "/requestBody/content/application~1json/schema/properties/value/type"}
+
+
+def test_self_referencing_and_dangling_refs_do_not_crash() -> None:
+    loop = {"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}}
+    a = with_components(response_doc({"$ref": "#/components/schemas/A"}), loop)
+    dangling = response_doc({"$ref": "#/components/schemas/Missing"})
+    external = response_doc({"$ref": "other.yaml#/Thing"})
+    for document in (a, dangling, external):
+        assert compare(document, document).findings == []
+    assert compare(a, dangling).findings is not None
+
+
+def test_refs_to_parameters_responses_and_bodies() -> None:
+    components = {
+        "parameters": {"Q": {"name": "q", "in": "query", "schema": {"type": "string"}}},
+        "responses": {"Ok": {"description": "ok", "content": {"application/json": {
+            "schema": {"type": "string"}}}}},
+        "requestBodies": {"B": {"content": {"application/json": {"schema": {"type": "string"}}}}},
+    }
+    op = {"parameters": [{"$ref": "#/components/parameters/Q"}],
+          "requestBody": {"$ref": "#/components/requestBodies/B"},
+          "responses": {"200": {"$ref": "#/components/responses/Ok"}}}
+    old = doc({"/x": {"post": op}}, components=components)
+    new_components = json.loads(json.dumps(components).replace('"string"', '"integer"'))
+    new = doc({"/x": {"post": op}}, components=new_components)
+    assert rule_ids(old, new) == {"request-parameter-type-changed", "request-property-type-changed",
+                                  "response-property-type-changed"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (param_doc({"type": "string"}), param_doc({"type": ["string"]})),
+        (param_doc({"type": "string", "nullable": True}), param_doc({"type": ["string", "null"]})),
+        (param_doc({"type": "string", "description": "a", "example": "x"}),
+         param_doc({"type": "string", "description": "b", "example": "y", "title": "T"})),
+        (param_doc({"type": "string", "enum": ["a", "b"]}),
+         param_doc({"type": "string", "enum": ["b", "a"]})),
+        (param_doc({"type": "string"}, description="a"), param_doc({"type": "string"},
+                                                                   description="b")),
+        (response_doc(code=200), response_doc(code="200")),
+        (body_doc(obj({"a": {"type": "string"}, "b": {"type": "integer"}}, ["a", "b"])),
+         body_doc({"allOf": [obj({"a": {"type": "string"}}, ["a"]),
+                             obj({"b": {"type": "integer"}}, ["b"])]})),
+        (body_doc({"type": "object", "properties": {"a": {"type": "string"}}}),
+         body_doc({"properties": {"a": {"type": "string"}}})),
+        (response_doc({"type": "string"}, headers={"X-A": {"schema": {}}}),
+         response_doc({"type": "string"}, headers={"x-a": {"schema": {}}})),
+    ],
+    ids=["type-list", "nullable-forms", "text-keywords", "enum-order", "param-description",
+         "status-int", "allOf", "implicit-object", "header-case"],
+)
+def test_cosmetic_differences_are_not_findings(old: dict[str, Any], new: dict[str, Any]) -> None:
+    assert rule_ids(old, new) == set()
+
+
+def test_renamed_path_parameters_match_by_position() -> None:
+    def spec(path: str, *names: str) -> dict[str, Any]:
+        params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+                  for n in names]
+        return doc({path: {"get": {"parameters": params, "responses": {"200": {
+            "description": "ok"}}}}})
+
+    old = spec("/c/{course_id}/li/{id}", "course_id", "id")
+    new = spec("/c/{course_id}/li/{line_item_id}", "course_id", "line_item_id")
+    report = compare(old, new)
+    assert [f.rule_id for f in report.findings] == ["request-path-parameter-renamed"]
+    assert report.findings[0].operation == "GET /c/{course_id}/li/{line_item_id}"
+
+
+def test_type_less_union_takes_branch_types() -> None:
+    union = {"oneOf": [{"type": "object", "properties": {}}, {"type": "object"}]}
+    assert rule_ids(response_doc({"type": "object"}), response_doc(union)) == set()
+
+
+def test_operation_level_security_overrides_global() -> None:
+    base = doc({"/x": {"get": {"responses": {"200": {"description": "ok"}}}}},
+               security=[{"o": ["a"]}])
+    public = doc({"/x": {"get": {"security": [], "responses": {"200": {"description": "ok"}}}}},
+                 security=[{"o": ["a"]}])
+    assert rule_ids(base, public) == {"security-removed"}
+    assert rule_ids(public, base) == {"security-added"}
