@@ -8,7 +8,7 @@ from typing import Any
 from starlette.responses import Response
 
 from ..canvas import media
-from ..canvas.errors import json_response, lti_error
+from ..canvas.errors import json_response, lti_error, model_error
 from ..canvas.urls import result_url
 from ..context import RequestContext
 from ..world import Result, User, World
@@ -73,6 +73,8 @@ async def create_score(ctx: RequestContext, course_id: int, body: dict[str, Any]
             if score_given < 0:
                 raise lti_error(422, "ScoreGiven must be greater than or equal to 0")
 
+        if score_given is not None and score_maximum is None:
+            raise model_error("result_maximum", "blank", "can't be blank")  # Lti::Result validation
         extension = body.get(SUBMISSION_EXT) or {}
         raw_submitted = ((body.get("submission") or {}).get("submittedAt") or body.get("submittedAt")
                          or extension.get("submitted_at"))
@@ -105,7 +107,7 @@ async def create_score(ctx: RequestContext, course_id: int, body: dict[str, Any]
         existing.grading_progress = grading
         existing.comment = body.get("comment")
         existing.score_given = None if score_given is None else float(score_given)
-        existing.score_maximum = None if score_given is None or score_maximum is None else float(score_maximum)
+        existing.score_maximum = None if score_given is None else float(score_maximum)
         existing.extensions = {SUBMISSION_EXT: extension} if SUBMISSION_EXT in body else {}
         existing.workflow_state = "active"
         url = result_url(ctx.base_url, course_id, item.id, existing.id)

@@ -9,20 +9,38 @@ from conformance.drift import Finding, compare
 
 
 def doc(paths: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
-    return {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths or {},
-            **extra}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": paths or {},
+        **extra,
+    }
 
 
-def op_doc(operation: dict[str, Any] | None = None, path: str = "/things", method: str = "get",
-           **extra: Any) -> dict[str, Any]:
+def op_doc(
+    operation: dict[str, Any] | None = None,
+    path: str = "/things",
+    method: str = "get",
+    **extra: Any,
+) -> dict[str, Any]:
     operation = {"responses": {"200": {"description": "ok"}}, **(operation or {})}
     return doc({path: {method: operation}}, **extra)
 
 
-def param_doc(schema: dict[str, Any] | None = None, *, name: str = "q", where: str = "query",
-              required: bool | None = None, **fields: Any) -> dict[str, Any]:
-    param: dict[str, Any] = {"name": name, "in": where, "schema": schema or {"type": "string"},
-                             **fields}
+def param_doc(
+    schema: dict[str, Any] | None = None,
+    *,
+    name: str = "q",
+    where: str = "query",
+    required: bool | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    param: dict[str, Any] = {
+        "name": name,
+        "in": where,
+        "schema": schema or {"type": "string"},
+        **fields,
+    }
     if required is not None:
         param["required"] = required
     return op_doc({"parameters": [param]})
@@ -32,17 +50,23 @@ def params_doc(*params: dict[str, Any], path: str = "/things") -> dict[str, Any]
     return op_doc({"parameters": list(params)}, path=path)
 
 
-def body_doc(schema: dict[str, Any], *, required: bool | None = True,
-             media: str = "application/json") -> dict[str, Any]:
+def body_doc(
+    schema: dict[str, Any], *, required: bool | None = True, media: str = "application/json"
+) -> dict[str, Any]:
     body: dict[str, Any] = {"content": {media: {"schema": schema}}}
     if required is not None:
         body["required"] = required
     return op_doc({"requestBody": body}, method="post")
 
 
-def response_doc(schema: dict[str, Any] | None = None, *, code: Any = "200",
-                 media: str = "application/json", headers: dict[str, Any] | None = None,
-                 extra_codes: tuple[str, ...] = ()) -> dict[str, Any]:
+def response_doc(
+    schema: dict[str, Any] | None = None,
+    *,
+    code: Any = "200",
+    media: str = "application/json",
+    headers: dict[str, Any] | None = None,
+    extra_codes: tuple[str, ...] = (),
+) -> dict[str, Any]:
     response: dict[str, Any] = {"description": "ok"}
     if schema is not None:
         response["content"] = {media: {"schema": schema}}

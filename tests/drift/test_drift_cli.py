@@ -58,8 +58,14 @@ def test_default_never_fails(capsys: pytest.CaptureFixture[str], pair: tuple[str
         (OLD, OLD, "warning", 0),
     ],
 )
-def test_fail_on_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path, old: Any,
-                            new: Any, fail_on: str, expected: int) -> None:
+def test_fail_on_exit_codes(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    old: Any,
+    new: Any,
+    fail_on: str,
+    expected: int,
+) -> None:
     a, b = write(tmp_path / "a.yaml", old), write(tmp_path / "b.yaml", new)
     assert run(capsys, a, b, "--fail-on", fail_on)[0] == expected
 
@@ -67,20 +73,29 @@ def test_fail_on_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path, 
 @pytest.mark.parametrize(
     ("name", "content"),
     [
-        ("ignore.yaml", "ignore:\n  - rule: response-required-property-removed\n"
-                        "    operation: GET /things\n    reason: known\n"),
+        (
+            "ignore.yaml",
+            "ignore:\n  - rule: response-required-property-removed\n"
+            "    operation: GET /things\n    reason: known\n",
+        ),
         ("ignore.json", json.dumps([{"rule": "response-*-property-removed"}])),
         ("ignore.txt", "# known drift\nresponse-required-property-removed GET /things\n"),
         ("ignore.txt", "* * /responses/200/content/application~1json/schema/properties/label\n"),
         ("ignore.yml", "- location: /responses/200\n  rule: response-required-*\n"),
     ],
 )
-def test_ignore_file_suppresses(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                pair: tuple[str, str], name: str, content: str) -> None:
+def test_ignore_file_suppresses(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pair: tuple[str, str],
+    name: str,
+    content: str,
+) -> None:
     ignore = tmp_path / name
     ignore.write_text(content)
-    code, out, _ = run(capsys, *pair, "--ignore", str(ignore), "--fail-on", "breaking",
-                       "--format", "json")
+    code, out, _ = run(
+        capsys, *pair, "--ignore", str(ignore), "--fail-on", "breaking", "--format", "json"
+    )
     assert code == 0
     payload = json.loads(out)
     assert payload["summary"]["suppressed"] == 1
@@ -88,9 +103,9 @@ def test_ignore_file_suppresses(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert payload["findings"], "only the matching finding is suppressed"
 
 
-def test_ignore_that_matches_nothing_keeps_everything(capsys: pytest.CaptureFixture[str],
-                                                      tmp_path: Path,
-                                                      pair: tuple[str, str]) -> None:
+def test_ignore_that_matches_nothing_keeps_everything(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, pair: tuple[str, str]
+) -> None:
     ignore = tmp_path / "ignore.txt"
     ignore.write_text("response-required-property-removed POST /things\n")
     code, _, _ = run(capsys, *pair, "--ignore", str(ignore), "--fail-on", "breaking")
@@ -105,9 +120,17 @@ def test_formats(capsys: pytest.CaptureFixture[str], pair: tuple[str, str], fmt:
         payload = json.loads(out)
         assert payload["summary"]["breaking"] == 1
         assert {f["rule"] for f in payload["findings"]} == {
-            "response-required-property-removed", "response-optional-property-added"}
-        assert set(payload["findings"][0]) == {"rule", "severity", "side", "operation",
-                                               "location", "message"}
+            "response-required-property-removed",
+            "response-optional-property-added",
+        }
+        assert set(payload["findings"][0]) == {
+            "rule",
+            "severity",
+            "side",
+            "operation",
+            "location",
+            "message",
+        }
     elif fmt == "markdown":
         assert "| Severity | Count |" in out
         assert "### `GET /things`" in out
@@ -122,8 +145,9 @@ def test_markdown_without_findings(capsys: pytest.CaptureFixture[str], tmp_path:
     assert code == 0 and "No differences found." in out
 
 
-def test_output_file(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                     pair: tuple[str, str]) -> None:
+def test_output_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, pair: tuple[str, str]
+) -> None:
     target = tmp_path / "report.md"
     code, out, _ = run(capsys, *pair, "--format", "markdown", "--output", str(target))
     assert code == 0 and out == ""
@@ -141,8 +165,13 @@ def test_output_file(capsys: pytest.CaptureFixture[str], tmp_path: Path,
         ("openapi: 3.0.0\npaths: [1]\n", "'paths' must be a mapping"),
     ],
 )
-def test_bad_input_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                           pair: tuple[str, str], content: str | None, message: str) -> None:
+def test_bad_input_exits_2(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    pair: tuple[str, str],
+    content: str | None,
+    message: str,
+) -> None:
     bad = tmp_path / "bad.yaml"
     if content is not None:
         bad.write_text(content)
@@ -152,8 +181,9 @@ def test_bad_input_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path,
     assert err.startswith("canvas-lti drift: error:") and err.count("\n") == 1
 
 
-def test_bad_ignore_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                 pair: tuple[str, str]) -> None:
+def test_bad_ignore_file_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, pair: tuple[str, str]
+) -> None:
     ignore = tmp_path / "ignore.yaml"
     ignore.write_text("ignore: {rule: x}\n")
     code, _, err = run(capsys, *pair, "--ignore", str(ignore))
@@ -166,15 +196,17 @@ def test_missing_new_exits_2(capsys: pytest.CaptureFixture[str], pair: tuple[str
 
 
 @pytest.mark.parametrize("extra", [["--live"], ["--base-url", "https://canvas.test"]])
-def test_live_mode_is_reserved(capsys: pytest.CaptureFixture[str], pair: tuple[str, str],
-                               extra: list[str]) -> None:
+def test_live_mode_is_reserved(
+    capsys: pytest.CaptureFixture[str], pair: tuple[str, str], extra: list[str]
+) -> None:
     code, out, err = run(capsys, *pair, *extra)
     assert code == 2 and out == ""
     assert err.strip() == "live mode not implemented yet"
 
 
-def test_unknown_format_is_a_usage_error(capsys: pytest.CaptureFixture[str],
-                                         pair: tuple[str, str]) -> None:
+def test_unknown_format_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], pair: tuple[str, str]
+) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["drift", *pair, "--format", "xml"])
     assert exc.value.code == 2
@@ -186,6 +218,11 @@ def test_operation_label_in_json(capsys: pytest.CaptureFixture[str], tmp_path: P
     b = write(tmp_path / "b.yaml", op_doc(path="/x/{id}", operation={"deprecated": True}))
     _, out, _ = run(capsys, a, b, "--format", "json")
     (finding,) = json.loads(out)["findings"]
-    assert finding == {"rule": "operation-deprecated", "severity": "info", "side": "operation",
-                       "operation": "GET /x/{id}", "location": "/deprecated",
-                       "message": "operation deprecated"}
+    assert finding == {
+        "rule": "operation-deprecated",
+        "severity": "info",
+        "side": "operation",
+        "operation": "GET /x/{id}",
+        "location": "/deprecated",
+        "message": "operation deprecated",
+    }

@@ -7,8 +7,14 @@ import pytest
 from conformance.drift import Finding, IgnoreRule, LoadError, Severity, Side, parse_ignore_text
 from conformance.drift.ignore import parse_ignore_data, partition
 
-F = Finding("GET /api/lti/courses/{course_id}/line_items", "/responses/200/content/x/schema",
-            "response-optional-property-removed", Severity.WARNING, Side.RESPONSE, "m")
+F = Finding(
+    "GET /api/lti/courses/{course_id}/line_items",
+    "/responses/200/content/x/schema",
+    "response-optional-property-removed",
+    Severity.WARNING,
+    Side.RESPONSE,
+    "m",
+)
 
 
 def test_plain_text_forms() -> None:
@@ -57,7 +63,9 @@ def test_matching(rule: IgnoreRule, matches: bool) -> None:
 def test_structured_forms() -> None:
     assert parse_ignore_data({"ignore": [{"rule": "a", "reason": "x"}]}) == [IgnoreRule("a")]
     assert parse_ignore_data([{"operation": "GET /x"}, "b * /loc"]) == [
-        IgnoreRule(operation="GET /x"), IgnoreRule("b", None, "/loc")]
+        IgnoreRule(operation="GET /x"),
+        IgnoreRule("b", None, "/loc"),
+    ]
     assert parse_ignore_data(None) == []
     for bad in ({"ignore": {"rule": "a"}}, [1], [{"reason": "only"}]):
         with pytest.raises(LoadError):

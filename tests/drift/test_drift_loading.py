@@ -37,11 +37,16 @@ def test_load_errors_are_one_line(tmp_path: Path) -> None:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     (tmp_path / "spec.yaml").write_text(yaml.safe_dump(SPEC))
-    handler_cls: Any = type("Quiet", (http.server.SimpleHTTPRequestHandler,), {
-        "log_message": lambda *a: None,
-        "__init__": lambda self, *a: http.server.SimpleHTTPRequestHandler.__init__(
-            self, *a, directory=str(tmp_path)),
-    })
+    handler_cls: Any = type(
+        "Quiet",
+        (http.server.SimpleHTTPRequestHandler,),
+        {
+            "log_message": lambda *a: None,
+            "__init__": lambda self, *a: http.server.SimpleHTTPRequestHandler.__init__(
+                self, *a, directory=str(tmp_path)
+            ),
+        },
+    )
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_cls)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -74,27 +79,38 @@ def test_refs_are_resolved_and_located_at_the_use_site() -> None:
 def test_inline_vs_ref_is_not_a_change() -> None:
     item = obj({"a": {"type": "string", "enum": ["x"]}}, ["a"])
     inline = with_components(response_doc(item), {})
-    referenced = with_components(response_doc({"$ref": "#/components/schemas/Item"}),
-                                 {"Item": item})
+    referenced = with_components(
+        response_doc({"$ref": "#/components/schemas/Item"}), {"Item": item}
+    )
     assert rule_ids(inline, referenced) == set()
 
 
 def tree(leaf_type: str) -> dict[str, Any]:
-    return {"Node": obj({"value": {"type": leaf_type},
-                         "children": {"type": "array",
-                                      "items": {"$ref": "#/components/schemas/Node"}},
-                         "parent": {"$ref": "#/components/schemas/Node"}})}
+    return {
+        "Node": obj(
+            {
+                "value": {"type": leaf_type},
+                "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+                "parent": {"$ref": "#/components/schemas/Node"},
+            }
+        )
+    }
 
 
 def test_recursive_schemas_terminate_and_still_compare() -> None:
     ref = {"$ref": "#/components/schemas/Node"}
-    same = compare(with_components(body_doc(ref), tree("string")),
-                   with_components(body_doc(ref), tree("string")))
+    same = compare(
+        with_components(body_doc(ref), tree("string")),
+        with_components(body_doc(ref), tree("string")),
+    )
     assert same.findings == []
-    changed = compare(with_components(body_doc(ref), tree("string")),
-                      with_components(body_doc(ref), tree("integer")))
+    changed = compare(
+        with_components(body_doc(ref), tree("string")),
+        with_components(body_doc(ref), tree("integer")),
+    )
     assert {f.location for f in changed.findings} == {
-        "/requestBody/content/application~1json/schema/properties/value/type"}
+        "/requestBody/content/application~1json/schema/properties/value/type"
+    }
 
 
 def test_self_referencing_and_dangling_refs_do_not_crash() -> None:
@@ -110,18 +126,27 @@ def test_self_referencing_and_dangling_refs_do_not_crash() -> None:
 def test_refs_to_parameters_responses_and_bodies() -> None:
     components = {
         "parameters": {"Q": {"name": "q", "in": "query", "schema": {"type": "string"}}},
-        "responses": {"Ok": {"description": "ok", "content": {"application/json": {
-            "schema": {"type": "string"}}}}},
+        "responses": {
+            "Ok": {
+                "description": "ok",
+                "content": {"application/json": {"schema": {"type": "string"}}},
+            }
+        },
         "requestBodies": {"B": {"content": {"application/json": {"schema": {"type": "string"}}}}},
     }
-    op = {"parameters": [{"$ref": "#/components/parameters/Q"}],
-          "requestBody": {"$ref": "#/components/requestBodies/B"},
-          "responses": {"200": {"$ref": "#/components/responses/Ok"}}}
+    op = {
+        "parameters": [{"$ref": "#/components/parameters/Q"}],
+        "requestBody": {"$ref": "#/components/requestBodies/B"},
+        "responses": {"200": {"$ref": "#/components/responses/Ok"}},
+    }
     old = doc({"/x": {"post": op}}, components=components)
     new_components = json.loads(json.dumps(components).replace('"string"', '"integer"'))
     new = doc({"/x": {"post": op}}, components=new_components)
-    assert rule_ids(old, new) == {"request-parameter-type-changed", "request-property-type-changed",
-                                  "response-property-type-changed"}
+    assert rule_ids(old, new) == {
+        "request-parameter-type-changed",
+        "request-property-type-changed",
+        "response-property-type-changed",
+    }
 
 
 @pytest.mark.parametrize(
@@ -129,23 +154,50 @@ def test_refs_to_parameters_responses_and_bodies() -> None:
     [
         (param_doc({"type": "string"}), param_doc({"type": ["string"]})),
         (param_doc({"type": "string", "nullable": True}), param_doc({"type": ["string", "null"]})),
-        (param_doc({"type": "string", "description": "a", "example": "x"}),
-         param_doc({"type": "string", "description": "b", "example": "y", "title": "T"})),
-        (param_doc({"type": "string", "enum": ["a", "b"]}),
-         param_doc({"type": "string", "enum": ["b", "a"]})),
-        (param_doc({"type": "string"}, description="a"), param_doc({"type": "string"},
-                                                                   description="b")),
+        (
+            param_doc({"type": "string", "description": "a", "example": "x"}),
+            param_doc({"type": "string", "description": "b", "example": "y", "title": "T"}),
+        ),
+        (
+            param_doc({"type": "string", "enum": ["a", "b"]}),
+            param_doc({"type": "string", "enum": ["b", "a"]}),
+        ),
+        (
+            param_doc({"type": "string"}, description="a"),
+            param_doc({"type": "string"}, description="b"),
+        ),
         (response_doc(code=200), response_doc(code="200")),
-        (body_doc(obj({"a": {"type": "string"}, "b": {"type": "integer"}}, ["a", "b"])),
-         body_doc({"allOf": [obj({"a": {"type": "string"}}, ["a"]),
-                             obj({"b": {"type": "integer"}}, ["b"])]})),
-        (body_doc({"type": "object", "properties": {"a": {"type": "string"}}}),
-         body_doc({"properties": {"a": {"type": "string"}}})),
-        (response_doc({"type": "string"}, headers={"X-A": {"schema": {}}}),
-         response_doc({"type": "string"}, headers={"x-a": {"schema": {}}})),
+        (
+            body_doc(obj({"a": {"type": "string"}, "b": {"type": "integer"}}, ["a", "b"])),
+            body_doc(
+                {
+                    "allOf": [
+                        obj({"a": {"type": "string"}}, ["a"]),
+                        obj({"b": {"type": "integer"}}, ["b"]),
+                    ]
+                }
+            ),
+        ),
+        (
+            body_doc({"type": "object", "properties": {"a": {"type": "string"}}}),
+            body_doc({"properties": {"a": {"type": "string"}}}),
+        ),
+        (
+            response_doc({"type": "string"}, headers={"X-A": {"schema": {}}}),
+            response_doc({"type": "string"}, headers={"x-a": {"schema": {}}}),
+        ),
     ],
-    ids=["type-list", "nullable-forms", "text-keywords", "enum-order", "param-description",
-         "status-int", "allOf", "implicit-object", "header-case"],
+    ids=[
+        "type-list",
+        "nullable-forms",
+        "text-keywords",
+        "enum-order",
+        "param-description",
+        "status-int",
+        "allOf",
+        "implicit-object",
+        "header-case",
+    ],
 )
 def test_cosmetic_differences_are_not_findings(old: dict[str, Any], new: dict[str, Any]) -> None:
     assert rule_ids(old, new) == set()
@@ -153,10 +205,12 @@ def test_cosmetic_differences_are_not_findings(old: dict[str, Any], new: dict[st
 
 def test_renamed_path_parameters_match_by_position() -> None:
     def spec(path: str, *names: str) -> dict[str, Any]:
-        params = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
-                  for n in names]
-        return doc({path: {"get": {"parameters": params, "responses": {"200": {
-            "description": "ok"}}}}})
+        params = [
+            {"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in names
+        ]
+        return doc(
+            {path: {"get": {"parameters": params, "responses": {"200": {"description": "ok"}}}}}
+        )
 
     old = spec("/c/{course_id}/li/{id}", "course_id", "id")
     new = spec("/c/{course_id}/li/{line_item_id}", "course_id", "line_item_id")
@@ -171,9 +225,12 @@ def test_type_less_union_takes_branch_types() -> None:
 
 
 def test_operation_level_security_overrides_global() -> None:
-    base = doc({"/x": {"get": {"responses": {"200": {"description": "ok"}}}}},
-               security=[{"o": ["a"]}])
-    public = doc({"/x": {"get": {"security": [], "responses": {"200": {"description": "ok"}}}}},
-                 security=[{"o": ["a"]}])
+    base = doc(
+        {"/x": {"get": {"responses": {"200": {"description": "ok"}}}}}, security=[{"o": ["a"]}]
+    )
+    public = doc(
+        {"/x": {"get": {"security": [], "responses": {"200": {"description": "ok"}}}}},
+        security=[{"o": ["a"]}],
+    )
     assert rule_ids(base, public) == {"security-removed"}
     assert rule_ids(public, base) == {"security-added"}

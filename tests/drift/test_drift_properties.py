@@ -19,8 +19,11 @@ from conformance.drift import RULES, compare
 from conformance.drift.render import render_json
 
 #: Small by default (fast CI); raise with DRIFT_MAX_EXAMPLES=1000 when changing the engine.
-SETTINGS = settings(max_examples=int(os.environ.get("DRIFT_MAX_EXAMPLES", "30")), deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("DRIFT_MAX_EXAMPLES", "30")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 NAMES = st.sampled_from(["a", "b", "c", "id"])
 SCALARS = st.sampled_from(["string", "integer", "number", "boolean"])
@@ -32,8 +35,9 @@ def scalar_schema(draw: st.DrawFn) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": kind}
     if kind == "string":
         if draw(st.booleans()):
-            schema["enum"] = draw(st.lists(st.sampled_from(["x", "y", "z"]), min_size=1,
-                                           max_size=3, unique=True))
+            schema["enum"] = draw(
+                st.lists(st.sampled_from(["x", "y", "z"]), min_size=1, max_size=3, unique=True)
+            )
         if draw(st.booleans()):
             schema["maxLength"] = draw(st.integers(1, 20))
         if draw(st.booleans()):
@@ -75,22 +79,43 @@ def schemas() -> st.SearchStrategy[dict[str, Any]]:
 def parameters(draw: st.DrawFn, path: str) -> list[dict[str, Any]]:
     params = []
     if "{id}" in path:
-        params.append({"name": "id", "in": "path", "required": True,
-                       "schema": draw(scalar_schema())})
+        params.append(
+            {"name": "id", "in": "path", "required": True, "schema": draw(scalar_schema())}
+        )
     seen = set()
-    for name, where in draw(st.lists(st.tuples(st.sampled_from(["q", "r", "limit"]),
-                                               st.sampled_from(["query", "header", "cookie"])),
-                                     max_size=3)):
+    for name, where in draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["q", "r", "limit"]), st.sampled_from(["query", "header", "cookie"])
+            ),
+            max_size=3,
+        )
+    ):
         if (name, where) in seen:
             continue
         seen.add((name, where))
-        params.append({"name": name, "in": where, "required": draw(st.booleans()),
-                       "schema": draw(scalar_schema())})
+        params.append(
+            {
+                "name": name,
+                "in": where,
+                "required": draw(st.booleans()),
+                "schema": draw(scalar_schema()),
+            }
+        )
     return params
 
 
-SECURITY = st.sampled_from([None, [], [{"o": ["read"]}], [{"o": ["read", "write"]}],
-                            [{"o": ["read"]}, {}], [{"k": []}], [{"o": []}, {"k": []}]])
+SECURITY = st.sampled_from(
+    [
+        None,
+        [],
+        [{"o": ["read"]}],
+        [{"o": ["read", "write"]}],
+        [{"o": ["read"]}, {}],
+        [{"k": []}],
+        [{"o": []}, {"k": []}],
+    ]
+)
 
 
 @st.composite
@@ -102,18 +127,30 @@ def operations(draw: st.DrawFn, path: str, method: str) -> dict[str, Any]:
         op["deprecated"] = True
     op["parameters"] = draw(parameters(path))
     if method == "post" and draw(st.booleans()):
-        op["requestBody"] = {"required": draw(st.booleans()),
-                             "content": {m: {"schema": draw(schemas())} for m in draw(
-                                 st.lists(st.sampled_from(["application/json", "text/plain"]),
-                                          min_size=1, max_size=2, unique=True))}}
-    for code in draw(st.lists(st.sampled_from(["200", "201", "404"]), min_size=1, max_size=2,
-                              unique=True)):
+        op["requestBody"] = {
+            "required": draw(st.booleans()),
+            "content": {
+                m: {"schema": draw(schemas())}
+                for m in draw(
+                    st.lists(
+                        st.sampled_from(["application/json", "text/plain"]),
+                        min_size=1,
+                        max_size=2,
+                        unique=True,
+                    )
+                )
+            },
+        }
+    for code in draw(
+        st.lists(st.sampled_from(["200", "201", "404"]), min_size=1, max_size=2, unique=True)
+    ):
         response: dict[str, Any] = {"description": code}
         if draw(st.booleans()):
             response["content"] = {"application/json": {"schema": draw(schemas())}}
         if draw(st.booleans()):
-            response["headers"] = {"Link": {"required": draw(st.booleans()),
-                                            "schema": {"type": "string"}}}
+            response["headers"] = {
+                "Link": {"required": draw(st.booleans()), "schema": {"type": "string"}}
+            }
         op["responses"][code] = response
     security = draw(SECURITY)
     if security is not None:
@@ -127,10 +164,20 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     for path in draw(st.lists(st.sampled_from(["/a", "/a/{id}", "/b"]), max_size=3, unique=True)):
         methods = draw(st.lists(st.sampled_from(["get", "post"]), min_size=1, unique=True))
         paths[path] = {m: draw(operations(path, m)) for m in methods}
-    document: dict[str, Any] = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
-                                "paths": paths}
-    schemes = draw(st.sampled_from([None, {"o": {"type": "oauth2", "flows": {}}},
-                                    {"k": {"type": "apiKey", "in": "header", "name": "K"}}]))
+    document: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": paths,
+    }
+    schemes = draw(
+        st.sampled_from(
+            [
+                None,
+                {"o": {"type": "oauth2", "flows": {}}},
+                {"k": {"type": "apiKey", "in": "header", "name": "K"}},
+            ]
+        )
+    )
     if schemes:
         document["components"] = {"securitySchemes": schemes}
     return document
@@ -174,8 +221,9 @@ def _events(old: dict[str, Any], new: dict[str, Any], change: str) -> set[tuple[
 
 @SETTINGS
 @given(documents(), documents())
-def test_swapping_sides_turns_additions_into_removals(old: dict[str, Any],
-                                                      new: dict[str, Any]) -> None:
+def test_swapping_sides_turns_additions_into_removals(
+    old: dict[str, Any], new: dict[str, Any]
+) -> None:
     assert _events(old, new, "added") == _events(new, old, "removed")
     assert _events(old, new, "removed") == _events(new, old, "added")
 
@@ -191,5 +239,8 @@ def test_removing_an_operation_is_reported(document: dict[str, Any], data: st.Da
     del edited["paths"][path][method]
     report = compare(document, edited)
     removed = [f for f in report.findings if f.operation == f"{method.upper()} {path}"]
-    assert [f.rule_id for f in removed] in (["path-removed"], ["operation-removed"],
-                                           ["deprecated-operation-removed"])
+    assert [f.rule_id for f in removed] in (
+        ["path-removed"],
+        ["operation-removed"],
+        ["deprecated-operation-removed"],
+    )

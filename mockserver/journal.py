@@ -1,0 +1,327 @@
+"""The request journal: what the mock received, redacted, in a bounded ring buffer.
+
+:class:`JournalMiddleware` is a pure ASGI middleware placed after connexion's routing (so the
+matched ``operationId`` is in the scope) and outside the filter chain, fault injection and
+throttling (so it records their answers too). It reads the request body up front and replays it
+to the app (wrapping ``receive``) and takes the status from ``http.response.start`` (wrapping
+``send``). ``/__mock__/`` requests are never journaled.
+
+Secrets never reach the journal: a bearer token is reduced to the client id and scopes of its
+(unverified) claims, a form field ``client_assertion`` to the assertion's ``sub``, and any string
+that looks like a JWT or a PEM block, anywhere in the entry, is replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+import jwt
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from .context import AppState
+
+DEFAULT_CAPACITY = 1000
+MAX_BODY_TEXT = 16 * 1024
+CONTROL_PREFIX = "/__mock__/"
+#: scope["extensions"] key under which inner middlewares annotate the journal entry.
+NOTES_KEY = "canvas_mock_journal"
+
+JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+PEM_RE = re.compile(r"-----BEGIN [A-Z0-9 ]+-----.*?(?:-----END [A-Z0-9 ]+-----|$)", re.S)
+SECRET_FIELDS = frozenset({
+    "access_token", "refresh_token", "id_token", "client_secret", "password", "private_key",
+    "private_key_pem", "secret", "api_key", "jwt", "token",
+})
+SECRET_HEADERS = frozenset({"cookie", "set-cookie", "proxy-authorization", "x-api-key"})
+
+
+def scrub(text: str) -> str:
+    """Any JWT or PEM block inside ``text`` replaced by a marker."""
+    if "-----BEGIN" in text:
+        text = PEM_RE.sub("[redacted pem]", text)
+    return JWT_RE.sub("[redacted jwt]", text)
+
+
+def redact(value: Any, key: str | None = None) -> Any:
+    """A deep copy of a parsed body with secret fields and secret-looking strings replaced."""
+    if key is not None and key.lower() in SECRET_FIELDS and value not in (None, ""):
+        return "[redacted]"
+    if isinstance(value, dict):
+        return {k: redact(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    if isinstance(value, str):
+        return scrub(value)
+    return value
+
+
+def unverified_claims(token: str) -> dict[str, Any] | None:
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+    return claims if isinstance(claims, dict) else None
+
+
+def bearer_identity(authorization: str) -> dict[str, Any]:
+    """What the journal keeps of an ``Authorization`` header: scheme, client id and scopes."""
+    scheme, _, token = authorization.partition(" ")
+    token = token.strip()
+    identity: dict[str, Any] = {"scheme": scheme or None, "client_id": None, "scopes": []}
+    if not token:
+        return identity
+    identity["token_sha256"] = hashlib.sha256(token.encode()).hexdigest()[:16]
+    claims = unverified_claims(token)
+    if claims is not None:
+        identity["client_id"] = None if claims.get("sub") is None else str(claims["sub"])
+        raw = claims.get("scopes")
+        identity["scopes"] = raw.split() if isinstance(raw, str) else []
+    return identity
+
+
+def _assertion_summary(value: str) -> dict[str, Any]:
+    claims = unverified_claims(value) or {}
+    return {"redacted": "client_assertion", "sub": None if claims.get("sub") is None else str(claims["sub"])}
+
+
+def _multi(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            existing = out[key]
+            out[key] = [*existing, value] if isinstance(existing, list) else [existing, value]
+        else:
+            out[key] = value
+    return out
+
+
+def parse_body(raw: bytes, content_type: str) -> tuple[str, Any]:
+    """``(format, redacted body)``; format is one of none, json, form, text, binary."""
+    if not raw:
+        return "none", None
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media.endswith("json"):
+        try:
+            return "json", redact(json.loads(raw))
+        except ValueError:
+            pass
+    if media == "application/x-www-form-urlencoded":
+        try:
+            form = _multi(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+        except UnicodeDecodeError:
+            return "binary", {"bytes": len(raw)}
+        assertion = form.pop("client_assertion", None)
+        body = redact(form)
+        if assertion is not None:
+            body["client_assertion"] = _assertion_summary(assertion if isinstance(assertion, str) else assertion[0])
+        return "form", body
+    if media.startswith("multipart/"):
+        return "binary", {"bytes": len(raw)}
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "binary", {"bytes": len(raw)}
+    if len(text) > MAX_BODY_TEXT:
+        text = text[:MAX_BODY_TEXT] + "…[truncated]"
+    return "text", scrub(text)
+
+
+def iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, tz=UTC).isoformat().replace("+00:00", "Z")
+
+
+def parse_time(value: str | float | int) -> float:
+    """ISO 8601 (``Z`` or offset; naive means UTC) or epoch seconds, to epoch seconds."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    text = str(value).strip()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"not an ISO 8601 time or epoch seconds: {text!r}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.timestamp()
+
+
+class Journal:
+    """A thread-safe ring buffer of request entries (oldest evicted first)."""
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+        self._lock = threading.Lock()
+        self._entries: deque[dict[str, Any]] = deque(maxlen=max(1, capacity))
+        self._seq = 0
+        self.evicted = 0
+
+    @property
+    def capacity(self) -> int:
+        return self._entries.maxlen or DEFAULT_CAPACITY
+
+    def resize(self, capacity: int) -> None:
+        with self._lock:
+            entries = list(self._entries)
+            keep = entries[-max(1, capacity):]
+            self.evicted += len(entries) - len(keep)
+            self._entries = deque(keep, maxlen=max(1, capacity))
+
+    def add(self, entry: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            self._seq += 1
+            entry["seq"] = self._seq
+            if len(self._entries) == self._entries.maxlen:
+                self.evicted += 1
+            self._entries.append(entry)
+        return entry
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.evicted = 0
+
+    def entries(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self._entries)
+
+    def query(self, *, operation_id: str | None = None, method: str | None = None,
+              path_prefix: str | None = None, client_id: str | None = None,
+              since: str | float | None = None, status: int | None = None) -> list[dict[str, Any]]:
+        """Entries matching every filter given, oldest first. ``since`` is inclusive, mock time."""
+        threshold = parse_time(since) if since not in (None, "") else None
+        out = []
+        for entry in self.entries():
+            if operation_id and entry.get("operation_id") != operation_id:
+                continue
+            if method and entry["method"] != method.upper():
+                continue
+            if path_prefix and not entry["path"].startswith(path_prefix):
+                continue
+            if client_id and entry.get("client_id") != str(client_id):
+                continue
+            if threshold is not None and entry["time"] < threshold:
+                continue
+            if status is not None and entry.get("status") != status:
+                continue
+            out.append(entry)
+        return out
+
+    def dump(self) -> dict[str, Any]:
+        with self._lock:
+            return {"capacity": self.capacity, "seq": self._seq, "evicted": self.evicted,
+                    "entries": list(self._entries)}
+
+    def load(self, dump: Mapping[str, Any]) -> None:
+        entries = dump.get("entries", [])
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise ValueError("scenario.journal.entries: expected a list of objects")
+        capacity = int(dump.get("capacity", self.capacity))
+        with self._lock:
+            self._entries = deque(entries, maxlen=max(1, capacity))
+            self._seq = int(dump.get("seq", max((int(e.get("seq", 0)) for e in entries), default=0)))
+            self.evicted = int(dump.get("evicted", 0))
+
+
+def _header_map(scope: Scope) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in scope.get("headers", []):
+        name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
+def build_entry(state: AppState, scope: Scope, body: bytes) -> dict[str, Any]:
+    headers = _header_map(scope)
+    auth = None
+    if "authorization" in headers:
+        auth = bearer_identity(headers["authorization"])
+        headers["authorization"] = f"{auth['scheme'] or ''} [redacted]".strip()
+    for name in SECRET_HEADERS & headers.keys():
+        headers[name] = "[redacted]"
+    headers = {k: scrub(v) for k, v in headers.items()}
+    query = redact(_multi(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)))
+    body_format, parsed = parse_body(body, headers.get("content-type", ""))
+    client_id = auth["client_id"] if auth else None
+    if client_id is None and body_format == "form" and isinstance(parsed.get("client_assertion"), dict):
+        client_id = parsed["client_assertion"]["sub"]
+    now = state.clock.now()
+    client = scope.get("client")
+    return {
+        "seq": 0,
+        "time": now,
+        "time_iso": iso(now),
+        "method": scope.get("method", ""),
+        "path": scope.get("path", ""),
+        "query": query,
+        "headers": headers,
+        "client_ip": client[0] if client else None,
+        "client_id": client_id,
+        "auth": auth,
+        "body_format": body_format,
+        "body": parsed,
+        "operation_id": scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id"),
+        "status": None,
+        "duration_ms": None,
+    }
+
+
+class JournalMiddleware:
+    def __init__(self, app: ASGIApp, state: AppState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path", "").startswith(CONTROL_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        disconnected = False
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                disconnected = True
+                break
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        entry = build_entry(self.state, scope, body)
+        notes: dict[str, Any] = {}
+        scope.setdefault("extensions", {})[NOTES_KEY] = notes
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                if disconnected:
+                    return {"type": "http.disconnect"}
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        async def record(message: Message) -> None:
+            if message["type"] == "http.response.start" and entry["status"] is None:
+                entry["status"] = message["status"]
+            await send(message)
+
+        started = time.perf_counter()
+        try:
+            await self.app(scope, replay, record)
+        finally:
+            entry["duration_ms"] = round((time.perf_counter() - started) * 1000, 3)
+            entry.update(notes)
+            if notes.get("fault", {}).get("kind") == "drop":
+                entry["status"] = None
+            self.state.journal.add(entry)
