@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from .canvas.errors import api_error, json_response
 from .context import RequestContext
-from .world import World, opaque_id
+from .world import Tool, World, opaque_id
 
 
 def deployment_id(world: World, tool_id: int) -> str:
@@ -16,6 +16,11 @@ def deployment_id(world: World, tool_id: int) -> str:
     tool = world.tools[tool_id]
     kind = "course" if tool.context_type == "Course" else "account"
     return f"{tool.id}:{opaque_id(kind, tool.context_id)}"
+
+
+def _root_of(world: World, tool: Tool) -> int:
+    account_id = world.courses[tool.context_id].account_id if tool.context_type == "Course" else tool.context_id
+    return world.root_account_id(account_id)
 
 
 async def get_mock_config(ctx: RequestContext, **_: Any) -> Response:
@@ -34,7 +39,7 @@ async def get_mock_config(ctx: RequestContext, **_: Any) -> Response:
                 "kid": key.kid,
                 "private_key_pem": key.private_key_pem or "",
                 "scopes": list(key.scopes),
-                "binding": key.bindings.get("1", "off") if world.accounts.get(1) else next(iter(key.bindings.values()), "off"),
+                "binding": key.bindings.get(str(_root_of(world, first)), "off") if first else "off",
                 "workflow_state": key.workflow_state,
             })
         body = {

@@ -1,0 +1,129 @@
+"""Malformed input of any kind gets a 4xx in Canvas's shape and changes nothing (acceptance 5)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mockserver import create_app
+from tests.ltiutil import LINE_ITEM, SCORE, bearer, get_token
+
+ENDPOINTS = [
+    ("post", "/api/lti/courses/101/line_items", LINE_ITEM),
+    ("put", "/api/lti/courses/101/line_items/1", LINE_ITEM),
+    ("post", "/api/lti/courses/101/line_items/1/scores", SCORE),
+    ("put", "/__mock__/state", "application/json"),
+]
+
+
+def canvas_shaped(response: Any) -> None:
+    """A 4xx with one of Canvas's JSON error shapes (or Canvas's empty-bodied answers)."""
+    assert 400 <= response.status_code < 500, (response.status_code, response.text)
+    if not response.content:
+        return
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert "type" not in body or "errors" in body  # never connexion's problem+json
+    errors = body.get("errors")
+    assert isinstance(errors, dict | list) or isinstance(body.get("error"), str), body
+
+
+@pytest.fixture(scope="module")
+def env() -> Any:
+    app = create_app(validate_responses=True)
+    with app.test_client() as client:
+        config = client.get("/__mock__/config").json()
+        yield app, client, bearer(get_token(client, config, "Mock Grading Tool"))
+
+
+def check_unchanged(env: Any, method: str, path: str, **kwargs: Any) -> Any:
+    app, client, auth = env
+    before = app.state.world.snapshot()
+    response = getattr(client, method)(path, headers={**auth, **kwargs.pop("headers", {})}, **kwargs)
+    if response.status_code >= 400:
+        canvas_shaped(response)
+        assert app.state.world.snapshot() == before, f"{method} {path} changed state but answered {response.status_code}"
+    else:
+        app.state.reset()
+    return response
+
+
+BAD_BODIES = [
+    b"{",  # truncated JSON
+    b'{"label": "x", "scoreMaximum": NaN}',
+    b'{"label": "x", "scoreMaximum": Infinity}',
+    b'{"label": "x", "scoreMaximum": 1e999}',
+    b"\xff\xfe\x00{\x00}",  # not UTF-8
+    b"[" * 100000,  # deep nesting
+    b'{"label": "x", "scoreMaximum": ' + b"9" * 5000 + b"}",  # huge integer
+    b'"just a string"',
+    b"null",
+    b"[]",
+    b'{"userId": {"$ne": 1}, "timestamp": [], "activityProgress": 5}',
+    b'{"label": ' + json.dumps("x" * 100000).encode() + b', "scoreMaximum": 1}',
+]
+
+
+@pytest.mark.parametrize("body", BAD_BODIES, ids=range(len(BAD_BODIES)))
+@pytest.mark.parametrize(("method", "path", "media_type"), ENDPOINTS)
+def test_bad_bodies(env: Any, method: str, path: str, media_type: str, body: bytes) -> None:
+    check_unchanged(env, method, path, content=body, headers={"Content-Type": media_type})
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "application/json; charset=bogus"])
+def test_wrong_content_types(env: Any, content_type: str) -> None:
+    check_unchanged(env, "post", "/api/lti/courses/101/line_items/1/scores", content=b"{}", headers={"Content-Type": content_type})
+
+
+@pytest.mark.parametrize("path", [
+    "/api/lti/courses/abc/line_items",
+    "/api/lti/courses/99999999999999999999999/line_items",
+    "/api/lti/courses/-1/line_items",
+    "/api/lti/courses/101/line_items/%00",
+    "/api/lti/courses/101/line_items/1/results/xyz",
+    "/api/lti/groups/1e9/names_and_roles",
+    "/api/lti/courses/101/line_items?limit=-5",
+    "/api/lti/courses/101/line_items?limit=99999999999999999999",
+    "/api/lti/courses/101/line_items?page=abc",
+    "/api/lti/courses/101/names_and_roles?limit=0",
+    "/api/v1/not/a/route",
+])
+def test_bad_paths_and_queries(env: Any, path: str) -> None:
+    check_unchanged(env, "get", path)
+
+
+def test_bad_token_form(env: Any) -> None:
+    check_unchanged(env, "post", "/login/oauth2/token", content=b"grant_type=\xff\xfe&scope=%ZZ",
+                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+    check_unchanged(env, "post", "/login/oauth2/token", content=b"\x00" * 1000,
+                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    max_leaves=20,
+)
+field_names = st.sampled_from(["label", "scoreMaximum", "userId", "timestamp", "activityProgress", "gradingProgress",
+                               "scoreGiven", "resourceLinkId", "comment", "submission", "tag", "format", "courses"])
+near_valid = st.dictionaries(field_names, json_values, max_size=8)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(endpoint=st.sampled_from(ENDPOINTS), body=json_values | near_valid)
+def test_fuzzed_json_bodies(env: Any, endpoint: tuple[str, str, str], body: Any) -> None:
+    method, path, media_type = endpoint
+    response = check_unchanged(env, method, path, content=json.dumps(body).encode(), headers={"Content-Type": media_type})
+    assert response.status_code < 500
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(endpoint=st.sampled_from(ENDPOINTS), body=st.binary(max_size=200))
+def test_fuzzed_raw_bytes(env: Any, endpoint: tuple[str, str, str], body: bytes) -> None:
+    method, path, media_type = endpoint
+    response = check_unchanged(env, method, path, content=body, headers={"Content-Type": media_type})
+    assert response.status_code < 500
