@@ -22,8 +22,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     parser = subparsers.add_parser(
         "drift",
         help="compare two OpenAPI descriptions and classify the differences",
-        description="Report what changed between two OpenAPI 3.0 descriptions (files or "
-        "http(s) URLs) and whether it breaks clients.",
+        description=(
+            "Report what changed between two OpenAPI 3.0 descriptions (files or http(s) URLs) "
+            "and whether it breaks clients."
+        ),
     )
     parser.add_argument("old", nargs="?", metavar="OLD", help="the baseline description")
     parser.add_argument("new", nargs="?", metavar="NEW", help="the changed description")
@@ -39,8 +41,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         metavar="FILE",
         help="known differences to suppress (YAML/JSON list or plain text)",
     )
-    parser.add_argument("--live", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--base-url", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="reserved: compare against a live Canvas (not implemented yet)",
+    )
+    parser.add_argument("--base-url", metavar="URL", help="reserved for --live")
     parser.set_defaults(func=run)
     return parser
 

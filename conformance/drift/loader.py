@@ -66,11 +66,16 @@ def parse_text(text: str, source: str = "<text>") -> Any:
 
 
 def load_spec(source: str | Path) -> dict[str, Any]:
-    """Load and sanity-check an OpenAPI 3.x document from a path or http(s) URL."""
+    """Load and sanity-check an OpenAPI 3.x document from a path or http(s) URL.
+
+    References into other files (relative to ``source``) are loaded too; see ``bundle``.
+    """
     label = str(source)
     document = parse_text(read_source(source), label)
     check_openapi(document, label)
-    return document
+    from conformance.drift.bundle import bundle  # bundle imports this module
+
+    return bundle(document, label)
 
 
 def check_openapi(document: Any, label: str = "<document>") -> None:

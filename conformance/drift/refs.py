@@ -1,14 +1,17 @@
 """Lazy ``$ref`` resolution with cycle protection.
 
 References are followed on demand rather than inlined up front: inlining a recursive schema
-never terminates, and inlining shared components multiplies the work on big specs. Only local
-references (``#/...``) are followed; anything else is kept as an opaque marker so two identical
-external references still compare equal.
+never terminates, and inlining shared components multiplies the work on big specs. Local
+references (``#/...``) and, after :func:`conformance.drift.bundle.bundle`, references into other
+files are followed; anything unresolvable is kept as an opaque marker so two identical dangling
+references still compare equal.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from conformance.drift.bundle import BASE_KEY, DOCUMENTS_KEY
 
 UNRESOLVED = "x-drift-unresolved-ref"
 
@@ -20,21 +23,27 @@ class Resolver:
         self.document = document
         self._cache: dict[str, Any] = {}
 
+    def _root(self, source: str) -> Any:
+        """The document a ref's part before ``#`` names (see :mod:`conformance.drift.bundle`)."""
+        if not source or source == self.document.get(BASE_KEY):
+            return self.document
+        documents = self.document.get(DOCUMENTS_KEY)
+        return documents.get(source) if isinstance(documents, dict) else None
+
     def lookup(self, ref: str) -> Any:
         if ref in self._cache:
             return self._cache[ref]
-        node: Any = None
-        if ref.startswith("#"):
-            node = self.document
-            for raw in ref[1:].split("/")[1:] if ref != "#" else []:
-                part = raw.replace("~1", "/").replace("~0", "~")
-                if isinstance(node, dict) and part in node:
-                    node = node[part]
-                elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                    node = node[int(part)]
-                else:
-                    node = None
-                    break
+        source, hash_, fragment = ref.partition("#")
+        node: Any = self._root(source) if hash_ or not source else None
+        for raw in fragment.split("/")[1:] if node is not None else []:
+            part = raw.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                node = None
+                break
         if node is None:
             node = {UNRESOLVED: ref}
         self._cache[ref] = node

@@ -40,7 +40,29 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(report: Report) -> str:
+#: GitHub rejects comments over 65,536 characters; leave room for a bot's own wrapper text.
+MARKDOWN_BUDGET = 60_000
+
+
+def _markdown_section(operation: str, findings: list[Finding]) -> list[str]:
+    lines = [
+        "",
+        f"### `{_cell(operation or '(document)')}`",
+        "",
+        "| Severity | Rule | Location | Change |",
+        "| --- | --- | --- | --- |",
+    ]
+    for f in _by_severity(findings):
+        location = f"`{_cell(f.location)}`" if f.location else ""
+        lines.append(
+            f"| {_ICONS[f.severity]} {f.severity.value} | `{f.rule_id}` | "
+            f"{location} | {_cell(f.message)} |"
+        )
+    return lines
+
+
+def render_markdown(report: Report, budget: int = MARKDOWN_BUDGET) -> str:
+    """Summary table, then findings per operation; info-only operations fold into <details>."""
     counts = report.counts()
     lines = [
         f"## API drift: `{_cell(report.old_label)}` → `{_cell(report.new_label)}`",
@@ -53,20 +75,42 @@ def render_markdown(report: Report) -> str:
         lines.append(f"| suppressed | {report.suppressed} |")
     if not report.findings:
         lines += ["", "No differences found."]
-    for operation, findings in report.by_operation().items():
-        lines += [
-            "",
-            f"### `{_cell(operation or '(document)')}`",
-            "",
-            "| Severity | Rule | Location | Change |",
-            "| --- | --- | --- | --- |",
-        ]
-        for f in _by_severity(findings):
-            location = f"`{_cell(f.location)}`" if f.location else ""
-            lines.append(
-                f"| {_ICONS[f.severity]} {f.severity.value} | `{f.rule_id}` | "
-                f"{location} | {_cell(f.message)} |"
+    groups = report.by_operation()
+    important = {op: fs for op, fs in groups.items() if any(f.severity.rank for f in fs)}
+    info_only = {op: fs for op, fs in groups.items() if op not in important}
+    sections = [_markdown_section(op, fs) for op, fs in important.items()]
+    if info_only:
+        sections.append(
+            [
+                "",
+                "<details>",
+                f"<summary>{len(info_only)} operation(s) with info-only changes</summary>",
+            ]
+        )
+        sections += [_markdown_section(op, fs) for op, fs in info_only.items()]
+        sections.append(["", "</details>"])
+    size = sum(len(line) + 1 for line in lines)
+    for index, section in enumerate(sections):
+        section_size = sum(len(line) + 1 for line in section)
+        if size + section_size > budget:
+            omitted = sum(len(fs) for fs in list(important.values()) + list(info_only.values()))
+            shown = sum(
+                1
+                for s in sections[:index]
+                for line in s
+                if line.startswith("| ") and not line.startswith(("| Severity", "| ---"))
             )
+            if info_only and index > len(important):
+                lines.append("")
+                lines.append("</details>")
+            lines += [
+                "",
+                f"_…{omitted - shown} more finding(s) omitted to fit a comment; "
+                "use `--format json` or `--format text` for the full report._",
+            ]
+            break
+        lines += section
+        size += section_size
     return "\n".join(lines) + "\n"
 
 

@@ -12,32 +12,20 @@ from __future__ import annotations
 from typing import Any
 
 from conformance.drift.context import Context
+from conformance.drift.keywords import diff_keywords, diff_type
 from conformance.drift.model import pointer
 from conformance.drift.normalize import (
+    TEXT_KEYWORDS,
     additional,
     canon,
-    enum_values,
-    expand_types,
     flatten,
-    is_nullable,
     properties,
     required_names,
-    schema_types,
-    short,
     types,
 )
 
 MAX_DEPTH = 24
 
-#: (keyword, rule stem, is an upper bound, absent value equivalent)
-_BOUNDS: tuple[tuple[str, str, bool, float | None], ...] = (
-    ("maximum", "max", True, None),
-    ("minimum", "min", False, None),
-    ("maxLength", "max-length", True, None),
-    ("minLength", "min-length", False, 0),
-    ("maxItems", "max-items", True, None),
-    ("minItems", "min-items", False, 0),
-)
 _OPENNESS = {"closed": 0, "schema": 1, "open": 2}
 _Stack = frozenset[tuple[str | None, str | None]]
 
@@ -63,9 +51,9 @@ def diff_schema(
     if o is n:
         return
     side = "request" if prefix.startswith("request") else "response"
-    if not _diff_type(ctx, o, n, location, prefix, side):
+    if not diff_type(ctx, o, n, location, prefix, side):
         return  # incompatible type: deeper differences would only be noise
-    _diff_scalars(ctx, o, n, location, prefix, side)
+    diff_keywords(ctx, o, n, location, prefix)
     nested = f"{side}-property"
     if types(o) & {"object"} or types(n) & {"object"} or properties(o) or properties(n):
         _diff_object(ctx, o, n, location, nested, side, depth, stack)
@@ -74,154 +62,57 @@ def diff_schema(
     for keyword in ("oneOf", "anyOf"):
         old_branches, new_branches = o.get(keyword), n.get(keyword)
         if isinstance(old_branches, list) and isinstance(new_branches, list):
-            for index, (ob, nb) in enumerate(zip(old_branches, new_branches, strict=False)):
-                diff_schema(ctx, ob, nb, f"{location}/{keyword}/{index}", prefix, depth + 1, stack)
+            where = f"{location}/{keyword}"
+            _diff_branches(ctx, old_branches, new_branches, where, prefix, depth, stack)
 
 
-def _type_label(found: frozenset[str]) -> str:
-    return "|".join(sorted(found)) or "any"
+def _branch_identity(branch: Any) -> str:
+    """Refs identify a branch by target (file name + pointer); inline ones by their content."""
+    if isinstance(branch, dict) and isinstance(branch.get("$ref"), str):
+        source, _, fragment = branch["$ref"].partition("#")
+        return "ref:" + source.rsplit("/", 1)[-1] + "#" + fragment
+    if isinstance(branch, dict):
+        branch = {k: v for k, v in branch.items() if k not in TEXT_KEYWORDS}
+    return "inline:" + canon(branch)
 
 
-def _diff_type(
-    ctx: Context, o: dict[str, Any], n: dict[str, Any], location: str, prefix: str, side: str
-) -> bool:
-    """Emit type findings; False when the change is incompatible (stop descending)."""
-    old_types, new_types = schema_types(o, ctx.old), schema_types(n, ctx.new)
-    if old_types == new_types:
-        return True
-    old_x, new_x = expand_types(old_types), expand_types(new_types)
-    where = location + "/type"
-    change = f"type changed from {_type_label(old_types)} to {_type_label(new_types)}"
-    if side == "request":
-        if not new_types or (old_types and old_x <= new_x):
-            ctx.emit(f"{prefix}-type-widened", where, change + " (accepts more)")
-            return True
-    elif not old_types or (new_types and new_x <= old_x):
-        ctx.emit(f"{prefix}-type-narrowed", where, change + " (returns less)")
-        return True
-    ctx.emit(f"{prefix}-type-changed", where, change)
-    return False
-
-
-def _diff_scalars(
-    ctx: Context, o: dict[str, Any], n: dict[str, Any], location: str, prefix: str, side: str
-) -> None:
-    if o.get("format") != n.get("format"):
-        ctx.emit(
-            f"{prefix}-format-changed",
-            location + "/format",
-            f"format changed from {o.get('format') or 'none'} to {n.get('format') or 'none'}",
-        )
-    _diff_enum(ctx, o, n, location, prefix)
-    for keyword, stem, upper, absent in _BOUNDS:
-        _diff_bound(ctx, o, n, location, prefix, keyword, stem, upper, absent)
-    old_pattern, new_pattern = o.get("pattern"), n.get("pattern")
-    if old_pattern != new_pattern:
-        where = location + "/pattern"
-        if old_pattern is None:
-            ctx.emit(f"{prefix}-pattern-added", where, f"pattern {new_pattern!r} added")
-        elif new_pattern is None:
-            ctx.emit(f"{prefix}-pattern-removed", where, f"pattern {old_pattern!r} removed")
-        else:
-            ctx.emit(
-                f"{prefix}-pattern-changed",
-                where,
-                f"pattern changed from {old_pattern!r} to {new_pattern!r}",
-            )
-    old_null, new_null = is_nullable(o), is_nullable(n)
-    if old_null != new_null:
-        rule = "became-nullable" if new_null else "became-not-nullable"
-        ctx.emit(
-            f"{prefix}-{rule}",
-            location + "/nullable",
-            "null is now allowed" if new_null else "null is no longer allowed",
-        )
-    if ("default" in o or "default" in n) and canon(o.get("default")) != canon(n.get("default")):
-        ctx.emit(
-            f"{prefix}-default-value-changed",
-            location + "/default",
-            f"default changed from {short(o.get('default'))} to {short(n.get('default'))}",
-        )
-    if prefix == "request-property" and bool(o.get("readOnly")) != bool(n.get("readOnly")):
-        if n.get("readOnly"):
-            ctx.emit(
-                "request-property-became-read-only",
-                location + "/readOnly",
-                "property became readOnly: values sent are ignored",
-            )
-        else:
-            ctx.emit(
-                "request-property-became-writable",
-                location + "/readOnly",
-                "property is no longer readOnly",
-            )
-
-
-def _diff_enum(
-    ctx: Context, o: dict[str, Any], n: dict[str, Any], location: str, prefix: str
-) -> None:
-    old_enum, new_enum = enum_values(o), enum_values(n)
-    where = location + "/enum"
-    if old_enum is None and new_enum is None:
-        return
-    if old_enum is None:
-        ctx.emit(
-            f"{prefix}-enum-added",
-            where,
-            f"values restricted to {short(sorted(new_enum or {}), 120)}",
-        )
-        return
-    if new_enum is None:
-        ctx.emit(f"{prefix}-enum-removed", where, "enum constraint removed: any value allowed")
-        return
-    removed = sorted(old_enum.keys() - new_enum.keys())
-    added = sorted(new_enum.keys() - old_enum.keys())
-    if removed:
-        ctx.emit(
-            f"{prefix}-enum-value-removed", where, "enum values removed: " + ", ".join(removed)
-        )
-    if added:
-        ctx.emit(f"{prefix}-enum-value-added", where, "enum values added: " + ", ".join(added))
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return value
-
-
-def _diff_bound(
+def _diff_branches(
     ctx: Context,
-    o: dict[str, Any],
-    n: dict[str, Any],
+    old: list[Any],
+    new: list[Any],
     location: str,
     prefix: str,
-    keyword: str,
-    stem: str,
-    upper: bool,
-    absent: float | None,
+    depth: int,
+    stack: _Stack,
 ) -> None:
-    old_value = _number(o.get(keyword))
-    new_value = _number(n.get(keyword))
-    old_value = absent if old_value is None else old_value
-    new_value = absent if new_value is None else new_value
-    if old_value == new_value:
-        return
-    if upper:  # None == +infinity
-        tighter = new_value is not None and (old_value is None or new_value < old_value)
-        suffix = "decreased" if tighter else "increased"
-    else:  # None == -infinity (or the absent default)
-        tighter = new_value is not None and (old_value is None or new_value > old_value)
-        suffix = "increased" if tighter else "decreased"
-    ctx.emit(
-        f"{prefix}-{stem}-{suffix}",
-        f"{location}/{keyword}",
-        f"{keyword} changed from {_fmt(old_value)} to {_fmt(new_value)}",
-    )
-
-
-def _fmt(value: float | None) -> str:
-    return "none" if value is None else str(value)
+    """Pair union branches (same identity first, then by order), so reordering is no change."""
+    unmatched_new = list(range(len(new)))
+    pairs: list[tuple[int, int]] = []
+    unmatched_old: list[int] = []
+    new_ids = [_branch_identity(b) for b in new]
+    for i, branch in enumerate(old):
+        identity = _branch_identity(branch)
+        j = next((j for j in unmatched_new if new_ids[j] == identity), None)
+        if j is None:
+            unmatched_old.append(i)
+        else:
+            unmatched_new.remove(j)
+            pairs.append((i, j))
+    pairs += list(zip(unmatched_old, unmatched_new, strict=False))
+    for i, j in sorted(pairs):
+        diff_schema(ctx, old[i], new[j], f"{location}/{j}", prefix, depth + 1, stack)
+    for i in unmatched_old[len(unmatched_new) :]:
+        ctx.emit(
+            f"{prefix}-union-branch-removed",
+            f"{location}/{i}",
+            f"{location.rsplit('/', 1)[-1]} branch {i} removed",
+        )
+    for j in unmatched_new[len(unmatched_old) :]:
+        ctx.emit(
+            f"{prefix}-union-branch-added",
+            f"{location}/{j}",
+            f"{location.rsplit('/', 1)[-1]} branch {j} added",
+        )
 
 
 def _diff_object(

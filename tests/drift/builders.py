@@ -90,3 +90,16 @@ def findings(old: dict[str, Any], new: dict[str, Any]) -> list[Finding]:
 
 def rule_ids(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
     return {f.rule_id for f in findings(old, new)}
+
+
+def drift_main(argv: list[str]) -> int:
+    """``canvas-lti drift`` without the other subcommands (keeps these tests independent of
+    them); ``conformance.cli.main`` itself is exercised by the entry-point and upstream tests."""
+    import argparse
+
+    from conformance.drift import cli
+
+    parser = argparse.ArgumentParser(prog="canvas-lti")
+    cli.add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)

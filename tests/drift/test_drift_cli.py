@@ -1,4 +1,4 @@
-"""``canvas-lti drift`` end to end, in-process through ``conformance.cli.main``."""
+"""``canvas-lti drift`` end to end, in-process (argument parsing, exit codes, output)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import yaml
 
 from conformance.cli import main
 
-from .builders import obj, op_doc, response_doc
+from .builders import drift_main, obj, op_doc, response_doc
 
 OLD = response_doc(obj({"id": {"type": "string"}, "label": {"type": "string"}}, ["id", "label"]))
 #: label removed (breaking) and an optional property added (info)
@@ -35,7 +35,7 @@ def pair(tmp_path: Path) -> tuple[str, str]:
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(["drift", *argv])
+    code = drift_main(["drift", *argv])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -208,7 +208,7 @@ def test_unknown_format_is_a_usage_error(
     capsys: pytest.CaptureFixture[str], pair: tuple[str, str]
 ) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["drift", *pair, "--format", "xml"])
+        drift_main(["drift", *pair, "--format", "xml"])
     assert exc.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
 
@@ -226,3 +226,14 @@ def test_operation_label_in_json(capsys: pytest.CaptureFixture[str], tmp_path: P
         "location": "/deprecated",
         "message": "operation deprecated",
     }
+
+
+def test_entry_point_registers_drift(
+    capsys: pytest.CaptureFixture[str], pair: tuple[str, str]
+) -> None:
+    assert main(["drift", *pair, "--fail-on", "breaking"]) == 1
+    assert "response-required-property-removed" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exc:
+        main(["drift", "--help"])
+    assert exc.value.code == 0
+    assert "--fail-on" in capsys.readouterr().out

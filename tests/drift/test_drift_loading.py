@@ -234,3 +234,67 @@ def test_operation_level_security_overrides_global() -> None:
     )
     assert rule_ids(base, public) == {"security-removed"}
     assert rule_ids(public, base) == {"security-added"}
+
+
+def write_split_spec(root: Path, tag_type: str) -> Path:
+    (root / "sub").mkdir(parents=True, exist_ok=True)
+    (root / "sub" / "tag.yaml").write_text(yaml.safe_dump({"Tag": {"type": tag_type}}))
+    (root / "schemas.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "Item": {
+                    "type": "object",
+                    "properties": {
+                        "kind": {"$ref": "#/Kind"},
+                        "tag": {"$ref": "sub/tag.yaml#/Tag"},
+                        "self": {"$ref": "#/Item"},
+                    },
+                },
+                "Kind": {"type": "string", "enum": ["a"]},
+            }
+        )
+    )
+    spec = response_doc({"$ref": "schemas.yaml#/Item"})
+    (root / "api.yaml").write_text(yaml.safe_dump(spec))
+    return root / "api.yaml"
+
+
+def test_refs_into_other_files(tmp_path: Path) -> None:
+    old = load_spec(write_split_spec(tmp_path / "old", "string"))
+    new = load_spec(write_split_spec(tmp_path / "new", "integer"))
+    assert compare(old, load_spec(tmp_path / "old" / "api.yaml")).findings == []
+    (finding,) = compare(old, new).findings
+    assert finding.rule_id == "response-property-type-changed"
+    assert finding.location.endswith("/schema/properties/tag/type")
+
+
+def test_missing_referenced_file_is_a_load_error(tmp_path: Path) -> None:
+    (tmp_path / "api.yaml").write_text(yaml.safe_dump(response_doc({"$ref": "nope.yaml#/X"})))
+    with pytest.raises(LoadError, match=r"referenced file: .*nope\.yaml: no such file"):
+        load_spec(tmp_path / "api.yaml")
+
+
+def test_relative_source_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_split_spec(tmp_path / "specs", "string")
+    monkeypatch.chdir(tmp_path)
+    document = load_spec("specs/api.yaml")
+    assert compare(document, document).findings == []
+    assert "x-drift-unresolved-ref" not in json.dumps(document)
+
+
+def nested(depth: int, leaf: dict[str, Any]) -> dict[str, Any]:
+    schema = leaf
+    for _ in range(depth):
+        schema = obj({"child": schema})
+    return schema
+
+
+def test_nesting_is_followed_up_to_the_depth_limit() -> None:
+    from conformance.drift.schemas import MAX_DEPTH
+
+    shallow_old, shallow_new = nested(10, {"type": "string"}), nested(10, {"type": "integer"})
+    (finding,) = compare(response_doc(shallow_old), response_doc(shallow_new)).findings
+    assert finding.location.count("/properties/child") == 10
+    deep_old = nested(MAX_DEPTH + 5, {"type": "string"})
+    deep_new = nested(MAX_DEPTH + 5, {"type": "integer"})
+    assert compare(response_doc(deep_old), response_doc(deep_new)).findings == []

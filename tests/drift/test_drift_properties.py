@@ -169,6 +169,17 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         "info": {"title": "t", "version": "1"},
         "paths": paths,
     }
+    if draw(st.booleans()):  # shared, possibly recursive, components reached through $ref
+        shared = draw(schemas())
+        if shared.get("type") == "object" and draw(st.booleans()):
+            shared["properties"]["next"] = {"$ref": "#/components/schemas/Shared"}
+        document["components"] = {"schemas": {"Shared": shared}}
+        for item in paths.values():
+            for op in item.values():
+                for response in op["responses"].values():
+                    if "content" in response and draw(st.booleans()):
+                        media = response["content"]["application/json"]
+                        media["schema"] = {"$ref": "#/components/schemas/Shared"}
     schemes = draw(
         st.sampled_from(
             [
@@ -179,7 +190,7 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         )
     )
     if schemes:
-        document["components"] = {"securitySchemes": schemes}
+        document.setdefault("components", {})["securitySchemes"] = schemes
     return document
 
 

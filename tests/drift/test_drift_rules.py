@@ -697,6 +697,28 @@ SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, 
         ({**I_, "default": 1}, {**I_, "default": 1, "description": "d"}),
         (N, N, N),
     ),
+    "union-branch-added": (
+        (
+            {"oneOf": [{**ST, "enum": ["a"]}, {**ST, "format": "date"}]},
+            {"oneOf": [{**ST, "enum": ["a"]}, {**ST, "format": "date"}, {**ST, "pattern": "^x"}]},
+        ),
+        (
+            {"oneOf": [{**ST, "enum": ["a"]}, {**ST, "format": "date"}]},
+            {"oneOf": [{**ST, "format": "date", "title": "D"}, {**ST, "enum": ["a"]}]},
+        ),
+        (N, N, W),
+    ),
+    "union-branch-removed": (
+        (
+            {"anyOf": [{**ST, "enum": ["a"]}, {**ST, "format": "date"}]},
+            {"anyOf": [{**ST, "format": "date"}]},
+        ),
+        (
+            {"anyOf": [{**ST, "enum": ["a"]}, {**ST, "format": "date"}]},
+            {"anyOf": [{**ST, "enum": ["a", "b"]}, {**ST, "format": "date"}]},
+        ),
+        (B, B, N),
+    ),
 }
 
 
