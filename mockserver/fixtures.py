@@ -163,7 +163,7 @@ def build_world(data: Any) -> tuple[World, PlatformKeys]:
         _require(row["course_id"] in world.courses, f"enrollment: unknown course_id {row['course_id']}")
         _require(row["user_id"] in world.users, f"enrollment: unknown user_id {row['user_id']}")
         enrollment_id = row.get("id") or world.next_id("enrollments")
-        world.enrollments[enrollment_id] = Enrollment(**{**row, "id": enrollment_id})
+        world.add_enrollment(Enrollment(**{**row, "id": enrollment_id}))
     for row in data.get("groups", []):
         _require(row["course_id"] in world.courses, f"group {row['id']}: unknown course_id")
         for member in [*row.get("member_ids", []), *([row["leader_id"]] if row.get("leader_id") else [])]:

@@ -8,6 +8,7 @@ request never leaves half-written state behind.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import dataclasses
 import hashlib
@@ -262,10 +263,25 @@ class World:
         return current
 
     def _reindex(self) -> None:
-        """Rebuild the secondary indices after a bulk load (fixtures, restore)."""
+        """Rebuild the secondary indices after a bulk load (fixtures, restore).
+
+        The indices keep the hot paths (a page of line items or results, a score) independent
+        of the store's size: a page is a slice, a lookup is a dict hit.
+        """
         self.line_items_by_course: dict[int, list[int]] = {}
+        #: (course id, owner key) -> ids of active line items on active assignments, ascending.
+        self.visible_line_items: dict[tuple[int, str], list[int]] = {}
+        #: assignment id -> its line item ids, ascending (the first is the default line item).
+        self.line_items_by_assignment: dict[int, list[int]] = {}
         for item in sorted(self.line_items.values(), key=lambda li: li.id):
             self.line_items_by_course.setdefault(item.course_id, []).append(item.id)
+            self.line_items_by_assignment.setdefault(item.assignment_id, []).append(item.id)
+            assignment = self.assignments.get(item.assignment_id)
+            if item.workflow_state == "active" and assignment is not None and assignment.workflow_state != "deleted":
+                self.visible_line_items.setdefault((item.course_id, item.client_id), []).append(item.id)
+        self.enrollments_by_course: dict[int, list[Enrollment]] = {}
+        for enrollment in sorted(self.enrollments.values(), key=lambda e: e.id):
+            self.enrollments_by_course.setdefault(enrollment.course_id, []).append(enrollment)
         self.results_by_line_item: dict[int, dict[int, int]] = {}
         self.results_order: dict[int, list[int]] = {}
         for result in sorted(self.results.values(), key=lambda r: r.id):
@@ -366,17 +382,17 @@ class World:
 
     # -- enrollments -------------------------------------------------------------------------
 
+    def add_enrollment(self, enrollment: Enrollment) -> None:
+        self.enrollments[enrollment.id] = enrollment
+        self.enrollments_by_course.setdefault(enrollment.course_id, []).append(enrollment)
+
     def active_enrollments(self, course_id: int) -> list[Enrollment]:
-        return [
-            e for e in self.enrollments.values()
-            if e.course_id == course_id and e.state == "active"
-        ]
+        return [e for e in self.enrollments_by_course.get(course_id, ()) if e.state == "active"]
 
     def is_student(self, user_id: int, course_id: int) -> bool:
         return any(
-            e.user_id == user_id and e.course_id == course_id and e.type in STUDENT_TYPES
-            and e.state in ("active", "invited")
-            for e in self.enrollments.values()
+            e.user_id == user_id and e.type in STUDENT_TYPES and e.state in ("active", "invited")
+            for e in self.enrollments_by_course.get(course_id, ())
         )
 
     def find_user(self, user_ref: str) -> User | None:
@@ -390,8 +406,8 @@ class World:
 
     def default_line_item_id(self, assignment_id: int) -> int | None:
         """The assignment's earliest-created line item (``assignment_line_item?``)."""
-        ids = [li.id for li in self.line_items.values() if li.assignment_id == assignment_id]
-        return min(ids) if ids else None
+        ids = self.line_items_by_assignment.get(assignment_id)
+        return ids[0] if ids else None
 
     def active_line_item(self, line_item_id: int, course_id: int) -> LineItem | None:
         item = self.line_items.get(line_item_id)
@@ -400,8 +416,11 @@ class World:
         return item
 
     def add_line_item(self, item: LineItem) -> None:
+        """Ids only grow, so appending keeps every index sorted."""
         self.line_items[item.id] = item
         self.line_items_by_course.setdefault(item.course_id, []).append(item.id)
+        self.line_items_by_assignment.setdefault(item.assignment_id, []).append(item.id)
+        self.visible_line_items.setdefault((item.course_id, item.client_id), []).append(item.id)
 
     def add_result(self, result: Result) -> None:
         self.results[result.id] = result
@@ -425,15 +444,19 @@ class World:
     def destroy_assignment(self, assignment: Assignment) -> None:
         """Soft-delete an assignment with its line items, results and resource links."""
         assignment.workflow_state = "deleted"
-        for item in self.line_items.values():
-            if item.assignment_id == assignment.id and item.workflow_state == "active":
-                self.destroy_line_item(item)
+        for item_id in self.line_items_by_assignment.get(assignment.id, ()):
+            if self.line_items[item_id].workflow_state == "active":
+                self.destroy_line_item(self.line_items[item_id])
         for link in self.resource_links.values():
             if link.context_type == "Assignment" and link.context_id == assignment.id:
                 link.workflow_state = "deleted"
 
     def destroy_line_item(self, item: LineItem) -> None:
         item.workflow_state = "deleted"
+        visible = self.visible_line_items.get((item.course_id, item.client_id), [])
+        index = bisect.bisect_left(visible, item.id)
+        if index < len(visible) and visible[index] == item.id:
+            del visible[index]
         for result_id in self.results_by_line_item.get(item.id, {}).values():
             self.results[result_id].workflow_state = "deleted"
 

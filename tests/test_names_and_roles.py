@@ -45,7 +45,7 @@ def test_user_with_two_enrollments_appears_once(app: Any, client: Any, auth: dic
     from mockserver.world import Enrollment
 
     world = app.state.world
-    world.enrollments[999] = Enrollment(id=999, course_id=101, user_id=10, type="StudentEnrollment")
+    world.add_enrollment(Enrollment(id=999, course_id=101, user_id=10, type="StudentEnrollment"))
     teacher = [m for m in client.get(COURSE, headers=auth).json()["members"] if m.get("name") == "Terry Teacher"]
     assert len(teacher) == 1 and teacher[0]["roles"] == [f"{LIS}#Instructor", f"{LIS}#Learner"]
 

@@ -54,22 +54,19 @@ async def list_line_items(ctx: RequestContext, course_id: int, **_: Any) -> Resp
     tag, resource_id, link_id = params.get("tag"), params.get("resource_id"), params.get("resource_link_id")
     number, size = requested_page(params, 10, 100)
     with world.lock:
-        matching = []
-        for item_id in world.line_items_by_course.get(course_id, ()):
-            item = world.line_items[item_id]
-            if item.workflow_state != "active" or item.client_id != auth.key.id:
-                continue
-            assignment = world.assignments.get(item.assignment_id)
-            if assignment is None or assignment.workflow_state == "deleted":
-                continue
-            if (tag is not None and item.tag != tag) or (resource_id is not None and item.resource_id != resource_id):
-                continue
-            if link_id is not None and _link_uuid(world, item) != link_id:
-                continue
-            matching.append(item)
+        visible = world.visible_line_items.get((course_id, auth.key.id), [])
+        if tag is None and resource_id is None and link_id is None:
+            matching = visible  # the common case: a page is a slice, whatever the store's size
+        else:
+            matching = [
+                world.line_items[i] for i in visible
+                if (tag is None or world.line_items[i].tag == tag)
+                and (resource_id is None or world.line_items[i].resource_id == resource_id)
+                and (link_id is None or _link_uuid(world, world.line_items[i]) == link_id)
+            ]
         page = Page(number, size, len(matching))
         launch = _wants_launch_url(ctx)
-        body = [serialize(world, ctx.base_url, course_id, item, launch)
+        body = [serialize(world, ctx.base_url, course_id, item if isinstance(item, LineItem) else world.line_items[item], launch)
                 for item in matching[page.start:page.start + size]]
     link = link_header(line_items_url(ctx.base_url, course_id), ctx.query, page)
     return json_response(body, media_type=media.LINE_ITEM_CONTAINER, headers={"Link": link})

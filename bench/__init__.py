@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): ``python -m bench`` measures the mock against its peers in one run."""

@@ -1,0 +1,64 @@
+"""Drive a server with wrk (fixed connections and duration) and parse what it prints."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: str = ""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    errors: int
+
+
+def wrk_available() -> bool:
+    return shutil.which("wrk") is not None
+
+
+def _lua(request: Request) -> str:
+    lines = [f"wrk.method = {json.dumps(request.method)}", f"wrk.body = {json.dumps(request.body)}"]
+    lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in request.headers.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if not match:
+        raise ValueError(f"cannot parse wrk latency {text!r}")
+    return float(match.group(1)) * UNITS[match.group(2)]
+
+
+def run_wrk(base_url: str, request: Request, *, connections: int = 16, threads: int = 2, seconds: int = 5) -> LoadResult:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(_lua(request))
+        script.flush()
+        out = subprocess.run(
+            ["wrk", f"-c{connections}", f"-t{threads}", f"-d{seconds}s", "--latency", "-s", script.name,
+             base_url + request.path],
+            capture_output=True, text=True, timeout=seconds + 60, check=True,
+        ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return LoadResult(rps, p50, p99, int(non_2xx.group(1)) if non_2xx else 0,
+                      sum(int(g) for g in errors.groups()) if errors else 0)
