@@ -15,21 +15,25 @@ from collections.abc import Sequence
 # connexion imports starlette's test client, which warns about httpx on every start.
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
-#: Modules that contribute a subcommand, in the order ``--help`` lists them.
-SUBCOMMAND_MODULES = (
-    "mockserver.cli",
-    "conformance.run",
-    "conformance.drift.cli",
-)
+#: Subcommand name -> the module that contributes it, in the order ``--help`` lists them.
+SUBCOMMANDS = {
+    "mock": "mockserver.cli",
+    "conform": "conformance.run",
+    "drift": "conformance.drift.cli",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``only``, just that subcommand's module is imported (start-up time:
+    ``canvas-lti mock`` must not pay for importing schemathesis)."""
     parser = argparse.ArgumentParser(
         prog="canvas-lti",
         description="Contract-testing toolkit for Canvas LMS's LTI 1.3 / LTI Advantage APIs.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in SUBCOMMAND_MODULES:
+    for command, name in SUBCOMMANDS.items():
+        if only is not None and command != only:
+            continue
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -41,8 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    first = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+    args = build_parser(first).parse_args(argv)
     return int(args.func(args) or 0)
 
 

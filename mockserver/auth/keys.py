@@ -6,6 +6,8 @@ one. The mock loads them from the fixtures (test-only PEMs) and can rotate them.
 
 from __future__ import annotations
 
+import threading
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +21,9 @@ PUBLIC_JWK_MEMBERS = ("kty", "e", "n", "kid", "alg", "use")
 
 def load_private_key(pem: str) -> rsa.RSAPrivateKey:
     try:
-        key = serialization.load_pem_private_key(pem.encode(), password=None)
+        # Skipping RSA's consistency checks saves ~40 ms per key at start-up; these are our own
+        # test keys, and a corrupt one still fails to sign or verify.
+        key = serialization.load_pem_private_key(pem.encode(), password=None, unsafe_skip_rsa_key_validation=True)
     except (ValueError, TypeError) as exc:
         raise ValueError(f"not a PEM private key ({exc})") from None
     if not isinstance(key, rsa.RSAPrivateKey):
@@ -55,6 +59,7 @@ class PlatformKeys:
                  future: PlatformKey | None = None) -> None:
         self.current, self.past, self.future = current, past, future
         self._jwks: dict[str, Any] | None = None
+        self._lock = threading.Lock()  # rotation vs. a concurrent JWKS build
 
     @classmethod
     def from_fixture(cls, rows: list[dict[str, Any]]) -> PlatformKeys:
@@ -68,10 +73,29 @@ class PlatformKeys:
 
     def jwks(self) -> dict[str, Any]:
         """The published set, computed once per key set (it sits on a hot path)."""
-        if self._jwks is None:
-            present = [k for k in (self.past, self.current, self.future) if k is not None]
-            self._jwks = {"keys": [k.jwk for k in present]}
-        return self._jwks
+        with self._lock:
+            if self._jwks is None:
+                present = [k for k in (self.past, self.current, self.future) if k is not None]
+                self._jwks = {"keys": [k.jwk for k in present]}
+            return self._jwks
+
+    def rotate(self) -> None:
+        """Canvas's rotation: future → current, current → past, a new future is generated.
+
+        Tools that cache the JWKS keep verifying: the new current key was already published
+        as the future one, and the old current stays published as the past one.
+        """
+        with self._lock:
+            new_current = self.future or generate_key(f"mock-platform-{uuid.uuid4().hex[:12]}")
+            future = generate_key(f"mock-platform-{uuid.uuid4().hex[:12]}")
+            self.past, self.current, self.future = self.current, new_current, future
+            self._jwks = None
+
+    def replace_with(self, other: PlatformKeys) -> None:
+        """Take another key set's keys (reset restores the fixture keys) keeping identity."""
+        with self._lock:
+            self.past, self.current, self.future = other.past, other.current, other.future
+            self._jwks = None
 
 
 def generate_key(kid: str) -> PlatformKey:
