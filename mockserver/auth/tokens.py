@@ -6,6 +6,7 @@ secret, so it accepts only tokens it issued. Error texts are Canvas's, checked i
 
 from __future__ import annotations
 
+import functools
 import secrets
 import uuid
 from collections.abc import Iterable
@@ -153,6 +154,20 @@ def decode_access_token(secret: str, authorization: str | None, audiences: list[
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise lti_error(401, "Missing access token")
+    claims = _verified_claims(secret, token)
+    errors = claim_errors(claims, audiences, now, ACCESS_TOKEN_MAX_AGE, prefix)
+    if "EXPIRED" in errors:
+        raise lti_error(401, "Access token expired")
+    if errors:
+        raise lti_error(401, errors[0])
+    return claims
+
+
+@functools.lru_cache(maxsize=4096)
+def _verified_claims(secret: str, token: str) -> dict[str, Any]:
+    """Signature and format checks, memoised: a tool presents the same token for an hour, and
+    PyJWT's base64 checks cost more than the rest of a request. Time-dependent checks are not
+    cached; failures raise and are therefore never cached. Callers must not mutate the result."""
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError:
@@ -160,7 +175,7 @@ def decode_access_token(secret: str, authorization: str | None, audiences: list[
     if header.get("alg") != "HS256":
         raise lti_error(401, "Access token signature algorithm not allowed")
     try:
-        claims = jwt.decode(token, secret, algorithms=["HS256"], options={
+        return jwt.decode(token, secret, algorithms=["HS256"], options={
             "verify_exp": False, "verify_iat": False, "verify_aud": False, "verify_nbf": False,
             "verify_iss": False, "verify_sub": False, "verify_jti": False,
         })
@@ -168,12 +183,6 @@ def decode_access_token(secret: str, authorization: str | None, audiences: list[
         raise lti_error(401, "Access token invalid - signature likely incorrect") from None
     except jwt.PyJWTError:
         raise lti_error(401, "Invalid access token format") from None
-    errors = claim_errors(claims, audiences, now, ACCESS_TOKEN_MAX_AGE, prefix)
-    if "EXPIRED" in errors:
-        raise lti_error(401, "Access token expired")
-    if errors:
-        raise lti_error(401, errors[0])
-    return claims
 
 
 def token_scopes(claims: dict[str, Any]) -> set[str]:
