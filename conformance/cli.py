@@ -18,6 +18,7 @@ warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testcli
 #: Subcommand name -> the module that contributes it, in the order ``--help`` lists them.
 SUBCOMMANDS = {
     "mock": "mockserver.cli",
+    "launch": "mockserver.launch_cli",
     "conform": "conformance.run",
     "drift": "conformance.drift.cli",
 }

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 import uvicorn
+import yaml
 
+from . import scenario
 from .app import create_app
+from .faults import FaultError, Faults, load_fault_file
 from .fixtures import FixtureError
+from .throttle import ThrottleSettings
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -20,13 +25,49 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="fixture file (default: fixtures/default.yaml)")
     parser.add_argument("--validate-responses", action="store_true",
                         help="check every response against the spec (slower; for debugging the mock)")
+    scenario = parser.add_argument_group("test scenario (also settable under /__mock__/; kept across resets)")
+    scenario.add_argument("--faults", default=None, metavar="FILE",
+                          help="fault rule sets to inject from start-up (YAML or JSON: one rule set, "
+                               "a list of rules, or {sets: [...]})")
+    scenario.add_argument("--throttle", action="store_true",
+                          help="enable Canvas's leaky-bucket request throttle (403 when full)")
+    for flag, key, default in (("hwm", "hwm", 600), ("maximum", "maximum", 800), ("outflow", "outflow", 10),
+                               ("up-front-cost", "up_front_cost", 50), ("cost", "cost", 1),
+                               ("token-cost", "token_endpoint_cost", 200)):
+        scenario.add_argument(f"--throttle-{flag}", type=float, default=None, dest=f"throttle_{key}",
+                              metavar="N", help=f"throttle {key} (default {default}; applies when the throttle is enabled)")
+    scenario.add_argument("--journal-size", type=int, default=None, metavar="N",
+                          help="request journal ring-buffer size (default 1000)")
     parser.set_defaults(func=run)
+
+
+def configure_scenario(state: Any, args: argparse.Namespace) -> None:
+    """``--faults``, ``--throttle*`` and ``--journal-size`` into the start-up scenario."""
+    throttle = {key: getattr(args, f"throttle_{key}") for key in ThrottleSettings.NUMBERS
+                if getattr(args, f"throttle_{key}", None) is not None}
+    if getattr(args, "throttle", False):
+        throttle["enabled"] = True
+    fault_sets = None
+    if getattr(args, "faults", None):
+        fault_sets = load_fault_file(args.faults)
+        for index, raw in enumerate(fault_sets):
+            try:
+                Faults().add(raw)
+            except FaultError as exc:
+                raise ValueError(f"{args.faults}: rule set {index}: {exc}") from None
+    scenario.configure(state, fault_sets=fault_sets, throttle=throttle or None,
+                       journal_capacity=getattr(args, "journal_size", None))
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         app = create_app(args.fixtures, validate_responses=args.validate_responses)
     except FixtureError as exc:
+        print(f"canvas-lti mock: {exc}", file=sys.stderr)
+        return 2
+    try:
+        configure_scenario(app.state, args)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
         print(f"canvas-lti mock: {exc}", file=sys.stderr)
         return 2
     base = f"http://{args.host}:{args.port}"

@@ -10,8 +10,13 @@ from starlette.requests import Request
 
 from .auth.keys import PlatformKeys
 from .clock import Clock
+from .faults import Faults
 from .fixtures import load_fixture_file
+from .journal import Journal
+from .launch.cache import LaunchCache
+from .scenario import ScenarioDefaults
 from .spec import OperationInfo
+from .throttle import Throttle
 from .world import Course, DeveloperKey, Group, LineItem, Tool, World
 
 SCOPE_KEY = "canvas_lti"
@@ -29,12 +34,23 @@ class AppState:
     clock: Clock = field(default_factory=Clock)
     #: Canvas flag ``ags_improved_course_concluded_response_codes`` (on: concluded → 422).
     concluded_course_422: bool = True
+    #: Test-scenario control (``mockserver/scenario.py``): request journal, faults, throttle.
+    journal: Journal = field(default_factory=Journal)
+    faults: Faults = field(default_factory=Faults)
+    throttle: Throttle = field(default_factory=Throttle)
+    #: What ``reset`` restores them to: start-up ``--faults`` rule sets and ``--throttle`` settings.
+    scenario_defaults: ScenarioDefaults = field(default_factory=ScenarioDefaults)
+    #: LTI 1.3 launches started but not yet consumed by ``/api/lti/authorize`` (``launch/``).
+    launches: LaunchCache = field(default_factory=LaunchCache)
 
     def reset(self) -> None:
-        """Restore the fixture world (and real time)."""
-        fresh, _ = load_fixture_file(self.fixtures_path)
+        """Restore the fixture world (and real time), and the start-up test scenario."""
+        fresh, fresh_keys = load_fixture_file(self.fixtures_path)
         self.world.replace_with(fresh)
+        self.keys.replace_with(fresh_keys)  # undo key rotations
+        self.launches.clear()
         self.clock.reset()
+        self.scenario_defaults.apply(self)
 
 
 @dataclass

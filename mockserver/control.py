@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from . import scenario
 from .canvas.errors import api_error, json_response
 from .context import RequestContext
 from .world import Tool, World, opaque_id
@@ -72,13 +73,15 @@ async def reset_mock(ctx: RequestContext, **_: Any) -> Response:
     return Response(status_code=204)
 
 
-async def get_mock_state(ctx: RequestContext, **_: Any) -> Response:
-    return json_response(ctx.world.snapshot())
+async def get_mock_state(ctx: RequestContext, journal: bool = False, **_: Any) -> Response:
+    return json_response({**ctx.world.snapshot(), scenario.DUMP_KEY: scenario.dump(ctx.state, journal=journal)})
 
 
 async def put_mock_state(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
     try:
         loaded = World.from_snapshot(body)
+        if isinstance(body, dict) and scenario.DUMP_KEY in body:
+            scenario.load(ctx.state, body[scenario.DUMP_KEY])
     except ValueError as exc:
         raise api_error(400, f"Invalid state dump: {exc}") from None
     ctx.world.replace_with(loaded)

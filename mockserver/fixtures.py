@@ -23,6 +23,7 @@ from .world import (
     Enrollment,
     Group,
     LineItem,
+    Progress,
     ResourceLink,
     Result,
     Submission,
@@ -101,6 +102,7 @@ FIXTURE_SCHEMA: dict[str, Any] = {
             "redirect_uris": {"type": "array", "items": _STR}, "oidc_initiation_url": _STR,
             "workflow_state": {"enum": ["active", "inactive", "deleted"]},
             "bindings": {"type": "object", "additionalProperties": {"enum": ["on", "off", "allow"]}},
+            "account_id": _ID,
         }),
         "tools": _table(["id", "context_type", "context_id", "name"], {
             "id": _ID, "developer_key_id": _OPT_STR,
@@ -108,6 +110,10 @@ FIXTURE_SCHEMA: dict[str, Any] = {
             "url": _OPT_STR, "domain": _OPT_STR,
             "privacy_level": {"enum": ["public", "name_only", "email_only", "anonymous"]},
             "custom_fields": {"type": "object", "additionalProperties": _STR},
+            # External Tools API fields (issue 4)
+            "description": _OPT_STR, "consumer_key": _OPT_STR, "icon_url": _OPT_STR, "text": _OPT_STR,
+            "not_selectable": {"type": "boolean"},
+            "placements": {"type": "object", "additionalProperties": {"type": "object"}},
         }),
         "assignments": _table(["id", "course_id", "name"], {
             "id": _ID, "course_id": _ID, "name": _STR, "points_possible": {"type": "number"},
@@ -122,6 +128,14 @@ FIXTURE_SCHEMA: dict[str, Any] = {
         }),
         "api_tokens": _table(["token", "user_id"], {
             "token": _STR, "user_id": _ID, "admin_of": {"type": ["integer", "null"]},
+        }),
+        # REST APIs around LTI (issue 4): documents for ``config_type=by_url`` (never fetched)
+        # and AGS progress records.
+        "tool_config_urls": {"type": "object", "additionalProperties": _STR},
+        "progresses": _table(["id", "assignment_id", "user_id"], {
+            "id": _ID, "assignment_id": _ID, "user_id": _ID, "tag": _STR,
+            "workflow_state": {"enum": ["queued", "running", "completed", "failed"]},
+            "completion": {"type": "number"}, "message": _OPT_STR,
         }),
     },
 }
@@ -192,6 +206,14 @@ def build_world(data: Any) -> tuple[World, PlatformKeys]:
     for row in data.get("api_tokens", []):
         _require(row["user_id"] in world.users, f"api token: unknown user_id {row['user_id']}")
         world.api_tokens[row["token"]] = ApiToken(**row)
+    world.tool_config_urls.update(data.get("tool_config_urls") or {})
+    for row in data.get("progresses", []):
+        assignment = world.assignments.get(row["assignment_id"])
+        _require(assignment is not None, f"progress {row['id']}: unknown assignment_id {row['assignment_id']}")
+        _require(row["user_id"] in world.users, f"progress {row['id']}: unknown user_id {row['user_id']}")
+        row = dict(row)
+        world.progresses[row["id"]] = Progress(
+            context_type="Assignment", context_id=row.pop("assignment_id"), course_id=assignment.course_id, **row)
     world._reindex()
     return world, keys
 

@@ -1,10 +1,13 @@
 """The request journal: what the mock received, redacted, in a bounded ring buffer.
 
-:class:`JournalMiddleware` is a pure ASGI middleware placed after connexion's routing (so the
-matched ``operationId`` is in the scope) and outside the filter chain, fault injection and
-throttling (so it records their answers too). It reads the request body up front and replays it
-to the app (wrapping ``receive``) and takes the status from ``http.response.start`` (wrapping
-``send``). ``/__mock__/`` requests are never journaled.
+:class:`JournalMiddleware` is a pure ASGI middleware placed just inside connexion's
+ServerErrorMiddleware, outside its ExceptionMiddleware: connexion's error handlers (validation
+errors, unknown routes) answer outside routing, so only there is every status seen. The matched
+``operationId`` is read after the call from ``scope["extensions"]["connexion_routing"]`` (the
+extensions dict is shared with the scope copies routing sees). It records fault injection and
+throttling answers too. It reads the request body up front and replays it to the app (wrapping
+``receive``) and takes the status from ``http.response.start`` (wrapping ``send``).
+``/__mock__/`` requests are never journaled.
 
 Secrets never reach the journal: a bearer token is reduced to the client id and scopes of its
 (unverified) claims, a form field ``client_assertion`` to the assertion's ``sub``, and any string
@@ -43,6 +46,9 @@ SECRET_FIELDS = frozenset({
     "private_key_pem", "secret", "api_key", "jwt", "token",
 })
 SECRET_HEADERS = frozenset({"cookie", "set-cookie", "proxy-authorization", "x-api-key"})
+#: Response headers kept in an entry (pagination checks, throttle figures).
+KEPT_RESPONSE_HEADERS = frozenset({"content-type", "link", "location", "retry-after", "x-request-cost",
+                                   "x-rate-limit-remaining"})
 
 
 def scrub(text: str) -> str:
@@ -113,7 +119,7 @@ def parse_body(raw: bytes, content_type: str) -> tuple[str, Any]:
     if media.endswith("json"):
         try:
             return "json", redact(json.loads(raw))
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to keep: as text
             pass
     if media == "application/x-www-form-urlencoded":
         try:
@@ -256,7 +262,7 @@ def build_entry(state: AppState, scope: Scope, body: bytes) -> dict[str, Any]:
     client_id = auth["client_id"] if auth else None
     if client_id is None and body_format == "form" and isinstance(parsed.get("client_assertion"), dict):
         client_id = parsed["client_assertion"]["sub"]
-    now = state.clock.now()
+    now = round(state.clock.now(), 6)  # microseconds, so time and time_iso compare equal
     client = scope.get("client")
     return {
         "seq": 0,
@@ -271,8 +277,9 @@ def build_entry(state: AppState, scope: Scope, body: bytes) -> dict[str, Any]:
         "auth": auth,
         "body_format": body_format,
         "body": parsed,
-        "operation_id": scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id"),
+        "operation_id": None,
         "status": None,
+        "response_headers": {},
         "duration_ms": None,
     }
 
@@ -297,9 +304,20 @@ class JournalMiddleware:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        entry = build_entry(self.state, scope, body)
+        try:
+            entry = build_entry(self.state, scope, body)
+        except Exception as exc:  # the journal must never break a request
+            now = round(self.state.clock.now(), 6)
+            entry = {"seq": 0, "time": now, "time_iso": iso(now), "method": scope.get("method", ""),
+                     "path": scope.get("path", ""), "query": {}, "headers": {}, "client_ip": None,
+                     "client_id": None, "auth": None, "body_format": "none", "body": None,
+                     "operation_id": None, "status": None, "response_headers": {}, "duration_ms": None,
+                     "journal_error": type(exc).__name__}
         notes: dict[str, Any] = {}
-        scope.setdefault("extensions", {})[NOTES_KEY] = notes
+        # The extensions dict is shared with the (shallow) scope copies further in, so routing's
+        # ``connexion_routing`` and the inner middlewares' notes show up here.
+        extensions = scope.setdefault("extensions", {})
+        extensions[NOTES_KEY] = notes
         replayed = False
 
         async def replay() -> Message:
@@ -314,6 +332,11 @@ class JournalMiddleware:
         async def record(message: Message) -> None:
             if message["type"] == "http.response.start" and entry["status"] is None:
                 entry["status"] = message["status"]
+                entry["response_headers"] = {
+                    name: value for name, value in (
+                        (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in message.get("headers", []))
+                    if name in KEPT_RESPONSE_HEADERS
+                }
             await send(message)
 
         started = time.perf_counter()
@@ -321,6 +344,7 @@ class JournalMiddleware:
             await self.app(scope, replay, record)
         finally:
             entry["duration_ms"] = round((time.perf_counter() - started) * 1000, 3)
+            entry["operation_id"] = extensions.get("connexion_routing", {}).get("operation_id")
             entry.update(notes)
             if notes.get("fault", {}).get("kind") == "drop":
                 entry["status"] = None

@@ -23,6 +23,7 @@ import httpx
 import pytest
 import uvicorn
 
+from . import verify
 from .app import create_app
 
 
@@ -48,6 +49,66 @@ class RunningMock:
 
     def reset(self) -> None:
         httpx.post(f"{self.base_url}/__mock__/reset").raise_for_status()
+
+    # -- test scenario: journal, verification, faults, throttle, clock ---------------------------
+
+    def _control(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = httpx.request(method, f"{self.base_url}/__mock__/{path}", **kwargs)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def requests(self, **filters: Any) -> list[dict[str, Any]]:
+        """Journal entries, oldest first; filters: operation_id, method, path_prefix, client_id,
+        since (ISO 8601 or epoch, mock time), status."""
+        params = {k: v for k, v in filters.items() if v is not None}
+        return self._control("GET", "requests", params=params)["requests"]
+
+    def clear_requests(self) -> None:
+        self._control("DELETE", "requests")
+
+    def assert_one_score(self, *, user_id: int | str, line_item_id: int | str) -> dict[str, Any]:
+        """Exactly one score for ``user_id`` on the line item (id or URL) was accepted."""
+        return verify.assert_one_score(self.requests(operation_id=verify.SCORE_OPERATION),
+                                       user_id=user_id, line_item_id=line_item_id)
+
+    def assert_no_request_without_scope(self, scope: str, *, path_prefix: str = "/api/lti/",
+                                        operation_id: str | None = None) -> None:
+        """Every request under ``path_prefix`` carried a token granting ``scope``."""
+        verify.assert_no_request_without_scope(self.requests(), scope, path_prefix=path_prefix,
+                                               operation_id=operation_id)
+
+    def assert_followed_all_pages(self, operation_id: str) -> None:
+        """The tool fetched every ``rel="next"`` page the mock offered for ``operation_id``."""
+        verify.assert_followed_all_pages(self.requests(operation_id=operation_id), operation_id)
+
+    def add_faults(self, *rules: dict[str, Any], seed: int = 0) -> dict[str, Any]:
+        """Add a seeded rule set, e.g. ``mock.add_faults({"kind": "status", "status": 503, "times": 2})``."""
+        return self._control("POST", "faults", json={"seed": seed, "rules": list(rules)})
+
+    def faults(self) -> dict[str, Any]:
+        return self._control("GET", "faults")
+
+    def clear_faults(self) -> None:
+        self._control("DELETE", "faults")
+
+    def throttle(self, **settings: Any) -> dict[str, Any]:
+        """Configure Canvas's throttle (enabled, hwm, maximum, outflow, up_front_cost, cost,
+        token_endpoint_cost, reset_buckets); no arguments: the current state."""
+        if not settings:
+            return self._control("GET", "throttle")
+        return self._control("POST", "throttle", json=settings)
+
+    def advance_clock(self, seconds: float) -> dict[str, Any]:
+        return self._control("POST", "clock", json={"advance": seconds})
+
+    def set_clock(self, now: str | float) -> dict[str, Any]:
+        return self._control("POST", "clock", json={"now": now})
+
+    def reset_clock(self) -> dict[str, Any]:
+        return self._control("POST", "clock", json={"reset": True})
+
+    def clock(self) -> dict[str, Any]:
+        return self._control("GET", "clock")
 
 
 @contextlib.contextmanager

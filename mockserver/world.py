@@ -117,6 +117,9 @@ class DeveloperKey:
     oidc_initiation_url: str | None = None
     workflow_state: str = "active"  # active | inactive | deleted
     bindings: dict[str, str] = field(default_factory=dict)  # root account id -> on|off|allow
+    #: REST APIs around LTI (issue 4): owning account (None: the root/site-admin level), when made.
+    account_id: int | None = None
+    created_at: str = "2026-01-01T00:00:00Z"
 
 
 @dataclass
@@ -131,6 +134,20 @@ class Tool:
     privacy_level: str = "public"  # public | name_only | email_only | anonymous
     workflow_state: str = "active"
     custom_fields: dict[str, str] = field(default_factory=dict)
+    #: External Tools API fields (issue 4). The shared secret is stored, never serialized.
+    description: str | None = None
+    consumer_key: str | None = None
+    shared_secret: str | None = None
+    icon_url: str | None = None
+    text: str | None = None
+    selection_width: int | None = None
+    selection_height: int | None = None
+    not_selectable: bool = False
+    oauth_compliant: bool = False
+    #: placement name -> its settings (``course_navigation`` → ``{"text": …, "enabled": true}``)
+    placements: dict[str, dict[str, Any]] = field(default_factory=dict)
+    created_at: str = "2026-01-01T00:00:00Z"
+    updated_at: str = "2026-01-01T00:00:00Z"
 
 
 @dataclass
@@ -158,6 +175,18 @@ class ResourceLink:
     url: str | None = None
     title: str | None = None
     workflow_state: str = "active"
+    #: Link-level custom parameters (from a deep linking ``ltiResourceLink`` item), merged into
+    #: the ``custom`` claim of later launches of this link.
+    custom: dict[str, str] = field(default_factory=dict)
+    #: Resource Links API fields (issue 4); ``lookup_uuid`` is derived from the id when empty.
+    lookup_uuid: str = ""
+    resource_type: str = ""  # assignment | module_item | collaboration | rich_content ("" = from context)
+    lti_1_1_id: str | None = None
+    created_at: str = "2026-01-01T00:00:00Z"
+    updated_at: str = "2026-01-01T00:00:00Z"
+
+    def __post_init__(self) -> None:
+        self.lookup_uuid = self.lookup_uuid or stable_uuid("resource_link_lookup", self.id)
 
 
 @dataclass
@@ -208,6 +237,114 @@ class Submission:
 
 
 @dataclass
+class ContentItem:
+    """A content item a tool returned in a deep linking response (every type is recorded)."""
+
+    id: int
+    course_id: int
+    developer_key_id: str
+    tool_id: int | None
+    placement: str | None
+    type: str  # ltiResourceLink | link | html | file | image | …
+    item: dict[str, Any] = field(default_factory=dict)
+    resource_link_id: int | None = None
+    assignment_id: int | None = None
+    created_at: str = ""
+
+
+@dataclass
+class ImsRegistration:
+    """Canvas's ``Lti::IMS::Registration``: what a tool sent to dynamic registration (§12.2)."""
+
+    id: int
+    developer_key_id: str
+    account_id: int
+    guid: str  # the registration token's uuid
+    client_name: str
+    redirect_uris: list[str] = field(default_factory=list)
+    initiate_login_uri: str = ""
+    jwks_uri: str = ""
+    scopes: list[str] = field(default_factory=list)
+    tool_configuration: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)  # logo_uri, client_uri, tos_uri …
+    privacy_level: str = "anonymous"
+    placements: list[str] = field(default_factory=list)
+    user_id: int | None = None
+    created_at: str = ""
+
+
+@dataclass
+class Registration:
+    """Canvas's ``Lti::Registration`` (issue 4): one per LTI developer key, with its Canvas-style
+    tool configuration, the admin overlay and its version history."""
+
+    id: int
+    developer_key_id: str
+    account_id: int
+    name: str
+    admin_nickname: str | None = None
+    vendor: str | None = None
+    description: str | None = None
+    icon_url: str | None = None
+    configuration: dict[str, Any] = field(default_factory=dict)
+    overlay: dict[str, Any] = field(default_factory=dict)
+    overlay_versions: list[dict[str, Any]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    unified_tool_id: str | None = None
+    workflow_state: str = "active"  # active | deleted
+    created_by: int | None = None
+    updated_by: int | None = None
+    created_at: str = "2026-01-01T00:00:00Z"
+    updated_at: str = "2026-01-01T00:00:00Z"
+    binding_created_at: str = "2026-01-01T00:00:00Z"
+    binding_updated_at: str = "2026-01-01T00:00:00Z"
+
+
+@dataclass
+class RegistrationUpdateRequest:
+    """A pending change to a registration (from a dynamic re-registration), applied or rejected
+    through the Registrations API."""
+
+    id: int
+    registration_id: int
+    configuration: dict[str, Any] = field(default_factory=dict)
+    overlay: dict[str, Any] | None = None
+    workflow_state: str = "pending"  # pending | accepted | rejected
+    created_at: str = "2026-01-01T00:00:00Z"
+
+
+@dataclass
+class DataSubscription:
+    """A live-events subscription made through the LTI data services API."""
+
+    id: str
+    account_id: int
+    developer_key_id: str
+    data: dict[str, Any] = field(default_factory=dict)
+    workflow_state: str = "active"  # active | deleted
+    created_at: str = "2026-01-01T00:00:00Z"
+    updated_at: str = "2026-01-01T00:00:00Z"
+
+
+@dataclass
+class Progress:
+    """An AGS ``Progress`` (file score uploads), shown at ``/api/lti/courses/:id/progress/:id``."""
+
+    id: int
+    context_type: str  # Assignment | Course | …
+    context_id: int
+    course_id: int
+    user_id: int | None = None
+    tag: str = "upload_via_url"
+    completion: float = 100.0
+    workflow_state: str = "completed"  # queued | running | completed | failed
+    message: str | None = None
+    results: dict[str, Any] = field(default_factory=dict)
+    created_at: str = "2026-01-01T00:00:00Z"
+    updated_at: str = "2026-01-01T00:00:00Z"
+
+
+@dataclass
 class ApiToken:
     token: str
     user_id: int
@@ -231,6 +368,12 @@ class World:
         "results": Result,
         "submissions": Submission,
         "api_tokens": ApiToken,
+        "content_items": ContentItem,
+        "ims_registrations": ImsRegistration,
+        "registrations": Registration,
+        "registration_update_requests": RegistrationUpdateRequest,
+        "data_subscriptions": DataSubscription,
+        "progresses": Progress,
     }
 
     def __init__(self, issuer: str = "https://canvas.instructure.com") -> None:
@@ -249,6 +392,14 @@ class World:
         self.results: dict[int, Result] = {}
         self.submissions: dict[int, Submission] = {}
         self.api_tokens: dict[str, ApiToken] = {}
+        self.content_items: dict[int, ContentItem] = {}
+        self.ims_registrations: dict[int, ImsRegistration] = {}
+        self.registrations: dict[int, Registration] = {}
+        self.registration_update_requests: dict[int, RegistrationUpdateRequest] = {}
+        self.data_subscriptions: dict[str, DataSubscription] = {}
+        self.progresses: dict[int, Progress] = {}
+        #: ``config_type=by_url`` documents the mock resolves (it never fetches): url -> XML text.
+        self.tool_config_urls: dict[str, str] = {}
         self._next_id: dict[str, int] = {}
         self._reindex()
 
@@ -340,6 +491,8 @@ class World:
                 setattr(self, table, getattr(other, table))
             self.issuer = other.issuer
             self._next_id = dict(other._next_id)
+            if other.tool_config_urls:
+                self.tool_config_urls = dict(other.tool_config_urls)
             self._reindex()
 
     # -- accounts and contexts ---------------------------------------------------------------
@@ -398,7 +551,7 @@ class World:
     def find_user(self, user_ref: str) -> User | None:
         """Resolve a score/result ``userId``: LTI id first, then a numeric Canvas id (§4.3)."""
         user_id = self.user_by_lti_id.get(user_ref)
-        if user_id is None and user_ref.isdigit() and len(user_ref) < 19:
+        if user_id is None and user_ref.isascii() and user_ref.isdigit() and len(user_ref) < 19:
             user_id = int(user_ref)
         return self.users.get(user_id) if user_id is not None else None
 

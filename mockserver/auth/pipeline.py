@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ..canvas.errors import CanvasError, empty, lti_error, not_found
 from ..context import SCOPE_KEY, AppState, ServiceAuth
 from ..world import Course
+from .api_tokens import API_FILTERS, find_lti_account
 from .tokens import decode_access_token, service_audiences, token_scopes
 
 CONCLUDED = "This course has concluded. AGS requests will no longer be accepted for this course."
@@ -125,6 +126,18 @@ def line_item_client_id(state: AppState, scope: Scope, auth: ServiceAuth | None)
     return auth
 
 
+def lti_account(state: AppState, scope: Scope, auth: ServiceAuth | None) -> ServiceAuth | None:
+    """Account-level LTI services (§13.1): the account must exist (generic 404) and the key's
+    binding on its root account be ``on`` ("Invalid Developer Key")."""
+    assert auth is not None
+    account = find_lti_account(state.world, str(scope.get("path_params", {}).get("account_id", "")))
+    if account is None:
+        raise not_found()
+    if not state.world.key_active_in(auth.key, account.id):
+        raise lti_error(401, "Invalid Developer Key")
+    return auth
+
+
 FILTERS: dict[str, Filter] = {
     "access_token": access_token,
     "developer_key": developer_key,
@@ -134,6 +147,8 @@ FILTERS: dict[str, Filter] = {
     "course_not_concluded": course_not_concluded,
     "line_item": line_item,
     "line_item_client_id": line_item_client_id,
+    "lti_account": lti_account,
+    **API_FILTERS,  # REST APIs around LTI (issue 4): Canvas API tokens and permissions
 }
 
 

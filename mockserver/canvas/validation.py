@@ -18,13 +18,13 @@ from typing import Any
 
 from connexion.json_schema import Draft4RequestValidator
 from connexion.utils import is_null, is_nullable
-from connexion.validators.parameter import draft4_format_checker
 from connexion.validators import (
     FormDataValidator,
     JSONRequestBodyValidator,
     JSONResponseBodyValidator,
     ParameterValidator,
 )
+from connexion.validators.parameter import draft4_format_checker
 from jsonschema import Draft4Validator, ValidationError
 
 from .errors import CanvasError, api_error, lti_error, model_error, not_found, oauth_error, simple_error
@@ -91,6 +91,10 @@ class CanvasJSONBodyValidator(JSONRequestBodyValidator):
         return None
 
 
+#: ASGI scope extension holding a form request's raw body (see ``canvas/rails_params.py``).
+RAW_FORM_KEY = "canvas_raw_form"
+
+
 class CanvasFormValidator(FormDataValidator):
     """Form bodies (the token endpoint): structured failures."""
 
@@ -99,8 +103,19 @@ class CanvasFormValidator(FormDataValidator):
         return Draft4RequestValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
 
     async def _parse(self, stream, scope) -> dict:  # type: ignore[override]
+        # Keep the raw body for handlers that read Rails nested fields (``a[b]=…``, repeated
+        # ``a[]=…``), which connexion's flattened form arguments cannot represent (issue 4).
+        raw = bytearray()
+
+        async def tee():  # type: ignore[no-untyped-def]
+            async for chunk in stream:
+                raw.extend(chunk)
+                yield chunk
+
         try:
-            return await super()._parse(stream, scope)
+            data = await super()._parse(tee(), scope)
+            scope.setdefault("extensions", {})[RAW_FORM_KEY] = bytes(raw)
+            return data
         except (UnicodeDecodeError, ValueError) as exc:
             raise InvalidRequest([FieldError("body", "", "parse", f"invalid form body ({exc})")]) from None
 
@@ -237,10 +252,52 @@ def translate(operation_id: str | None, path: str, errors: list[FieldError]) -> 
         return not_found()  # Canvas: RecordNotFound, whatever the malformed id looked like
     if path.startswith("/login/oauth2/"):
         return oauth_error(400, "invalid_request", _describe(errors[0]))
+    rest = REST_TRANSLATORS.get(operation_id or "")
+    if rest is not None:  # REST APIs around LTI (issue 4): their own error families
+        return rest(errors)
     if path.startswith("/api/lti/"):
         translator = OPERATION_TRANSLATORS.get(operation_id or "")
         return translator(errors) if translator else _lti_generic(errors[0])
     return api_error(400, _describe(errors[0]))
+
+
+# -- REST APIs around LTI (issue 4) ------------------------------------------------------------
+
+_MODEL_KINDS = {"required": ("blank", "can't be blank"), "enum": ("inclusion", "is not included in the list")}
+
+
+def _rest_model_errors(errors: list[FieldError]) -> CanvasError:
+    """External Tools: ActiveRecord errors, 400 (``render json: tool.errors, status: :bad_request``)."""
+    body: dict[str, list[dict[str, str]]] = {}
+    for error in errors:
+        if error.location != "body" or not error.field:
+            return api_error(400, _describe(error))
+        attribute = error.field.split(".")[0]
+        kind, message = _MODEL_KINDS.get(error.keyword, ("invalid", "is invalid"))
+        body.setdefault(attribute, []).append({"attribute": attribute, "type": kind, "message": message})
+    return CanvasError(400, {"errors": body})
+
+
+_LINK_CODES = {
+    "url": ("invalid_url", "'url' param must be a valid URL"),
+    "custom": ("invalid_custom", "'custom' param must contain key/value pairs"),
+    "context_external_tool_id": ("context_external_tool_id", "'context_external_tool_id' param must be a tool id"),
+}
+
+
+def _rest_coded_errors(errors: list[FieldError]) -> CanvasError:
+    """Resource Links / Registrations: ``{"errors": [{"code", "message"}]}``, 422."""
+    first = errors[0]
+    if first.location == "body" and first.keyword == "parse":
+        return api_error(400, first.message)
+    top = first.field.split(".")[0]
+    code, message = _LINK_CODES.get(top, ("invalid_request", _describe(first)))
+    return CanvasError(422, {"errors": [{"code": code, "message": message}]})
+
+
+#: operationId -> translator, filled by the issue-4 handler families (see ``handlers/``).
+REST_TRANSLATORS: dict[str, Callable[[list[FieldError]], CanvasError]] = {}
+REST_FAMILIES = {"model": _rest_model_errors, "coded": _rest_coded_errors}
 
 
 def unsupported_media_type(path: str, detail: str) -> CanvasError:

@@ -13,15 +13,21 @@ from typing import Any
 from starlette.responses import Response
 
 from .. import control
-from . import line_items, names_and_roles, results, scores, security
+from . import deep_linking, dynamic_registration, launch, line_items, names_and_roles, results, scenario, scores, security
+from .rest_apis import REST_OPERATIONS  # REST APIs around LTI (issue 4)
 
 Handler = Callable[..., Awaitable[Response]]
 
 HANDLERS: dict[str, Handler] = {}
-for _module in (security, line_items, scores, results, names_and_roles, control):
+for _module in (security, line_items, scores, results, names_and_roles, control, scenario, launch, deep_linking, dynamic_registration):
     _duplicates = HANDLERS.keys() & _module.OPERATIONS.keys()
     if _duplicates:
         raise RuntimeError(f"operationIds handled twice: {sorted(_duplicates)}")
     HANDLERS.update(_module.OPERATIONS)
+for _operations in REST_OPERATIONS:  # REST APIs around LTI (issue 4)
+    _duplicates = HANDLERS.keys() & _operations.keys()
+    if _duplicates:
+        raise RuntimeError(f"operationIds handled twice: {sorted(_duplicates)}")
+    HANDLERS.update(_operations)
 
 __all__: list[Any] = ["HANDLERS", "Handler"]

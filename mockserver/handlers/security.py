@@ -10,6 +10,7 @@ from starlette.responses import Response
 from ..auth.tokens import issue_access_token, verify_client_assertion
 from ..canvas.errors import json_response, simple_error
 from ..context import RequestContext
+from ..launch import tool_keys
 
 JWKS_MAX_AGE = 864000  # Canvas: the key storage's max cache age (10 days)
 
@@ -45,7 +46,7 @@ def token_url(ctx: RequestContext) -> str:
 async def create_access_token(ctx: RequestContext, body: dict[str, Any] | None = None, **_: Any) -> Response:
     form = {k: (v[0] if isinstance(v, list) and v else v) for k, v in (body or {}).items()}
     url = token_url(ctx)
-    grant = verify_client_assertion(ctx.world, form, url, ctx.now())
+    grant = verify_client_assertion(ctx.world, form, url, ctx.now(), jwks_for=tool_keys.jwks_for)
     token = issue_access_token(ctx.state.secret, ctx.world.issuer, grant, url, ctx.now())
     return json_response({
         "access_token": token, "token_type": "Bearer", "expires_in": 3600,

@@ -1,0 +1,94 @@
+"""``canvas-lti conform``: run the conformance suite against the mock or a Canvas instance.
+
+Without ``--base-url`` the suite runs against a fresh in-process mock (no network). With it, the
+target is probed: our mock is recognised by its ``/__mock__/config`` and fully exercised; anything
+else is treated as a real Canvas (credentials required, read-only unless ``--allow-writes``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+from .report import junit_xml, markdown, summary_table, write
+from .safety import Gate
+from .suite import PROFILES, SuiteOptions, run_suite
+from .targets import RemoteOptions, TargetError, in_process_target, remote_target
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "conform", help="run the property-based conformance suite against the mock or a Canvas",
+        description=__doc__)
+    target = parser.add_argument_group("target")
+    target.add_argument("--base-url", help="target URL (default: a fresh in-process mock)")
+    target.add_argument("--client-id", help="LTI developer key (client) id")
+    target.add_argument("--private-key", type=Path, help="PEM file of the tool's private key")
+    target.add_argument("--kid", help="key id of the tool's public JWK")
+    target.add_argument("--token-url", help="token URL (default: BASE_URL/login/oauth2/token)")
+    target.add_argument("--deployment-id", help="LTI deployment id")
+    target.add_argument("--api-token", help="Canvas API token (for REST operations)")
+    target.add_argument("--course-id", type=int, help="sandbox course id (mock default: 101)")
+    target.add_argument("--account-id", type=int, help="sandbox account id")
+    scope = parser.add_argument_group("scope")
+    scope.add_argument("--include-tag", action="append", default=[], metavar="TAG", help="only operations with TAG")
+    scope.add_argument("--operation", action="append", default=[], metavar="OPID", help="only this operationId")
+    scope.add_argument("--max-examples", type=int, help="examples per operation and mode (overrides the profile)")
+    scope.add_argument("--seed", type=int, help="hypothesis seed (default: random, printed)")
+    scope.add_argument("--profile", choices=sorted(PROFILES), default="ci", help="example budget (default: ci)")
+    scope.add_argument("--no-stateful", action="store_true", help="skip the stateful checks")
+    safety = parser.add_argument_group("safety")
+    safety.add_argument("--allow-writes", action="store_true",
+                        help="permit writes on a non-mock target (only in --course-id, cleaned up)")
+    safety.add_argument("--max-requests", type=int, help="stop after this many requests")
+    safety.add_argument("--max-time", type=float, help="stop after this many seconds")
+    output = parser.add_argument_group("output")
+    output.add_argument("--junit-xml", type=Path, metavar="PATH", help="write a JUnit XML report")
+    output.add_argument("--report", type=Path, metavar="PATH", help="write a Markdown report")
+    output.add_argument("-q", "--quiet", action="store_true", help="no progress, only the summary")
+    parser.set_defaults(func=main)
+    return parser
+
+
+def main(args: argparse.Namespace) -> int:
+    seed = args.seed if args.seed is not None else random.randrange(2**31)
+    echo = (lambda _m: None) if args.quiet else (lambda m: print(m, flush=True))
+    gate = Gate(allow_writes=True, max_requests=args.max_requests, max_time=args.max_time)
+    try:
+        if args.base_url:
+            pem = args.private_key.read_text(encoding="utf-8") if args.private_key else None
+            target = remote_target(args.base_url, gate, RemoteOptions(
+                client_id=args.client_id, private_key_pem=pem, kid=args.kid, token_url=args.token_url,
+                deployment_id=args.deployment_id, api_token=args.api_token, course_id=args.course_id,
+                account_id=args.account_id))
+            if not target.is_mock:
+                gate.allow_writes = bool(args.allow_writes)
+        else:
+            # The mock logs every unknown query parameter at ERROR level; fuzzing sends many.
+            logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
+            target = in_process_target(gate, course_id=args.course_id)
+    except (TargetError, OSError) as exc:
+        print(f"canvas-lti conform: {exc}", file=sys.stderr)
+        return 2
+    options = SuiteOptions(profile=args.profile, max_examples=args.max_examples, seed=seed,
+                           include_tags=args.include_tag, operations=args.operation,
+                           stateful=not args.no_stateful, progress=echo)
+    try:
+        result = run_suite(target, options)
+    finally:
+        target.close()
+    print(summary_table(result))
+    for note in result.notes:
+        print(f"note: {note}")
+    if args.report:
+        write(args.report, markdown(result))
+    if args.junit_xml:
+        write(args.junit_xml, junit_xml(result))
+    if not result.ok:
+        print(f"FAILED: {len(result.findings)} distinct failures (seed {seed}); "
+              f"rerun with --seed {seed} to reproduce", file=sys.stderr)
+    return 0 if result.ok else 1

@@ -1,0 +1,474 @@
+"""The conformance suite: stateless property-based checks per operation, then stateful runs.
+
+One entry point, :func:`run_suite`, used by the CLI and by pytest alike. Cases come from
+schemathesis strategies (positive and negative) driven by Hypothesis; each is steered to the
+sandbox (course, the tool's line items, enrolled students) unless the very parameter is the one
+being negated, sent through the target's gate, and judged by every check. Failures are recorded
+rather than raised, so one run reports everything and never shrinks (shrinking costs requests).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import hypothesis
+import hypothesis.strategies as st
+import schemathesis
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis import GenerationMode
+from schemathesis.core.failures import FailureGroup
+from schemathesis.generation.meta import negated_parameters
+
+from mockserver.spec import load_spec
+
+from . import checks as checks_module
+from .auth import (
+    ASSERTION_TYPE,
+    TokenError,
+    TokenManager,
+    client_assertion,
+    make_auth_provider,
+    required_scope_sets,
+)
+from .report import Finding, RunResult
+from .safety import BudgetExhausted, WriteRefused
+from .targets import Target, spec_operations
+
+AGS_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+AGS_LINEITEM_RO = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
+AGS_RESULT = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
+AGS_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+NRPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+FIXTURE_LABEL = "canvas-lti conform fixture"
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    max_examples: int
+    stateful_examples: int
+    stateful_steps: int
+
+
+PROFILES = {
+    "ci": Profile("ci", max_examples=25, stateful_examples=15, stateful_steps=12),
+    "deep": Profile("deep", max_examples=100, stateful_examples=60, stateful_steps=30),
+}
+
+
+@dataclass
+class SuiteOptions:
+    profile: str = "ci"
+    max_examples: int | None = None
+    seed: int | None = None
+    include_tags: list[str] = field(default_factory=list)
+    operations: list[str] = field(default_factory=list)
+    modes: tuple[GenerationMode, ...] = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    stateful: bool = True
+    progress: Callable[[str], None] = lambda _message: None
+
+    @property
+    def settings(self) -> Profile:
+        return PROFILES[self.profile]
+
+    @property
+    def examples(self) -> int:
+        return self.max_examples if self.max_examples is not None else self.settings.max_examples
+
+
+@dataclass
+class Pools:
+    """Known-good ids in the sandbox: what generated cases are steered to."""
+
+    line_items: list[int] = field(default_factory=list)  # readable (pre-existing or ours)
+    results: list[int] = field(default_factory=list)
+
+
+class Suite:
+    """One run against one target."""
+
+    def __init__(self, target: Target, options: SuiteOptions) -> None:
+        self.target = target
+        self.options = options
+        self.raw = load_spec()
+        self.result = RunResult(target=target.base_url + (" (mock)" if target.is_mock else ""),
+                                profile=options.profile, seed=options.seed)
+        self.tokens = TokenManager(target.creds, target.post_token)
+        self.schema = self._schema()
+        self.checks = checks_module.all_checks()
+        self.pools = Pools()
+        self.created: list[int] = []
+        self.stopped: str | None = None
+        self.auth_probed: set[str] = set()
+
+    # -- set-up ---------------------------------------------------------------------------------
+
+    def _schema(self) -> Any:
+        schema = schemathesis.openapi.from_dict(self.raw, config=schemathesis.Config())
+        schema.config.update(base_url=self.target.base_url)
+        if self.target.in_process:
+            schema.app = self.target.app
+        schema.auth(refresh_interval=None)(make_auth_provider(self.tokens, self.raw))
+        return schema
+
+    def transport_kwargs(self) -> dict[str, Any]:
+        if self.target.in_process:
+            return {}
+        return {"session": self.target.session, "base_url": self.target.base_url}
+
+    def bearer(self, *scopes: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens.token(scopes)}"}
+
+    @property
+    def course(self) -> int:
+        return self.target.sandbox.course_id
+
+    def may_write(self) -> bool:
+        return self.target.gate.allow_writes
+
+    def selected(self) -> list[dict[str, Any]]:
+        chosen = []
+        for op in spec_operations(self.raw):
+            if self.options.operations and op["operationId"] not in self.options.operations:
+                continue
+            if self.options.include_tags and not set(op["tags"]) & set(self.options.include_tags):
+                continue
+            chosen.append(op)
+        # Mock control operations reset or replace the world: run them last.
+        return sorted(chosen, key=lambda op: op["mock_only"])
+
+    def create_line_item(self, label: str = FIXTURE_LABEL) -> int | None:
+        """A line item owned by this run (registered for clean-up before it is even used)."""
+        response = self.target.request(
+            "POST", f"/api/lti/courses/{self.course}/line_items",
+            json={"label": label, "scoreMaximum": 10, "tag": "canvas-lti-conform"},
+            headers={**self.bearer(AGS_LINEITEM), "Content-Type": "application/vnd.ims.lis.v2.lineitem+json"})
+        if response.status_code != 201:
+            self.result.notes.append(f"could not create a fixture line item: {response.status_code} {response.text[:200]}")
+            return None
+        return self.own(response.json().get("id"))
+
+    def own(self, url: Any) -> int | None:
+        try:
+            item = int(str(url).rstrip("/").rsplit("/", 1)[-1])
+        except ValueError:
+            return None
+        self.target.gate.owned.add(item)
+        if item not in self.created:
+            self.created.append(item)
+        if item not in self.pools.line_items:
+            self.pools.line_items.append(item)
+        return item
+
+    def forget(self, item: Any) -> None:
+        """A deleted line item leaves the pools (it stays in ``created``: clean-up tolerates 404)."""
+        with contextlib.suppress(ValueError, TypeError):
+            self.pools.line_items = [i for i in self.pools.line_items if i != int(item)]
+
+    def ensure_fixtures(self, count: int) -> None:
+        owned = [i for i in self.pools.line_items if i in self.target.gate.owned]
+        for _ in range(count - len(owned)):
+            with self._tolerant("fixture creation"):
+                self.create_line_item()
+
+    def discover(self) -> None:
+        """Fill the pools with reads (and, when allowed, one fixture line item with a score)."""
+        with self._tolerant("discovery"):
+            response = self.target.request("GET", f"/api/lti/courses/{self.course}/line_items",
+                                           params={"per_page": 100}, headers=self.bearer(AGS_LINEITEM_RO))
+            if response.status_code == 200:
+                self.pools.line_items += [i for i in (_last_id(li.get("id")) for li in response.json()) if i]
+        sandbox = self.target.sandbox
+        if not sandbox.student_ids:
+            with self._tolerant("student discovery"):
+                response = self.target.request("GET", f"/api/lti/courses/{self.course}/names_and_roles",
+                                               headers=self.bearer(NRPS))
+                if response.status_code == 200:
+                    sandbox.student_ids = [m["user_id"] for m in response.json().get("members", [])
+                                           if LEARNER in m.get("roles", [])]
+        if self.may_write():
+            with self._tolerant("fixture creation"):
+                item = self.create_line_item()
+                if item is not None and sandbox.student_ids:
+                    self.post_score(item, sandbox.student_ids[0], 5)
+        with self._tolerant("result discovery"):
+            for item in self.pools.line_items[:5]:
+                response = self.target.request(
+                    "GET", f"/api/lti/courses/{self.course}/line_items/{item}/results", headers=self.bearer(AGS_RESULT))
+                if response.status_code == 200:
+                    self.pools.results += [i for i in (_last_id(r.get("id")) for r in response.json()) if i]
+
+    def token_form(self, data: Any) -> dict[str, str]:
+        """A genuine client-credentials form for some of the tool's scopes."""
+        granted = sorted(self.tokens.creds.scopes) or ["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"]
+        scopes = data.draw(st.lists(st.sampled_from(granted), min_size=1, unique=True), label="scopes")
+        return {"grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE,
+                "client_assertion": client_assertion(self.tokens.creds), "scope": " ".join(scopes)}
+
+    def post_score(self, item: int, user_id: str, given: float, when: str | None = None) -> Any:
+        body = {"userId": user_id, "scoreGiven": given, "scoreMaximum": 10, "activityProgress": "Completed",
+                "gradingProgress": "FullyGraded", "timestamp": when or _now()}
+        return self.target.request(
+            "POST", f"/api/lti/courses/{self.course}/line_items/{item}/scores", json=body,
+            headers={**self.bearer(AGS_SCORE), "Content-Type": "application/vnd.ims.lis.v1.score+json"})
+
+    @contextlib.contextmanager
+    def _tolerant(self, what: str) -> Iterator[None]:
+        try:
+            yield
+        except (BudgetExhausted, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # discovery is best-effort; the checks will say what is wrong
+            self.result.notes.append(f"{what} failed: {type(exc).__name__}: {exc}")
+
+    # -- stateless ------------------------------------------------------------------------------
+
+    def skip_reason(self, op: dict[str, Any]) -> str | None:
+        if op["mock_only"] and not self.target.is_mock:
+            return "mock-only operation (target is not the mock)"
+        if op["method"] not in READ_METHODS and not self.may_write():
+            return "write operation (read-only run; pass --allow-writes)"
+        return None
+
+    def run_stateless(self) -> None:
+        for op in self.selected():
+            stat = self.result.stat(op["operationId"])
+            reason = self.skip_reason(op)
+            if reason:
+                stat.skipped = reason
+                continue
+            if self.stopped:
+                stat.skipped = f"not run: {self.stopped}"
+                continue
+            operation = self.schema[op["path"]][op["method"]]
+            started = time.monotonic()
+            for mode in self.options.modes:
+                if op["method"] not in READ_METHODS and op["operationId"] != "createLineItem":
+                    self.ensure_fixtures(3 if op["operationId"] == "deleteLineItem" else 1)
+                self._run_operation(op, operation, mode)
+            self.options.progress(
+                f"  {op['operationId']:<24} {stat.cases:>4} cases  "
+                f"{sum(f.count for f in self.result.failures_for(op['operationId'])):>3} failures  "
+                f"{time.monotonic() - started:5.1f}s")
+            if op["operationId"] in ("resetMock", "putMockState"):
+                self._reset_mock()
+
+    def _reset_mock(self) -> None:
+        with self._tolerant("mock reset"):
+            self.target.request("POST", "/__mock__/reset")
+        self.pools = Pools()
+        self.target.gate.owned.clear()
+        self.created.clear()
+        self.discover()
+
+    def _run_operation(self, op: dict[str, Any], operation: Any, mode: GenerationMode) -> None:
+        suite = self
+
+        @settings(max_examples=self.options.examples, database=None, deadline=None, phases=[Phase.generate],
+                  suppress_health_check=list(HealthCheck), print_blob=False, verbosity=hypothesis.Verbosity.quiet)
+        @hypothesis.given(case=operation.as_strategy(mode), data=st.data())
+        def generated(case: Any, data: Any) -> None:
+            if suite.stopped:
+                return
+            if not suite.steer(op, case, mode, data):
+                return
+            suite.execute(op["operationId"], case)
+
+        if self.options.seed is not None:
+            generated = hypothesis.seed(self.options.seed)(generated)
+        with contextlib.suppress(hypothesis.errors.Unsatisfiable):
+            generated()
+
+    def steer(self, op: dict[str, Any], case: Any, mode: GenerationMode, data: Any) -> bool:
+        """Point the case at the sandbox; False drops it (it could only be refused by policy)."""
+        negated = {name for name, _location in negated_parameters(case.meta)}
+        params = case.path_parameters if case.path_parameters is not None else {}
+        writes = op["method"] not in READ_METHODS
+        strict = writes and not self.target.is_mock  # the gate would refuse anything else
+        if strict and negated & set(params):
+            return False
+        sandbox = self.target.sandbox
+        if "course_id" in params and "course_id" not in negated:
+            params["course_id"] = self.course
+        if "line_item_id" in params and "line_item_id" not in negated:
+            pool = [i for i in self.pools.line_items if i in self.target.gate.owned] if writes else self.pools.line_items
+            if pool:
+                params["line_item_id"] = data.draw(st.sampled_from(pool), label="line_item_id")
+            elif strict:
+                return False
+        if "result_id" in params and "result_id" not in negated and self.pools.results:
+            params["result_id"] = data.draw(st.sampled_from(self.pools.results), label="result_id")
+        if "group_id" in params and "group_id" not in negated and sandbox.group_ids:
+            params["group_id"] = data.draw(st.sampled_from(sandbox.group_ids), label="group_id")
+        body = case.body if isinstance(case.body, dict) else None
+        if mode == GenerationMode.POSITIVE and body is not None:
+            if op["operationId"] == "createScore":
+                if sandbox.student_ids and data.draw(st.booleans(), label="enrolled userId"):
+                    body["userId"] = data.draw(st.sampled_from(sandbox.student_ids), label="userId")
+                if data.draw(st.booleans(), label="current timestamp"):
+                    body["timestamp"] = _now()
+            if op["operationId"] == "createLineItem" and data.draw(st.booleans(), label="drop resourceLinkId"):
+                body.pop("resourceLinkId", None)
+            if op["operationId"] == "createAccessToken" and data.draw(st.booleans(), label="valid assertion"):
+                body.update(self.token_form(data))
+        return True
+
+    def execute(self, operation_id: str, case: Any, phase: str = "stateless") -> Any:
+        """Send one case and run every check on the answer; failures are recorded."""
+        stat = self.result.stat(operation_id)
+        kwargs = self.transport_kwargs()
+        try:
+            response = case.call(**kwargs)
+        except BudgetExhausted as exc:
+            self.stopped = str(exc)
+            return None
+        except WriteRefused as exc:
+            stat.errors.append(f"refused by the write policy (suite bug): {exc}")
+            return None
+        except TokenError as exc:
+            self.result.add(Finding(operation_id, "token_request", str(exc), phase=phase))
+            return None
+        except Exception as exc:
+            self.result.add(Finding(operation_id, "transport", f"{type(exc).__name__}: {exc}",
+                                    _curl(case, None), phase))
+            return None
+        stat.cases += 1
+        stat.statuses[response.status_code] = stat.statuses.get(response.status_code, 0) + 1
+        if operation_id == "createLineItem" and response.status_code == 201:
+            with contextlib.suppress(Exception):
+                self.own(response.json().get("id"))
+        if operation_id == "deleteLineItem" and response.status_code == 204:
+            self.forget((case.path_parameters or {}).get("line_item_id"))
+        self.probe_auth(op_for(self.raw, operation_id), case, response, phase)
+        for check in self.checks:
+            try:
+                case.validate_response(response, checks=[check], transport_kwargs=kwargs or None)
+            except FailureGroup as group:
+                for failure in group.exceptions:
+                    message = f"{failure.title}\n{failure.message}".strip()
+                    self.result.add(Finding(operation_id, check.__name__, message, _curl(case, response), phase))
+            except BudgetExhausted as exc:
+                self.stopped = str(exc)
+            except (WriteRefused, TokenError) as exc:
+                stat.errors.append(f"{check.__name__}: {exc}")
+            except AssertionError as exc:
+                self.result.add(Finding(operation_id, check.__name__, str(exc), _curl(case, response), phase))
+        return response
+
+    def probe_auth(self, op: dict[str, Any] | None, case: Any, response: Any, phase: str) -> None:
+        """Replay a successful secured case without a token and with a forged one: both must be
+        refused with 401. schemathesis's ``ignored_auth`` sends no probes for OAuth2 schemes such
+        as ``LtiServiceToken``, so the suite does it, once per operation and run."""
+        if op is None or not op["secured"] or not 200 <= response.status_code < 300:
+            return
+        if op["operationId"] in self.auth_probed or (op["method"] not in READ_METHODS and not self.may_write()):
+            return
+        self.auth_probed.add(op["operationId"])
+        headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
+        body: dict[str, Any] = {}
+        if case.body is not None and not isinstance(case.body, bytes | str):
+            body = {"json": case.body} if "json" in (case.media_type or "json") else {"data": case.body}
+        for label, token in (("no token", None), ("a forged token", "Bearer forged.token.value")):
+            probe_headers = {**headers, **({"Authorization": token} if token else {})}
+            try:
+                probe = self.target.request(op["method"], case.formatted_path, params=case.query,
+                                            headers=probe_headers, **body)
+            except (BudgetExhausted, WriteRefused) as exc:
+                self.stopped = self.stopped or (str(exc) if isinstance(exc, BudgetExhausted) else None)
+                return
+            if probe.status_code != 401:
+                self.result.add(Finding(op["operationId"], "auth_enforced",
+                                        f"with {label} the operation answered {probe.status_code}, expected 401",
+                                        _curl(case, response), phase))
+                return
+
+    # -- clean-up -------------------------------------------------------------------------------
+
+    def cleanup(self) -> None:
+        """Delete every line item this run created (budgets do not apply)."""
+        self.target.gate.cleanup_mode()
+        leftovers = []
+        for item in list(self.created):
+            try:
+                response = self.target.request("DELETE", f"/api/lti/courses/{self.course}/line_items/{item}",
+                                               headers=self.bearer(AGS_LINEITEM))
+                if response.status_code not in (204, 404):
+                    leftovers.append(f"{item} ({response.status_code})")
+            except Exception as exc:
+                leftovers.append(f"{item} ({type(exc).__name__}: {exc})")
+        if leftovers:
+            self.result.notes.append("could not delete line items created by the run: " + ", ".join(leftovers))
+        elif self.created:
+            self.result.notes.append(f"deleted the {len(self.created)} line item(s) the run created")
+        self.created.clear()
+
+    def run(self) -> RunResult:
+        started = time.monotonic()
+        self.target.gate.start()
+        try:
+            self.options.progress(f"target {self.result.target}; profile {self.options.profile}; "
+                                  f"seed {self.options.seed}; {self.options.examples} examples per operation and mode")
+            self.discover()
+            self.options.progress("stateless checks:")
+            self.run_stateless()
+            if self.options.stateful and not self.stopped:
+                from .stateful import run_stateful
+
+                if self.target.is_mock:
+                    self._reset_mock()
+                self.options.progress("stateful checks:")
+                run_stateful(self)
+        except BudgetExhausted as exc:
+            self.stopped = str(exc)
+        except KeyboardInterrupt:
+            self.result.interrupted = True
+            self.result.notes.append("interrupted")
+        finally:
+            try:
+                self.cleanup()
+            finally:
+                if self.stopped:
+                    self.result.notes.append(f"stopped early: {self.stopped}")
+                self.result.requests_sent = self.target.gate.sent
+                self.result.duration = time.monotonic() - started
+                if self.target.gate.throttled:
+                    self.result.notes.append(f"backed off {self.target.gate.throttled}× on Canvas rate limiting")
+        return self.result
+
+
+def op_for(raw: dict[str, Any], operation_id: str) -> dict[str, Any] | None:
+    return next((op for op in spec_operations(raw) if op["operationId"] == operation_id), None)
+
+
+def scope_sets_for(operation: Any, raw: dict[str, Any]) -> list[tuple[str, ...]]:
+    return required_scope_sets(operation.definition.raw, raw)
+
+
+def _last_id(url: Any) -> int | None:
+    try:
+        return int(str(url).rstrip("/").rsplit("/", 1)[-1])
+    except ValueError:
+        return None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _curl(case: Any, response: Any) -> str | None:
+    try:
+        headers = dict(response.request.headers) if response is not None else None
+        return case.as_curl_command(headers=headers)
+    except Exception:
+        return None
+
+
+def run_suite(target: Target, options: SuiteOptions) -> RunResult:
+    return Suite(target, options).run()

@@ -1,0 +1,84 @@
+"""``/__mock__/`` test-scenario endpoints: request journal, faults, throttle, clock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from .. import scenario
+from ..canvas.errors import api_error, json_response
+from ..context import RequestContext
+from ..faults import FaultError
+
+
+async def list_requests(ctx: RequestContext, operation_id: str | None = None, method: str | None = None,
+                        path_prefix: str | None = None, client_id: str | None = None,
+                        since: str | None = None, status: int | None = None, **_: Any) -> Response:
+    journal = ctx.state.journal
+    try:
+        entries = journal.query(operation_id=operation_id, method=method, path_prefix=path_prefix,
+                                client_id=client_id, since=since, status=status)
+    except ValueError as exc:
+        raise api_error(400, f"since: {exc}") from None
+    return json_response({"requests": entries, "count": len(entries), "capacity": journal.capacity,
+                          "evicted": journal.evicted})
+
+
+async def clear_requests(ctx: RequestContext, **_: Any) -> Response:
+    ctx.state.journal.clear()
+    return Response(status_code=204)
+
+
+async def list_faults(ctx: RequestContext, **_: Any) -> Response:
+    return json_response(ctx.state.faults.dump())
+
+
+async def add_faults(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
+    try:
+        rule_set = ctx.state.faults.add(body)
+    except FaultError as exc:
+        raise api_error(400, f"Invalid fault rules: {exc}") from None
+    return json_response(rule_set.to_dict(), 201)
+
+
+async def clear_faults(ctx: RequestContext, **_: Any) -> Response:
+    ctx.state.faults.clear()
+    return Response(status_code=204)
+
+
+async def get_throttle(ctx: RequestContext, **_: Any) -> Response:
+    return json_response(ctx.state.throttle.dump(ctx.now()))
+
+
+async def configure_throttle(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
+    try:
+        ctx.state.throttle.configure(body if isinstance(body, dict) else {})
+    except ValueError as exc:
+        raise api_error(400, f"Invalid throttle settings: {exc}") from None
+    return json_response(ctx.state.throttle.dump(ctx.now()))
+
+
+async def get_clock(ctx: RequestContext, **_: Any) -> Response:
+    return json_response(scenario.clock_body(ctx.state))
+
+
+async def set_clock(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
+    try:
+        scenario.move_clock(ctx.state, body if isinstance(body, dict) else {})
+    except ValueError as exc:
+        raise api_error(400, f"Invalid clock change: {exc}") from None
+    return json_response(scenario.clock_body(ctx.state))
+
+
+OPERATIONS = {
+    "listMockRequests": list_requests,
+    "clearMockRequests": clear_requests,
+    "listMockFaults": list_faults,
+    "addMockFaults": add_faults,
+    "clearMockFaults": clear_faults,
+    "getMockThrottle": get_throttle,
+    "configureMockThrottle": configure_throttle,
+    "getMockClock": get_clock,
+    "setMockClock": set_clock,
+}

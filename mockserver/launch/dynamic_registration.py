@@ -1,0 +1,228 @@
+"""LTI dynamic registration (§12): registration tokens, and tools registering themselves.
+
+A registration token is an HS256 JWT signed with the app's secret (what the openid-configuration
+handler in ``handlers/security.py`` decodes), valid one hour. Registering creates what Canvas
+creates — a developer key (``public_jwk_url`` = the tool's ``jwks_uri``), its IMS registration
+record — plus, so the tool can call services at once, an ``on`` binding for the root account and
+an active deployment (tool) in it. ``jwks_uri`` must be a loopback URL: the mock fetches it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import jsonschema
+import jwt
+
+from ..world import DeveloperKey, ImsRegistration, Tool, World
+from .tool_keys import is_loopback_url
+
+TOKEN_LIFETIME = 3600
+TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
+CANVAS = "https://canvas.instructure.com/lti/"
+EXPECTED_CLAIMS = ("user_id", "initiated_at", "root_account_global_id", "root_account_domain", "exp", "uuid",
+                   "registration_url")
+EXTRA_SCOPES = (  # documented LTI scopes (§13) the openid configuration does not list
+    "https://purl.imsglobal.org/spec/lti/scope/noticehandlers",
+    "https://purl.imsglobal.org/spec/lti/scope/asset.readonly",
+    "https://purl.imsglobal.org/spec/lti/scope/report",
+    "https://purl.imsglobal.org/spec/lti/scope/eula/user",
+    "https://purl.imsglobal.org/spec/lti/scope/eula/deployment",
+)
+IMS_PLACEMENTS = {"ContentArea": "link_selection", "RichTextEditor": "editor_button"}
+PRIVACY_LEVELS = ("public", "name_only", "email_only", "anonymous")
+
+_STRING = {"type": "string"}
+_URIS = {"type": "array", "items": _STRING}
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "application_type": _STRING, "grant_types": _URIS, "response_types": _URIS, "redirect_uris": _URIS,
+        "initiate_login_uri": _STRING, "client_name": _STRING, "jwks_uri": _STRING, "logo_uri": _STRING,
+        "client_uri": _STRING, "tos_uri": _STRING, "policy_uri": _STRING, "token_endpoint_auth_method": _STRING,
+        "scope": _STRING,
+        TOOL_CONFIGURATION: {
+            "type": "object",
+            "properties": {
+                "domain": _STRING, "target_link_uri": _STRING, "description": _STRING,
+                "custom_parameters": {"type": "object", "additionalProperties": _STRING},
+                "claims": _URIS,
+                "messages": {"type": "array", "items": {"type": "object", "required": ["type"], "properties": {
+                    "type": _STRING, "target_link_uri": _STRING, "label": _STRING, "icon_uri": _STRING,
+                    "custom_parameters": {"type": "object", "additionalProperties": _STRING},
+                    "roles": _URIS, "placements": _URIS}}},
+                CANVAS + "privacy_level": {"enum": list(PRIVACY_LEVELS)},
+            },
+        },
+    },
+}
+
+
+class RegistrationError(Exception):
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(f"{status}: {body}")
+        self.status, self.body = status, body
+
+
+def _iso(now: float) -> str:
+    return datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+# -- registration token ----------------------------------------------------------------------------
+
+
+def issue_token(secret: str, *, account_id: int, user_id: int, domain: str, base_url: str, now: float,
+                unified_tool_id: str | None = None, registration_url: str | None = None) -> dict[str, Any]:
+    token_uuid = str(uuid.uuid4())
+    claims: dict[str, Any] = {
+        "uuid": token_uuid, "initiated_at": _iso(now), "user_id": user_id, "root_account_global_id": account_id,
+        "root_account_domain": domain, "registration_url": registration_url or "", "exp": int(now) + TOKEN_LIFETIME,
+    }
+    if unified_tool_id:
+        claims["unified_tool_id"] = unified_tool_id
+    token = jwt.encode(claims, secret, algorithm="HS256")
+    return {"uuid": token_uuid, "token": token,
+            "oidc_configuration_url": f"{base_url}/api/lti/security/openid-configuration?registration_token={token}"}
+
+
+def decode_token(secret: str, authorization: str | None, now: float) -> dict[str, Any]:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise RegistrationError(401, {"errorMessage": "Missing registration token"})
+    try:
+        claims = jwt.decode(token.strip(), secret, algorithms=["HS256"], options={"verify_exp": False, "verify_iat": False})
+    except (jwt.PyJWTError, ValueError, TypeError):
+        raise RegistrationError(401, {"errorMessage": "Invalid registration token"}) from None
+    exp = claims.get("exp")
+    if isinstance(exp, int | float) and not isinstance(exp, bool) and exp <= now:
+        raise RegistrationError(401, {"errorMessage": "Invalid registration token"})
+    if any(name not in claims for name in EXPECTED_CLAIMS):
+        raise RegistrationError(401, {"errorMessage": "JWT did not include expected contents"})
+    return claims
+
+
+# -- the registration ------------------------------------------------------------------------------
+
+
+def _valid_uri(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _model_errors(body: dict[str, Any], config: Any, scopes: list[str]) -> dict[str, list[dict[str, str]]]:
+    from ..handlers.security import LTI_SCOPES  # here: the handlers package imports this module
+
+    errors: dict[str, list[dict[str, str]]] = {}
+
+    def add(attribute: str, kind: str, message: str) -> None:
+        errors.setdefault(attribute, []).append({"attribute": attribute, "type": kind, "message": message})
+
+    for name in ("redirect_uris", "initiate_login_uri", "client_name", "jwks_uri"):
+        if not body.get(name):
+            add(name, "blank", "can't be blank")
+    if config is None:
+        add("lti_tool_configuration", "blank", "can't be blank")
+    if body.get("redirect_uris") and not all(_valid_uri(u) for u in body["redirect_uris"]):
+        add("redirect_uris", "invalid", "Must only contain valid URIs")
+    for name in ("initiate_login_uri", "jwks_uri", "logo_uri", "client_uri", "tos_uri", "policy_uri"):
+        if body.get(name) and not _valid_uri(body[name]):
+            add(name, "invalid", "is not a valid URI")
+    if body.get("jwks_uri") and _valid_uri(body["jwks_uri"]) and not is_loopback_url(body["jwks_uri"]):
+        add("jwks_uri", "invalid", "must be a loopback URL (the mock fetches only localhost/127.0.0.0/8/::1 key sets)")
+    invalid = [s for s in scopes if s not in LTI_SCOPES and s not in EXTRA_SCOPES]
+    if invalid:
+        add("scopes", "invalid", f"Invalid scopes: {', '.join(invalid)}")
+    return errors
+
+
+def placements_of(config: dict[str, Any]) -> list[str]:
+    """IMS ``ContentArea``/``RichTextEditor`` and Canvas-prefixed names to Canvas placements."""
+    found: list[str] = []
+    for message in config.get("messages") or []:
+        names = message.get("placements") or ["ContentArea"]
+        for name in names:
+            placement = IMS_PLACEMENTS.get(name) or (name[len(CANVAS):] if name.startswith(CANVAS) else name)
+            if placement and "/" not in placement and ":" not in placement and placement not in found:
+                found.append(placement)
+    return found
+
+
+def privacy_of(config: dict[str, Any]) -> str:
+    explicit = config.get(CANVAS + "privacy_level")
+    if explicit in PRIVACY_LEVELS:
+        return explicit
+    claims = set(config.get("claims") or [])
+    if "picture" in claims or {"name", "email"} <= claims:
+        return "public"
+    if "name" in claims:
+        return "name_only"
+    return "email_only" if "email" in claims else "anonymous"
+
+
+@dataclass
+class Registered:
+    key: DeveloperKey
+    registration: ImsRegistration
+    tool: Tool
+
+
+def register(world: World, token: dict[str, Any], body: Any, now: float) -> Registered:
+    """Validate and create; raises :class:`RegistrationError` with Canvas's status and body."""
+    account_id = token.get("root_account_global_id")
+    account = world.accounts.get(account_id) if isinstance(account_id, int) else None
+    if account is None or account.parent_id is not None:
+        raise RegistrationError(404, {"errorMessage": "Specified account does not exist"})
+    if not isinstance(body, dict):
+        raise RegistrationError(422, {"errors": ["The request body must be a JSON object"]})
+    schema_errors = sorted(jsonschema.Draft7Validator(SCHEMA).iter_errors(body), key=lambda e: list(e.path))
+    if schema_errors:
+        raise RegistrationError(422, {"errors": [
+            f"{'/'.join(str(p) for p in e.path) or 'body'}: {e.message}" for e in schema_errors]})
+    config = body.get(TOOL_CONFIGURATION)
+    scopes = [s for s in str(body.get("scope") or "").split(" ") if s]
+    errors = _model_errors(body, config, scopes)
+    if errors:
+        raise RegistrationError(422, {"errors": errors})
+    assert isinstance(config, dict)
+    key_id = str(max((int(k) for k in world.developer_keys if k.isdigit()), default=10000000000000) + 1)
+    key = DeveloperKey(id=key_id, name=body["client_name"], scopes=scopes, public_jwk_url=body["jwks_uri"],
+                       redirect_uris=list(body["redirect_uris"]), oidc_initiation_url=body["initiate_login_uri"],
+                       bindings={str(account.id): "on"})
+    privacy = privacy_of(config)
+    tool = Tool(id=world.next_id("tools"), developer_key_id=key_id, context_type="Account", context_id=account.id,
+                name=body["client_name"], url=config.get("target_link_uri"), domain=config.get("domain"),
+                privacy_level=privacy, custom_fields=dict(config.get("custom_parameters") or {}))
+    metadata = {k: body[k] for k in ("logo_uri", "client_uri", "tos_uri", "policy_uri", "application_type",
+                                     "grant_types", "response_types", "token_endpoint_auth_method") if k in body}
+    registration = ImsRegistration(
+        id=world.next_id("ims_registrations"), developer_key_id=key_id, account_id=account.id,
+        guid=str(token.get("uuid")), client_name=body["client_name"], redirect_uris=list(body["redirect_uris"]),
+        initiate_login_uri=body["initiate_login_uri"], jwks_uri=body["jwks_uri"], scopes=scopes,
+        tool_configuration=dict(config), metadata=metadata, privacy_level=privacy, placements=placements_of(config),
+        user_id=token.get("user_id") if isinstance(token.get("user_id"), int) else None, created_at=_iso(now))
+    world.developer_keys[key.id] = key
+    world.tools[tool.id] = tool
+    world.ims_registrations[registration.id] = registration
+    return Registered(key, registration, tool)
+
+
+def response_body(reg: Registered, base_url: str, deployment_id: str) -> dict[str, Any]:
+    r = reg.registration
+    config = {**r.tool_configuration,
+              CANVAS + "registration_config_url": f"{base_url}/api/lti/registrations/{r.id}/view"}
+    body = {
+        "client_id": reg.key.id, "application_type": "web", "grant_types": ["client_credentials", "implicit"],
+        "initiate_login_uri": r.initiate_login_uri, "redirect_uris": r.redirect_uris,
+        "response_types": ["id_token"], "client_name": r.client_name, "jwks_uri": r.jwks_uri,
+        "logo_uri": r.metadata.get("logo_uri"), "token_endpoint_auth_method": "private_key_jwt",
+        "scope": " ".join(r.scopes), TOOL_CONFIGURATION: config,
+        "registration_client_uri": f"{base_url}/api/lti/registrations/{r.id}",
+        "deployment_id": deployment_id,
+    }
+    return {k: v for k, v in body.items() if v is not None}

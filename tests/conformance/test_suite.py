@@ -1,0 +1,111 @@
+"""The conformance suite against the mock: in-process and over HTTP, plus its reports.
+
+Also the plain-pytest entry point: ``pytest tests/conformance/test_suite.py`` runs the default
+suite against a fresh in-process mock (``-k in_process``).
+"""
+
+from __future__ import annotations
+
+import logging
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import pytest
+
+from conformance.cli import main
+from conformance.report import RunResult, junit_xml, markdown
+from conformance.safety import Gate
+from conformance.suite import SuiteOptions, run_suite
+from conformance.targets import in_process_target
+from mockserver.testing import run_mock
+
+from . import variants
+
+logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
+
+#: Mock bugs the suite finds (reported, not worked around): operation -> description.
+KNOWN_MOCK_BUGS = {
+    # POST .../scores {"userId": "³", ...}: "³".isdigit() is True but int("³") raises -> 500.
+    ("createScore", "not_a_server_error"), ("createScore", "status_code_conformance"),
+    # POST /__mock__/clock {"now": -1.7976931348623157e+308}: datetime overflow -> 500.
+    ("setMockClock", "not_a_server_error"), ("setMockClock", "status_code_conformance"),
+}
+SEED = 12345
+
+
+def findings(result: RunResult) -> set[tuple[str, str]]:
+    return {(f.operation, f.check) for f in result.findings.values()}
+
+
+def suite(app: Any = None, **options: Any) -> RunResult:
+    options.setdefault("seed", SEED)
+    options.setdefault("max_examples", 10)
+    options.setdefault("stateful", False)
+    return run_suite(in_process_target(Gate(), app=app), SuiteOptions(**options))
+
+
+def test_default_run_in_process_and_over_http_agree(tmp_path: Any, capsys: Any) -> None:
+    code = main(["conform", "--seed", str(SEED), "--report", str(tmp_path / "a.md")])
+    in_process = capsys.readouterr().out
+    with run_mock() as mock:
+        code_http = main(["conform", "--base-url", mock.base_url, "--seed", str(SEED),
+                          "--report", str(tmp_path / "b.md")])
+    over_http = capsys.readouterr().out
+    assert "getLineItem" in in_process and "createScore" in over_http
+    assert code == code_http
+    assert _verdicts(tmp_path / "a.md") == _verdicts(tmp_path / "b.md")
+    # Every failure is a known mock bug (see KNOWN_MOCK_BUGS); anything else is a regression.
+    assert _failed_pairs(tmp_path / "a.md") <= KNOWN_MOCK_BUGS
+
+
+@pytest.mark.xfail(reason="mock bugs: createScore 500 on a non-ASCII digit userId; setMockClock 500 on huge "
+                          "negative 'now' (see KNOWN_MOCK_BUGS)", strict=False)
+def test_default_run_exits_zero() -> None:
+    assert main(["conform", "--seed", str(SEED), "-q"]) == 0
+
+
+def _verdicts(path: Any) -> dict[str, bool]:
+    rows = [line.split("|") for line in path.read_text().splitlines() if line.startswith("| `")]
+    return {row[1].strip(" `"): int(row[3]) > 0 for row in rows}
+
+
+def _failed_pairs(path: Any) -> set[tuple[str, str]]:
+    import re
+
+    return set(re.findall(r"^### \d+\. `([^`]+)` — `([^`]+)`", path.read_text(), re.M))
+
+
+@pytest.mark.parametrize("operation", [
+    "listLineItems", "createLineItem", "getLineItem", "updateLineItem", "deleteLineItem", "createScore",
+    "listResults", "getResult", "listCourseMemberships", "listGroupMemberships", "createAccessToken",
+    "getPlatformJwks", "getOpenIdConfiguration"])
+def test_in_process_operation(operation: str) -> None:
+    """Plain-pytest entry: one item per Canvas operation against a fresh in-process mock."""
+    result = suite(operations=[operation])
+    assert result.stats[operation].cases > 0
+    assert findings(result) <= KNOWN_MOCK_BUGS, markdown(result)
+
+
+def test_reports_for_a_failing_run(tmp_path: Any) -> None:
+    junit, report = tmp_path / "junit.xml", tmp_path / "report.md"
+    with_bug = variants.wrap(variants.created_as_200)
+    result = suite(app=with_bug, operations=["createLineItem"])
+    junit.write_text(junit_xml(result))
+    report.write_text(markdown(result))
+    root = ET.parse(junit).getroot()
+    assert root.tag == "testsuite" and int(root.get("failures", "0")) >= 1
+    case = next(c for c in root.iter("testcase") if c.get("name") == "createLineItem")
+    failure = case.find("failure")
+    assert failure is not None and "status_code_conformance" in failure.get("type", "")
+    text = report.read_text()
+    assert "`createLineItem`" in text and "`status_code_conformance`" in text
+    assert "curl -X POST" in text and "/api/lti/courses/101/line_items" in text
+
+
+def test_cli_writes_reports(tmp_path: Any) -> None:
+    junit, report = tmp_path / "j.xml", tmp_path / "r.md"
+    code = main(["conform", "--operation", "getPlatformJwks", "--seed", "1", "--max-examples", "2",
+                 "--junit-xml", str(junit), "--report", str(report), "-q"])
+    assert code == 0
+    assert ET.parse(junit).getroot().get("failures") == "0"
+    assert "PASS" in report.read_text()

@@ -1,0 +1,123 @@
+"""Acceptance 4 (§12): a tool registers itself, then uses its own key; and the errors."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+
+from mockserver.testing import RunningMock
+
+from .conftest import start_launch
+from .tool import LTI, LtiTool, browse_launch, serve
+
+ADMIN = {"Authorization": "Bearer mock-admin-token-TEST-ONLY"}
+NRPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+
+
+def test_tool_registers_itself_then_calls_a_service(mock: RunningMock) -> None:
+    tool = LtiTool(issuer="", platform_jwks_url="", authorize_url="", token_url="")
+    tool.generate_key()
+    with serve(tool):
+        token = httpx.get(f"{mock.base_url}/api/lti/accounts/1/registration_token", headers=ADMIN).json()
+        assert token["oidc_configuration_url"].startswith(f"{mock.base_url}/api/lti/security/openid-configuration?")
+        # Canvas opens the tool's registration URL with these two parameters.
+        registered = httpx.get(f"{tool.base_url}/register", params={
+            "openid_configuration": token["oidc_configuration_url"], "registration_token": token["token"]})
+        assert registered.status_code == 200, registered.text
+        body = registered.json()
+        assert body["client_id"] == tool.client_id and body["jwks_uri"] == f"{tool.base_url}/jwks"
+        assert body["token_endpoint_auth_method"] == "private_key_jwt" and body["deployment_id"]
+        assert NRPS in body["scope"].split(" ")
+
+        # Its own key (served from its jwks_uri) gets it a token; the roster service answers.
+        access = tool.access_token([NRPS])
+        members = httpx.get(f"{mock.base_url}/api/lti/courses/101/names_and_roles",
+                            headers={"Authorization": f"Bearer {access}"})
+        assert members.status_code == 200, members.text
+        assert members.json()["members"]
+
+        # …and it can be launched, with its registered custom parameters expanded.
+        claims = browse_launch(start_launch(mock, tool=tool.client_id, course="101", user="20")).json()["claims"]
+        assert claims["aud"] == tool.client_id and claims[LTI + "custom"] == {"course": "101"}
+        assert "name" in claims and "email" in claims  # claims name+email → public
+
+        # A key it does not publish is refused.
+        other = LtiTool(issuer="", platform_jwks_url="", authorize_url="", token_url=tool.token_url,
+                        client_id=tool.client_id)
+        other.generate_key()
+        with pytest.raises(httpx.HTTPStatusError):
+            other.access_token([NRPS])
+
+    state = httpx.get(f"{mock.base_url}/__mock__/state").json()
+    reg = next(r for r in state["ims_registrations"] if r["developer_key_id"] == tool.client_id)
+    assert reg["guid"] == token["uuid"] and reg["placements"] == ["course_navigation", "link_selection"]
+    key = next(k for k in state["developer_keys"] if k["id"] == tool.client_id)
+    assert key["public_jwk_url"] == f"{tool.base_url}/jwks" and key["bindings"] == {"1": "on"}
+
+
+def _registration(**overrides: Any) -> dict[str, Any]:
+    body = {"client_name": "T", "redirect_uris": ["http://127.0.0.1:1/launch"], "initiate_login_uri": "http://127.0.0.1:1/login",
+            "jwks_uri": "http://127.0.0.1:1/jwks", "scope": NRPS,
+            "https://purl.imsglobal.org/spec/lti-tool-configuration": {"domain": "127.0.0.1",
+                                                                       "target_link_uri": "http://127.0.0.1:1/launch"}}
+    body.update(overrides)
+    return {k: v for k, v in body.items() if v is not None}
+
+
+@pytest.fixture
+def reg_token(client: Any) -> str:
+    response = client.get("/api/lti/accounts/2/registration_token", headers=ADMIN)
+    assert response.status_code == 200
+    return response.json()["token"]
+
+
+def test_registration_token_auth(client: Any) -> None:
+    assert client.get("/api/lti/accounts/1/registration_token").json()["status"] == "unauthenticated"
+    bad = client.get("/api/lti/accounts/1/registration_token", headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401 and bad.json() == {"errors": [{"message": "Invalid access token."}]}
+    teacher = client.get("/api/lti/accounts/1/registration_token", headers={"Authorization": "Bearer mock-teacher-token-TEST-ONLY"})
+    assert teacher.status_code == 401 and teacher.json()["status"] == "unauthorized"
+    assert client.get("/api/lti/accounts/999/registration_token", headers=ADMIN).status_code == 404
+    token = client.get("/api/lti/accounts/2/registration_token", headers=ADMIN).json()["token"]
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["root_account_global_id"] == 1 and claims["user_id"] == 1
+    assert claims["exp"] - time.time() == pytest.approx(3600, abs=5)
+
+
+def test_registration_errors(client: Any, reg_token: str, app: Any) -> None:
+    def post(body: Any, token: str | None = reg_token) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return client.post("/api/lti/registrations", json=body, headers=headers)
+
+    assert post(_registration(), None).json() == {"errorMessage": "Missing registration token"}
+    assert post(_registration(), "garbage").json() == {"errorMessage": "Invalid registration token"}
+    partial = jwt.encode({"uuid": "u", "root_account_global_id": 1, "exp": int(time.time()) + 60}, app.state.secret,
+                         algorithm="HS256")
+    response = post(_registration(), partial)
+    assert response.status_code == 401 and response.json() == {"errorMessage": "JWT did not include expected contents"}
+    claims = jwt.decode(reg_token, options={"verify_signature": False})
+    elsewhere = jwt.encode({**claims, "root_account_global_id": 999}, app.state.secret, algorithm="HS256")
+    response = post(_registration(), elsewhere)
+    assert response.status_code == 404 and response.json() == {"errorMessage": "Specified account does not exist"}
+    assert post([1, 2]).status_code == 422
+    response = post(_registration(redirect_uris="http://x"))
+    assert response.status_code == 422 and isinstance(response.json()["errors"], list)
+    cases = [
+        (_registration(redirect_uris=["ftp://x/launch"]), "redirect_uris", "Must only contain valid URIs"),
+        (_registration(client_name=None), "client_name", "can't be blank"),
+        (_registration(jwks_uri="https://tool.example.com/jwks"), "jwks_uri", None),
+        (_registration(scope=f"{NRPS} https://example.com/made-up"), "scopes", "Invalid scopes: https://example.com/made-up"),
+        (_registration(**{"https://purl.imsglobal.org/spec/lti-tool-configuration": None}), "lti_tool_configuration", "can't be blank"),
+    ]
+    for body, attribute, message in cases:
+        response = post(body)
+        assert response.status_code == 422, response.text
+        errors = response.json()["errors"][attribute]
+        assert message is None or errors[0]["message"] == message
+    before = len(client.get("/__mock__/state").json()["developer_keys"])
+    assert post(_registration()).status_code == 200
+    assert len(client.get("/__mock__/state").json()["developer_keys"]) == before + 1
