@@ -48,14 +48,27 @@ def client_assertion(creds: LtiCredentials, now: float | None = None) -> str:
     return jwt.encode(claims, creds.private_key_pem, algorithm="RS256", headers={"kid": creds.kid})
 
 
+def _schemes(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return spec.get("components", {}).get("securitySchemes", {})
+
+
 def required_scope_sets(definition: dict[str, Any], spec: dict[str, Any]) -> list[tuple[str, ...]]:
-    """The alternative scope sets an operation's ``security`` accepts (empty: no auth needed)."""
+    """The alternative LTI scope sets (OAuth2 schemes) an operation's ``security`` accepts."""
     security = definition.get("security", spec.get("security", []))
+    schemes = _schemes(spec)
     sets = []
     for requirement in security:
-        if requirement:
-            sets.append(tuple(sorted({scope for scopes in requirement.values() for scope in scopes})))
+        oauth = {name: scopes for name, scopes in requirement.items() if schemes.get(name, {}).get("type") == "oauth2"}
+        if oauth:
+            sets.append(tuple(sorted({scope for scopes in oauth.values() for scope in scopes})))
     return sets
+
+
+def wants_api_token(definition: dict[str, Any], spec: dict[str, Any]) -> bool:
+    """Whether the operation is authorised with a Canvas API token (an HTTP bearer scheme)."""
+    security = definition.get("security", spec.get("security", []))
+    schemes = _schemes(spec)
+    return any(schemes.get(name, {}).get("type") == "http" for requirement in security for name in requirement)
 
 
 @dataclass
@@ -101,14 +114,18 @@ class TokenManager:
             self._cache.clear()
 
 
-def make_auth_provider(manager: TokenManager, spec: dict[str, Any]) -> type:
+def make_auth_provider(manager: TokenManager, spec: dict[str, Any], api_token: Callable[[], str | None] = lambda: None) -> type:
     """A schemathesis ``AuthProvider`` class (instantiated by schemathesis without arguments)
-    that asks ``manager`` for the scopes each operation's security requires."""
+    that asks ``manager`` for the scopes each operation's security requires, or uses the Canvas
+    API token for REST operations."""
 
     class LtiClientCredentials:
         def get(self, case: Any, ctx: Any) -> str | None:
-            scopes = manager.choose_scopes(required_scope_sets(case.operation.definition.raw, spec))
-            return None if scopes is None else manager.token(scopes)
+            definition = case.operation.definition.raw
+            scopes = manager.choose_scopes(required_scope_sets(definition, spec))
+            if scopes is not None:
+                return manager.token(scopes)
+            return api_token() if wants_api_token(definition, spec) else None
 
         def set(self, case: Any, data: str | None, ctx: Any) -> None:
             if data:

@@ -27,6 +27,13 @@ BUILTIN_CHECKS = (
     "ignored_auth",
 )
 
+#: /api/lti/ routes that are not LTI services and answer errors in their own shape:
+#: first path segment -> (the key holding the message, where Canvas does it).
+SPECIAL_ERROR_SHAPES = {
+    "authorize_redirect": ("message", "§10.2"),
+    "authorize": ("message", "§10.2"),
+    "registrations": ("errorMessage", "§12.2"),
+}
 LINK_RELS = ("current", "next", "prev", "first", "last")
 LINK_ENTRY = re.compile(r'^<([^<>]+)>; rel="([a-z]+)"$')
 LINE_ITEM_PATH = re.compile(r"^/api/lti/courses/(\d+)/line_items/(\d+)$")
@@ -173,6 +180,12 @@ def error_body_shape(ctx: CheckContext, response: Response, case: Case) -> bool 
               and isinstance(body.get("error_description"), str))
         if not ok:
             raise AssertionError(f'Token endpoint errors must be {{"error", "error_description"}}, got {_short(body)}')
+        return None
+    special = SPECIAL_ERROR_SHAPES.get(path.split("/api/lti/", 1)[-1].split("/", 1)[0]) if "/api/lti/" in path else None
+    if special is not None:
+        key, section = special
+        if not (isinstance(body, dict) and (isinstance(body.get(key), str) or _is_api_error(body) or _is_model_error(body))):
+            raise AssertionError(f'{path} errors must be {{"{key}": "…"}} or {{"errors": [...]}} ({section}), got {_short(body)}')
         return None
     if "/api/lti/" in path:
         ok = _is_lti_error(body) or _is_api_error(body)

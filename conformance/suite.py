@@ -115,7 +115,7 @@ class Suite:
         schema.config.update(base_url=self.target.base_url)
         if self.target.in_process:
             schema.app = self.target.app
-        schema.auth(refresh_interval=None)(make_auth_provider(self.tokens, self.raw))
+        schema.auth(refresh_interval=None)(make_auth_provider(self.tokens, self.raw, lambda: self.target.api_token))
         return schema
 
     def transport_kwargs(self) -> dict[str, Any]:
@@ -373,7 +373,7 @@ class Suite:
         self.auth_probed.add(op["operationId"])
         headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
         body: dict[str, Any] = {}
-        if case.body is not None and not isinstance(case.body, bytes | str):
+        if isinstance(case.body, dict | list):  # (an absent body is schemathesis's NOT_SET)
             body = {"json": case.body} if "json" in (case.media_type or "json") else {"data": case.body}
         for label, token in (("no token", None), ("a forged token", "Bearer forged.token.value")):
             probe_headers = {**headers, **({"Authorization": token} if token else {})}

@@ -136,7 +136,14 @@ def in_process_target(gate: Gate, app: Any = None, course_id: int | None = None)
                     creds=LtiCredentials("", "", "", ""), sandbox=Sandbox(course_id or DEFAULT_MOCK_COURSE))
     config = target.request("GET", "/__mock__/config").json()
     target.creds, target.sandbox = _mock_credentials(config, IN_PROCESS_BASE, course_id or DEFAULT_MOCK_COURSE)
+    target.api_token = _mock_api_token(config)
     return target
+
+
+def _mock_api_token(config: dict[str, Any]) -> str | None:
+    """The mock's first Canvas API token (the fixtures list the account admin's first)."""
+    tokens = config.get("api_tokens") or []
+    return tokens[0].get("token") if tokens else None
 
 
 @dataclass
@@ -170,7 +177,7 @@ def remote_target(base_url: str, gate: Gate, options: RemoteOptions) -> Target:
         creds, sandbox = _mock_credentials(config, base_url, options.course_id or DEFAULT_MOCK_COURSE)
         gate.is_mock = True
         return Target(base_url=base_url, gate=gate, is_mock=True, creds=creds, sandbox=sandbox, session=session,
-                      api_token=options.api_token)
+                      api_token=options.api_token or _mock_api_token(config))
     missing = [name for name in ("client_id", "private_key_pem", "kid", "course_id") if not getattr(options, name)]
     if missing:
         flags = ", ".join("--" + n.replace("_pem", "").replace("_", "-") for n in missing)

@@ -16,6 +16,7 @@ that looks like a JWT or a PEM block, anywhere in the entry, is replaced.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -79,8 +80,12 @@ def unverified_claims(token: str) -> dict[str, Any] | None:
     return claims if isinstance(claims, dict) else None
 
 
+@functools.lru_cache(maxsize=1024)
 def bearer_identity(authorization: str) -> dict[str, Any]:
-    """What the journal keeps of an ``Authorization`` header: scheme, client id and scopes."""
+    """What the journal keeps of an ``Authorization`` header: scheme, client id and scopes.
+
+    Memoised: a tool sends the same header for an hour, and decoding a JWT costs more than the
+    rest of journaling. Callers must not mutate the result."""
     scheme, _, token = authorization.partition(" ")
     token = token.strip()
     identity: dict[str, Any] = {"scheme": scheme or None, "client_id": None, "scopes": []}
@@ -274,7 +279,7 @@ def build_entry(state: AppState, scope: Scope, body: bytes) -> dict[str, Any]:
         "headers": headers,
         "client_ip": client[0] if client else None,
         "client_id": client_id,
-        "auth": auth,
+        "auth": dict(auth) if auth else None,
         "body_format": body_format,
         "body": parsed,
         "operation_id": None,

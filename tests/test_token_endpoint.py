@@ -79,16 +79,17 @@ def test_hs256_assertion_rejected(client: Any, config: dict[str, Any], tool: dic
 
 
 @pytest.mark.parametrize(("overrides", "description"), [
-    ({"iss": None}, "the following assertions are missing: iss"),
-    ({"jti": None, "iat": None}, "the following assertions are missing: iat,jti"),
-    ({"aud": "https://elsewhere.example/login/oauth2/token"}, "the 'aud' is invalid"),
-    ({"exp": int(time.time()) - 10}, "the JWT has expired"),
-    ({"iat": int(time.time()) + 120}, "the 'iat' must not be in the future"),
-    ({"iat": int(time.time()) - 301}, "the 'iat' must be less than 300 seconds old"),
-    ({"iat": int(time.time()) - 301, "aud": "https://x.example/"}, "the 'aud' is invalid"),
+    (lambda now: {"iss": None}, "the following assertions are missing: iss"),
+    (lambda now: {"jti": None, "iat": None}, "the following assertions are missing: iat,jti"),
+    (lambda now: {"aud": "https://elsewhere.example/login/oauth2/token"}, "the 'aud' is invalid"),
+    (lambda now: {"exp": now - 10}, "the JWT has expired"),
+    (lambda now: {"iat": now + 120}, "the 'iat' must not be in the future"),
+    (lambda now: {"iat": now - 301}, "the 'iat' must be less than 300 seconds old"),
+    (lambda now: {"iat": now - 301, "aud": "https://x.example/"}, "the 'aud' is invalid"),
 ])
-def test_assertion_claims(client: Any, config: dict[str, Any], tool: dict[str, Any], overrides: dict[str, Any], description: str) -> None:
-    response = client.post("/login/oauth2/token", data=token_form(tool, config["token_url"], [NRPS], **overrides))
+def test_assertion_claims(client: Any, config: dict[str, Any], tool: dict[str, Any], overrides: Any, description: str) -> None:
+    form = token_form(tool, config["token_url"], [NRPS], **overrides(int(time.time())))
+    response = client.post("/login/oauth2/token", data=form)
     oauth_error(response, 400, "invalid_request", description)
 
 

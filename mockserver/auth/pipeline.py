@@ -138,6 +138,14 @@ def lti_account(state: AppState, scope: Scope, auth: ServiceAuth | None) -> Serv
     return auth
 
 
+def course_open(state: AppState, scope: Scope, auth: ServiceAuth | None) -> ServiceAuth | None:
+    """``Course.not_completed.find`` (AGS progress): a concluded course is the generic 404."""
+    assert auth is not None
+    if _course_of(state, scope, auth).workflow_state == "completed":
+        raise not_found()
+    return auth
+
+
 FILTERS: dict[str, Filter] = {
     "access_token": access_token,
     "developer_key": developer_key,
@@ -148,6 +156,7 @@ FILTERS: dict[str, Filter] = {
     "line_item": line_item,
     "line_item_client_id": line_item_client_id,
     "lti_account": lti_account,
+    "course_open": course_open,
     **API_FILTERS,  # REST APIs around LTI (issue 4): Canvas API tokens and permissions
 }
 

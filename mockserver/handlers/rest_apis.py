@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import external_tools, registrations, resource_links
+from . import external_tools, lti_services, registrations, resource_links
 
-REST_OPERATIONS = (external_tools.OPERATIONS, resource_links.OPERATIONS, registrations.OPERATIONS)
+REST_OPERATIONS = (external_tools.OPERATIONS, resource_links.OPERATIONS, registrations.OPERATIONS, lti_services.OPERATIONS)
