@@ -9,13 +9,15 @@ score without ``userId`` is Canvas's 422 "User not found in course or is not a s
 
 from __future__ import annotations
 
-import functools
 import json
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import jsonschema_rs
 from connexion.json_schema import Draft4RequestValidator
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (
@@ -56,16 +58,68 @@ def _field_errors(error: ValidationError, location: str = "body") -> list[FieldE
     return [FieldError(location, path, str(error.validator), error.message, error.instance)]
 
 
+class _CompiledCache:
+    """Validators compiled once per schema object.
+
+    connexion builds new validator objects for every request; the schemas they are given are
+    the same objects each time (the operation's resolved spec), so compiled validators are
+    kept here, keyed by identity (the entry holds the schema, so its id cannot be reused)."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._items: OrderedDict[int, tuple[Any, Any]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, schema: Any, build: Callable[[Any], Any]) -> Any:
+        key = id(schema)
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None and hit[0] is schema:
+                self._items.move_to_end(key)
+                return hit[1]
+        value = build(schema)
+        with self._lock:
+            self._items[key] = (schema, value)
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+
+_PYTHON = _CompiledCache()
+_PARAMETERS = _CompiledCache()
+_RUST = _CompiledCache()
+
+
+def _python_validator(schema: Any) -> Draft4Validator:
+    return _PYTHON.get(schema, lambda s: Draft4RequestValidator(s, format_checker=Draft4Validator.FORMAT_CHECKER))
+
+
+def _rust_validator(schema: Any) -> Any:
+    def build(s: Any) -> Any:
+        try:
+            return jsonschema_rs.Draft4Validator(s, validate_formats=True)
+        except Exception:  # a schema jsonschema-rs cannot compile: always take the Python path
+            return None
+
+    return _RUST.get(schema, build)
+
+
+def _schema_errors(schema: Any, body: Any) -> list[FieldError]:
+    """jsonschema-rs answers "valid?" for the common case; only when it says no does the
+    Python validator (connexion's, which knows OpenAPI's ``nullable``/``readOnly``) run, so the
+    structured errors — and the verdict — are always connexion's."""
+    fast = _rust_validator(schema)
+    if fast is not None and fast.is_valid(body):
+        return []
+    return [fe for e in _python_validator(schema).iter_errors(body) for fe in _field_errors(e)]
+
+
 def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
 
 class CanvasJSONBodyValidator(JSONRequestBodyValidator):
     """JSON bodies: strict parsing (no NaN/Infinity, UTF-8 only) and structured failures."""
-
-    @functools.cached_property
-    def _compiled(self) -> Draft4Validator:
-        return Draft4RequestValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
 
     async def _parse(self, stream, scope) -> Any:  # type: ignore[override]
         raw = b"".join([message async for message in stream])
@@ -76,16 +130,19 @@ class CanvasJSONBodyValidator(JSONRequestBodyValidator):
         except (UnicodeDecodeError, LookupError):
             raise InvalidRequest([FieldError("body", "", "encoding", "request body is not valid UTF-8")]) from None
         try:
-            return json.loads(text, parse_constant=_reject_constant)
+            parsed = json.loads(text, parse_constant=_reject_constant)
         except (ValueError, RecursionError) as exc:
             raise InvalidRequest([FieldError("body", "", "parse", f"invalid JSON in request body ({exc})")]) from None
+        if parsed is None:  # a literal ``null`` is a body, and never a valid one in this spec
+            raise InvalidRequest([FieldError("body", "", "type", "request body must not be null")])
+        return parsed
 
     def _validate(self, body: Any) -> dict | None:
         if body is None:
             if self._required:
                 raise InvalidRequest([FieldError("body", "", "missing", "request body is missing")])
             return None
-        errors = [fe for e in self._compiled.iter_errors(body) for fe in _field_errors(e)]
+        errors = _schema_errors(self._schema, body)
         if errors:
             raise InvalidRequest(errors)
         return None
@@ -97,10 +154,6 @@ RAW_FORM_KEY = "canvas_raw_form"
 
 class CanvasFormValidator(FormDataValidator):
     """Form bodies (the token endpoint): structured failures."""
-
-    @functools.cached_property
-    def _compiled(self) -> Draft4Validator:
-        return Draft4RequestValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
 
     async def _parse(self, stream, scope) -> dict:  # type: ignore[override]
         # Keep the raw body for handlers that read Rails nested fields (``a[b]=…``, repeated
@@ -120,7 +173,7 @@ class CanvasFormValidator(FormDataValidator):
             raise InvalidRequest([FieldError("body", "", "parse", f"invalid form body ({exc})")]) from None
 
     def _validate(self, body: Any) -> dict | None:
-        errors = [fe for e in self._compiled.iter_errors(body) for fe in _field_errors(e)]
+        errors = _schema_errors(self._schema, body)
         if errors:
             raise InvalidRequest(errors)
         return None
@@ -128,17 +181,15 @@ class CanvasFormValidator(FormDataValidator):
 
 class CanvasParameterValidator(ParameterValidator):
     """Parameters: the failing parameter's location and name are kept, and each parameter's
-    schema is compiled once (connexion deep-copies and recompiles it on every request)."""
+    schema is compiled once (connexion deep-copies and recompiles it for every parameter of
+    every request)."""
 
     def validate_parameter(self, parameter_type: str, value: Any, param: dict, param_name: str | None = None) -> str | None:  # type: ignore[override]
         if is_nullable(param) and is_null(value):
             return None
         if value is None:
             return f"Missing {parameter_type} parameter '{param['name']}'" if param.get("required") else None
-        compiled = self.__dict__.setdefault("_compiled", {})
-        validator = compiled.get(id(param))
-        if validator is None:
-            validator = compiled[id(param)] = Draft4Validator(param.get("schema", param), format_checker=draft4_format_checker)
+        validator = _PARAMETERS.get(param, lambda p: Draft4Validator(p.get("schema", p), format_checker=draft4_format_checker))
         error = next(validator.iter_errors(value), None)
         return None if error is None else error.message
 
