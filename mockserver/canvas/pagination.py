@@ -39,12 +39,12 @@ def page_size(per_page: int | None, default: int, maximum: int) -> int:
 
 def link_header(base_url: str, query: Sequence[tuple[str, str]], page: Page,
                 drop: frozenset[str] = DROPPED_PARAMS) -> str:
-    kept = sorted(((k, v) for k, v in query if k not in drop), key=lambda kv: kv[0])
-    prefix = base_url + ("&" if "?" in base_url else "?")
+    kept = urlencode(sorted(((k, v) for k, v in query if k not in drop), key=lambda kv: kv[0]))
+    prefix = base_url + ("&" if "?" in base_url else "?") + (kept + "&" if kept else "")
+    suffix = f"&per_page={page.size}"
 
     def url(number: int) -> str:
-        params = [*kept, ("page", str(number)), ("per_page", str(page.size))]
-        return prefix + urlencode(params)
+        return f"{prefix}page={number}{suffix}"
 
     links = [("current", page.number)]
     has_next = page.total is None or page.number < page.last

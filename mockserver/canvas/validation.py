@@ -94,14 +94,15 @@ def _python_validator(schema: Any) -> Draft4Validator:
     return _PYTHON.get(schema, lambda s: Draft4RequestValidator(s, format_checker=Draft4Validator.FORMAT_CHECKER))
 
 
-def _rust_validator(schema: Any) -> Any:
-    def build(s: Any) -> Any:
-        try:
-            return jsonschema_rs.Draft4Validator(s, validate_formats=True)
-        except Exception:  # a schema jsonschema-rs cannot compile: always take the Python path
-            return None
+def _compile_rust(schema: Any) -> Any:
+    try:
+        return jsonschema_rs.Draft4Validator(schema, validate_formats=True)
+    except Exception:  # a schema jsonschema-rs cannot compile: always take the Python path
+        return None
 
-    return _RUST.get(schema, build)
+
+def _rust_validator(schema: Any) -> Any:
+    return _RUST.get(schema, _compile_rust)
 
 
 def _schema_errors(schema: Any, body: Any) -> list[FieldError]:
@@ -189,20 +190,30 @@ class CanvasParameterValidator(ParameterValidator):
             return None
         if value is None:
             return f"Missing {parameter_type} parameter '{param['name']}'" if param.get("required") else None
+        fast = _RUST.get(param, lambda p: _compile_rust(p.get("schema", p)))
+        if fast is not None and fast.is_valid(value):
+            return None
         validator = _PARAMETERS.get(param, lambda p: Draft4Validator(p.get("schema", p), format_checker=draft4_format_checker))
         error = next(validator.iter_errors(value), None)
         return None if error is None else error.message
 
     def validate_request(self, request) -> None:  # type: ignore[override]
-        checks: dict[str, Callable[[dict, Any], str | None]] = {
-            "path": self.validate_path_parameter,
-            "query": self.validate_query_parameter,
-            "header": self.validate_header_parameter,
-            "cookie": self.validate_cookie_parameter,
-        }
-        for location, check in checks.items():
-            for param in self.parameters.get(location, []):
-                message = check(param, request)
+        # Each source is read once: connexion re-parses and re-coerces the whole query string
+        # for every declared query parameter.
+        sources: dict[str, Callable[[dict], Any]] = {}
+        if self.parameters.get("path"):
+            path = request.path_params
+            sources["path"] = lambda p: path.get(p["name"].replace("-", "_"))
+        if self.parameters.get("query"):
+            query = request.query_params
+            sources["query"] = lambda p: query.get(p["name"])
+        if self.parameters.get("header"):
+            sources["header"] = lambda p: request.headers.get(p["name"])
+        if self.parameters.get("cookie"):
+            sources["cookie"] = lambda p: request.cookies.get(p["name"])
+        for location, value_of in sources.items():
+            for param in self.parameters[location]:
+                message = self.validate_parameter(location, value_of(param), param)
                 if message:
                     raise InvalidRequest([FieldError(location, param["name"], "parameter", message.split("\n")[0])])
 
