@@ -196,11 +196,6 @@ def manage_account(state: Any, scope: Scope, auth: Any) -> ApiAuth:
     return _require(auth, allowed)
 
 
-def signed_in(state: Any, scope: Scope, auth: Any) -> ApiAuth:
-    assert isinstance(auth, ApiAuth)
-    return _require(auth, auth.user is not None)
-
-
 API_FILTERS = {
     "api_user": api_user,
     "api_context": api_context,
@@ -208,7 +203,6 @@ API_FILTERS = {
     "read_context": read_context,
     "manage_context": manage_context,
     "manage_account": manage_account,
-    "signed_in": signed_in,
 }
 
 
