@@ -83,7 +83,8 @@ class TokenManager:
     requests_made: int = 0
 
     def choose_scopes(self, alternatives: Iterable[tuple[str, ...]]) -> tuple[str, ...] | None:
-        """The first alternative the tool is granted (all of them when grants are unknown)."""
+        """The first alternative the tool is granted (the first of all when grants are unknown);
+        None when the tool is known to hold none of them."""
         options = list(alternatives)
         if not options:
             return None
@@ -91,6 +92,7 @@ class TokenManager:
             for option in options:
                 if set(option) <= set(self.creds.scopes):
                     return option
+            return None  # the tool is not granted any of them: the suite skips the operation
         return options[0]
 
     def token(self, scopes: Iterable[str]) -> str:

@@ -184,15 +184,18 @@ def error_body_shape(ctx: CheckContext, response: Response, case: Case) -> bool 
     special = SPECIAL_ERROR_SHAPES.get(path.split("/api/lti/", 1)[-1].split("/", 1)[0]) if "/api/lti/" in path else None
     if special is not None:
         key, section = special
-        if not (isinstance(body, dict) and (isinstance(body.get(key), str) or _is_api_error(body) or _is_model_error(body))):
+        messages = body.get("errors") if isinstance(body, dict) else None
+        listed = isinstance(messages, list) and bool(messages) and all(isinstance(m, str) for m in messages)
+        if not (isinstance(body, dict) and (isinstance(body.get(key), str) or listed or _is_api_error(body) or _is_model_error(body))):
             raise AssertionError(f'{path} errors must be {{"{key}": "…"}} or {{"errors": [...]}} ({section}), got {_short(body)}')
         return None
     if "/api/lti/" in path:
         ok = _is_lti_error(body) or _is_api_error(body)
         if response.status_code == 422:
             ok = ok or _is_model_error(body)
-        if response.status_code in (400, 401, 404) and (
-                case.operation.definition.raw.get("operationId") in ("createLineItem", "getOpenIdConfiguration")):
+        if response.status_code in (400, 401, 404, 500) and (
+                case.operation.definition.raw.get("operationId") in ("createLineItem", "getOpenIdConfiguration")
+                or "/data_services" in path):  # §3.3 submission_type, §9.2, §13.1 data services
             ok = ok or _is_simple_error(body)
         if not ok:
             raise AssertionError(

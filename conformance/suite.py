@@ -107,6 +107,7 @@ class Suite:
         self.created: list[int] = []
         self.stopped: str | None = None
         self.auth_probed: set[str] = set()
+        self.ops_by_id = {op["operationId"]: op for op in spec_operations(self.raw)}
 
     # -- set-up ---------------------------------------------------------------------------------
 
@@ -235,6 +236,10 @@ class Suite:
             return "mock-only operation (target is not the mock)"
         if op["method"] not in READ_METHODS and not self.may_write():
             return "write operation (read-only run; pass --allow-writes)"
+        definition = self.raw["paths"][op["path"]][op["method"].lower()]
+        alternatives = required_scope_sets(definition, self.raw)
+        if alternatives and self.tokens.choose_scopes(alternatives) is None:
+            return "the sandbox tool is not granted the scopes it needs: " + " | ".join(" ".join(a) for a in alternatives)
         return None
 
     def run_stateless(self) -> None:
@@ -257,7 +262,7 @@ class Suite:
                 f"  {op['operationId']:<24} {stat.cases:>4} cases  "
                 f"{sum(f.count for f in self.result.failures_for(op['operationId'])):>3} failures  "
                 f"{time.monotonic() - started:5.1f}s")
-            if op["operationId"] in ("resetMock", "putMockState"):
+            if op["operationId"] in ("resetMock", "putMockState") or (self.target.is_mock and revokes_credentials(op)):
                 self._reset_mock()
 
     def _reset_mock(self) -> None:
@@ -305,6 +310,8 @@ class Suite:
                 return False
         if "result_id" in params and "result_id" not in negated and self.pools.results:
             params["result_id"] = data.draw(st.sampled_from(self.pools.results), label="result_id")
+        if "account_id" in params and "account_id" not in negated and sandbox.account_id:
+            params["account_id"] = sandbox.account_id
         if "group_id" in params and "group_id" not in negated and sandbox.group_ids:
             params["group_id"] = data.draw(st.sampled_from(sandbox.group_ids), label="group_id")
         body = case.body if isinstance(case.body, dict) else None
@@ -341,12 +348,18 @@ class Suite:
             return None
         stat.cases += 1
         stat.statuses[response.status_code] = stat.statuses.get(response.status_code, 0) + 1
+        op = self.ops_by_id.get(operation_id)
+        if self.target.is_mock and op is not None and revokes_credentials(op) and 200 <= response.status_code < 300:
+            # The case may have deleted, unbound or re-keyed the suite's own tool: put the world back
+            # before the next case (the checks below only look at this response).
+            with self._tolerant("mock reset"):
+                self.target.request("POST", "/__mock__/reset")
         if operation_id == "createLineItem" and response.status_code == 201:
             with contextlib.suppress(Exception):
                 self.own(response.json().get("id"))
         if operation_id == "deleteLineItem" and response.status_code == 204:
             self.forget((case.path_parameters or {}).get("line_item_id"))
-        self.probe_auth(op_for(self.raw, operation_id), case, response, phase)
+        self.probe_auth(op, case, response, phase)
         for check in self.checks:
             try:
                 case.validate_response(response, checks=[check], transport_kwargs=kwargs or None)
@@ -443,8 +456,13 @@ class Suite:
         return self.result
 
 
-def op_for(raw: dict[str, Any], operation_id: str) -> dict[str, Any] | None:
-    return next((op for op in spec_operations(raw) if op["operationId"] == operation_id), None)
+#: Paths under which a write can delete, unbind or re-key the developer key the suite itself uses.
+CREDENTIAL_PATHS = ("lti_registrations", "developer_key", "tool_configuration", "external_tools")
+
+
+def revokes_credentials(op: dict[str, Any]) -> bool:
+    """On the mock, such operations are followed by a reset, after every successful case."""
+    return op["method"] not in READ_METHODS and any(part in op["path"] for part in CREDENTIAL_PATHS)
 
 
 def scope_sets_for(operation: Any, raw: dict[str, Any]) -> list[tuple[str, ...]]:

@@ -34,6 +34,7 @@ from .canvas.validation import (
     CanvasFormValidator,
     CanvasJSONBodyValidator,
     CanvasJSONResponseValidator,
+    CanvasMultipartValidator,
     CanvasParameterValidator,
     FieldError,
     InvalidRequest,
@@ -51,6 +52,7 @@ VALIDATORS = {
     "body": MediaTypeDict({
         "*/*json": CanvasJSONBodyValidator,
         "application/x-www-form-urlencoded": CanvasFormValidator,
+        "multipart/form-data": CanvasMultipartValidator,
     }),
     "response": MediaTypeDict({**VALIDATOR_MAP["response"], "*/*json": CanvasJSONResponseValidator}),
 }
@@ -94,6 +96,16 @@ async def _on_bad_request(request: ConnexionRequest, exc: Exception) -> Connexio
     """Connexion's own 400s (a required body that is absent)."""
     detail = getattr(exc, "detail", None) or "Bad request"
     error = FieldError("body", "", "missing", "request body is missing" if "required" in detail else detail)
+    return translate(_operation_id(request), request.url.path, [error]).connexion_response()
+
+
+async def _on_http_bad_request(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    """Starlette's own 400s (a body its form parsers cannot read) in the family's shape.
+    Starlette looks status handlers up before class handlers, so connexion's own
+    ``BadRequestProblem`` (an HTTPException) arrives here too."""
+    if isinstance(exc, BadRequestProblem):
+        return await _on_bad_request(request, exc)
+    error = FieldError("body", "", "parse", f"unreadable request body ({getattr(exc, 'detail', '') or exc})")
     return translate(_operation_id(request), request.url.path, [error]).connexion_response()
 
 
@@ -170,6 +182,7 @@ def build_app(state: AppState, *, validate_responses: bool = False, spec_path: s
     app.add_error_handler(InvalidRequest, _on_invalid)
     app.add_error_handler(BadRequestProblem, _on_bad_request)
     app.add_error_handler(UnsupportedMediaTypeProblem, _on_media_type)
+    app.add_error_handler(400, _on_http_bad_request)
     app.add_error_handler(404, _on_not_found)
     app.add_error_handler(405, _on_not_found)
     app.add_error_handler(Exception, _on_unexpected)

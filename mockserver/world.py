@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from .canvas.ids import is_digits
+
 STATE_FORMAT = "canvas-lti-mock-state/1"
 
 STUDENT_TYPES = frozenset({"StudentEnrollment", "StudentViewEnrollment"})
@@ -409,7 +411,7 @@ class World:
         current = self._next_id.get(table)
         if current is None:
             records = getattr(self, table)
-            current = max((int(k) for k in records if str(k).isdigit()), default=0) + 1
+            current = max((int(k) for k in records if is_digits(str(k))), default=0) + 1
         self._next_id[table] = current + 1
         return current
 
@@ -551,7 +553,7 @@ class World:
     def find_user(self, user_ref: str) -> User | None:
         """Resolve a score/result ``userId``: LTI id first, then a numeric Canvas id (§4.3)."""
         user_id = self.user_by_lti_id.get(user_ref)
-        if user_id is None and user_ref.isascii() and user_ref.isdigit() and len(user_ref) < 19:
+        if user_id is None and is_digits(user_ref) and len(user_ref) < 19:
             user_id = int(user_ref)
         return self.users.get(user_id) if user_id is not None else None
 

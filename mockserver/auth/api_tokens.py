@@ -15,6 +15,7 @@ from typing import Any
 from starlette.types import Scope
 
 from ..canvas.errors import CanvasError, not_found
+from ..canvas.ids import is_digits
 from ..world import Account, ApiToken, Course, DeveloperKey, Group, User, World
 
 BEARER_REALM = {"WWW-Authenticate": 'Bearer realm="canvas-lms"'}
@@ -69,7 +70,7 @@ def _bearer(scope: Scope) -> str | None:
 
 def _path_int(scope: Scope, name: str) -> int:
     raw = str(scope.get("path_params", {}).get(name, ""))
-    if not raw.isdigit() or len(raw) > 16:
+    if not is_digits(raw) or len(raw) > 16:
         raise not_found()
     return int(raw)
 
@@ -209,6 +210,6 @@ API_FILTERS = {
 def find_lti_account(world: World, raw: str) -> Account | None:
     """``/api/lti/accounts/:account_id``: a Canvas id, or the account's LTI context id (the
     account external tools routes use ``Account.find_by(lti_context_id:)``)."""
-    if raw.isdigit() and len(raw) <= 16:
+    if is_digits(raw) and len(raw) <= 16:
         return world.accounts.get(int(raw))
     return next((a for a in world.accounts.values() if a.lti_guid.split(":")[0] == raw or a.uuid == raw), None)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..canvas.errors import CanvasError, empty, lti_error, not_found
+from ..canvas.ids import is_digits
 from ..context import SCOPE_KEY, AppState, ServiceAuth
 from ..world import Course
 from .api_tokens import API_FILTERS, find_lti_account
@@ -38,7 +39,7 @@ def _host(scope: Scope) -> str:
 def _int_param(scope: Scope, name: str) -> int:
     """Path ids that are not ids are RecordNotFound in Canvas: 404, not 400."""
     raw = str(scope.get("path_params", {}).get(name, ""))
-    if not raw.isdigit() or len(raw) > 16:
+    if not is_digits(raw) or len(raw) > 16:
         raise not_found()
     return int(raw)
 

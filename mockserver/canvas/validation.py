@@ -28,6 +28,8 @@ from connexion.validators import (
 )
 from connexion.validators.parameter import draft4_format_checker
 from jsonschema import Draft4Validator, ValidationError
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 from .errors import CanvasError, api_error, lti_error, model_error, not_found, oauth_error, simple_error
 
@@ -170,14 +172,23 @@ class CanvasFormValidator(FormDataValidator):
             data = await super()._parse(tee(), scope)
             scope.setdefault("extensions", {})[RAW_FORM_KEY] = bytes(raw)
             return data
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise InvalidRequest([FieldError("body", "", "parse", f"invalid form body ({exc})")]) from None
+        except (UnicodeDecodeError, ValueError, HTTPException, MultiPartException) as exc:
+            detail = getattr(exc, "detail", None) or getattr(exc, "message", None) or exc
+            raise InvalidRequest([FieldError("body", "", "parse", f"invalid form body ({detail})")]) from None
 
     def _validate(self, body: Any) -> dict | None:
         errors = _schema_errors(self._schema, body)
         if errors:
             raise InvalidRequest(errors)
         return None
+
+
+class CanvasMultipartValidator(CanvasFormValidator):
+    """``curl -F`` bodies (multipart), as Canvas's API documentation sends them."""
+
+    @property
+    def _form_parser_cls(self):  # type: ignore[no-untyped-def]
+        return MultiPartParser
 
 
 class CanvasParameterValidator(ParameterValidator):
@@ -301,10 +312,27 @@ def _lti_generic(error: FieldError) -> CanvasError:
     return lti_error(400, _describe(error))
 
 
+def _registration_error(errors: list[FieldError]) -> CanvasError:
+    """Dynamic registration: schema errors are a 422 list of messages (§12.2)."""
+    return CanvasError(422, {"errors": [_describe(e) for e in errors]})
+
+
+def _api_bad_request(errors: list[FieldError]) -> CanvasError:
+    """``/api/lti/`` endpoints that are Canvas API controllers, not LTI services."""
+    return api_error(400, _describe(errors[0]))
+
+
 OPERATION_TRANSLATORS: dict[str, Callable[[list[FieldError]], CanvasError]] = {
     "createScore": _score_error,
     "createLineItem": _line_item_error,
     "updateLineItem": _line_item_error,
+    "createRegistration": _registration_error,
+    "createToolConfiguration": _api_bad_request,
+    "updateToolConfiguration": _api_bad_request,
+    "updatePublicJwk": _api_bad_request,
+    "createLtiAccountExternalTool": _api_bad_request,
+    "createDataServiceSubscription": _api_bad_request,
+    "updateDataServiceSubscription": _api_bad_request,
 }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from starlette.responses import HTMLResponse, Response
 
 from ..canvas.errors import json_response, not_found
+from ..canvas.ids import is_digits
 from ..context import RequestContext
 from ..launch import deep_linking as dl
 from ..launch.html import script_json
@@ -35,7 +36,7 @@ def success_page(message: dict[str, Any]) -> HTMLResponse:
 async def deep_linking_response(ctx: RequestContext, course_id: str, body: Any = None, **_: Any) -> Response:
     world = ctx.world
     token = flat(body).get("JWT")
-    if not str(course_id).isdigit() or len(str(course_id)) > 16:
+    if not is_digits(str(course_id)) or len(str(course_id)) > 16:
         raise not_found()
     try:
         with world.lock:

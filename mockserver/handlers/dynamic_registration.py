@@ -7,6 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from ..canvas.errors import CanvasError, json_response, not_found
+from ..canvas.ids import is_digits
 from ..context import RequestContext
 from ..control import deployment_id
 from ..launch import dynamic_registration as dr
@@ -32,7 +33,7 @@ async def get_registration_token(ctx: RequestContext, account_id: str, **_: Any)
     world = ctx.world
     with world.lock:
         raw = str(account_id)
-        account = world.accounts.get(int(raw)) if raw.isdigit() and len(raw) <= 16 else None
+        account = world.accounts.get(int(raw)) if is_digits(raw) and len(raw) <= 16 else None
         if account is None:
             raise not_found()
         if not is_admin(world, user_id, account.id):

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from ..auth.api_tokens import ApiAuth
 from ..canvas import cartridge
 from ..canvas.errors import CanvasError, api_error, json_response, not_found
+from ..canvas.ids import is_digits
 from ..canvas.pagination import Page, int_param, link_header, page_size
 from ..canvas.rails_params import RailsParamsError, request_params, to_bool, to_int
 from ..canvas.validation import REST_FAMILIES, REST_TRANSLATORS
@@ -146,7 +147,7 @@ def reachable_tools(world: World, auth: ApiAuth, include_parents: bool) -> list[
 def tool_in_context(world: World, auth: ApiAuth, raw_id: Any) -> Tool:
     """Show/update/delete: an active tool installed in this very context, else 404."""
     kind, context_id = context_of(auth)
-    tool = world.tools.get(int(raw_id)) if str(raw_id).isdigit() else None
+    tool = world.tools.get(int(raw_id)) if is_digits(str(raw_id)) else None
     if tool is None or tool.workflow_state != "active" or (tool.context_type, tool.context_id) != (kind, context_id):
         raise not_found()
     return tool

@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from ..auth.api_tokens import find_lti_account
 from ..canvas.errors import CanvasError, api_error, empty, json_response, lti_error, not_found, simple_error
+from ..canvas.ids import is_digits
 from ..canvas.pagination import Page, int_param, link_header, page_size
 from ..context import RequestContext
 from ..world import Account, DeveloperKey, Registration, World
@@ -387,7 +388,7 @@ async def show_progress(ctx: RequestContext, **_: Any) -> Response:
     assert auth is not None and auth.course is not None
     with world.lock:
         raw = str(ctx.request.path_params.get("progress_id"))
-        progress = world.progresses.get(int(raw)) if raw.isdigit() and len(raw) < 17 else None
+        progress = world.progresses.get(int(raw)) if is_digits(raw) and len(raw) < 17 else None
         if progress is None or progress.course_id != auth.course.id:
             raise not_found()
         if progress.context_type != "Assignment":

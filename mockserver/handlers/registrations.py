@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from ..auth.api_tokens import first_root_account
 from ..canvas.errors import CanvasError, api_error, json_response, not_found
+from ..canvas.ids import is_digits
 from ..canvas.pagination import Page, int_param, link_header, page_size
 from ..canvas.validation import REST_FAMILIES, REST_TRANSLATORS
 from ..context import RequestContext
@@ -268,7 +269,7 @@ def _includes(ctx: RequestContext) -> set[str]:
 def find_registration(world: World, raw: Any) -> Registration:
     sync_registrations(world)
     text = str(raw)
-    registration = world.registrations.get(int(text)) if text.isdigit() and len(text) < 17 else None
+    registration = world.registrations.get(int(text)) if is_digits(text) and len(text) < 17 else None
     if registration is None or registration.workflow_state != "active":
         raise not_found()
     return registration
@@ -576,7 +577,7 @@ async def apply_update_request(ctx: RequestContext, body: Any = None, **_: Any) 
     with world.lock:
         registration = find_registration(world, ctx.request.path_params.get("id"))
         raw = str(ctx.request.path_params.get("update_request_id"))
-        request: RegistrationUpdateRequest | None = world.registration_update_requests.get(int(raw)) if raw.isdigit() else None
+        request: RegistrationUpdateRequest | None = world.registration_update_requests.get(int(raw)) if is_digits(raw) else None
         if request is None or request.registration_id != registration.id:
             raise not_found()
         if request.workflow_state != "pending":

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from starlette.responses import Response
 
 from ..canvas.errors import CanvasError, api_error, json_response, not_found
+from ..canvas.ids import is_digits
 from ..canvas.pagination import Page, int_param, link_header, page_size
 from ..canvas.rails_params import to_bool
 from ..canvas.validation import REST_FAMILIES, REST_TRANSLATORS
@@ -104,7 +105,7 @@ def find_link(world: World, course: Course, raw: str, include_deleted: bool) -> 
         found = next((rl for rl in links if rl.lookup_uuid == raw[len("lookup_uuid:"):]), None)
     elif raw.startswith("resource_link_uuid:"):
         found = next((rl for rl in links if rl.resource_link_uuid == raw[len("resource_link_uuid:"):]), None)
-    elif raw.isdigit():
+    elif is_digits(raw):
         found = next((rl for rl in links if rl.id == int(raw)), None)
     if found is None:
         raise not_found()
@@ -189,7 +190,7 @@ async def update_link(ctx: RequestContext, body: Any = None, **_: Any) -> Respon
         tool = world.tools.get(link.tool_id) if link.tool_id is not None else None
         if params.get("context_external_tool_id") not in (None, ""):
             raw = str(params["context_external_tool_id"])
-            tool = world.tools.get(int(raw)) if raw.isdigit() else None
+            tool = world.tools.get(int(raw)) if is_digits(raw) else None
             root = world.root_account_id(course.account_id)
             tool_root = None
             if tool is not None:

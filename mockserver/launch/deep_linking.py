@@ -17,6 +17,7 @@ from typing import Any
 import jwt
 
 from ..auth.tokens import ASSERTION_MAX_AGE, claim_errors
+from ..canvas.ids import is_digits
 from ..world import Assignment, ContentItem, Course, DeveloperKey, LineItem, ResourceLink, Tool, World
 from . import signing
 from .login import DATA_PURPOSE
@@ -184,7 +185,7 @@ def _peek_id(world: World, table: str) -> int:
     """The id ``world.next_id`` would give, without taking it (a rejected response takes none)."""
     current = world._next_id.get(table)
     if current is None:
-        current = max((int(k) for k in getattr(world, table) if str(k).isdigit()), default=0) + 1
+        current = max((int(k) for k in getattr(world, table) if is_digits(str(k))), default=0) + 1
     return current
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..canvas.ids import is_digits
 from ..control import deployment_id
 from ..world import Assignment, Course, ResourceLink, Tool, User, World
 from . import signing
@@ -62,7 +63,7 @@ class LoginRequest:
 
 def _id(raw: str, what: str) -> int:
     text = str(raw).strip()
-    if not text.isdigit() or len(text) > 16:
+    if not is_digits(text) or len(text) > 16:
         raise LaunchError(404, f"{what} {raw!r} not found")
     return int(text)
 
@@ -88,7 +89,7 @@ def _tool(world: World, raw: str, course: Course) -> Tool:
     """A tool id, a developer key's client id, or a tool/key name; reachable from the course."""
     text = str(raw).strip()
     tool: Tool | None = None
-    if text.isdigit() and len(text) < 10:
+    if is_digits(text) and len(text) < 10:
         tool = world.tools.get(int(text))
     else:
         key_ids = [k.id for k in world.developer_keys.values() if text in (k.id, k.name)]

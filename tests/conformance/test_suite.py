@@ -23,13 +23,9 @@ from . import variants
 
 logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
 
-#: Mock bugs the suite finds (reported, not worked around): operation -> description.
-KNOWN_MOCK_BUGS = {
-    # POST .../scores {"userId": "³", ...}: "³".isdigit() is True but int("³") raises -> 500.
-    ("createScore", "not_a_server_error"), ("createScore", "status_code_conformance"),
-    # POST /__mock__/clock {"now": -1.7976931348623157e+308}: datetime overflow -> 500.
-    ("setMockClock", "not_a_server_error"), ("setMockClock", "status_code_conformance"),
-}
+#: Mock bugs the suite finds and that are not fixed yet: (operation, check) pairs. The suite
+#: found, and we fixed, a 500 on a non-ASCII digit ``userId`` and on an out-of-range mock clock.
+KNOWN_MOCK_BUGS: set[tuple[str, str]] = set()
 SEED = 12345
 
 
@@ -58,8 +54,6 @@ def test_default_run_in_process_and_over_http_agree(tmp_path: Any, capsys: Any) 
     assert _failed_pairs(tmp_path / "a.md") <= KNOWN_MOCK_BUGS
 
 
-@pytest.mark.xfail(reason="mock bugs: createScore 500 on a non-ASCII digit userId; setMockClock 500 on huge "
-                          "negative 'now' (see KNOWN_MOCK_BUGS)", strict=False)
 def test_default_run_exits_zero() -> None:
     assert main(["conform", "--seed", str(SEED), "-q"]) == 0
 
