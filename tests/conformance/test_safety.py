@@ -1,0 +1,107 @@
+"""Safety against a target that is not our mock (acceptance 3 of the conformance issue).
+
+The fake "real Canvas" is the mock behind a wrapper that hides ``/__mock__/`` (so the suite
+cannot recognise it) and records every request it receives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.cli import main
+from mockserver import create_app
+from mockserver.testing import run_mock
+
+TOKEN_PATH = "/login/oauth2/token"
+
+
+class DisguisedCanvas:
+    """The mock, minus its control endpoints, with a log of (method, path, status)."""
+
+    def __init__(self) -> None:
+        self.app = create_app()
+        self.seen: list[tuple[str, str, int]] = []
+        self.throttle_after: int | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"].startswith("/__mock__"):
+            await _plain(send, 404, b'{"errors":[{"message":"The specified resource does not exist."}]}')
+            return
+        if self.throttle_after is not None and len(self.seen) >= self.throttle_after:
+            self.throttle_after = None  # throttle exactly once, then recover
+            self.seen.append((scope["method"], scope["path"], 403))
+            await _plain(send, 403, b"403 Forbidden (Rate Limit Exceeded)\n", b"text/plain; charset=utf-8",
+                         [(b"x-rate-limit-remaining", b"0.0")])
+            return
+        status = 0
+
+        async def recording_send(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, recording_send)
+        self.seen.append((scope["method"], scope["path"], status))
+
+
+async def _plain(send: Any, status: int, body: bytes, content_type: bytes = b"application/json",
+                 extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode()), *(extra or [])]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+@pytest.fixture
+def canvas(tmp_path: Path) -> Any:
+    fake = DisguisedCanvas()
+    with fake.app.test_client() as client:
+        config = client.get("/__mock__/config").json()
+    tool = next(t for t in config["tools"] if t["name"] == "Mock Grading Tool")
+    key = tmp_path / "tool.pem"
+    key.write_text(tool["private_key_pem"])
+    with run_mock(app=fake) as running:
+        args = ["conform", "--base-url", running.base_url, "--client-id", tool["client_id"], "--private-key", str(key),
+                "--kid", tool["kid"], "--course-id", "101", "--seed", "3", "--max-examples", "4", "-q"]
+        yield fake, args
+
+
+def active_line_items(fake: DisguisedCanvas) -> set[int]:
+    return {i.id for i in fake.app.state.world.line_items.values() if i.workflow_state == "active"}
+
+
+def test_read_only_without_allow_writes(canvas: Any) -> None:
+    fake, args = canvas
+    before = fake.app.state.world.snapshot()
+    main(args)
+    writes = {(method, path) for method, path, _ in fake.seen if method not in ("GET", "HEAD", "OPTIONS")}
+    assert writes <= {("POST", TOKEN_PATH)}, writes
+    assert any(method == "GET" and path.startswith("/api/lti/courses/101/") for method, path, _ in fake.seen)
+    after = fake.app.state.world.snapshot()
+    assert after == before  # nothing was created, changed or deleted
+
+
+def test_with_allow_writes_everything_created_is_deleted(canvas: Any) -> None:
+    fake, args = canvas
+    before = active_line_items(fake)
+    main([*args, "--allow-writes"])
+    created = [(m, p) for m, p, status in fake.seen if m == "POST" and p == "/api/lti/courses/101/line_items" and status == 201]
+    assert created, "the run created no line item: the test proves nothing"
+    assert active_line_items(fake) == before
+    other_courses = {p for m, p, _ in fake.seen if m not in ("GET", "HEAD") and p != TOKEN_PATH
+                     and not p.startswith("/api/lti/courses/101/")}
+    assert other_courses == set(), other_courses  # writes stay in the sandbox course
+
+
+def test_budget_and_rate_limit_backoff(canvas: Any) -> None:
+    fake, args = canvas
+    fake.throttle_after = 5
+    main([*args, "--max-requests", "40"])
+    assert any(status == 403 for _, _, status in fake.seen)  # it was throttled once …
+    assert len(fake.seen) <= 41  # … and stopped at its budget (the token request may be the +1)
