@@ -10,7 +10,6 @@ score without ``userId`` is Canvas's 422 "User not found in course or is not a s
 from __future__ import annotations
 
 import json
-import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -397,7 +396,3 @@ def unsupported_media_type(path: str, detail: str) -> CanvasError:
     if path.startswith("/api/lti/"):
         return lti_error(415, message)
     return api_error(415, message)
-
-
-def finite(value: float) -> bool:
-    return not (math.isnan(value) or math.isinf(value))
