@@ -19,32 +19,13 @@ from ..auth.api_tokens import first_root_account
 from ..canvas.errors import CanvasError, api_error, json_response, not_found
 from ..canvas.ids import is_digits
 from ..canvas.pagination import Page, int_param, link_header, page_size
+from ..canvas.scopes import ALL_LTI_SCOPES
 from ..canvas.validation import REST_FAMILIES, REST_TRANSLATORS
 from ..context import RequestContext
 from ..world import Account, DeveloperKey, Registration, RegistrationUpdateRequest, World
 from .external_tools import api_auth, iso_now, read_params
 
 SORTS = ("name", "nickname", "lti_version", "installed", "installed_by", "updated_by", "updated", "on")
-LTI_SCOPES = frozenset({
-    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/score",
-    "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
-    "https://canvas.instructure.com/lti/public_jwk/scope/update",
-    "https://canvas.instructure.com/lti/account_lookup/scope/show",
-    "https://canvas.instructure.com/lti-ags/progress/scope/show",
-    "https://canvas.instructure.com/lti/page_content/show",
-    "https://canvas.instructure.com/lti/replace_editor_contents",
-    "https://canvas.instructure.com/lti/feature_flags/scope/show",
-    "https://purl.imsglobal.org/spec/lti/scope/noticehandlers",
-    "https://purl.imsglobal.org/spec/lti/scope/asset.readonly",
-    "https://purl.imsglobal.org/spec/lti/scope/report",
-    "https://purl.imsglobal.org/spec/lti/scope/eula/user",
-    "https://purl.imsglobal.org/spec/lti/scope/eula/deployment",
-    *(f"https://canvas.instructure.com/lti/account_external_tools/scope/{a}" for a in ("create", "destroy", "list", "show", "update")),
-    *(f"https://canvas.instructure.com/lti/data_services/scope/{a}" for a in ("create", "show", "update", "list", "destroy", "list_event_types")),
-})
 INTERNAL_CONFIGURATION = {
     "type": "object",
     "required": ["title", "target_link_uri", "oidc_initiation_url"],
@@ -188,7 +169,7 @@ def configuration_errors(config: Any, overlay: Any) -> list[str]:
         for error in jsonschema.Draft7Validator(INTERNAL_CONFIGURATION).iter_errors(config):
             where = "/".join(str(p) for p in error.absolute_path) or "configuration"
             errors.append(f"{where}: {error.message}")
-        unknown = [s for s in config.get("scopes", []) if isinstance(s, str) and s not in LTI_SCOPES]
+        unknown = [s for s in config.get("scopes", []) if isinstance(s, str) and s not in ALL_LTI_SCOPES]
         if unknown:
             errors.append(f"Invalid scopes: {', '.join(unknown)}")
     if overlay is not None:

@@ -9,22 +9,12 @@ from starlette.responses import Response
 
 from ..auth.tokens import issue_access_token, verify_client_assertion
 from ..canvas.errors import json_response, simple_error
+from ..canvas.scopes import LTI_SCOPES
 from ..context import RequestContext
 from ..launch import tool_keys
 
 JWKS_MAX_AGE = 864000  # Canvas: the key storage's max cache age (10 days)
 
-LTI_SCOPES = [
-    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/score",
-    "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
-    "https://canvas.instructure.com/lti/public_jwk/scope/update",
-    "https://canvas.instructure.com/lti/account_lookup/scope/show",
-    "https://canvas.instructure.com/lti-ags/progress/scope/show",
-    "https://canvas.instructure.com/lti/page_content/show",
-]
 
 PLACEMENTS = [
     "account_navigation", "assignment_selection", "course_assignments_menu", "course_navigation",
@@ -79,7 +69,7 @@ async def get_open_id_configuration(ctx: RequestContext, registration_token: str
         "token_endpoint": f"{base}/login/oauth2/token",
         "token_endpoint_auth_methods_supported": ["private_key_jwt"],
         "token_endpoint_auth_signing_alg_values_supported": ["RS256"],
-        "scopes_supported": LTI_SCOPES,
+        "scopes_supported": list(LTI_SCOPES),
         "response_types_supported": ["id_token"],
         "id_token_signing_alg_values_supported": ["RS256"],
         "claims_supported": ["sub", "picture", "email", "name", "given_name", "family_name", "locale"],

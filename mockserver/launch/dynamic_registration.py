@@ -19,6 +19,7 @@ import jsonschema
 import jwt
 
 from ..canvas.ids import is_digits
+from ..canvas.scopes import LTI_SCOPES
 from ..world import DeveloperKey, ImsRegistration, Tool, World
 from .tool_keys import is_loopback_url
 
@@ -27,13 +28,6 @@ TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 CANVAS = "https://canvas.instructure.com/lti/"
 EXPECTED_CLAIMS = ("user_id", "initiated_at", "root_account_global_id", "root_account_domain", "exp", "uuid",
                    "registration_url")
-EXTRA_SCOPES = (  # documented LTI scopes (§13) the openid configuration does not list
-    "https://purl.imsglobal.org/spec/lti/scope/noticehandlers",
-    "https://purl.imsglobal.org/spec/lti/scope/asset.readonly",
-    "https://purl.imsglobal.org/spec/lti/scope/report",
-    "https://purl.imsglobal.org/spec/lti/scope/eula/user",
-    "https://purl.imsglobal.org/spec/lti/scope/eula/deployment",
-)
 IMS_PLACEMENTS = {"ContentArea": "link_selection", "RichTextEditor": "editor_button"}
 PRIVACY_LEVELS = ("public", "name_only", "email_only", "anonymous")
 
@@ -117,8 +111,6 @@ def _valid_uri(value: Any) -> bool:
 
 
 def _model_errors(body: dict[str, Any], config: Any, scopes: list[str]) -> dict[str, list[dict[str, str]]]:
-    from ..handlers.security import LTI_SCOPES  # here: the handlers package imports this module
-
     errors: dict[str, list[dict[str, str]]] = {}
 
     def add(attribute: str, kind: str, message: str) -> None:
@@ -136,7 +128,7 @@ def _model_errors(body: dict[str, Any], config: Any, scopes: list[str]) -> dict[
             add(name, "invalid", "is not a valid URI")
     if body.get("jwks_uri") and _valid_uri(body["jwks_uri"]) and not is_loopback_url(body["jwks_uri"]):
         add("jwks_uri", "invalid", "must be a loopback URL (the mock fetches only localhost/127.0.0.0/8/::1 key sets)")
-    invalid = [s for s in scopes if s not in LTI_SCOPES and s not in EXTRA_SCOPES]
+    invalid = [s for s in scopes if s not in LTI_SCOPES]
     if invalid:
         add("scopes", "invalid", f"Invalid scopes: {', '.join(invalid)}")
     return errors
