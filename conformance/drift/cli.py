@@ -1,8 +1,10 @@
 """``canvas-lti drift OLD NEW``: the command-line face of the drift engine.
 
+``canvas-lti drift --live [--base-url URL]``: compare the spec (``--spec``) with what a running
+target answers (default: a fresh in-process mock); see :mod:`conformance.drift.live`.
+
 Exit codes: 0 ok (or findings below ``--fail-on``), 1 findings at/above ``--fail-on``,
-2 usage or load errors (one line on stderr). ``--live``/``--base-url`` are reserved for a
-live-API mode that is not implemented yet.
+2 usage or load errors (one line on stderr).
 """
 
 from __future__ import annotations
@@ -14,8 +16,12 @@ from pathlib import Path
 from conformance.drift.compare import compare
 from conformance.drift.ignore import load_ignore_file
 from conformance.drift.loader import LoadError, load_spec
-from conformance.drift.model import Severity
+from conformance.drift.model import Report, Severity
 from conformance.drift.render import FORMATS, render
+
+#: The curated description ``--live`` holds a target to by default (found from any directory).
+DEFAULT_SPEC = "specs/canvas-lti.yaml"
+_DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[2] / DEFAULT_SPEC
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -41,12 +47,24 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         metavar="FILE",
         help="known differences to suppress (YAML/JSON list or plain text)",
     )
-    parser.add_argument(
-        "--live",
-        action="store_true",
-        help="reserved: compare against a live Canvas (not implemented yet)",
-    )
-    parser.add_argument("--base-url", metavar="URL", help="reserved for --live")
+    live = parser.add_argument_group("live mode (--live): the spec against a running target")
+    live.add_argument("--live", action="store_true", help="compare --spec with a target's actual answers")
+    live.add_argument("--spec", metavar="PATH", help=f"the description to hold the target to (default {DEFAULT_SPEC})")
+    live.add_argument("--base-url", metavar="URL", help="target URL (implies --live; default: a fresh in-process mock)")
+    live.add_argument("--client-id", help="LTI developer key (client) id")
+    live.add_argument("--private-key", metavar="PEM", help="PEM file of the tool's private key")
+    live.add_argument("--kid", help="key id of the tool's public JWK")
+    live.add_argument("--token-url", help="token URL (default: BASE_URL/login/oauth2/token)")
+    live.add_argument("--deployment-id", help="LTI deployment id")
+    live.add_argument("--api-token", help="Canvas API token (REST operations, discovery)")
+    live.add_argument("--course-id", type=int, help="sandbox course id (mock default: 101)")
+    live.add_argument("--account-id", type=int, help="sandbox account id")
+    live.add_argument("--allow-writes", action="store_true",
+                      help="also run the AGS write flow (create a line item, score, results, delete it)")
+    live.add_argument("--max-requests", type=int, metavar="N", help="stop sending after N requests")
+    live.add_argument("--max-time", type=float, metavar="SECONDS", help="stop sending after this many seconds")
+    live.add_argument("--suggest-patch", metavar="PATH",
+                      help="write proposed spec additions (YAML JSON Patch) for what was seen")
     parser.set_defaults(func=run)
     return parser
 
@@ -56,19 +74,7 @@ def _error(message: str) -> int:
     return 2
 
 
-def run(args: argparse.Namespace) -> int:
-    if args.live or args.base_url:
-        print("live mode not implemented yet", file=sys.stderr)
-        return 2
-    if not args.old or not args.new:
-        return _error("need two descriptions: canvas-lti drift OLD NEW")
-    try:
-        ignore = load_ignore_file(args.ignore) if args.ignore else []
-        old = load_spec(args.old)
-        new = load_spec(args.new)
-    except LoadError as exc:
-        return _error(str(exc))
-    report = compare(old, new, ignore=ignore, old_label=args.old, new_label=args.new)
+def _emit(report: Report, args: argparse.Namespace) -> int:
     text = render(report, args.format)
     if args.output:
         try:
@@ -80,3 +86,46 @@ def run(args: argparse.Namespace) -> int:
     if args.fail_on and report.has_at_least(Severity(args.fail_on)):
         return 1
     return 0
+
+
+def run_live_command(args: argparse.Namespace) -> int:
+    if args.old or args.new:
+        return _error("--live compares --spec with a running target; it takes no OLD NEW")
+    from conformance.drift.live_cli import LiveSetupError, live_result
+
+    try:
+        ignore = load_ignore_file(args.ignore) if args.ignore else []
+        spec_path = args.spec or DEFAULT_SPEC
+        spec = load_spec(args.spec or _DEFAULT_SPEC_PATH)
+        result = live_result(args, spec, spec_label=str(spec_path), ignore=ignore)
+    except (LoadError, LiveSetupError) as exc:
+        return _error(str(exc))
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(f"live: {result.requests_sent} request(s) in {result.duration:.2f}s", file=sys.stderr)
+    if args.suggest_patch:
+        from conformance.drift.live_patch import suggest_patch
+
+        try:
+            Path(args.suggest_patch).write_text(suggest_patch(result.aggregates, spec_label=str(spec_path),
+                                                              target_label=result.report.new_label), encoding="utf-8")
+        except OSError as exc:
+            return _error(f"cannot write {args.suggest_patch}: {exc}")
+    return _emit(result.report, args)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.live or args.base_url:
+        return run_live_command(args)
+    if args.spec:
+        return _error("--spec is for --live; compare two descriptions with: canvas-lti drift OLD NEW")
+    if not args.old or not args.new:
+        return _error("need two descriptions: canvas-lti drift OLD NEW")
+    try:
+        ignore = load_ignore_file(args.ignore) if args.ignore else []
+        old = load_spec(args.old)
+        new = load_spec(args.new)
+    except LoadError as exc:
+        return _error(str(exc))
+    report = compare(old, new, ignore=ignore, old_label=args.old, new_label=args.new)
+    return _emit(report, args)

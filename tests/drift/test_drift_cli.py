@@ -196,12 +196,12 @@ def test_missing_new_exits_2(capsys: pytest.CaptureFixture[str], pair: tuple[str
 
 
 @pytest.mark.parametrize("extra", [["--live"], ["--base-url", "https://canvas.test"]])
-def test_live_mode_is_reserved(
+def test_live_mode_takes_no_old_new(
     capsys: pytest.CaptureFixture[str], pair: tuple[str, str], extra: list[str]
 ) -> None:
     code, out, err = run(capsys, *pair, *extra)
     assert code == 2 and out == ""
-    assert err.strip() == "live mode not implemented yet"
+    assert "takes no OLD NEW" in err
 
 
 def test_unknown_format_is_a_usage_error(
