@@ -47,6 +47,10 @@ NRPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonl
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 FIXTURE_LABEL = "canvas-lti conform fixture"
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
+ACCOUNT_LOOKUP = "https://canvas.instructure.com/lti/account_lookup/scope/show"
+ACCOUNT_TOOLS_LIST = "https://canvas.instructure.com/lti/account_external_tools/scope/list"
+DATA_SERVICES_LIST = "https://canvas.instructure.com/lti/data_services/scope/list"
+DATA_SERVICES_CREATE = "https://canvas.instructure.com/lti/data_services/scope/create"
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,33 @@ class Pools:
 
     line_items: list[int] = field(default_factory=list)  # readable (pre-existing or ours)
     results: list[int] = field(default_factory=list)
+    # REST and account-level LTI resources (read with the Canvas API token or LTI tokens).
+    course_tools: list[int] = field(default_factory=list)  # installed in the sandbox course itself
+    account_tools: list[int] = field(default_factory=list)  # installed in the sandbox account itself
+    lti_account_tools: list[int] = field(default_factory=list)  # of the sandbox account and above (LTI token)
+    tool_urls: list[str] = field(default_factory=list)  # launch URLs of LTI 1.3 tools reachable from the course
+    resource_links: list[tuple[str, ...]] = field(default_factory=list)  # each link's id forms
+    registrations: list[int] = field(default_factory=list)  # of the root account
+    developer_keys: list[str] = field(default_factory=list)  # client ids (= developer key ids) of those
+    deployments: list[tuple[int, int]] = field(default_factory=list)  # (registration id, tool id of its key)
+    subscriptions: list[str] = field(default_factory=list)  # the tool's data-service subscriptions
+
+    def forget_link(self, raw: Any) -> None:
+        self.resource_links = [forms for forms in self.resource_links if str(raw) not in forms]
+
+    def add_link(self, link: Any) -> None:
+        if not isinstance(link, dict) or link.get("id") is None:
+            return
+        uuids = [f"{prefix}:{link[prefix]}" for prefix in ("lookup_uuid", "resource_link_uuid") if link.get(prefix)]
+        forms = (str(link["id"]), *uuids)
+        if not any(forms[0] == known[0] for known in self.resource_links):
+            self.resource_links.append(forms)
+
+
+#: LTI Registrations answer only on a root account (a sub-account is 404).
+REGISTRATION_PATH = "/lti_registrations"
+#: Steering draws an index in ``0..POOL_INDEX_MAX`` and takes it modulo the pool's size.
+POOL_INDEX_MAX = 1023
 
 
 class Suite:
@@ -205,6 +236,112 @@ class Suite:
                     "GET", f"/api/lti/courses/{self.course}/line_items/{item}/results", headers=self.bearer(AGS_RESULT))
                 if response.status_code == 200:
                     self.pools.results += [i for i in (_last_id(r.get("id")) for r in response.json()) if i]
+        self.discover_account_services()  # first: it finds the root account registrations live in
+        self.discover_rest()
+
+    # -- discovery of REST and account-level resources (GETs only) -------------------------------
+
+    def _get(self, what: str, path: str, headers: dict[str, str], **params: Any) -> Any:
+        """The JSON body of a successful GET (None otherwise); failures become notes."""
+        with self._tolerant(what):
+            response = self.target.request("GET", path, params=params or None, headers=headers)
+            if response.status_code == 200:
+                return response.json()
+        return None
+
+    def granted(self, scope: str) -> bool:
+        return self.tokens.choose_scopes([(scope,)]) is not None
+
+    def api_headers(self) -> dict[str, str] | None:
+        token = self.target.api_token
+        return {"Authorization": f"Bearer {token}"} if token else None
+
+    def discover_rest(self) -> None:
+        """External tools, resource links and registrations, read with the Canvas API token."""
+        headers, pools, sandbox = self.api_headers(), self.pools, self.target.sandbox
+        if headers is None:
+            return
+        tools = self._get("course tool discovery", f"/api/v1/courses/{self.course}/external_tools", headers, per_page=100)
+        pools.course_tools = _ids(tools)
+        reachable = self._get("tool discovery", f"/api/v1/courses/{self.course}/external_tools", headers,
+                              per_page=100, include_parents="true")
+        for tool in reachable if isinstance(reachable, list) else []:
+            if isinstance(tool, dict) and tool.get("developer_key_id") and isinstance(tool.get("url"), str):
+                pools.tool_urls.append(tool["url"])
+        account_tools = None
+        if sandbox.account_id:
+            account_tools = self._get("account tool discovery",
+                                      f"/api/v1/accounts/{sandbox.account_id}/external_tools", headers, per_page=100)
+            pools.account_tools = _ids(account_tools)
+        links = self._get("resource link discovery", f"/api/v1/courses/{self.course}/lti_resource_links",
+                          headers, per_page=100)
+        for link in links if isinstance(links, list) else []:
+            pools.add_link(link)
+        root = sandbox.root_account_id or sandbox.account_id
+        if root:
+            listed = self._get("registration discovery", f"/api/v1/accounts/{root}/lti_registrations", headers,
+                               per_page=100)
+            registrations = listed.get("data", []) if isinstance(listed, dict) else []
+            pools.registrations = _ids(registrations)
+            pools.developer_keys = [str(r["developer_key_id"]) for r in registrations
+                                    if isinstance(r, dict) and r.get("developer_key_id")]
+            by_key = {str(r.get("developer_key_id")): r["id"] for r in registrations
+                      if isinstance(r, dict) and isinstance(r.get("id"), int)}
+            every = [*(reachable if isinstance(reachable, list) else []),
+                     *(account_tools if isinstance(account_tools, list) else [])]
+            for tool in every:
+                if not isinstance(tool, dict):
+                    continue
+                pair = (by_key.get(str(tool.get("developer_key_id"))), tool.get("id"))
+                if isinstance(pair[0], int) and isinstance(pair[1], int) and pair not in pools.deployments:
+                    pools.deployments.append((pair[0], pair[1]))
+
+    def discover_account_services(self) -> None:
+        """Account-level LTI services (the tool's own LTI tokens): root account, tools, subscriptions."""
+        sandbox, pools = self.target.sandbox, self.pools
+        if not sandbox.account_id:
+            return
+        base = f"/api/lti/accounts/{sandbox.account_id}"
+        if sandbox.root_account_id is None and self.granted(ACCOUNT_LOOKUP):
+            account = self._get("account lookup", base, self.bearer(ACCOUNT_LOOKUP))
+            if isinstance(account, dict):
+                root = account.get("root_account_id")
+                sandbox.root_account_id = root if isinstance(root, int) else sandbox.account_id
+        if self.granted(ACCOUNT_TOOLS_LIST):
+            pools.lti_account_tools = _ids(self._get("LTI account tool discovery", f"{base}/external_tools",
+                                                     self.bearer(ACCOUNT_TOOLS_LIST), per_page=100))
+        if self.granted(DATA_SERVICES_LIST):
+            subscriptions = self._get("subscription discovery", f"{base}/data_services", self.bearer(DATA_SERVICES_LIST))
+            pools.subscriptions = [str(s["Id"]) for s in subscriptions or [] if isinstance(s, dict) and s.get("Id")]
+
+    def ensure_rest_fixtures(self, op: dict[str, Any]) -> None:
+        """On the mock only: rich-content resource links and data-service subscriptions for the
+        operations that read, change or delete one (nothing pre-exists of the latter)."""
+        if not self.target.is_mock or not self.may_write():
+            return
+        wanted = 3 if op["method"] == "DELETE" else 1
+        if "{subscription_id}" in op["path"] and self.granted(DATA_SERVICES_CREATE):
+            for _ in range(wanted - len(self.pools.subscriptions)):
+                with self._tolerant("subscription fixture"):
+                    self.create_subscription()
+        if "/lti_resource_links/{id}" in op["path"] and self.pools.tool_urls and self.target.api_token:
+            for _ in range(wanted - len(self.pools.resource_links)):
+                with self._tolerant("resource link fixture"):
+                    response = self.target.request(
+                        "POST", f"/api/v1/courses/{self.course}/lti_resource_links",
+                        json={"url": self.pools.tool_urls[0], "title": FIXTURE_LABEL}, headers=self.api_headers())
+                    if response.status_code == 201:
+                        self.pools.add_link(response.json())
+
+    def create_subscription(self) -> None:
+        account = self.target.sandbox.account_id
+        body = {"subscription": {"ContextId": str(account), "ContextType": "account", "EventTypes": ["asset_accessed"],
+                                 "Format": "live-event", "TransportType": "https",
+                                 "TransportMetadata": {"Url": "https://example.com/live-events"}}}
+        response = self.target.request("POST", f"/api/lti/accounts/{account}/data_services", json=body,
+                                       headers=self.bearer(DATA_SERVICES_CREATE))
+        if response.status_code == 200 and response.json().get("Id"):
+            self.pools.subscriptions.append(str(response.json()["Id"]))
 
     def token_form(self, data: Any) -> dict[str, str]:
         """A genuine client-credentials form for some of the tool's scopes."""
@@ -257,6 +394,7 @@ class Suite:
             for mode in self.options.modes:
                 if op["method"] not in READ_METHODS and op["operationId"] != "createLineItem":
                     self.ensure_fixtures(3 if op["operationId"] == "deleteLineItem" else 1)
+                self.ensure_rest_fixtures(op)
                 self._run_operation(op, operation, mode)
             self.options.progress(
                 f"  {op['operationId']:<24} {stat.cases:>4} cases  "
@@ -314,6 +452,10 @@ class Suite:
             params["account_id"] = sandbox.account_id
         if "group_id" in params and "group_id" not in negated and sandbox.group_ids:
             params["group_id"] = data.draw(st.sampled_from(sandbox.group_ids), label="group_id")
+        if not writes or self.target.is_mock:
+            # Discovered REST and account-level ids are not the run's own: on a real Canvas they are
+            # only read (the gate refuses writes outside the sandbox course's line items anyway).
+            self.steer_discovered(op["path"], params, negated, data)
         body = case.body if isinstance(case.body, dict) else None
         if mode == GenerationMode.POSITIVE and body is not None:
             if op["operationId"] == "createScore":
@@ -326,6 +468,53 @@ class Suite:
             if op["operationId"] == "createAccessToken" and data.draw(st.booleans(), label="valid assertion"):
                 body.update(self.token_form(data))
         return True
+
+    def steer_discovered(self, path: str, params: dict[str, Any], negated: set[str], data: Any) -> None:
+        """External tools, resource links, registrations, developer keys, deployments and
+        subscriptions: the matching path parameters get known ids (unless negated)."""
+        pools, sandbox = self.pools, self.target.sandbox
+
+        def choose(pool: list[Any], label: str) -> Any:
+            # Always one draw of the same shape, whatever the pool holds: the pools change during
+            # a run (deleted links and subscriptions leave them), and Hypothesis insists that the
+            # same choices draw the same way (FlakyStrategyDefinition otherwise).
+            index = data.draw(st.integers(min_value=0, max_value=POOL_INDEX_MAX), label=label)
+            return pool[index % len(pool)] if pool else None
+
+        def pick(name: str, pool: list[Any]) -> None:
+            if name in params and name not in negated:
+                chosen = choose(pool, name)
+                if chosen is not None:
+                    params[name] = chosen
+
+        if REGISTRATION_PATH in path or "/lti_registration_by_client_id/" in path:
+            root = sandbox.root_account_id or sandbox.account_id
+            if "account_id" in params and "account_id" not in negated and root:
+                params["account_id"] = root
+            if "registration_id" in params and "deployment_id" in params:
+                free = {"registration_id", "deployment_id"} - negated
+                pair = choose(pools.deployments, "deployment") if free else None
+                if pair is not None:
+                    if "registration_id" in free:
+                        params["registration_id"] = pair[0]
+                    if "deployment_id" in free:
+                        params["deployment_id"] = pair[1]
+            pick("id", pools.registrations)
+            pick("client_id", pools.developer_keys)
+        elif "/lti_resource_links/" in path and "id" in params and "id" not in negated:
+            forms = choose(pools.resource_links, "resource link")
+            form = choose(list(forms or ()), "id form")
+            if form is not None:
+                params["id"] = form
+        elif "/external_tools/" in path:
+            if path.startswith("/api/lti/accounts/"):
+                pick("external_tool_id", pools.lti_account_tools)
+            elif path.startswith("/api/v1/accounts/"):
+                pick("external_tool_id", pools.account_tools)
+            elif path.startswith("/api/v1/courses/"):
+                pick("external_tool_id", pools.course_tools)
+        pick("developer_key_id", pools.developer_keys)
+        pick("subscription_id", pools.subscriptions)
 
     def execute(self, operation_id: str, case: Any, phase: str = "stateless") -> Any:
         """Send one case and run every check on the answer; failures are recorded."""
@@ -359,6 +548,7 @@ class Suite:
                 self.own(response.json().get("id"))
         if operation_id == "deleteLineItem" and response.status_code == 204:
             self.forget((case.path_parameters or {}).get("line_item_id"))
+        self.track_rest(operation_id, case, response)
         self.probe_auth(op, case, response, phase)
         for check in self.checks:
             try:
@@ -374,6 +564,22 @@ class Suite:
             except AssertionError as exc:
                 self.result.add(Finding(operation_id, check.__name__, str(exc), _curl(case, response), phase))
         return response
+
+    def track_rest(self, operation_id: str, case: Any, response: Any) -> None:
+        """Keep the REST pools current on the mock: created links and subscriptions join them,
+        deleted ones leave (external tools and registrations are reset after every write)."""
+        if not self.target.is_mock or not 200 <= response.status_code < 300:
+            return
+        params = case.path_parameters or {}
+        with contextlib.suppress(Exception):
+            if operation_id == "createLtiResourceLink":
+                self.pools.add_link(response.json())
+            elif operation_id == "deleteLtiResourceLink":
+                self.pools.forget_link(params.get("id"))
+            elif operation_id == "createDataServiceSubscription" and response.json().get("Id"):
+                self.pools.subscriptions.append(str(response.json()["Id"]))
+            elif operation_id == "deleteDataServiceSubscription":
+                self.pools.subscriptions = [s for s in self.pools.subscriptions if s != str(params.get("subscription_id"))]
 
     def probe_auth(self, op: dict[str, Any] | None, case: Any, response: Any, phase: str) -> None:
         """Replay a successful secured case without a token and with a forged one: both must be
@@ -467,6 +673,11 @@ def revokes_credentials(op: dict[str, Any]) -> bool:
 
 def scope_sets_for(operation: Any, raw: dict[str, Any]) -> list[tuple[str, ...]]:
     return required_scope_sets(operation.definition.raw, raw)
+
+
+def _ids(items: Any) -> list[int]:
+    """The integer ``id`` of each object of a list body."""
+    return [i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), int)] if isinstance(items, list) else []
 
 
 def _last_id(url: Any) -> int | None:

@@ -40,6 +40,8 @@ class Sandbox:
 
     course_id: int
     account_id: int | None = None
+    #: The root account above ``account_id`` (LTI Registrations answer only there); found by discovery.
+    root_account_id: int | None = None
     group_ids: list[int] = field(default_factory=list)
     student_ids: list[str] = field(default_factory=list)
 
