@@ -415,6 +415,10 @@ class World:
         self._next_id[table] = current + 1
         return current
 
+    def next_developer_key_id(self) -> str:
+        """Developer keys have Canvas global ids (shard × 10^13 + local id), kept as strings."""
+        return str(max((int(k) for k in self.developer_keys if is_digits(k)), default=10000000000000) + 1)
+
     def _reindex(self) -> None:
         """Rebuild the secondary indices after a bulk load (fixtures, restore).
 

@@ -137,7 +137,7 @@ async def create_tool_configuration(ctx: RequestContext, body: Any = None, **_: 
     now = iso_now(ctx)
     with world.lock:
         sync_registrations(world)
-        key_id = str(max((int(k) for k in world.developer_keys), default=10000000000000) + 1)
+        key_id = world.next_developer_key_id()
         key = DeveloperKey(id=key_id, name=config.get("title", "LTI Key"), scopes=[], account_id=account.id,
                            oidc_initiation_url=config.get("oidc_initiation_url"), created_at=now,
                            public_jwk=config.get("public_jwk"), public_jwk_url=config.get("public_jwk_url"),

@@ -402,7 +402,7 @@ async def create_registration(ctx: RequestContext, body: Any = None, **_: Any) -
     now, user_id = iso_now(ctx), api_auth(ctx).user_id
     with world.lock:
         sync_registrations(world)
-        key_id = str(max((int(k) for k in world.developer_keys), default=10000000000000) + 1)
+        key_id = world.next_developer_key_id()
         key = DeveloperKey(id=key_id, name=str(params.get("name") or config["title"]), scopes=[], account_id=account.id,
                            bindings={str(world.root_account_id(account.id)): state or "off"}, created_at=now)
         _apply_to_key(key, config)

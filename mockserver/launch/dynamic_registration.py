@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 import jsonschema
 import jwt
 
-from ..canvas.ids import is_digits
 from ..canvas.scopes import LTI_SCOPES
 from ..world import DeveloperKey, ImsRegistration, Tool, World
 from .tool_keys import is_loopback_url
@@ -183,7 +182,7 @@ def register(world: World, token: dict[str, Any], body: Any, now: float) -> Regi
     if errors:
         raise RegistrationError(422, {"errors": errors})
     assert isinstance(config, dict)
-    key_id = str(max((int(k) for k in world.developer_keys if is_digits(k)), default=10000000000000) + 1)
+    key_id = world.next_developer_key_id()
     key = DeveloperKey(id=key_id, name=body["client_name"], scopes=scopes, public_jwk_url=body["jwks_uri"],
                        redirect_uris=list(body["redirect_uris"]), oidc_initiation_url=body["initiate_login_uri"],
                        bindings={str(account.id): "on"})

@@ -7,6 +7,7 @@ from typing import Any
 import jwt
 
 from ..auth.keys import PlatformKeys
+from ..canvas.scopes import AGS_SCOPES, NRPS_SCOPE
 from ..canvas.urls import line_item_url, line_items_url
 from ..world import World
 from .placements import DEEP_LINKING
@@ -21,15 +22,6 @@ RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
 DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
 MESSAGE_TYPES = (RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST)
 ID_TOKEN_LIFETIME = 3600
-
-AGS_SCOPES = (
-    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
-    "https://purl.imsglobal.org/spec/lti-ags/scope/score",
-    "https://canvas.instructure.com/lti-ags/progress/scope/show",
-)
-NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 
 INSTITUTION = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#"
 SYSTEM = "http://purl.imsglobal.org/vocab/lis/v2/system/person#"
