@@ -106,24 +106,17 @@ def _curl(case: Any, response: Any) -> str | None:
 
 
 def _run(suite: Suite, machine: type, label: str) -> None:
-    runner = run_state_machine_as_test
-    if suite.options.seed is not None:
-        import hypothesis
-
-        machine.TestCase.settings = _settings(suite)
-        state_test = hypothesis.seed(suite.options.seed)
-    else:
-        state_test = None
     try:
-        if state_test is not None:
-            # ``hypothesis.seed`` decorates test functions; wrap the machine run in one.
-            @state_test
-            def seeded() -> None:
-                runner(machine, settings=_settings(suite))
+        if suite.options.seed is not None:
+            # ``hypothesis.seed`` only takes effect on the @given test that runs the machine,
+            # so seed that test, not a function around it (which left stateful runs random).
+            import hypothesis
+            from hypothesis.stateful import get_state_machine_test
 
-            seeded()
+            machine.TestCase.settings = _settings(suite)
+            hypothesis.seed(suite.options.seed)(get_state_machine_test(machine, settings=_settings(suite)))()
         else:
-            runner(machine, settings=_settings(suite))
+            run_state_machine_as_test(machine, settings=_settings(suite))
     except StopRun:
         pass
     except ModelDivergence:
