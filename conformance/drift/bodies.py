@@ -25,6 +25,24 @@ def media_types(
     return found
 
 
+def diff_content(ctx: Context, old: dict[str, Any], new: dict[str, Any], base: tuple[str, ...], rule: str,
+                 nested: str, *, removed: str, added: str) -> None:
+    """Media types removed/added under ``content``, and the schemas of those both sides have.
+    Request bodies and responses differ only in rule ids, messages and where they sit."""
+    old_media, new_media = media_types(old, ctx.old), media_types(new, ctx.new)
+    for key in sorted(old_media.keys() - new_media.keys()):
+        name = old_media[key][0]
+        ctx.emit(f"{rule}-removed", pointer(*base, "content", name), removed.format(name=name))
+    for key in sorted(new_media.keys() - old_media.keys()):
+        name = new_media[key][0]
+        ctx.emit(f"{rule}-added", pointer(*base, "content", name), added.format(name=name))
+    for key in sorted(old_media.keys() & new_media.keys()):
+        name, new_obj = new_media[key]
+        old_obj = old_media[key][1]
+        if "schema" in old_obj and "schema" in new_obj:
+            diff_schema(ctx, old_obj["schema"], new_obj["schema"], pointer(*base, "content", name, "schema"), nested)
+
+
 def diff_request_body(ctx: Context, old_op: dict[str, Any], new_op: dict[str, Any]) -> None:
     old = ctx.old.deref(old_op.get("requestBody"))
     new = ctx.new.deref(new_op.get("requestBody"))
@@ -52,29 +70,5 @@ def diff_request_body(ctx: Context, old_op: dict[str, Any], new_op: dict[str, An
                 "/requestBody/required",
                 "request body became optional",
             )
-    old_media, new_media = media_types(old, ctx.old), media_types(new, ctx.new)
-    for key in sorted(old_media.keys() - new_media.keys()):
-        name = old_media[key][0]
-        ctx.emit(
-            "request-body-media-type-removed",
-            pointer("requestBody", "content", name),
-            f"request media type {name} no longer accepted",
-        )
-    for key in sorted(new_media.keys() - old_media.keys()):
-        name = new_media[key][0]
-        ctx.emit(
-            "request-body-media-type-added",
-            pointer("requestBody", "content", name),
-            f"request media type {name} added",
-        )
-    for key in sorted(old_media.keys() & new_media.keys()):
-        name, new_obj = new_media[key]
-        old_obj = old_media[key][1]
-        if "schema" in old_obj and "schema" in new_obj:
-            diff_schema(
-                ctx,
-                old_obj["schema"],
-                new_obj["schema"],
-                pointer("requestBody", "content", name, "schema"),
-                "request-property",
-            )
+    diff_content(ctx, old, new, ("requestBody",), "request-body-media-type", "request-property",
+                 removed="request media type {name} no longer accepted", added="request media type {name} added")

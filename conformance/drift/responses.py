@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.drift.bodies import media_types
+from conformance.drift.bodies import diff_content
 from conformance.drift.context import Context
 from conformance.drift.model import pointer
 from conformance.drift.refs import Resolver
-from conformance.drift.schemas import diff_schema
 
 
 def _responses(op: dict[str, Any], resolver: Resolver) -> dict[str, dict[str, Any]]:
@@ -45,32 +44,8 @@ def diff_responses(ctx: Context, old_op: dict[str, Any], new_op: dict[str, Any])
 
 
 def _diff_response(ctx: Context, code: str, old: dict[str, Any], new: dict[str, Any]) -> None:
-    old_media, new_media = media_types(old, ctx.old), media_types(new, ctx.new)
-    for key in sorted(old_media.keys() - new_media.keys()):
-        name = old_media[key][0]
-        ctx.emit(
-            "response-media-type-removed",
-            pointer("responses", code, "content", name),
-            f"status {code} no longer returns {name}",
-        )
-    for key in sorted(new_media.keys() - old_media.keys()):
-        name = new_media[key][0]
-        ctx.emit(
-            "response-media-type-added",
-            pointer("responses", code, "content", name),
-            f"status {code} may now return {name}",
-        )
-    for key in sorted(old_media.keys() & new_media.keys()):
-        name, new_obj = new_media[key]
-        old_obj = old_media[key][1]
-        if "schema" in old_obj and "schema" in new_obj:
-            diff_schema(
-                ctx,
-                old_obj["schema"],
-                new_obj["schema"],
-                pointer("responses", code, "content", name, "schema"),
-                "response-property",
-            )
+    diff_content(ctx, old, new, ("responses", code), "response-media-type", "response-property",
+                 removed=f"status {code} no longer returns {{name}}", added=f"status {code} may now return {{name}}")
     _diff_headers(ctx, code, old, new)
 
 
