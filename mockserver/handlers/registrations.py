@@ -387,15 +387,21 @@ async def show_by_client_id(ctx: RequestContext, **_: Any) -> Response:
         return json_response(registration_json(world, registration, account, {"account_binding", "configuration"}))
 
 
-async def create_registration(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
-    """A new developer key, its configuration and its binding (``off`` unless asked)."""
-    world, account = ctx.world, _account(ctx)
+async def _registration_input(ctx: RequestContext, body: Any) -> tuple[dict[str, Any], Any, Any, Any]:
+    """Create and update read the same arguments and check the configuration the same way."""
     params = await read_params(ctx, body)
     state = _workflow_state(params)
     config, overlay = _configuration_param(params), params.get("overlay")
     errors = configuration_errors(config, overlay)
     if errors:
         raise CanvasError(422, {"errors": errors})
+    return params, state, config, overlay
+
+
+async def create_registration(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
+    """A new developer key, its configuration and its binding (``off`` unless asked)."""
+    world, account = ctx.world, _account(ctx)
+    params, state, config, overlay = await _registration_input(ctx, body)
     if config is None:
         raise api_error(400, "configuration is missing")
     _description_ok(params)
@@ -424,12 +430,7 @@ async def create_registration(ctx: RequestContext, body: Any = None, **_: Any) -
 
 async def update_registration(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
     world, account = ctx.world, _account(ctx)
-    params = await read_params(ctx, body)
-    state = _workflow_state(params)
-    config, overlay = _configuration_param(params), params.get("overlay")
-    errors = configuration_errors(config, overlay)
-    if errors:
-        raise CanvasError(422, {"errors": errors})
+    params, state, config, overlay = await _registration_input(ctx, body)
     _description_ok(params)
     with world.lock:
         registration = find_registration(world, ctx.request.path_params.get("id"))
