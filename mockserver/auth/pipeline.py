@@ -28,8 +28,8 @@ def _headers(scope: Scope) -> dict[str, str]:
     return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
 
 
-def _host(scope: Scope) -> str:
-    host = _headers(scope).get("host")
+def _host(scope: Scope, headers: dict[str, str]) -> str:
+    host = headers.get("host")
     if host:
         return host
     server = scope.get("server") or ("127.0.0.1", 80)
@@ -45,8 +45,9 @@ def _int_param(scope: Scope, name: str) -> int:
 
 
 def access_token(state: AppState, scope: Scope, auth: ServiceAuth | None) -> ServiceAuth:
-    audiences = service_audiences(scope.get("scheme", "http"), _host(scope))
-    claims = decode_access_token(state.secret, _headers(scope).get("authorization"), audiences, state.clock.now())
+    headers = _headers(scope)  # decoded once per request
+    audiences = service_audiences(scope.get("scheme", "http"), _host(scope, headers))
+    claims = decode_access_token(state.secret, headers.get("authorization"), audiences, state.clock.now())
     key = state.world.developer_keys.get(str(claims["sub"]))
     return ServiceAuth(claims=claims, key=key, scopes=token_scopes(claims))  # type: ignore[arg-type]
 
