@@ -8,22 +8,31 @@ else is treated as a real Canvas (credentials required, read-only unless ``--all
 from __future__ import annotations
 
 import argparse
+import difflib
 import logging
+import os
 import random
 import sys
 from pathlib import Path
 from typing import Any
 
-from .report import junit_xml, markdown, summary_table, write
+from mockserver.spec import load_spec
+
+from .report import EXIT_USAGE, failure_lines, junit_xml, markdown, summary_line, summary_table, write
 from .safety import Gate
 from .suite import PROFILES, SuiteOptions, run_suite
-from .targets import RemoteOptions, TargetError, in_process_target, remote_target
+from .targets import RemoteOptions, TargetError, in_process_target, remote_target, spec_operations
+
+EXIT_CODES = """exit codes: 0 every check passed (warnings allowed); 1 a check failed, the run errored or was
+interrupted; 2 usage or target error (unknown --operation/--include-tag, unwritable report path,
+unreachable target, missing credentials); 3 no failure but warnings (an operation never got a 2xx
+answer), with --strict."""
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "conform", help="run the property-based conformance suite against the mock or a Canvas",
-        description=__doc__)
+        description=__doc__, epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     target = parser.add_argument_group("target")
     target.add_argument("--base-url", help="target URL (default: a fresh in-process mock)")
     target.add_argument("--client-id", help="LTI developer key (client) id")
@@ -50,11 +59,49 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     output.add_argument("--junit-xml", type=Path, metavar="PATH", help="write a JUnit XML report")
     output.add_argument("--report", type=Path, metavar="PATH", help="write a Markdown report")
     output.add_argument("-q", "--quiet", action="store_true", help="no progress, only the summary")
+    output.add_argument("--strict", action="store_true",
+                        help="warnings (an operation that never got a 2xx answer) fail the run (exit 3)")
     parser.set_defaults(func=main)
     return parser
 
 
+class UsageError(ValueError):
+    """A command line that cannot run; reported as one line, exit 2."""
+
+
+def check_selectors(operations: list[str], tags: list[str]) -> None:
+    """``--operation``/``--include-tag`` must name something in the spec (else: the close names)."""
+    known = spec_operations(load_spec())
+    for flag, wanted, names in (("--operation", operations, [op["operationId"] for op in known]),
+                                ("--include-tag", tags, sorted({tag for op in known for tag in op["tags"]}))):
+        for value in wanted:
+            if value not in names:
+                close = difflib.get_close_matches(value, names, n=5, cutoff=0.5)
+                hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(names[:8])}…"
+                raise UsageError(f"{flag} {value} matches nothing in the spec{hint}")
+
+
+def check_output_paths(*paths: Path | None) -> None:
+    """Reports are written after the run: refuse a path that cannot be written before it starts."""
+    for path in paths:
+        if path is None:
+            continue
+        directory = path.parent if str(path.parent) else Path(".")
+        if path.is_dir():
+            raise UsageError(f"report path {path} is a directory")
+        if not directory.is_dir():
+            raise UsageError(f"report directory {directory} does not exist")
+        if not os.access(directory, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            raise UsageError(f"report path {path} is not writable")
+
+
 def main(args: argparse.Namespace) -> int:
+    try:
+        check_selectors(args.operation, args.include_tag)
+        check_output_paths(args.report, args.junit_xml)
+    except UsageError as exc:
+        print(f"canvas-lti conform: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     seed = args.seed if args.seed is not None else random.randrange(2**31)
     echo = (lambda _m: None) if args.quiet else (lambda m: print(m, flush=True))
     gate = Gate(allow_writes=True, max_requests=args.max_requests, max_time=args.max_time)
@@ -73,7 +120,7 @@ def main(args: argparse.Namespace) -> int:
             target = in_process_target(gate, course_id=args.course_id)
     except (TargetError, OSError) as exc:
         print(f"canvas-lti conform: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     options = SuiteOptions(profile=args.profile, max_examples=args.max_examples, seed=seed,
                            include_tags=args.include_tag, operations=args.operation,
                            stateful=not args.no_stateful, progress=echo)
@@ -84,11 +131,17 @@ def main(args: argparse.Namespace) -> int:
     print(summary_table(result))
     for note in result.notes:
         print(f"note: {note}")
+    for line in failure_lines(result):
+        print(line)
+    print(summary_line(result))
+    for warning in result.warnings():
+        print(f"warning: {warning}")
     if args.report:
-        write(args.report, markdown(result))
+        write(args.report, markdown(result, strict=args.strict))
     if args.junit_xml:
-        write(args.junit_xml, junit_xml(result))
-    if not result.ok:
-        print(f"FAILED: {len(result.findings)} distinct failures (seed {seed}); "
-              f"rerun with --seed {seed} to reproduce", file=sys.stderr)
-    return 0 if result.ok else 1
+        write(args.junit_xml, junit_xml(result, strict=args.strict))
+    code = result.exit_code(strict=args.strict)
+    if code:
+        print(f"{result.verdict(args.strict)}: {len(result.findings)} distinct failures, {len(result.warnings())} "
+              f"warnings (seed {seed}); rerun with --seed {seed} to reproduce", file=sys.stderr)
+    return code

@@ -35,6 +35,12 @@ class BudgetExhausted(RuntimeError):
     """The request or time budget is spent; the run stops gracefully."""
 
 
+class RunStopped(BaseException):
+    """A budget is spent: end the Hypothesis test now. A ``BaseException`` so that Hypothesis
+    neither counts it as a failure nor shrinks and replays it: replaying a test that returned
+    early is what turned budget stops into ``FlakyStrategyDefinition`` tracebacks."""
+
+
 class WriteRefused(RuntimeError):
     """A request the write policy forbids; never sent."""
 

@@ -10,6 +10,7 @@ rather than raised, so one run reports everything and never shrinks (shrinking c
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import hypothesis.strategies as st
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis import GenerationMode
+from schemathesis.core import NOT_SET
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation.meta import negated_parameters
 
@@ -35,8 +37,10 @@ from .auth import (
     make_auth_provider,
     required_scope_sets,
 )
-from .report import Finding, RunResult
-from .safety import BudgetExhausted, WriteRefused
+from .curl import FORGED_TOKEN, curl_for_response
+from .recipes import Recipes
+from .report import NOT_RUN, Finding, RunResult
+from .safety import BudgetExhausted, RunStopped, WriteRefused
 from .targets import Target, spec_operations
 
 AGS_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
@@ -138,7 +142,10 @@ class Suite:
         self.created: list[int] = []
         self.stopped: str | None = None
         self.auth_probed: set[str] = set()
+        #: Every request of the AGS model, as sent (method, URL, body): a seed reproduces it exactly.
+        self.ags_trace: list[str] = []
         self.ops_by_id = {op["operationId"]: op for op in spec_operations(self.raw)}
+        self.recipes = Recipes(self)
 
     # -- set-up ---------------------------------------------------------------------------------
 
@@ -387,7 +394,7 @@ class Suite:
                 stat.skipped = reason
                 continue
             if self.stopped:
-                stat.skipped = f"not run: {self.stopped}"
+                stat.skipped = f"{NOT_RUN} {self.stopped}"
                 continue
             operation = self.schema[op["path"]][op["method"]]
             started = time.monotonic()
@@ -396,6 +403,8 @@ class Suite:
                     self.ensure_fixtures(3 if op["operationId"] == "deleteLineItem" else 1)
                 self.ensure_rest_fixtures(op)
                 self._run_operation(op, operation, mode)
+            with self._tolerant(f"{op['operationId']} known-good request"):
+                self.run_recipes(op, operation)
             self.options.progress(
                 f"  {op['operationId']:<24} {stat.cases:>4} cases  "
                 f"{sum(f.count for f in self.result.failures_for(op['operationId'])):>3} failures  "
@@ -414,20 +423,74 @@ class Suite:
     def _run_operation(self, op: dict[str, Any], operation: Any, mode: GenerationMode) -> None:
         suite = self
 
-        @settings(max_examples=self.options.examples, database=None, deadline=None, phases=[Phase.generate],
-                  suppress_health_check=list(HealthCheck), print_blob=False, verbosity=hypothesis.Verbosity.quiet)
+        @settings(max_examples=self.options.examples, database=None, deadline=None,
+                  phases=[Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck), print_blob=False,
+                  verbosity=hypothesis.Verbosity.quiet)
         @hypothesis.given(case=operation.as_strategy(mode), data=st.data())
         def generated(case: Any, data: Any) -> None:
-            if suite.stopped:
-                return
+            suite.halt_if_stopped()
             if not suite.steer(op, case, mode, data):
                 return
-            suite.execute(op["operationId"], case)
+            failed = suite.execute(op["operationId"], case)
+            suite.halt_if_stopped()
+            if failed:
+                # Recorded already; raising lets Hypothesis shrink the example (one kind of
+                # failure per check), and the report keeps the shortest reproduction.
+                raise check_failure(failed[0])(f"{', '.join(failed)} failed on {op['operationId']}")
 
         if self.options.seed is not None:
             generated = hypothesis.seed(self.options.seed)(generated)
-        with contextlib.suppress(hypothesis.errors.Unsatisfiable):
+        try:
             generated()
+        except (hypothesis.errors.Unsatisfiable, RunStopped):
+            pass
+        except CheckFailed:
+            pass  # every failure was recorded when it happened
+        except hypothesis.errors.Flaky as exc:
+            self.result.notes.append(f"{op['operationId']}: a failure did not reproduce while shrinking "
+                                     f"({type(exc).__name__})")
+        except ExceptionGroup as group:  # several kinds of failure, each shrunk
+            if not all(isinstance(e, CheckFailed) for e in group.exceptions):
+                raise
+
+    def scopes_for(self, operation_id: str) -> tuple[str, ...]:
+        """The LTI scopes the suite's tool would ask for to call ``operation_id``."""
+        from .recipes import RecipeUnavailable
+
+        op = self.ops_by_id[operation_id]
+        definition = self.raw["paths"][op["path"]][op["method"].lower()]
+        scopes = self.tokens.choose_scopes(required_scope_sets(definition, self.raw))
+        if scopes is None:
+            raise RecipeUnavailable("the tool is not granted the scopes")
+        return scopes
+
+    def run_recipes(self, op: dict[str, Any], operation: Any) -> None:
+        """Send the operation's known-good requests (:mod:`.recipes`) as cases, through every check."""
+        from .recipes import RecipeUnavailable
+
+        if op["operationId"] not in self.recipes or self.stopped:
+            return
+        try:
+            known = self.recipes.build(op["operationId"])
+        except RecipeUnavailable as exc:
+            self.result.notes.append(f"{op['operationId']}: no known-good request ({exc})")
+            return
+        except (BudgetExhausted, WriteRefused) as exc:
+            self.stopped = str(exc) if isinstance(exc, BudgetExhausted) else self.stopped
+            return
+        for good in known:
+            if self.target.gate.write_problem(op["method"], op["path"]) is not None:
+                return  # a write the gate would refuse (read-only run, or outside the sandbox)
+            case = operation.Case(path_parameters=good.path_parameters or None, query=good.query,
+                                  headers=good.headers or None, body=good.body if good.body is not None else NOT_SET,
+                                  media_type=good.media_type)
+            self.execute(op["operationId"], case, phase="known-good request")
+
+    def halt_if_stopped(self) -> None:
+        """Inside a Hypothesis test: end it at once when a budget is spent (even between requests)."""
+        self.stopped = self.stopped or self.target.gate.exhausted()
+        if self.stopped:
+            raise RunStopped(self.stopped)
 
     def steer(self, op: dict[str, Any], case: Any, mode: GenerationMode, data: Any) -> bool:
         """Point the case at the sandbox; False drops it (it could only be refused by policy)."""
@@ -516,40 +579,35 @@ class Suite:
         pick("developer_key_id", pools.developer_keys)
         pick("subscription_id", pools.subscriptions)
 
-    def execute(self, operation_id: str, case: Any, phase: str = "stateless") -> Any:
-        """Send one case and run every check on the answer; failures are recorded."""
+    def execute(self, operation_id: str, case: Any, phase: str = "stateless") -> list[str]:
+        """Send one case and run every check on the answer; failures are recorded, and the names
+        of the checks that failed are returned (the caller raises them so Hypothesis shrinks)."""
         stat = self.result.stat(operation_id)
         kwargs = self.transport_kwargs()
         try:
             response = case.call(**kwargs)
         except BudgetExhausted as exc:
             self.stopped = str(exc)
-            return None
+            return []
         except WriteRefused as exc:
             stat.errors.append(f"refused by the write policy (suite bug): {exc}")
-            return None
+            return []
         except TokenError as exc:
             self.result.add(Finding(operation_id, "token_request", str(exc), phase=phase))
-            return None
+            return []
         except Exception as exc:
             self.result.add(Finding(operation_id, "transport", f"{type(exc).__name__}: {exc}",
                                     _curl(case, None), phase))
-            return None
-        stat.cases += 1
-        stat.statuses[response.status_code] = stat.statuses.get(response.status_code, 0) + 1
+            return ["transport"]
+        stat.count(response.status_code)
         op = self.ops_by_id.get(operation_id)
-        if self.target.is_mock and op is not None and revokes_credentials(op) and 200 <= response.status_code < 300:
-            # The case may have deleted, unbound or re-keyed the suite's own tool: put the world back
-            # before the next case (the checks below only look at this response).
-            with self._tolerant("mock reset"):
-                self.target.request("POST", "/__mock__/reset")
         if operation_id == "createLineItem" and response.status_code == 201:
             with contextlib.suppress(Exception):
                 self.own(response.json().get("id"))
         if operation_id == "deleteLineItem" and response.status_code == 204:
             self.forget((case.path_parameters or {}).get("line_item_id"))
         self.track_rest(operation_id, case, response)
-        self.probe_auth(op, case, response, phase)
+        failed = self.probe_auth(op, case, response, phase)
         for check in self.checks:
             try:
                 case.validate_response(response, checks=[check], transport_kwargs=kwargs or None)
@@ -557,13 +615,20 @@ class Suite:
                 for failure in group.exceptions:
                     message = f"{failure.title}\n{failure.message}".strip()
                     self.result.add(Finding(operation_id, check.__name__, message, _curl(case, response), phase))
+                failed.append(check.__name__)
             except BudgetExhausted as exc:
                 self.stopped = str(exc)
             except (WriteRefused, TokenError) as exc:
                 stat.errors.append(f"{check.__name__}: {exc}")
             except AssertionError as exc:
                 self.result.add(Finding(operation_id, check.__name__, str(exc), _curl(case, response), phase))
-        return response
+                failed.append(check.__name__)
+        if self.target.is_mock and op is not None and revokes_credentials(op) and 200 <= response.status_code < 300:
+            # The case may have deleted, unbound or re-keyed the suite's own tool: put the world back
+            # before the next case (after the checks and probes, which replay this one's request).
+            with self._tolerant("mock reset"):
+                self.target.request("POST", "/__mock__/reset")
+        return failed
 
     def track_rest(self, operation_id: str, case: Any, response: Any) -> None:
         """Keep the REST pools current on the mock: created links and subscriptions join them,
@@ -581,32 +646,34 @@ class Suite:
             elif operation_id == "deleteDataServiceSubscription":
                 self.pools.subscriptions = [s for s in self.pools.subscriptions if s != str(params.get("subscription_id"))]
 
-    def probe_auth(self, op: dict[str, Any] | None, case: Any, response: Any, phase: str) -> None:
+    def probe_auth(self, op: dict[str, Any] | None, case: Any, response: Any, phase: str) -> list[str]:
         """Replay a successful secured case without a token and with a forged one: both must be
         refused with 401. schemathesis's ``ignored_auth`` sends no probes for OAuth2 schemes such
-        as ``LtiServiceToken``, so the suite does it, once per operation and run."""
+        as ``LtiServiceToken``, so the suite does it, once per operation and run. A failure's
+        reproduction is the probe itself, not the original (authorised) request."""
         if op is None or not op["secured"] or not 200 <= response.status_code < 300:
-            return
+            return []
         if op["operationId"] in self.auth_probed or (op["method"] not in READ_METHODS and not self.may_write()):
-            return
+            return []
         self.auth_probed.add(op["operationId"])
         headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
         body: dict[str, Any] = {}
         if isinstance(case.body, dict | list):  # (an absent body is schemathesis's NOT_SET)
             body = {"json": case.body} if "json" in (case.media_type or "json") else {"data": case.body}
-        for label, token in (("no token", None), ("a forged token", "Bearer forged.token.value")):
+        for label, token in (("no token", None), ("a forged token", f"Bearer {FORGED_TOKEN}")):
             probe_headers = {**headers, **({"Authorization": token} if token else {})}
             try:
                 probe = self.target.request(op["method"], case.formatted_path, params=case.query,
                                             headers=probe_headers, **body)
             except (BudgetExhausted, WriteRefused) as exc:
                 self.stopped = self.stopped or (str(exc) if isinstance(exc, BudgetExhausted) else None)
-                return
+                return []
             if probe.status_code != 401:
                 self.result.add(Finding(op["operationId"], "auth_enforced",
                                         f"with {label} the operation answered {probe.status_code}, expected 401",
-                                        _curl(case, response), phase))
-                return
+                                        curl_for_response(probe), phase))
+                return ["auth_enforced"]
+        return []
 
     # -- clean-up -------------------------------------------------------------------------------
 
@@ -660,6 +727,17 @@ class Suite:
                 if self.target.gate.throttled:
                     self.result.notes.append(f"backed off {self.target.gate.throttled}× on Canvas rate limiting")
         return self.result
+
+
+class CheckFailed(AssertionError):
+    """Raised in a Hypothesis test after a check failed (and was recorded), so it shrinks."""
+
+
+@functools.cache
+def check_failure(check: str) -> type[CheckFailed]:
+    """One exception class per check: Hypothesis tells failures apart by type, and shrinks
+    each kind of failure to its own minimal example."""
+    return type(f"{check}_failed", (CheckFailed,), {})
 
 
 #: Paths under which a write can delete, unbind or re-key the developer key the suite itself uses.

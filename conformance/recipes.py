@@ -1,0 +1,342 @@
+"""Known-good requests: for operations that random generation cannot bring to a success answer.
+
+Some operations only succeed at the end of a protocol: ``authorize`` needs the login hint of a
+launch in progress, the deep linking response a JWT signed by the launched tool, the OpenID
+configuration a registration token, a tool configuration a JWK. A fuzzer never guesses those, so
+without help such an operation would only ever be seen refusing, and "no failure" would say
+nothing about its success path. Each recipe builds one such request from what the run knows
+(the sandbox, the pools, the tool's own key), like an explicit example in the spec; the suite
+sends it as one more case, through every check.
+
+Recipes only prepare; the gate still decides: on a real Canvas a recipe whose request (or set-up)
+is a write outside the sandbox is skipped, and the mock-only ones run only against the mock.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from jwt.algorithms import RSAAlgorithm
+
+if TYPE_CHECKING:
+    from .suite import Suite
+
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
+TOOL_URL = "https://conform.example.com/launch"
+#: An LTI Registrations API configuration (§16.3).
+REGISTRATION_CONFIG = {"title": "Conformance Tool", "description": "Made by canvas-lti conform",
+                       "target_link_uri": TOOL_URL, "oidc_initiation_url": "https://conform.example.com/login",
+                       "redirect_uris": [TOOL_URL], "scopes": [],
+                       "placements": [{"placement": "course_navigation", "enabled": True}], "launch_settings": {}}
+
+
+@dataclass
+class KnownGood:
+    """One request for an operation (its path template comes from the spec)."""
+
+    path_parameters: dict[str, Any] = field(default_factory=dict)
+    query: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
+    media_type: str | None = None
+
+
+class RecipeUnavailable(Exception):
+    """The run lacks what the recipe needs (ids, a token, the mock); the operation keeps its
+    generated cases only."""
+
+
+class _Form(HTMLParser):
+    """The named inputs of an auto-posting form page (launch pages, the authorize answer)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.action = ""
+        self.fields: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag == "form" and not self.action:
+            self.action = values.get("action", "")
+        elif tag == "input" and "name" in values:
+            self.fields[values["name"]] = values.get("value", "")
+
+
+class Recipes:
+    """The recipes of one run, by operationId."""
+
+    def __init__(self, suite: Suite) -> None:
+        self.suite = suite
+        self.by_operation: dict[str, Callable[[], list[KnownGood]]] = {
+            "getOpenIdConfiguration": self.openid_configuration,
+            "getRegistrationToken": self.registration_token,
+            "createRegistration": self.registration,
+            "startMockLaunch": self.mock_launch,
+            "authorizeRedirect": lambda: self.authorize_redirect(post=False),
+            "authorizeRedirectPost": lambda: self.authorize_redirect(post=True),
+            "authorizeLaunch": lambda: self.authorize(post=False),
+            "authorizeLaunchPost": lambda: self.authorize(post=True),
+            "deepLinkingResponse": self.deep_linking_response,
+            "setMockClock": lambda: [KnownGood(body={"reset": True}, media_type="application/json")],
+            "createCourseExternalTool": lambda: [self.api(body=self.lti11_tool(), course=True)],
+            "createAccountExternalTool": lambda: [self.api(body=self.lti11_tool(), account=True)],
+            "getCourseSessionlessLaunch": lambda: [self.api(query={"id": self.course_tool()}, course=True)],
+            "postCourseSessionlessLaunch": lambda: [self.api(body={"id": self.course_tool()}, course=True)],
+            "getAccountSessionlessLaunch": lambda: [self.api(query={"id": self.account_tool()}, account=True)],
+            "postAccountSessionlessLaunch": lambda: [self.api(body={"id": self.account_tool()}, account=True)],
+            "getCourseLtiJwtToken": lambda: [self.api(query={"tool_id": self.course_tool()}, course=True)],
+            "createLtiResourceLink": self.resource_link,
+            "createLtiRegistration": self.lti_registration,
+            "bindLtiRegistration": self.bind_registration,
+            "applyLtiRegistrationUpdateRequest": self.apply_update_request,
+            "createToolConfiguration": self.tool_configuration,
+            "updateToolConfiguration": self.update_tool_configuration,
+            "createLtiAccountExternalTool": self.lti_account_tool,
+            "createDataServiceSubscription": self.subscription,
+            "updatePublicJwk": self.public_jwk,
+        }
+
+    def __contains__(self, operation_id: str) -> bool:
+        return operation_id in self.by_operation
+
+    def build(self, operation_id: str) -> list[KnownGood]:
+        return self.by_operation[operation_id]()
+
+    # -- what the run knows ------------------------------------------------------------------------
+
+    @property
+    def sandbox(self) -> Any:
+        return self.suite.target.sandbox
+
+    def root(self) -> int:
+        root = self.sandbox.root_account_id or self.sandbox.account_id
+        if not root:
+            raise RecipeUnavailable("no account known")
+        return int(root)
+
+    def account(self) -> int:
+        if not self.sandbox.account_id:
+            raise RecipeUnavailable("no sandbox account known")
+        return int(self.sandbox.account_id)
+
+    def api_headers(self) -> dict[str, str]:
+        headers = self.suite.api_headers()
+        if headers is None:
+            raise RecipeUnavailable("no Canvas API token (--api-token)")
+        return headers
+
+    def api(self, *, body: Any = None, query: dict[str, Any] | None = None, course: bool = False,
+            account: bool = False) -> KnownGood:
+        params: dict[str, Any] = {}
+        if course:
+            params["course_id"] = self.suite.course
+        if account:
+            params["account_id"] = self.account()
+        return KnownGood(params, query, self.api_headers(), body, "application/json" if body is not None else None)
+
+    def course_tool(self) -> int:
+        return self._first(self.suite.pools.course_tools or self.suite.pools.lti_account_tools, "course tool")
+
+    def account_tool(self) -> int:
+        return self._first(self.suite.pools.account_tools, "account tool")
+
+    @staticmethod
+    def _first(pool: list[Any], what: str) -> Any:
+        if not pool:
+            raise RecipeUnavailable(f"no {what} known")
+        return pool[0]
+
+    def mock_config(self) -> dict[str, Any]:
+        if not self.suite.target.is_mock:
+            raise RecipeUnavailable("needs the mock")
+        return self.suite.target.request("GET", "/__mock__/config").json()
+
+    def public_jwk(self) -> list[KnownGood]:
+        """The suite tool's own public key, re-published unchanged (so its tokens keep working)."""
+        scopes = self.suite.scopes_for("updatePublicJwk")
+        return [KnownGood(headers=self.suite.bearer(*scopes), body={"developer_key": {"public_jwk": self.own_jwk()}},
+                          media_type="application/json")]
+
+    def own_jwk(self) -> dict[str, Any]:
+        creds = self.suite.tokens.creds
+        key = serialization.load_pem_private_key(creds.private_key_pem.encode(), password=None)
+        public = json.loads(RSAAlgorithm.to_jwk(key.public_key()))  # type: ignore[arg-type]
+        return {**public, "kid": creds.kid, "alg": "RS256", "use": "sig"}
+
+    @staticmethod
+    def lti11_tool() -> dict[str, Any]:
+        return {"name": "Conformance Tool", "consumer_key": "conform", "shared_secret": "TEST-ONLY-conform-secret",
+                "url": TOOL_URL, "privacy_level": "public"}
+
+    # -- dynamic registration (§12) ------------------------------------------------------------------
+
+    def _registration_token(self) -> dict[str, Any]:
+        response = self.suite.target.request("GET", f"/api/lti/accounts/{self.root()}/registration_token",
+                                             headers=self.api_headers())
+        if response.status_code != 200:
+            raise RecipeUnavailable(f"registration token: {response.status_code}")
+        return response.json()
+
+    def registration_token(self) -> list[KnownGood]:
+        return [KnownGood({"account_id": self.root()}, None, self.api_headers())]
+
+    def openid_configuration(self) -> list[KnownGood]:
+        return [KnownGood(query={"registration_token": self._registration_token()["token"]})]
+
+    def registration(self) -> list[KnownGood]:
+        token = self._registration_token()["token"]
+        body = {"application_type": "web", "grant_types": ["client_credentials", "implicit"],
+                "response_types": ["id_token"], "client_name": "Conformance Registered Tool",
+                "redirect_uris": [TOOL_URL], "initiate_login_uri": "https://conform.example.com/login",
+                "jwks_uri": "http://127.0.0.1:1/jwks",  # the mock accepts only loopback key sets "token_endpoint_auth_method": "private_key_jwt",
+                "scope": "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+                "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+                    "domain": "conform.example.com", "target_link_uri": TOOL_URL}}
+        return [KnownGood(headers={"Authorization": f"Bearer {token}"}, body=body, media_type="application/json")]
+
+    # -- launches (§10, §11) -------------------------------------------------------------------------
+
+    def _launch_body(self, message_type: str | None = None) -> dict[str, Any]:
+        config = self.mock_config()
+        client_id = self.suite.tokens.creds.client_id
+        tool = next((t for t in config["tools"] if str(t.get("client_id")) == client_id), None)
+        users = [u for u in config.get("users", []) if u.get("lti_id") in self.sandbox.student_ids]
+        if tool is None or not users:
+            raise RecipeUnavailable("no launchable tool and user")
+        body = {"tool": str(tool["tool_id"]), "course": str(self.suite.course), "user": str(users[0]["id"])}
+        if message_type:
+            body["message_type"] = message_type
+        return body
+
+    def mock_launch(self) -> list[KnownGood]:
+        return [KnownGood(body=self._launch_body(), media_type="application/json")]
+
+    def _login(self, message_type: str | None = None) -> dict[str, str]:
+        response = self.suite.target.request("POST", "/__mock__/launches", json=self._launch_body(message_type))
+        if response.status_code != 201:
+            raise RecipeUnavailable(f"launch: {response.status_code}")
+        return {k: str(v) for k, v in response.json()["params"].items()}
+
+    def authorize_redirect(self, post: bool) -> list[KnownGood]:
+        params = self._login()
+        if post:
+            return [KnownGood(body=params, media_type="application/x-www-form-urlencoded")]
+        return [KnownGood(query=params)]
+
+    def _auth_request(self, message_type: str | None = None) -> dict[str, str]:
+        login = self._login(message_type)
+        return {"scope": "openid", "response_type": "id_token", "response_mode": "form_post", "prompt": "none",
+                "client_id": login["client_id"], "redirect_uri": login["target_link_uri"],
+                "login_hint": login["login_hint"], "lti_message_hint": login["lti_message_hint"],
+                "state": uuid.uuid4().hex, "nonce": uuid.uuid4().hex}
+
+    def authorize(self, post: bool) -> list[KnownGood]:
+        params = self._auth_request()
+        if post:
+            return [KnownGood(body=params, media_type="application/x-www-form-urlencoded")]
+        return [KnownGood(query=params)]
+
+    def deep_linking_response(self) -> list[KnownGood]:
+        """A deep linking launch of the suite's tool, answered with one link signed by its key."""
+        response = self.suite.target.request("GET", "/api/lti/authorize", params=self._auth_request(DEEP_LINKING_REQUEST))
+        form = _Form()
+        form.feed(response.text)
+        token = form.fields.get("id_token")
+        if response.status_code != 200 or not token:
+            raise RecipeUnavailable(f"deep linking launch: {response.status_code}")
+        claims = jwt.decode(token, options={"verify_signature": False})
+        settings = claims.get(DL + "deep_linking_settings") or {}
+        return_url = urlsplit(str(settings.get("deep_link_return_url", "")))
+        creds = self.suite.tokens.creds
+        now = int(time.time())
+        payload = {"iss": creds.client_id, "aud": claims.get("iss"), "iat": now, "exp": now + 300,
+                   "nonce": uuid.uuid4().hex, LTI + "deployment_id": claims.get(LTI + "deployment_id"),
+                   LTI + "message_type": "LtiDeepLinkingResponse", LTI + "version": "1.3.0",
+                   DL + "content_items": [{"type": "ltiResourceLink", "title": "Conformance link", "url": TOOL_URL}]}
+        if "data" in settings:
+            payload[DL + "data"] = settings["data"]
+        signed = jwt.encode(payload, creds.private_key_pem, algorithm="RS256", headers={"kid": creds.kid})
+        course = return_url.path.strip("/").split("/")[1] if return_url.path.count("/") >= 2 else str(self.suite.course)
+        return [KnownGood({"course_id": course}, dict(parse_qsl(return_url.query)) or None, {}, {"JWT": signed},
+                          "application/x-www-form-urlencoded")]
+
+    # -- REST and account-level LTI resources (§16) ------------------------------------------------
+
+    def resource_link(self) -> list[KnownGood]:
+        return [self.api(body={"url": self._first(self.suite.pools.tool_urls, "tool URL"), "title": "Conformance"},
+                         course=True)]
+
+    def lti_registration(self) -> list[KnownGood]:
+        good = self.api(body={"name": "Conformance Tool", "configuration": REGISTRATION_CONFIG})
+        good.path_parameters["account_id"] = self.root()
+        return [good]
+
+    def bind_registration(self) -> list[KnownGood]:
+        good = self.api(body={"workflow_state": "on"})
+        good.path_parameters.update(account_id=self.root(), id=self._first(self.suite.pools.registrations, "registration"))
+        return [good]
+
+    def apply_update_request(self) -> list[KnownGood]:
+        """The mock only: a pending update request is put into the world (as a re-registration
+        would leave one), then accepted."""
+        registration = self._first(self.suite.pools.registrations, "registration")
+        self.mock_config()
+        target = self.suite.target
+        state = target.request("GET", "/__mock__/state").json()
+        requests = state.setdefault("registration_update_requests", [])
+        new_id = max([int(r.get("id", 0)) for r in requests] or [0]) + 1
+        requests.append({"id": new_id, "registration_id": registration,
+                         "configuration": {**REGISTRATION_CONFIG, "title": "Conformance update"}})
+        stored = target.request("PUT", "/__mock__/state", json=state)
+        if stored.status_code != 204:
+            raise RecipeUnavailable(f"could not store an update request: {stored.status_code} {stored.text[:200]}")
+        good = self.api(body={"accepted": True})
+        good.path_parameters.update(account_id=self.root(), id=registration, update_request_id=new_id)
+        return [good]
+
+    def _tool_settings(self) -> dict[str, Any]:
+        return {"title": "Conformance 1.3 Tool", "target_link_uri": TOOL_URL,
+                "oidc_initiation_url": "https://conform.example.com/login", "public_jwk": self.own_jwk(),
+                "extensions": [{"platform": "canvas.instructure.com", "domain": "conform.example.com",
+                                "privacy_level": "public", "settings": {"placements": [
+                                    {"placement": "course_navigation", "message_type": "LtiResourceLinkRequest"}]}}]}
+
+    def tool_configuration(self) -> list[KnownGood]:
+        body = {"developer_key": {"name": "Conformance key", "redirect_uris": TOOL_URL},
+                "tool_configuration": {"settings": self._tool_settings()}}
+        good = self.api(body=body)
+        good.path_parameters["account_id"] = self.root()
+        return [good]
+
+    def update_tool_configuration(self) -> list[KnownGood]:
+        created = self.suite.target.request(
+            "POST", f"/api/lti/accounts/{self.root()}/developer_keys/tool_configuration", headers=self.api_headers(),
+            json=self.tool_configuration()[0].body)
+        if created.status_code != 200:
+            raise RecipeUnavailable(f"tool configuration: {created.status_code}")
+        good = self.api(body={"tool_configuration": {"settings": self._tool_settings()}})
+        good.path_parameters["developer_key_id"] = created.json()["developer_key"]["id"]
+        return [good]
+
+    def lti_account_tool(self) -> list[KnownGood]:
+        scopes = self.suite.scopes_for("createLtiAccountExternalTool")
+        return [KnownGood({"account_id": self.account()}, None, self.suite.bearer(*scopes),
+                          {"client_id": self.suite.tokens.creds.client_id}, "application/json")]
+
+    def subscription(self) -> list[KnownGood]:
+        scopes = self.suite.scopes_for("createDataServiceSubscription")
+        body = {"subscription": {"ContextId": str(self.account()), "ContextType": "account",
+                                 "EventTypes": ["asset_accessed"], "Format": "live-event", "TransportType": "https",
+                                 "TransportMetadata": {"Url": "https://conform.example.com/live-events"}}}
+        return [KnownGood({"account_id": self.account()}, None, self.suite.bearer(*scopes), body, "application/json")]
