@@ -32,6 +32,7 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     get_state_machine_test,
     initialize,
+    precondition,
     rule,
     run_state_machine_as_test,
 )
@@ -175,7 +176,7 @@ GIVEN = st.one_of(st.sampled_from([0.0, 0.25, 7.75, 12.5]),
 #: When a score is sent relative to the user's last accepted one.
 TIMINGS = ("later", "equal", "stale")
 #: Page sizes the listings ask for: small, so that several pages are followed.
-LIMITS = st.sampled_from([None, 1, 2, 3])
+LIMITS = st.sampled_from([None, 2, 3])
 MAX_PAGES = 200
 NEXT_LINK = re.compile(r'<([^<>]+)>; rel="next"')
 
@@ -367,6 +368,15 @@ def make_ags_machine(suite: Suite) -> type[RuleBasedStateMachine]:
                 url = response.json().get("resultUrl")
                 state.results[student] = ModelResult(given, maximum, comment, when, url if isinstance(url, str) else None)
 
+        @precondition(lambda self: any(s.alive and s.results for s in self.model.values()))
+        @rule(data=st.data(), given=GIVEN, timing=st.sampled_from(TIMINGS), seconds=st.integers(1, 3600))
+        def rescore(self, data: Any, given: float, timing: str, seconds: int) -> None:
+            """Score a user again on a line item they already have a result on: the timestamp rules
+            (equal accepted, older refused) only show there."""
+            scored = sorted((i, u) for i, s in self.model.items() if s.alive for u in s.results)
+            item, student = data.draw(st.sampled_from(scored), label="scored")
+            self.score(item, student, given, self.model[item].results[student].maximum, timing, seconds, None)
+
         @rule(item=items, limit=LIMITS)
         def results(self, item: int, limit: int | None) -> None:
             state = self.model[item]
@@ -461,17 +471,18 @@ class _Answer:
 
 
 def _trace_line(response: Any, method: str, url: str) -> str:
-    """The request as sent (method, URL, body): what a seed must reproduce exactly."""
+    """The request as sent (method, URL, body) and the answer's status: what a seed must
+    reproduce exactly."""
     request = getattr(response, "request", None)
     if request is None:
-        return f"{method} {url}"
+        return f"{method} {url} -> {response.status_code}"
     body = getattr(request, "body", None)
     if body is None:
         with contextlib.suppress(Exception):
             body = request.content
     if isinstance(body, bytes):
         body = body.decode("utf-8", errors="replace")
-    return f"{request.method} {request.url} {body or ''}".rstrip()
+    return f"{request.method} {request.url} {body or ''}".rstrip() + f" -> {response.status_code}"
 
 
 def _close(actual: Any, expected: float | None) -> bool:
