@@ -88,6 +88,8 @@ def run_links(suite: Suite) -> None:
             params = case.path_parameters or {}
             if "course_id" in params:
                 params["course_id"] = suite.course
+            if "account_id" in params and suite.target.sandbox.account_id:
+                params["account_id"] = suite.target.sandbox.account_id
             suite.halt_if_stopped()
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:

@@ -38,7 +38,7 @@ from .auth import (
     required_scope_sets,
 )
 from .curl import FORGED_TOKEN, curl_for_response
-from .recipes import Recipes
+from .recipes import Recipes, RecipeUnavailable
 from .report import NOT_RUN, Finding, RunResult
 from .safety import BudgetExhausted, RunStopped, WriteRefused
 from .targets import Target, spec_operations
@@ -455,8 +455,6 @@ class Suite:
 
     def scopes_for(self, operation_id: str) -> tuple[str, ...]:
         """The LTI scopes the suite's tool would ask for to call ``operation_id``."""
-        from .recipes import RecipeUnavailable
-
         op = self.ops_by_id[operation_id]
         definition = self.raw["paths"][op["path"]][op["method"].lower()]
         scopes = self.tokens.choose_scopes(required_scope_sets(definition, self.raw))
@@ -466,8 +464,6 @@ class Suite:
 
     def run_recipes(self, op: dict[str, Any], operation: Any) -> None:
         """Send the operation's known-good requests (:mod:`.recipes`) as cases, through every check."""
-        from .recipes import RecipeUnavailable
-
         if op["operationId"] not in self.recipes or self.stopped:
             return
         try:
@@ -722,6 +718,9 @@ class Suite:
             finally:
                 if self.stopped:
                     self.result.notes.append(f"stopped early: {self.stopped}")
+                    for op in self.selected():  # every operation the stop kept from running shows so
+                        if op["operationId"] not in self.result.stats:
+                            self.result.stat(op["operationId"]).skipped = f"{NOT_RUN} {self.stopped}"
                 self.result.requests_sent = self.target.gate.sent
                 self.result.duration = time.monotonic() - started
                 if self.target.gate.throttled:
