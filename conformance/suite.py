@@ -501,16 +501,17 @@ class Suite:
             params["course_id"] = self.course
         if "line_item_id" in params and "line_item_id" not in negated:
             pool = [i for i in self.pools.line_items if i in self.target.gate.owned] if writes else self.pools.line_items
-            if pool:
-                params["line_item_id"] = data.draw(st.sampled_from(pool), label="line_item_id")
+            chosen = choose(data, pool, "line_item_id")
+            if chosen is not None:
+                params["line_item_id"] = chosen
             elif strict:
                 return False
-        if "result_id" in params and "result_id" not in negated and self.pools.results:
-            params["result_id"] = data.draw(st.sampled_from(self.pools.results), label="result_id")
+        if "result_id" in params and "result_id" not in negated:
+            params["result_id"] = choose(data, self.pools.results, "result_id") or params["result_id"]
         if "account_id" in params and "account_id" not in negated and sandbox.account_id:
             params["account_id"] = sandbox.account_id
-        if "group_id" in params and "group_id" not in negated and sandbox.group_ids:
-            params["group_id"] = data.draw(st.sampled_from(sandbox.group_ids), label="group_id")
+        if "group_id" in params and "group_id" not in negated:
+            params["group_id"] = choose(data, sandbox.group_ids, "group_id") or params["group_id"]
         if not writes or self.target.is_mock:
             # Discovered REST and account-level ids are not the run's own: on a real Canvas they are
             # only read (the gate refuses writes outside the sandbox course's line items anyway).
@@ -533,16 +534,9 @@ class Suite:
         subscriptions: the matching path parameters get known ids (unless negated)."""
         pools, sandbox = self.pools, self.target.sandbox
 
-        def choose(pool: list[Any], label: str) -> Any:
-            # Always one draw of the same shape, whatever the pool holds: the pools change during
-            # a run (deleted links and subscriptions leave them), and Hypothesis insists that the
-            # same choices draw the same way (FlakyStrategyDefinition otherwise).
-            index = data.draw(st.integers(min_value=0, max_value=POOL_INDEX_MAX), label=label)
-            return pool[index % len(pool)] if pool else None
-
         def pick(name: str, pool: list[Any]) -> None:
             if name in params and name not in negated:
-                chosen = choose(pool, name)
+                chosen = choose(data, pool, name)
                 if chosen is not None:
                     params[name] = chosen
 
@@ -552,7 +546,7 @@ class Suite:
                 params["account_id"] = root
             if "registration_id" in params and "deployment_id" in params:
                 free = {"registration_id", "deployment_id"} - negated
-                pair = choose(pools.deployments, "deployment") if free else None
+                pair = choose(data, pools.deployments, "deployment") if free else None
                 if pair is not None:
                     if "registration_id" in free:
                         params["registration_id"] = pair[0]
@@ -561,8 +555,8 @@ class Suite:
             pick("id", pools.registrations)
             pick("client_id", pools.developer_keys)
         elif "/lti_resource_links/" in path and "id" in params and "id" not in negated:
-            forms = choose(pools.resource_links, "resource link")
-            form = choose(list(forms or ()), "id form")
+            forms = choose(data, pools.resource_links, "resource link")
+            form = choose(data, list(forms or ()), "id form")
             if form is not None:
                 params["id"] = form
         elif "/external_tools/" in path:
@@ -750,6 +744,14 @@ def revokes_credentials(op: dict[str, Any]) -> bool:
 
 def scope_sets_for(operation: Any, raw: dict[str, Any]) -> list[tuple[str, ...]]:
     return required_scope_sets(operation.definition.raw, raw)
+
+
+def choose(data: Any, pool: list[Any], label: str) -> Any:
+    """An element of ``pool`` (None if empty), always with one draw of the same shape: the pools
+    change during a run (items are created and deleted), and Hypothesis insists that the same
+    choices draw the same way when it replays or shrinks (FlakyStrategyDefinition otherwise)."""
+    index = data.draw(st.integers(min_value=0, max_value=POOL_INDEX_MAX), label=label)
+    return pool[index % len(pool)] if pool else None
 
 
 def _ids(items: Any) -> list[int]:
