@@ -19,6 +19,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
@@ -105,6 +106,7 @@ class Recipes:
             "createLtiAccountExternalTool": self.lti_account_tool,
             "createDataServiceSubscription": self.subscription,
             "updatePublicJwk": self.public_jwk,
+            "createScore": self.score,
         }
 
     def __contains__(self, operation_id: str) -> bool:
@@ -178,6 +180,17 @@ class Recipes:
     def lti11_tool() -> dict[str, Any]:
         return {"name": "Conformance Tool", "consumer_key": "conform", "shared_secret": "TEST-ONLY-conform-secret",
                 "url": TOOL_URL, "privacy_level": "public"}
+
+    def score(self) -> list[KnownGood]:
+        """A current score for an enrolled student on a line item the run created."""
+        owned = [i for i in self.suite.pools.line_items if i in self.suite.target.gate.owned]
+        item = self._first(owned, "line item created by the run")
+        student = self._first(self.sandbox.student_ids, "student")
+        body = {"userId": student, "scoreGiven": 7.5, "scoreMaximum": 10, "activityProgress": "Completed",
+                "gradingProgress": "FullyGraded", "timestamp": utc_now(), "comment": "canvas-lti conform"}
+        return [KnownGood({"course_id": self.suite.course, "line_item_id": item}, None,
+                          self.suite.bearer(*self.suite.scopes_for("createScore")), body,
+                          "application/vnd.ims.lis.v1.score+json")]
 
     # -- dynamic registration (§12) ------------------------------------------------------------------
 
@@ -340,3 +353,8 @@ class Recipes:
                                  "EventTypes": ["asset_accessed"], "Format": "live-event", "TransportType": "https",
                                  "TransportMetadata": {"Url": "https://conform.example.com/live-events"}}}
         return [KnownGood({"account_id": self.account()}, None, self.suite.bearer(*scopes), body, "application/json")]
+
+
+def utc_now() -> str:
+    """Now, as AGS timestamps are written (ISO 8601, milliseconds, ``Z``)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -14,7 +14,6 @@ import functools
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import hypothesis
@@ -38,7 +37,7 @@ from .auth import (
     required_scope_sets,
 )
 from .curl import FORGED_TOKEN, curl_for_response
-from .recipes import Recipes, RecipeUnavailable
+from .recipes import Recipes, RecipeUnavailable, utc_now
 from .report import NOT_RUN, Finding, RunResult
 from .safety import BudgetExhausted, RunStopped, WriteRefused
 from .targets import Target, spec_operations
@@ -359,7 +358,7 @@ class Suite:
 
     def post_score(self, item: int, user_id: str, given: float, when: str | None = None) -> Any:
         body = {"userId": user_id, "scoreGiven": given, "scoreMaximum": 10, "activityProgress": "Completed",
-                "gradingProgress": "FullyGraded", "timestamp": when or _now()}
+                "gradingProgress": "FullyGraded", "timestamp": when or utc_now()}
         return self.target.request(
             "POST", f"/api/lti/courses/{self.course}/line_items/{item}/scores", json=body,
             headers={**self.bearer(AGS_SCORE), "Content-Type": "application/vnd.ims.lis.v1.score+json"})
@@ -522,7 +521,7 @@ class Suite:
                 if sandbox.student_ids and data.draw(st.booleans(), label="enrolled userId"):
                     body["userId"] = data.draw(st.sampled_from(sandbox.student_ids), label="userId")
                 if data.draw(st.booleans(), label="current timestamp"):
-                    body["timestamp"] = _now()
+                    body["timestamp"] = utc_now()
             if op["operationId"] == "createLineItem" and data.draw(st.booleans(), label="drop resourceLinkId"):
                 body.pop("resourceLinkId", None)
             if op["operationId"] == "createAccessToken" and data.draw(st.booleans(), label="valid assertion"):
@@ -764,10 +763,6 @@ def _last_id(url: Any) -> int | None:
         return int(str(url).rstrip("/").rsplit("/", 1)[-1])
     except ValueError:
         return None
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _curl(case: Any, response: Any) -> str | None:
