@@ -9,6 +9,8 @@ throttling answers too. It reads the request body up front and replays it to the
 ``receive``) and takes the status from ``http.response.start`` (wrapping ``send``).
 ``/__mock__/`` requests are never journaled.
 
+The response body is kept too (up to 16 KiB), parsed and redacted the same way.
+
 Secrets never reach the journal: a bearer token is reduced to the client id and scopes of its
 (unverified) claims, a form field ``client_assertion`` to the assertion's ``sub``, and any string
 that looks like a JWT or a PEM block, anywhere in the entry, is replaced.
@@ -145,6 +147,15 @@ def parse_body(raw: bytes, content_type: str) -> tuple[str, Any]:
     if len(text) > MAX_BODY_TEXT:
         text = text[:MAX_BODY_TEXT] + "…[truncated]"
     return "text", scrub(text)
+
+
+def response_summary(raw: bytes, content_type: str) -> tuple[str, Any]:
+    """What an entry keeps of a response body: parsed and redacted like a request body; a body
+    cut at ``MAX_BODY_TEXT`` (or one that is not valid JSON) is kept as text."""
+    if len(raw) > MAX_BODY_TEXT:
+        text = raw[:MAX_BODY_TEXT].decode("utf-8", "replace")
+        return "text", scrub(text) + "…[truncated]"
+    return parse_body(raw, content_type)
 
 
 def iso(epoch: float) -> str:
@@ -285,6 +296,8 @@ def build_entry(state: AppState, scope: Scope, body: bytes) -> dict[str, Any]:
         "operation_id": None,
         "status": None,
         "response_headers": {},
+        "response_body_format": "none",
+        "response_body": None,
         "duration_ms": None,
     }
 
@@ -316,7 +329,8 @@ class JournalMiddleware:
             entry = {"seq": 0, "time": now, "time_iso": iso(now), "method": scope.get("method", ""),
                      "path": scope.get("path", ""), "query": {}, "headers": {}, "client_ip": None,
                      "client_id": None, "auth": None, "body_format": "none", "body": None,
-                     "operation_id": None, "status": None, "response_headers": {}, "duration_ms": None,
+                     "operation_id": None, "status": None, "response_headers": {}, "response_body_format": "none",
+                     "response_body": None, "duration_ms": None,
                      "journal_error": type(exc).__name__}
         notes: dict[str, Any] = {}
         # The extensions dict is shared with the (shallow) scope copies further in, so routing's
@@ -334,7 +348,15 @@ class JournalMiddleware:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
+        response_chunks: list[bytes] = []
+        kept = 0
+
         async def record(message: Message) -> None:
+            nonlocal kept
+            if message["type"] == "http.response.body" and kept <= MAX_BODY_TEXT:
+                chunk = message.get("body", b"")[:MAX_BODY_TEXT + 1 - kept]
+                response_chunks.append(chunk)
+                kept += len(chunk)
             if message["type"] == "http.response.start" and entry["status"] is None:
                 entry["status"] = message["status"]
                 entry["response_headers"] = {
@@ -350,6 +372,8 @@ class JournalMiddleware:
         finally:
             entry["duration_ms"] = round((time.perf_counter() - started) * 1000, 3)
             entry["operation_id"] = extensions.get("connexion_routing", {}).get("operation_id")
+            entry["response_body_format"], entry["response_body"] = response_summary(
+                b"".join(response_chunks), entry["response_headers"].get("content-type", ""))
             entry.update(notes)
             if notes.get("fault", {}).get("kind") == "drop":
                 entry["status"] = None
