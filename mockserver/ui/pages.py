@@ -13,9 +13,10 @@ from importlib import resources
 from typing import Any
 
 import jinja2
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from ..canvas.errors import api_error
 from ..context import RequestContext
 from ..launch.id_token import MESSAGE_TYPES
 from ..launch.placements import DEEP_LINKING, RESOURCE_LINK
@@ -46,7 +47,10 @@ def render(ctx: RequestContext, name: str, page: dict[str, Any], *, live: Any = 
 
 
 def not_found(ctx: RequestContext, what: str) -> Response:
-    return render(ctx, "not_found.html", {"what": what}, status=404)
+    """A page for a browser (``Accept: text/html``), Canvas's generic 404 body for anything else."""
+    if "text/html" in ctx.request.headers.get("accept", ""):
+        return render(ctx, "not_found.html", {"what": what}, status=404)
+    return api_error(404, "The specified resource does not exist.").response()
 
 
 def _course_id(raw: Any) -> int | None:
@@ -116,7 +120,7 @@ async def static(ctx: RequestContext, filename: str, **_: Any) -> Response:
     entry = _static_files().get(filename)
     suffix = "." + filename.rsplit(".", 1)[-1] if "." in filename else ""
     if entry is None or suffix not in STATIC_TYPES:
-        return HTMLResponse("<!DOCTYPE html><title>Not found</title><p>No such file.</p>", status_code=404)
+        return not_found(ctx, f"file {filename}")
     return Response(entry.read_bytes(), media_type=STATIC_TYPES[suffix], headers={"Cache-Control": "no-cache"})
 
 
