@@ -67,7 +67,7 @@ async def course(ctx: RequestContext, course_id: Any, user: int | None = None, *
     page = views.course_page(ctx.state, cid, user) if cid is not None else None
     if page is None:
         return not_found(ctx, f"course {course_id}")
-    return render(ctx, "course.html", page, live=page["deep_linking"])
+    return render(ctx, "course.html", page, live=[page["assignments"], page["deep_linking"]])
 
 
 async def gradebook(ctx: RequestContext, course_id: Any, **_: Any) -> Response:

@@ -33,7 +33,8 @@ GRADING_TOOL = 1
 #: How the tests configure the fixtures' Mock Grading Tool: two in-page placements.
 PLACEMENTS = {
     "course_navigation": {"text": "Grading Tool", "enabled": True},
-    "assignment_selection": {"text": "Pick a quiz", "message_type": "LtiDeepLinkingRequest"},
+    "course_assignments_menu": {"text": "Add quizzes", "message_type": "LtiDeepLinkingRequest"},
+    "assignment_view": {"text": "Grading Tool report", "windowTarget": "_blank"},
 }
 
 

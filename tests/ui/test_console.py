@@ -180,3 +180,42 @@ def test_names_are_shown_as_text_never_as_markup(mock: RunningMock, screens: Scr
     launch = open_page(screens, f"{mock.base_url}/__mock__/")
     expect(launch.locator("select[name=tool] option").first).to_contain_text(evil)
     assert launch.evaluate("window.pwned") is None
+
+
+def test_keyboard_alone_reaches_and_launches_a_tool(mock: RunningMock, tool: ConsoleTool, screens: Screens) -> None:
+    page = open_page(screens, f"{mock.base_url}/__mock__/ui/courses/{COURSE}?user={STUDENT}")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    for _ in range(20):  # Tab through the header and course navigation to the tool's link
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Grading Tool":
+            break
+    expect(page.locator(".course-nav").get_by_role("button", name="Grading Tool")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.frame_locator("#tool-frame").get_by_role("heading")).to_have_text("Hello, Samuel Student")
+
+
+def test_deep_linking_shows_what_the_tool_sent_back(mock: RunningMock, tool: ConsoleTool, screens: Screens) -> None:
+    page = open_page(screens, f"{mock.base_url}/__mock__/ui/courses/{COURSE}")  # as the teacher
+    expect(page.locator(".acting")).to_contain_text("Terry Teacher")
+    page.get_by_role("button", name="Launch Add quizzes").click()
+    page.frame_locator("#tool-frame").get_by_role("button", name="Add Console quiz 2").click()
+    expect(page.locator("#flash")).to_have_text("The tool returned 1 content item(s): Done")
+    item = page.locator("#deep-linking .content-item")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("Console quiz 2")
+    expect(item).to_contain_text("via course_assignments_menu")
+    expect(item).to_contain_text("Created assignment Console quiz 2")
+    expect(item).to_contain_text("Created resource link")
+    expect(page.locator("section[aria-labelledby=assignments-h]").get_by_text("Console quiz 2")).to_be_visible()
+    screens.shot(page, "deep-linking")
+
+
+def test_window_placements_open_a_new_window(mock: RunningMock, tool: ConsoleTool, screens: Screens) -> None:
+    page = open_page(screens, f"{mock.base_url}/__mock__/ui/courses/{COURSE}?user={STUDENT}")
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="Launch Grading Tool report").click()
+    window = opened.value
+    expect(window.get_by_role("heading")).to_have_text("Hello, Samuel Student")
+    assert tool.lti.launches[-1]["https://www.instructure.com/placement"] == "assignment_view"
+    expect(page.frame_locator("#tool-frame").locator("body")).to_be_empty()

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from tests.launch.tool import AGS_CLAIM, LTI, LtiTool
+from tests.launch.tool import AGS_CLAIM, DL, LTI, LtiTool
 from tests.ltiutil import LINE_ITEM, SCORE
 
 RESOURCE_ID = "console-quiz"
@@ -86,6 +86,8 @@ class ConsoleTool:
             claims = self.lti.verify_launch(form)
         except (ValueError, jwt.PyJWTError, KeyError) as exc:
             return page("Launch refused", f"<p>{escape(str(exc))}</p>", 400)
+        if claims.get(LTI + "message_type") == "LtiDeepLinkingRequest":
+            return self.picker(claims)
         index = len(self.lti.launches) - 1
         roles = ", ".join(r.rsplit("#", 1)[-1] for r in claims.get(LTI + "roles", []))
         course = claims.get(LTI + "context", {}).get("title", "")
@@ -98,6 +100,18 @@ class ConsoleTool:
   <label><input name="maximum" value="10" size="3"></label>
   <label>Comment <input name="comment" value="Well done"></label>
   <button type="submit">Post score</button>
+</form>""")
+
+    def picker(self, claims: dict[str, Any]) -> Response:
+        """A deep linking launch: offer one quiz; choosing it posts the response to Canvas's return URL."""
+        item = {"type": "ltiResourceLink", "title": "Console quiz 2", "url": f"{self.base_url}/launch",
+                "lineItem": {"scoreMaximum": 20, "label": "Console quiz 2"}}
+        token = self.lti.deep_linking_response(claims, [item])
+        return_url = claims[DL + "deep_linking_settings"]["deep_link_return_url"]
+        return page("Pick content", f"""
+<form method="post" action="{escape(return_url)}">
+  <input type="hidden" name="JWT" value="{escape(token)}">
+  <button type="submit">Add Console quiz 2</button>
 </form>""")
 
     async def score(self, request: Request) -> Response:
