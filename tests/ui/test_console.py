@@ -219,3 +219,40 @@ def test_window_placements_open_a_new_window(mock: RunningMock, tool: ConsoleToo
     expect(window.get_by_role("heading")).to_have_text("Hello, Samuel Student")
     assert tool.lti.launches[-1]["https://www.instructure.com/placement"] == "assignment_view"
     expect(page.frame_locator("#tool-frame").locator("body")).to_be_empty()
+
+
+def test_throttle_keys_reset_and_state_round_trip_from_the_scenario_page(mock: RunningMock, screens: Screens,
+                                                                         tmp_path: Any) -> None:
+    page = open_page(screens, f"{mock.base_url}/__mock__/ui/scenario")
+    page.get_by_label("Throttle on").check()
+    page.get_by_label("Budget (high water mark)").fill("300")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator(".throttle-state")).to_have_text("on")
+    assert mock.throttle()["enabled"] is True and mock.throttle()["hwm"] == 300
+
+    page.get_by_role("button", name="Rotate platform keys").click()
+    expect(page.locator(".kid-past")).to_have_text("mock-platform-key-1")
+    expect(page.locator(".kid-current")).to_have_text("mock-platform-key-2")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download state", exact=True).click()
+    saved = tmp_path / "state.json"
+    download.value.save_as(saved)
+    assert '"format": "canvas-lti-mock-state/1"' in saved.read_text().replace('":"', '": "')
+
+    page.get_by_role("button", name="Reset the world").click()
+    expect(page.locator("#flash")).to_have_text("World reset to the fixtures")
+    expect(page.locator(".throttle-state")).to_have_text("off")
+    expect(page.locator(".kid-current")).to_have_text("mock-platform-key-1")
+
+    page.get_by_label("Upload a state dump").set_input_files(str(saved))
+    page.get_by_role("button", name="Load", exact=True).click()
+    expect(page.locator("#flash")).to_have_text("State loaded")
+    expect(page.locator(".throttle-state")).to_have_text("on")  # the dump's scenario part came back
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "something else"}')
+    page.get_by_label("Upload a state dump").set_input_files(str(bad))
+    screens.allow("the server responded with a status of 400 (Bad Request)")  # chromium logs the refused upload
+    page.get_by_role("button", name="Load", exact=True).click()
+    expect(page.locator("#flash")).to_contain_text("'something else' is not one of")
+    screens.shot(page, "scenario")
