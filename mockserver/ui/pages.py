@@ -20,6 +20,7 @@ from ..canvas.errors import api_error
 from ..context import RequestContext
 from ..launch.id_token import MESSAGE_TYPES
 from ..launch.placements import DEEP_LINKING, RESOURCE_LINK
+from ..scenario import clock_body
 from . import views
 
 PACKAGE = "mockserver.ui"
@@ -42,7 +43,7 @@ def render(ctx: RequestContext, name: str, page: dict[str, Any], *, live: Any = 
     version = fingerprint(live) if live is not None else ""
     if version and ctx.request.query_params.get("v") == version:
         return Response(status_code=204, headers=NO_STORE)
-    context = {**page, "version": version, "base_url": ctx.base_url, "clock": views.scenario.clock_body(ctx.state)}
+    context = {**page, "version": version, "base_url": ctx.base_url, "clock": clock_body(ctx.state)}
     return templates.TemplateResponse(ctx.request, name, context, status_code=status, headers=NO_STORE)
 
 
