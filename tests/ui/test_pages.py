@@ -9,7 +9,7 @@ from typing import Any
 
 from mockserver.ui import HTMX_SHA256, HTMX_VERSION
 from mockserver.ui.curl import curl_command
-from tests.ltiutil import bearer
+from tests.ltiutil import bearer, get_token
 
 HTML = {"Accept": "text/html"}
 
@@ -62,3 +62,21 @@ def test_curl_replays_the_request_with_placeholders_for_secrets() -> None:
 def test_the_launch_form_page_posts_to_launches(client: Any) -> None:
     page = client.get("/__mock__/")
     assert 'action="/__mock__/launches"' in page.text and 'href="/__mock__/ui/"' in page.text
+
+
+def test_requests_filter_by_tool_operation_and_status(client: Any, config: dict[str, Any], grading_token: str) -> None:
+    roster_token = get_token(client, config, "Roster Only Tool")
+    client.get("/api/lti/courses/101/line_items", headers=bearer(grading_token))
+    client.get("/api/lti/courses/101/names_and_roles", headers=bearer(roster_token))
+    client.get("/api/lti/courses/101/line_items", headers=bearer(roster_token))  # 401: scope missing
+
+    def rows(**query: str) -> list[tuple[str, str, str]]:
+        page = client.get("/__mock__/ui/requests", params=query).text
+        return re.findall(r'<li class="entry status-\dxx" data-operation="([^"]*)" data-status="([^"]*)">\s*<details>\s*'
+                          r'<summary>\s*<time>[^<]*</time>\s*<span class="method">(\w+)</span>', page)
+
+    assert rows(tool="10000000000003") == [("listLineItems", "401", "GET"), ("listCourseMemberships", "200", "GET"),
+                                           ("createAccessToken", "200", "POST")]
+    assert rows(operation="listLineItems") == [("listLineItems", "401", "GET"), ("listLineItems", "200", "GET")]
+    assert rows(tool="10000000000001", status="200") == [("listLineItems", "200", "GET"), ("createAccessToken", "200", "POST")]
+    assert rows(status="404") == []
