@@ -9,7 +9,8 @@ throttling answers too. It reads the request body up front and replays it to the
 ``receive``) and takes the status from ``http.response.start`` (wrapping ``send``).
 ``/__mock__/`` requests are never journaled.
 
-The response body is kept too (up to 16 KiB), parsed and redacted the same way.
+The response body is kept too (up to 16 KiB), parsed and redacted the same way when the journal is
+read (so the cost is not on the request path).
 
 Secrets never reach the journal: a bearer token is reduced to the client id and scopes of its
 (unverified) claims, a form field ``client_assertion`` to the assertion's ``sub``, and any string
@@ -41,6 +42,8 @@ MAX_BODY_TEXT = 16 * 1024
 CONTROL_PREFIX = "/__mock__/"
 #: scope["extensions"] key under which inner middlewares annotate the journal entry.
 NOTES_KEY = "canvas_mock_journal"
+#: Private entry key: the response body as received, until a read turns it into ``response_body``.
+RAW_RESPONSE = "_raw_response"
 
 JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 PEM_RE = re.compile(r"-----BEGIN [A-Z0-9 ]+-----.*?(?:-----END [A-Z0-9 ]+-----|$)", re.S)
@@ -58,7 +61,8 @@ def scrub(text: str) -> str:
     """Any JWT or PEM block inside ``text`` replaced by a marker."""
     if "-----BEGIN" in text:
         text = PEM_RE.sub("[redacted pem]", text)
-    return JWT_RE.sub("[redacted jwt]", text)
+    # Every JWT starts "eyJ" (a JSON header in base64url): most strings skip the regex.
+    return JWT_RE.sub("[redacted jwt]", text) if "eyJ" in text else text
 
 
 def redact(value: Any, key: str | None = None) -> Any:
@@ -158,6 +162,15 @@ def response_summary(raw: bytes, content_type: str) -> tuple[str, Any]:
     return parse_body(raw, content_type)
 
 
+def _settled(entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry with its raw response body replaced by the parsed, redacted one (once)."""
+    raw = entry.pop(RAW_RESPONSE, None)
+    if raw is not None:
+        content_type = entry.get("response_headers", {}).get("content-type", "")
+        entry["response_body_format"], entry["response_body"] = response_summary(raw, content_type)
+    return entry
+
+
 def iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, tz=UTC).isoformat().replace("+00:00", "Z")
 
@@ -216,7 +229,7 @@ class Journal:
 
     def entries(self) -> list[dict[str, Any]]:
         with self._lock:
-            return list(self._entries)
+            return [_settled(entry) for entry in self._entries]
 
     def query(self, *, operation_id: str | None = None, method: str | None = None,
               path_prefix: str | None = None, client_id: str | None = None,
@@ -243,7 +256,7 @@ class Journal:
     def dump(self) -> dict[str, Any]:
         with self._lock:
             return {"capacity": self.capacity, "seq": self._seq, "evicted": self.evicted,
-                    "entries": list(self._entries)}
+                    "entries": [_settled(entry) for entry in self._entries]}
 
     def load(self, dump: Mapping[str, Any]) -> None:
         entries = dump.get("entries", [])
@@ -372,8 +385,8 @@ class JournalMiddleware:
         finally:
             entry["duration_ms"] = round((time.perf_counter() - started) * 1000, 3)
             entry["operation_id"] = extensions.get("connexion_routing", {}).get("operation_id")
-            entry["response_body_format"], entry["response_body"] = response_summary(
-                b"".join(response_chunks), entry["response_headers"].get("content-type", ""))
+            # Parsed (and redacted) when the journal is read, not on the request's path.
+            entry[RAW_RESPONSE] = b"".join(response_chunks)
             entry.update(notes)
             if notes.get("fault", {}).get("kind") == "drop":
                 entry["status"] = None
