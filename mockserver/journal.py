@@ -12,7 +12,7 @@ throttling answers too. It reads the request body up front and replays it to the
 The response body is kept too (up to 16 KiB), parsed and redacted the same way when the journal is
 read (so the cost is not on the request path).
 
-Secrets never reach the journal: a bearer token is reduced to the client id and scopes of its
+Secrets never leave the journal: a bearer token is reduced to the client id and scopes of its
 (unverified) claims, a form field ``client_assertion`` to the assertion's ``sub``, and any string
 that looks like a JWT or a PEM block, anywhere in the entry, is replaced.
 """
