@@ -158,6 +158,7 @@ def test_clock_advance_shows_in_the_ui(mock: RunningMock, screens: Screens) -> N
     page.get_by_role("button", name="Advance").click()
     expect(page.locator("#flash")).to_have_text("Clock advanced")
     expect(page.locator("#mock-clock .offset")).to_have_text("(offset +1d 1h)")
+    expect(page.locator("[data-mock-offset]")).to_have_text("(offset +1d 1h)")
     assert round(mock.clock()["offset"]) == 90000
     screens.shot(page, "clock-advanced")
     other = open_page(screens, f"{mock.base_url}/__mock__/ui/")

@@ -62,8 +62,11 @@
     var clock = document.getElementById("mock-clock");
     if (!clock) return;
     clock.setAttribute("data-offset", body.offset);
-    clock.querySelector(".now").textContent = body.now.replace(/\.\d+/, "");
-    clock.querySelector(".offset").textContent = formatOffset(body.offset);
+    var now = body.now.replace(/\.\d+/, ""), offset = formatOffset(body.offset);
+    clock.querySelector(".now").textContent = now;
+    clock.querySelector(".offset").textContent = offset;
+    document.querySelectorAll("[data-mock-now]").forEach(function (el) { el.textContent = now; });
+    document.querySelectorAll("[data-mock-offset]").forEach(function (el) { el.textContent = offset; });
   }
 
   function refreshClock() {
@@ -183,7 +186,9 @@
   document.addEventListener("DOMContentLoaded", function () {
     var clock = document.getElementById("mock-clock");
     if (clock) {
-      clock.querySelector(".offset").textContent = formatOffset(Number(clock.getAttribute("data-offset")));
+      var offset = formatOffset(Number(clock.getAttribute("data-offset")));
+      clock.querySelector(".offset").textContent = offset;
+      document.querySelectorAll("[data-mock-offset]").forEach(function (el) { el.textContent = offset; });
       window.setInterval(refreshClock, 1000);
     }
   });
