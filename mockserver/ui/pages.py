@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from ..canvas.errors import api_error
+from ..canvas.ids import is_digits
 from ..context import RequestContext
 from ..launch.id_token import MESSAGE_TYPES
 from ..launch.placements import DEEP_LINKING, RESOURCE_LINK
@@ -25,7 +26,7 @@ from . import views
 
 PACKAGE = "mockserver.ui"
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
-                ".txt": "text/plain; charset=utf-8", ".png": "image/png"}
+                ".txt": "text/plain; charset=utf-8"}
 NO_STORE = {"Cache-Control": "no-store"}
 
 # Autoescape everything: every name shown comes from fixtures or from a tool, and a tool may be
@@ -56,7 +57,7 @@ def not_found(ctx: RequestContext, what: str) -> Response:
 
 def _course_id(raw: Any) -> int | None:
     text = str(raw)
-    return int(text) if text.isdigit() and len(text) < 16 else None
+    return int(text) if is_digits(text) and len(text) < 16 else None
 
 
 async def home(ctx: RequestContext, **_: Any) -> Response:
@@ -89,7 +90,7 @@ async def roster(ctx: RequestContext, course_id: Any, **_: Any) -> Response:
 
 async def requests(ctx: RequestContext, tool: str | None = None, operation: str | None = None,
                    status: str | None = None, **_: Any) -> Response:
-    wanted = int(status) if status and status.isdigit() else None
+    wanted = int(status) if status and is_digits(status) else None
     page = views.requests_page(ctx.state, ctx.base_url, tool=tool, operation=operation, status=wanted)
     return render(ctx, "requests.html", page, live=[page["rows"], page["matching"], page["total"]])
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import scenario
+from ..canvas.ids import is_digits
 from ..context import AppState
 from ..control import deployment_id
 from ..launch.id_token import DEEP_LINKING_REQUEST, MESSAGE_TYPES, RESOURCE_LINK_REQUEST
@@ -196,7 +197,7 @@ def _score_history(state: AppState, course_id: int) -> dict[tuple[int, int], lis
         body = entry.get("body") if isinstance(entry.get("body"), dict) else {}
         item_id = entry["path"][len(prefix):].split("/", 1)[0]
         user = world.find_user(str(body.get("userId"))) if body.get("userId") is not None else None
-        if user is None or not item_id.isdigit():
+        if user is None or not is_digits(item_id):
             continue
         history.setdefault((int(item_id), user.id), []).append({
             "time": entry.get("time_iso"), "status": entry.get("status"), "given": body.get("scoreGiven"),

@@ -16,6 +16,7 @@ HTML = {"Accept": "text/html"}
 
 def test_unknown_course_is_a_page_for_browsers_and_canvas_404_for_clients(client: Any) -> None:
     for path in ("/__mock__/ui/courses/999", "/__mock__/ui/courses/x/gradebook", "/__mock__/ui/courses/999/roster",
+                 "/__mock__/ui/courses/%C2%B2",
                  "/__mock__/ui/static/nothing.js"):
         page = client.get(path, headers=HTML)
         assert page.status_code == 404 and page.headers["content-type"].startswith("text/html"), path
