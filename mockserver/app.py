@@ -27,6 +27,7 @@ from connexion.validators import VALIDATOR_MAP
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .arguments import ArgumentPlan
 from .auth.pipeline import FilterChainMiddleware
 from .auth.tokens import new_secret
 from .canvas.errors import CanvasError, api_error
@@ -71,8 +72,7 @@ def _bind(state: AppState, operation_id: str) -> Any:
         raise AttributeError(f"no handler for operationId {operation_id!r}")
 
     async def endpoint(**params: Any) -> Response:
-        request = connexion.request
-        scope = request.scope
+        scope = connexion_context.scope._get_current_object()
         ctx = RequestContext(state, Request(scope), scope.get("extensions", {}).get(SCOPE_KEY))
         try:
             return await handler(ctx, **params)
@@ -142,14 +142,36 @@ class _OnceDecorator(StarletteDecorator):
 
 
 class _DecorateOnce(AsyncOperation):
+    """An operation whose handler arguments come from an :class:`ArgumentPlan` made once; requests
+    the plan does not cover (form and multipart bodies) take connexion's decorator."""
+
     @functools.cached_property
     def fn(self) -> Any:  # type: ignore[override]
         return _OnceDecorator(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(self._fn)
 
+    @functools.cached_property
+    def plan(self) -> ArgumentPlan:
+        return ArgumentPlan(connexion_context.operation._get_current_object())
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> Any:
+        kwargs = self.plan.arguments(scope) if self.lean else None
+        response = await (self._fn(**kwargs) if kwargs is not None else self.fn())
+        return await response(scope, receive, send)
+
 
 class _Api(AsyncApi):
+    lean = True
+
     def make_operation(self, operation: Any) -> AsyncOperation:
-        return _DecorateOnce.from_operation(operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
+        made = _DecorateOnce.from_operation(operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
+        made.lean = self.lean
+        return made
+
+
+class _GeneralApi(_Api):
+    """Every request through connexion's decorator: the reference the argument plan is tested against."""
+
+    lean = False
 
 
 class _ASGIApp(AsyncASGIApp):
@@ -157,17 +179,20 @@ class _ASGIApp(AsyncASGIApp):
 
 
 class MockApp(connexion.AsyncApp):
-    """connexion's AsyncApp with handlers decorated once (see :class:`_DecorateOnce`)."""
+    """connexion's AsyncApp with handler arguments planned once (see :class:`_DecorateOnce`)."""
 
-    def __init__(self, import_name: str, **kwargs: Any) -> None:
+    def __init__(self, import_name: str, *, lean_arguments: bool = True, **kwargs: Any) -> None:
         super().__init__(import_name, **kwargs)
         self._middleware_app = _ASGIApp()
+        if not lean_arguments:
+            self._middleware_app.api_cls = _GeneralApi
         self.middleware.app = self._middleware_app  # before any add_api: the stack is built lazily
 
 
-def build_app(state: AppState, *, validate_responses: bool = False, spec_path: str | Path | None = None) -> connexion.AsyncApp:
+def build_app(state: AppState, *, validate_responses: bool = False, spec_path: str | Path | None = None,
+              lean_arguments: bool = True) -> connexion.AsyncApp:
     middlewares = [m for m in connexion.ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
-    app = MockApp(__name__, middlewares=middlewares)
+    app = MockApp(__name__, middlewares=middlewares, lean_arguments=lean_arguments)
     spec = load_spec(spec_path) if spec_path else load_spec()
     app.add_api(
         spec,
@@ -189,13 +214,16 @@ def build_app(state: AppState, *, validate_responses: bool = False, spec_path: s
     return app
 
 
-def create_app(fixtures: str | Path | None = None, *, validate_responses: bool = False) -> connexion.AsyncApp:
-    """A fresh mock: its own world from ``fixtures`` (default set when None), keys and secret."""
+def create_app(fixtures: str | Path | None = None, *, validate_responses: bool = False,
+               lean_arguments: bool = True) -> connexion.AsyncApp:
+    """A fresh mock: its own world from ``fixtures`` (default set when None), keys and secret.
+    ``lean_arguments=False`` sends every request through connexion's parameter decorator (the
+    reference that tests hold the argument plan to)."""
     world, keys = load_fixture_file(fixtures)
     state = AppState(
         world=world, keys=keys, fixtures_path=Path(fixtures) if fixtures else None,
         operations=operations(load_spec()), secret=new_secret(),
     )
-    app = build_app(state, validate_responses=validate_responses)
+    app = build_app(state, validate_responses=validate_responses, lean_arguments=lean_arguments)
     app.state = state  # type: ignore[attr-defined]
     return app

@@ -30,6 +30,7 @@ from jsonschema import Draft4Validator, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 
+from ..arguments import JSON_BODY_KEY
 from .errors import CanvasError, api_error, lti_error, model_error, not_found, oauth_error, simple_error
 
 
@@ -126,6 +127,7 @@ class CanvasJSONBodyValidator(JSONRequestBodyValidator):
     async def _parse(self, stream, scope) -> Any:  # type: ignore[override]
         raw = b"".join([message async for message in stream])
         if not raw.strip():
+            scope.setdefault("extensions", {})[JSON_BODY_KEY] = None
             return None
         try:
             text = raw.decode(self._encoding)
@@ -137,6 +139,7 @@ class CanvasJSONBodyValidator(JSONRequestBodyValidator):
             raise InvalidRequest([FieldError("body", "", "parse", f"invalid JSON in request body ({exc})")]) from None
         if parsed is None:  # a literal ``null`` is a body, and never a valid one in this spec
             raise InvalidRequest([FieldError("body", "", "type", "request body must not be null")])
+        scope.setdefault("extensions", {})[JSON_BODY_KEY] = parsed  # the handler's ``body``: parsed once
         return parsed
 
     def _validate(self, body: Any) -> dict | None:
