@@ -3,10 +3,11 @@
 connexion's parameter decorator rebuilds the same plan on every request (a ``ConnexionRequest``,
 a URI parser, query defaults deep-copied, the body read and the form parsed even for a GET) and
 reaches the operation through werkzeug proxies: about 40% of a small request's cost. This plan
-is made once per operation and yields the same arguments. It covers path and query parameters
-and JSON bodies (whose parsed value the JSON validator left in the scope); anything else (form
-and multipart bodies, a JSON body that was not parsed) answers ``None``, and the caller falls
-back to connexion's decorator. ``tests/test_arguments.py`` holds both paths to the same answers.
+is made once per operation and yields the same arguments. It covers path and query parameters,
+JSON bodies and URL-encoded forms, whose parsed values the body validators left in the scope;
+anything else (multipart bodies, a body no validator parsed) answers ``None``, and the caller
+falls back to connexion's decorator. ``tests/test_arguments.py`` holds both paths to the same
+answers. connexion internals used here: its URI parser and ``_get_typed_body_values``.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ import copy
 import re
 from typing import Any
 
+from connexion.decorators.parameter import _get_typed_body_values
 from connexion.utils import is_null, is_nullable, make_type
 from starlette.datastructures import QueryParams
 
-#: ASGI scope extension where :class:`~.canvas.validation.CanvasJSONBodyValidator` leaves the body.
+#: ASGI scope extensions where the body validators (``canvas/validation.py``) leave what they parsed.
 JSON_BODY_KEY = "canvas_json_body"
-_ABSENT = object()
+FORM_BODY_KEY = "canvas_form_body"
+FORM = "application/x-www-form-urlencoded"
 
 
 def sanitized(name: str) -> str:
@@ -53,6 +56,12 @@ class ArgumentPlan:
         self._has_body = operation.is_request_body_defined
         self._body_name = sanitized(operation.body_name("application/json")) if self._has_body else "body"
         self._body_default = operation.body_schema("application/json").get("default", {}) if self._has_body else None
+        if self._has_body:  # connexion's ``_get_body_argument_form``, planned
+            self._form_name = sanitized(operation.body_name(FORM))
+            form_schema = operation.body_schema(FORM)
+            self._form_default = form_schema.get("default", {})
+            self._form_props = {k: {"schema": v} for k, v in form_schema.get("properties", {}).items()}
+            self._form_additional = operation.body_schema().get("additionalProperties", True)
 
     def arguments(self, scope: dict[str, Any]) -> dict[str, Any] | None:
         """The keyword arguments, or ``None`` when this request needs connexion's general path."""
@@ -71,19 +80,25 @@ class ArgumentPlan:
                 if definition is not None:
                     kwargs[self._query_names[name]] = _cast(value, definition)
         if self._has_body:
-            body = self._json_body(scope)
-            if body is _ABSENT:
+            extensions = scope.get("extensions") or {}
+            if JSON_BODY_KEY in extensions:
+                body = extensions[JSON_BODY_KEY]
+                kwargs[self._body_name] = copy.deepcopy(self._body_default) if body is None else body
+            elif FORM_BODY_KEY in extensions:
+                kwargs[self._form_name] = self._form_body(extensions[FORM_BODY_KEY])
+            else:
                 return None
-            kwargs[self._body_name] = copy.deepcopy(self._body_default) if body is None else body
         return kwargs
+
+    def _form_body(self, form: dict[str, Any]) -> dict[str, Any]:
+        body = copy.deepcopy(self._form_default)
+        body.update(form)
+        if self._form_props or self._form_additional:
+            return _get_typed_body_values(body, self._form_props, self._form_additional)
+        return {}
 
     def _query_values(self, raw: bytes) -> dict[str, Any]:
         if not raw:
             return {}
         params = QueryParams(raw)
         return self._uri_parser.resolve_query({key: params.getlist(key) for key in params})
-
-    @staticmethod
-    def _json_body(scope: dict[str, Any]) -> Any:
-        """The body the JSON validator parsed (``None`` when empty), or ``_ABSENT`` when it did not run."""
-        return (scope.get("extensions") or {}).get(JSON_BODY_KEY, _ABSENT)

@@ -85,6 +85,15 @@ def _session(app: Any) -> list[tuple[int, str, Any]]:
             "name": "Quizzer", "consumer_key": "ck", "shared_secret": "TEST-ONLY-secret",
             "url": "https://quiz.example.com/lti", "privacy_level": "public", "custom_fields": {"a": "b"}}).json()
         send("PUT", f"/api/v1/courses/101/external_tools/{tool['id']}", headers=TEACHER, json={"name": "Quizzer 2"})
+        send("POST", "/api/v1/courses/101/external_tools", headers=TEACHER, data={
+            "name": "Form Tool", "consumer_key": "fk", "shared_secret": "TEST-ONLY-secret", "url": "https://f.example.com/lti",
+            "privacy_level": "name_only", "custom_fields[key1]": "value1", "course_navigation[text]": "Materials"})
+        send("POST", "/api/v1/courses/101/external_tools", headers=TEACHER, files={"name": (None, "Multipart Tool"),
+             "consumer_key": (None, "mk"), "shared_secret": (None, "TEST-ONLY-secret"), "url": (None, "https://m.example.com/lti")})
+        send("POST", "/api/v1/courses/101/lti_resource_links", headers=TEACHER,
+             data={"url": "http://127.0.0.1:9001/launch/item/1", "title": "Embedded", "custom[hello]": "world"})
+        send("POST", "/login/oauth2/token", data={"grant_type": "client_credentials", "scope": "x"})
+        send("POST", "/login/oauth2/token", data={"grant_type": ["a", "b"]})
         send("GET", "/api/v1/accounts/1/lti_registrations?include[]=overlay&include[]=configuration&per_page=1", headers=ADMIN)
         send("GET", "/api/lti/security/jwks")
         registration = send("GET", "/api/lti/accounts/1/registration_token", headers=ADMIN).json()

@@ -30,7 +30,7 @@ from jsonschema import Draft4Validator, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from ..arguments import JSON_BODY_KEY
+from ..arguments import FORM_BODY_KEY, JSON_BODY_KEY
 from .errors import CanvasError, api_error, lti_error, model_error, not_found, oauth_error, simple_error
 
 
@@ -160,6 +160,9 @@ RAW_FORM_KEY = "canvas_raw_form"
 class CanvasFormValidator(FormDataValidator):
     """Form bodies (the token endpoint): structured failures."""
 
+    #: Whether what it parses is the handler's body too (not for multipart: files are apart).
+    hands_on_form = True
+
     async def _parse(self, stream, scope) -> dict:  # type: ignore[override]
         # Keep the raw body for handlers that read Rails nested fields (``a[b]=…``, repeated
         # ``a[]=…``), which connexion's flattened form arguments cannot represent (issue 4).
@@ -172,7 +175,10 @@ class CanvasFormValidator(FormDataValidator):
 
         try:
             data = await super()._parse(tee(), scope)
-            scope.setdefault("extensions", {})[RAW_FORM_KEY] = bytes(raw)
+            extensions = scope.setdefault("extensions", {})
+            extensions[RAW_FORM_KEY] = bytes(raw)
+            if self.hands_on_form:
+                extensions[FORM_BODY_KEY] = data  # the handler's ``body``: parsed once
             return data
         except (UnicodeDecodeError, ValueError, HTTPException, MultiPartException) as exc:
             detail = getattr(exc, "detail", None) or getattr(exc, "message", None) or exc
@@ -187,6 +193,8 @@ class CanvasFormValidator(FormDataValidator):
 
 class CanvasMultipartValidator(CanvasFormValidator):
     """``curl -F`` bodies (multipart), as Canvas's API documentation sends them."""
+
+    hands_on_form = False
 
     @property
     def _form_parser_cls(self):  # type: ignore[no-untyped-def]
