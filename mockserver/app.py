@@ -7,8 +7,11 @@ handlers can answer in Canvas's shapes instead of ``application/problem+json``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,7 @@ from connexion.middleware import MiddlewarePosition
 from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
+from connexion.spec import OpenAPISpecification
 from connexion.validators import VALIDATOR_MAP
 from starlette.requests import Request
 from starlette.responses import Response
@@ -189,19 +193,27 @@ class MockApp(connexion.AsyncApp):
         self.middleware.app = self._middleware_app  # before any add_api: the stack is built lazily
 
 
-def build_app(state: AppState, *, validate_responses: bool = False, spec_path: str | Path | None = None,
-              lean_arguments: bool = True) -> connexion.AsyncApp:
+_SPEC_PATCH = threading.Lock()
+
+
+@contextlib.contextmanager
+def _meta_schema_checked_by_tests() -> Iterator[None]:
+    """connexion checks a spec against the OpenAPI meta-schema in every ``add_api``: 70% of the
+    mock's start-up, and of every test's app. The curated spec is checked by tests/test_spec.py
+    (openapi-spec-validator), so the mock skips it; other connexion apps keep it."""
+    with _SPEC_PATCH:
+        OpenAPISpecification._validate_spec = classmethod(lambda cls, spec: None)  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            del OpenAPISpecification._validate_spec  # back to connexion's inherited check
+
+
+def build_app(state: AppState, *, validate_responses: bool = False, lean_arguments: bool = True) -> connexion.AsyncApp:
     middlewares = [m for m in connexion.ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
     app = MockApp(__name__, middlewares=middlewares, lean_arguments=lean_arguments)
-    spec = load_spec(spec_path) if spec_path else load_spec()
-    app.add_api(
-        spec,
-        resolver=Resolver(function_resolver=lambda operation_id: _bind(state, operation_id)),
-        validator_map=VALIDATORS,
-        validate_responses=validate_responses,
-        strict_validation=False,
-        swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=True, spec_path="/openapi.json"),
-    )
+    with _meta_schema_checked_by_tests():
+        _add_api(app, state, load_spec(), validate_responses)
     install_scenario(app, state)  # journal, faults, throttle: outside the filter chain
     app.add_middleware(FilterChainMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, state=state)
     app.add_error_handler(InvalidRequest, _on_invalid)
@@ -212,6 +224,17 @@ def build_app(state: AppState, *, validate_responses: bool = False, spec_path: s
     app.add_error_handler(405, _on_not_found)
     app.add_error_handler(Exception, _on_unexpected)
     return app
+
+
+def _add_api(app: connexion.AsyncApp, state: AppState, spec: dict[str, Any], validate_responses: bool) -> None:
+    app.add_api(
+        spec,
+        resolver=Resolver(function_resolver=lambda operation_id: _bind(state, operation_id)),
+        validator_map=VALIDATORS,
+        validate_responses=validate_responses,
+        strict_validation=False,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=True, spec_path="/openapi.json"),
+    )
 
 
 def create_app(fixtures: str | Path | None = None, *, validate_responses: bool = False,
