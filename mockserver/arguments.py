@@ -23,6 +23,8 @@ from starlette.datastructures import QueryParams
 #: ASGI scope extensions where the body validators (``canvas/validation.py``) leave what they parsed.
 JSON_BODY_KEY = "canvas_json_body"
 FORM_BODY_KEY = "canvas_form_body"
+#: … and where the parameter validator leaves the path and query parameters it resolved.
+RESOLVED_PARAMS_KEY = "canvas_resolved_params"
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -66,12 +68,17 @@ class ArgumentPlan:
     def arguments(self, scope: dict[str, Any]) -> dict[str, Any] | None:
         """The keyword arguments, or ``None`` when this request needs connexion's general path."""
         kwargs: dict[str, Any] = {}
-        path_params = scope.get("path_params")
-        if path_params:
-            for name, value in self._uri_parser.resolve_path(dict(path_params)).items():
-                definition = self._path.get(name)
-                kwargs[sanitized(name)] = _cast(value, definition) if definition else value
-        query = self._query_values(scope.get("query_string", b""))
+        extensions = scope.get("extensions") or {}
+        resolved = extensions.get(RESOLVED_PARAMS_KEY) or {}
+        path_params = resolved.get("path")
+        if path_params is None and scope.get("path_params"):
+            path_params = self._uri_parser.resolve_path(dict(scope["path_params"]))
+        for name, value in (path_params or {}).items():
+            definition = self._path.get(name)
+            kwargs[sanitized(name)] = _cast(value, definition) if definition else value
+        query = resolved.get("query")
+        if query is None:
+            query = self._query_values(scope.get("query_string", b""))
         if query or self._defaults:
             merged = copy.deepcopy(self._defaults)
             merged.update(query)
@@ -80,7 +87,6 @@ class ArgumentPlan:
                 if definition is not None:
                     kwargs[self._query_names[name]] = _cast(value, definition)
         if self._has_body:
-            extensions = scope.get("extensions") or {}
             if JSON_BODY_KEY in extensions:
                 body = extensions[JSON_BODY_KEY]
                 kwargs[self._body_name] = copy.deepcopy(self._body_default) if body is None else body

@@ -30,7 +30,7 @@ from jsonschema import Draft4Validator, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from ..arguments import FORM_BODY_KEY, JSON_BODY_KEY
+from ..arguments import FORM_BODY_KEY, JSON_BODY_KEY, RESOLVED_PARAMS_KEY
 from .errors import CanvasError, api_error, lti_error, model_error, not_found, oauth_error, simple_error
 
 
@@ -222,11 +222,12 @@ class CanvasParameterValidator(ParameterValidator):
         # Each source is read once: connexion re-parses and re-coerces the whole query string
         # for every declared query parameter.
         sources: dict[str, Callable[[dict], Any]] = {}
+        resolved = request.scope.setdefault("extensions", {}).setdefault(RESOLVED_PARAMS_KEY, {})
         if self.parameters.get("path"):
-            path = request.path_params
+            path = resolved["path"] = request.path_params
             sources["path"] = lambda p: path.get(p["name"].replace("-", "_"))
         if self.parameters.get("query"):
-            query = request.query_params
+            query = resolved["query"] = request.query_params
             sources["query"] = lambda p: query.get(p["name"])
         if self.parameters.get("header"):
             sources["header"] = lambda p: request.headers.get(p["name"])
