@@ -89,7 +89,7 @@ def read_token(secret: str, token: str | None, now: float) -> dict[str, Any]:
     except (jwt.PyJWTError, ValueError, TypeError):
         raise RegistrationError(401, generic_body(401)) from None
     exp = claims.get("exp")
-    if not isinstance(exp, int | float) or isinstance(exp, bool) or exp <= now:
+    if "exp" in claims and (not isinstance(exp, int | float) or isinstance(exp, bool) or exp <= now):
         raise RegistrationError(401, generic_body(401))
     return claims
 
