@@ -148,6 +148,21 @@ def test_deep_linked_resource_links_are_stamped_with_the_mock_clock(client: Any,
     assert int(before) <= _epoch(link["created_at"]) <= after
 
 
+def test_ags_created_resource_link_is_stamped_with_the_mock_clock(client: Any, grading_token: str) -> None:
+    """The same for the link a line item's ``external_tool`` submission type creates (the fixture
+    placeholder, 2026-01-01, is outside the bracket)."""
+    before = client.get("/__mock__/clock").json()["epoch"]
+    extension = {"type": "external_tool", "external_tool_url": "http://127.0.0.1:9001/launch"}
+    created = client.post("/api/lti/courses/101/line_items", json={
+        "scoreMaximum": 10, "label": "Linked", "https://canvas.instructure.com/lti/submission_type": extension},
+        headers={**bearer(grading_token), "Content-Type": "application/vnd.ims.lis.v2.lineitem+json"})
+    assert created.status_code == 201, created.text
+    after = client.get("/__mock__/clock").json()["epoch"]
+    links = client.get("/api/v1/courses/101/lti_resource_links", headers=TEACHER, params={"per_page": 100}).json()
+    link = next(link for link in links if link["resource_link_uuid"] == created.json()["resourceLinkId"])
+    assert link["created_at"] == link["updated_at"] and int(before) <= _epoch(link["created_at"]) <= after
+
+
 def _rest_routes() -> list[tuple[str, str]]:
     """Every operation behind a Canvas API token, its path ids filled with ids that do not exist
     (and with an existing sub-account, the case the issue found)."""
