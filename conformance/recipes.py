@@ -107,6 +107,8 @@ class Recipes:
             "createDataServiceSubscription": self.subscription,
             "updatePublicJwk": self.public_jwk,
             "createScore": self.score,
+            "removeMockFaultSet": self.fault_set,
+            "getMockConsoleStatic": lambda: [KnownGood({"filename": "console.css"})] if self.mock_config() else [],
         }
 
     def __contains__(self, operation_id: str) -> bool:
@@ -191,6 +193,15 @@ class Recipes:
         return [KnownGood({"course_id": self.suite.course, "line_item_id": item}, None,
                           self.suite.bearer(*self.suite.scopes_for("createScore")), body,
                           "application/vnd.ims.lis.v1.score+json")]
+
+    def fault_set(self) -> list[KnownGood]:
+        """The mock only: a fault rule set that matches no request, added so that it can be removed."""
+        self.mock_config()
+        rule = {"kind": "status", "status": 502, "path": "/conform/never-requested", "times": 1}
+        added = self.suite.target.request("POST", "/__mock__/faults", json={"rules": [rule]})
+        if added.status_code != 201:
+            raise RecipeUnavailable(f"fault set: {added.status_code}")
+        return [KnownGood({"set_id": added.json()["id"]})]
 
     # -- dynamic registration (§12) ------------------------------------------------------------------
 
