@@ -7,7 +7,8 @@ errors, unknown routes) answer outside routing, so only there is every status se
 extensions dict is shared with the scope copies routing sees). It records fault injection and
 throttling answers too. It reads the request body up front and replays it to the app (wrapping
 ``receive``) and takes the status from ``http.response.start`` (wrapping ``send``).
-``/__mock__/`` requests are never journaled.
+``/__mock__/`` requests are not journaled here (the handler of ``signMockIdToken`` records its
+own entry with :func:`build_entry`: the id_tokens a probe has signed must be traceable).
 
 Secrets never reach the journal: a bearer token is reduced to the client id and scopes of its
 (unverified) claims, a form field ``client_assertion`` to the assertion's ``sub``, and any string

@@ -3,16 +3,19 @@ and Canvas's ``/api/lti/authorize_redirect`` and ``/api/lti/authorize``."""
 
 from __future__ import annotations
 
+import json
 from html import escape
 from typing import Any
 
+import jwt
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..canvas.errors import api_error, json_response
 from ..context import RequestContext
+from ..journal import MAX_BODY_TEXT, build_entry
 from ..launch import authorize as authz
 from ..launch.html import form_page
-from ..launch.id_token import MESSAGE_TYPES, RESOURCE_LINK_REQUEST
+from ..launch.id_token import MESSAGE_TYPES, RESOURCE_LINK_REQUEST, sign
 from ..launch.login import LaunchError, LaunchRequest, start_launch
 from ..launch.placements import DEEP_LINKING, RESOURCE_LINK
 
@@ -103,6 +106,23 @@ async def rotate_mock_keys(ctx: RequestContext, **_: Any) -> Response:
                           "future": keys.future.kid if keys.future else None, "jwks": keys.jwks()})
 
 
+async def sign_mock_id_token(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
+    """Sign claims as given with the current platform key, and journal them: a probe's tampered
+    id_tokens must be as traceable as the launches the mock builds itself."""
+    claims = body.get("claims") if isinstance(body, dict) else None
+    if not isinstance(claims, dict):
+        raise api_error(400, "claims must be an object")
+    token = sign(ctx.state.keys, claims)
+    recorded = json.dumps({"claims": claims})
+    if len(recorded) > MAX_BODY_TEXT:
+        recorded = json.dumps({"claim_names": sorted(claims), "claims_bytes": len(recorded)})
+    entry = build_entry(ctx.state, ctx.request.scope, recorded.encode())
+    entry.update(operation_id="signMockIdToken", status=201)
+    ctx.state.journal.add(entry)
+    kid = jwt.get_unverified_header(token)["kid"]  # the key that signed, even if a rotation just ran
+    return json_response({"id_token": token, "kid": kid, "alg": "RS256"}, 201, headers=NO_STORE)
+
+
 # -- Canvas ---------------------------------------------------------------------------------------
 
 
@@ -126,6 +146,7 @@ OPERATIONS = {
     "startMockLaunch": start_mock_launch,
     "getMockLaunchPage": get_mock_launch_page,
     "rotateMockKeys": rotate_mock_keys,
+    "signMockIdToken": sign_mock_id_token,
     "authorizeRedirect": authorize_redirect,
     "authorizeRedirectPost": authorize_redirect,
     "authorizeLaunch": authorize,
