@@ -113,9 +113,9 @@ async def sign_mock_id_token(ctx: RequestContext, body: Any = None, **_: Any) ->
     if not isinstance(claims, dict):
         raise api_error(400, "claims must be an object")
     token = sign(ctx.state.keys, claims)
-    recorded = json.dumps({"claims": claims})
-    if len(recorded) > MAX_BODY_TEXT:
-        recorded = json.dumps({"claim_names": sorted(claims), "claims_bytes": len(recorded)})
+    size = len(json.dumps(claims, separators=(",", ":")).encode())
+    recorded = json.dumps({"claims": claims} if size <= MAX_BODY_TEXT else
+                          {"claim_names": sorted(claims), "claims_bytes": size})
     entry = build_entry(ctx.state, ctx.request.scope, recorded.encode())
     entry.update(operation_id="signMockIdToken", status=201)
     ctx.state.journal.add(entry)
