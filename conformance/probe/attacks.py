@@ -200,7 +200,9 @@ def wrong_message_type(ctx: Context) -> Attempt:
 def oversized(ctx: Context) -> Attempt:
     custom = dict(ctx.flow.claims.get(LTI + "custom") or {})
     custom["probe_padding"] = "x" * (OVERSIZED_BYTES * 3 // 4)  # base64 grows it by 4/3
-    return ctx.resign(custom=custom)
+    attempt = ctx.resign(custom=custom)
+    attempt.note = f"id_token of {len(attempt.id_token):,} bytes"
+    return attempt
 
 
 # -- key rotation (positive) --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -22,6 +23,7 @@ from .platform import Platform, ProbeError
 
 TIMEOUT = 30.0
 EXCERPT = 160
+TAG_RE = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 
 
 @dataclass
@@ -85,7 +87,7 @@ class Answer:
     def excerpt(self) -> str:
         if self.error:
             return f"no answer ({self.error})"
-        body = " ".join(self.text.split())
+        body = " ".join(TAG_RE.sub(" ", self.text).split())  # an error page reads as its text
         return f"{self.status} {body[:EXCERPT]}{'…' if len(body) > EXCERPT else ''}".strip()
 
 

@@ -32,10 +32,10 @@ def _counts(result: ProbeResult) -> str:
 
 
 def console(result: ProbeResult) -> str:
-    rows = [("case", "expect", "verdict", "", "id_token (changed claims)", "tool's answer")]
+    rows = [("case", "expect", "tool", "result", "id_token (changed claims)", "tool's answer")]
     for case in [result.baseline, *result.cases]:
         rows.append((case.id, case.expect, case.verdict, _outcome(case) if case is not result.baseline else "ok",
-                     _claims(case, 60) if case is not result.baseline else "(valid)", (case.error or case.answer)[:50]))
+                     _claims(case, 72) if case is not result.baseline else "(valid)", (case.error or case.answer)[:50]))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     lines = []
     for i, row in enumerate(rows):

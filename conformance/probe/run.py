@@ -137,8 +137,13 @@ class Probe:
 def probe_tool(options: ProbeOptions, progress: Callable[[CaseResult], None] | None = None,
                platform: Platform | None = None) -> ProbeResult:
     """Run the probe; raises :class:`ProbeError` (and :class:`BaselineRejected`) when it cannot."""
+    if platform is None:
+        platform = Platform(options.base_url)
+        try:
+            return probe_tool(options, progress, platform)
+        finally:
+            platform.close()
     started = time.perf_counter()
-    platform = platform or Platform(options.base_url)
     cases = select(options.cases)
     reg = platform.registration(options.tool)
     course = options.course or platform.default_course(reg)

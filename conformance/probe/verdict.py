@@ -70,7 +70,15 @@ def _show(value: Any, limit: int = 60) -> str:
     if isinstance(value, str) and len(value) > limit:
         return f"<{len(value)} chars>"
     text = repr(value) if not isinstance(value, dict | list) else json.dumps(value)
-    return text if len(text) <= limit else f"{text[:limit]}…"
+    return text if len(text) <= limit else f"<{len(text)} bytes of JSON>"
+
+
+def _relative(name: str, value: Any, valid: dict[str, Any]) -> str:
+    """Times read against the valid launch: ``exp: 1700000000 (launch iat -3600 s)``."""
+    iat = valid.get("iat")
+    if name in ("iat", "exp", "nbf") and isinstance(value, int | float) and isinstance(iat, int | float):
+        return f" (launch iat {int(value - iat):+d} s)"
+    return ""
 
 
 def changes(before: tuple[dict[str, Any], dict[str, Any]], after: tuple[dict[str, Any], dict[str, Any]]) -> list[str]:
@@ -84,7 +92,7 @@ def changes(before: tuple[dict[str, Any], dict[str, Any]], after: tuple[dict[str
             elif name not in old:
                 out.append(f"+{label}: {_show(new[name])}")
             elif old[name] != new[name]:
-                out.append(f"{label}: {_show(new[name])}")
+                out.append(f"{label}: {_show(new[name])}{_relative(name, new[name], before[1])}")
     if not after[0] and not after[1]:
         out.append("(not a JWT)")
     return out
