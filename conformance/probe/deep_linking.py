@@ -201,7 +201,8 @@ def content_items(r: Response) -> list[str]:
 @dl_check("canvas_accepts", "the platform's deep_linking_response endpoint accepts it (Canvas's DeepLinkingJwt checks)")
 def canvas_accepts(r: Response) -> list[str]:
     try:
-        answer = r.platform.http.post(r.form.action, data={"JWT": r.token})
+        # To the launch's return URL, never to wherever the tool's form points.
+        answer = r.platform.http.post(str(r.settings.get("deep_link_return_url")), data={"JWT": r.token})
     except httpx.HTTPError as exc:
         return [f"the return URL did not answer: {exc}"]
     if answer.status_code == 200:

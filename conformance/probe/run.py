@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import deep_linking
 from .attacks import CASES, Case, Context
@@ -40,7 +41,7 @@ class ProbeResult:
     user: str
     success: SuccessRule
     baseline: CaseResult
-    baseline_claims: dict
+    baseline_claims: dict[str, Any]
     cases: list[CaseResult] = field(default_factory=list)
     deep_linking: deep_linking.DeepLinkingResult | None = None
     duration: float = 0.0
@@ -77,7 +78,7 @@ class Probe:
     def flow(self, message_type: str = "LtiResourceLinkRequest") -> Flow:
         return start(self.platform, self.reg.client_id, self.course, self.user, message_type)
 
-    def baseline(self) -> tuple[CaseResult, dict]:
+    def baseline(self) -> tuple[CaseResult, dict[str, Any]]:
         flow = self.flow()
         try:
             answer = flow.post(flow.id_token)
@@ -113,6 +114,8 @@ class Probe:
             result.accepted, result.answer = self.options.success.accepted(answer), answer.excerpt()
         except ProbeError as exc:
             result.error = str(exc)
+        except Exception as exc:  # one broken case (an odd JWKS, a tool's odd page) must not end the run
+            result.error = f"{type(exc).__name__}: {exc}"
         finally:
             if flow is not None:
                 flow.close()
