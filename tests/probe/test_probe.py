@@ -12,7 +12,9 @@ import pytest
 
 from conformance.probe import BaselineRejected, ProbeError, ProbeOptions, SuccessRule, probe_tool
 from conformance.probe.attacks import CASES
-from mockserver.testing import RunningMock
+from conformance.probe.report import junit_xml
+from mockserver.testing import RunningMock, free_port
+from tests.launch.conftest import point_key_at
 
 TOOL = "Mock Grading Tool"
 
@@ -114,3 +116,18 @@ def test_probe_requests_are_in_the_journal(mock: RunningMock, careless: str) -> 
     claims = signed[0]["body"]["claims"]
     assert claims["iat"] < claims["exp"] < result.baseline_claims["iat"]  # expired an hour ago
     assert claims["nonce"] and claims["aud"] == result.client_id
+
+
+@pytest.mark.parametrize("careless", [{"picker": True}], indirect=True)
+def test_deep_linking_needing_a_person_is_skipped_not_failed(mock: RunningMock, careless: str) -> None:
+    result = run(mock, cases=["expired"])
+    assert result.deep_linking.skipped.startswith("the tool's answer to a deep linking launch has no form with a JWT "
+                                                  "field: 200 Pick a resource Chapter 1")
+    assert result.ok  # the one case went as expected; nothing was checked that could fail
+    assert '<skipped message="the tool' in junit_xml(result)
+
+
+def test_a_tool_that_is_not_running_is_a_clear_error(mock: RunningMock) -> None:
+    point_key_at(mock, "10000000000001", 1, f"http://127.0.0.1:{free_port()}")  # nothing listens there
+    with pytest.raises(ProbeError, match=r"the tool's OIDC login at http://127\.0\.0\.1:\d+/login failed"):
+        run(mock)

@@ -85,11 +85,13 @@ def _pem_spki() -> tuple[Any, Any]:
     return serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
 
 
-def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mistakes: bool = False) -> Flask:
+def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mistakes: bool = False,
+                  picker: bool = False) -> Flask:
     """Accepts ``alg: none``, skips the nonce check, ignores ``aud``; checks state, signature (RS256,
     JWKS refetched on an unknown kid), exp/iat, iss, deployment and the LTI claims. With
     ``deep_link_mistakes`` its deep linking response has ``aud`` = its client id, no deployment_id
-    and a ``link`` item without a url."""
+    and a ``link`` item without a url; with ``picker`` a deep linking launch shows a page for a
+    person to choose from instead of answering at once."""
     issuer, client_id = config["issuer"], tool["client_id"]
     # PyJWT ≥ 2.10 refetches on an unknown kid at most every 30 s (wall clock); the probe sends an
     # unknown kid seconds before the rotated one, so that window would decide the rotation case.
@@ -136,7 +138,7 @@ def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mis
         if kind == "LtiResourceLinkRequest" and (claims.get(LTI + "resource_link") or {}).get("id"):
             return make_response(f"{LAUNCHED}: {claims['sub']}")
         if kind == "LtiDeepLinkingRequest":
-            return deep_link(claims)
+            return make_response("<h1>Pick a resource</h1><a href='/pick/1'>Chapter 1</a>") if picker else deep_link(claims)
         return make_response("unsupported message", 400)
 
     def deep_link(claims: dict[str, Any]) -> Any:
