@@ -22,6 +22,7 @@ import httpx
 from .platform import Platform, ProbeError
 
 TIMEOUT = 30.0
+MAX_REDIRECTS = 10
 EXCERPT = 160
 TAG_RE = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 
@@ -111,15 +112,23 @@ class Flow:
         return self.fields.get("state")
 
     def post(self, id_token: str, state: str | None = None) -> Answer:
-        """Post (a possibly tampered) id_token to the tool as the platform's form would."""
+        """Post (a possibly tampered) id_token to the tool as the platform's form would, and follow
+        the tool's redirects within its own origin (a redirect elsewhere is the answer itself)."""
         fields = {**self.fields, "id_token": id_token}
         if state is not None:
             fields["state"] = state
+        origin = httpx.URL(self.redirect_uri).copy_with(path="/", query=None, fragment=None)
         try:
-            response = self.browser.post(self.redirect_uri, data=fields)
+            response = self.browser.post(self.redirect_uri, data=fields, follow_redirects=False)
+            for _ in range(MAX_REDIRECTS):
+                target = response.next_request.url if response.next_request is not None else None
+                if not response.is_redirect or target is None or target.copy_with(path="/", query=None, fragment=None) != origin:
+                    break
+                response = self.browser.get(target, follow_redirects=False)
         except httpx.HTTPError as exc:
             return Answer(None, error=f"{type(exc).__name__}: {exc}"[:200])
-        return Answer(response.status_code, response.text, str(response.url))
+        text = response.text if not response.is_redirect else f"→ {response.headers.get('location', '')}"
+        return Answer(response.status_code, text, str(response.url))
 
     def close(self) -> None:
         self.browser.close()

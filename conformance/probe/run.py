@@ -85,8 +85,7 @@ class Probe:
         finally:
             flow.close()
         accepted = self.options.success.accepted(answer)
-        result = CaseResult("baseline", "baseline", "a valid launch", "accept", accepted, answer.excerpt(),
-                            header=flow.header)
+        result = CaseResult("baseline", "baseline", "a valid launch", "accept", accepted, answer.excerpt())
         if not accepted:
             raise BaselineRejected(
                 f"the tool rejected a valid launch (expected {self.options.success.describe()}); it answered "
@@ -102,7 +101,6 @@ class Probe:
             flow = self.flow()
             attempt = case.build(Context(flow, self.platform, self.foreign))
             result.changes = changes((flow.header, flow.claims), jwt_parts(attempt.id_token))
-            result.header = jwt_parts(attempt.id_token)[0]
             if attempt.note:
                 result.changes.append(attempt.note)
             if attempt.replay:
@@ -121,7 +119,7 @@ class Probe:
                 flow.close()
         return result
 
-    def deep_linking(self) -> deep_linking.DeepLinkingResult:
+    def check_deep_linking(self) -> deep_linking.DeepLinkingResult:
         try:
             flow = self.flow(DEEP_LINKING_REQUEST)
         except ProbeError as exc:
@@ -160,6 +158,6 @@ def probe_tool(options: ProbeOptions, progress: Callable[[CaseResult], None] | N
         if progress is not None:
             progress(outcome)
     if options.deep_linking:
-        result.deep_linking = probe.deep_linking()
+        result.deep_linking = probe.check_deep_linking()
     result.duration = time.perf_counter() - started
     return result

@@ -48,7 +48,6 @@ class CaseResult:
     accepted: bool | None
     answer: str = ""
     changes: list[str] = field(default_factory=list)
-    header: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
 
     @property

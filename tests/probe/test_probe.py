@@ -131,3 +131,18 @@ def test_a_tool_that_is_not_running_is_a_clear_error(mock: RunningMock) -> None:
     point_key_at(mock, "10000000000001", 1, f"http://127.0.0.1:{free_port()}")  # nothing listens there
     with pytest.raises(ProbeError, match=r"the tool's OIDC login at http://127\.0\.0\.1:\d+/login failed"):
         run(mock)
+
+
+@pytest.mark.parametrize("careless", [{"redirect_to": "/home"}], indirect=True)
+def test_redirects_within_the_tool_are_followed(mock: RunningMock, careless: str) -> None:
+    result = run(mock, cases=["alg_none", "expired"], deep_linking=False)
+    assert result.baseline.answer == "200 Launched OK: home"
+    assert [(c.id, c.accepted, c.answer[:3]) for c in result.cases] == [("alg_none", True, "200"), ("expired", False, "400")]
+
+
+@pytest.mark.parametrize("careless", [{"redirect_to": "https://app.invalid/home"}], indirect=True)
+def test_a_redirect_elsewhere_is_the_answer(mock: RunningMock, careless: str) -> None:
+    with pytest.raises(BaselineRejected, match=r"it answered 302 → https://app\.invalid/home"):
+        run(mock, cases=["alg_none"])
+    result = run(mock, success=SuccessRule(status=302), cases=["alg_none", "expired"], deep_linking=False)
+    assert [(c.id, c.accepted) for c in result.cases] == [("alg_none", True), ("expired", False)]

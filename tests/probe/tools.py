@@ -86,12 +86,13 @@ def _pem_spki() -> tuple[Any, Any]:
 
 
 def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mistakes: bool = False,
-                  picker: bool = False) -> Flask:
+                  picker: bool = False, redirect_to: str | None = None) -> Flask:
     """Accepts ``alg: none``, skips the nonce check, ignores ``aud``; checks state, signature (RS256,
     JWKS refetched on an unknown kid), exp/iat, iss, deployment and the LTI claims. With
     ``deep_link_mistakes`` its deep linking response has ``aud`` = its client id, no deployment_id
     and a ``link`` item without a url; with ``picker`` a deep linking launch shows a page for a
-    person to choose from instead of answering at once."""
+    person to choose from instead of answering at once; with ``redirect_to`` an accepted resource
+    link launch redirects there (``/home`` is its own landing page)."""
     issuer, client_id = config["issuer"], tool["client_id"]
     # PyJWT ≥ 2.10 refetches on an unknown kid at most every 30 s (wall clock); the probe sends an
     # unknown kid seconds before the rotated one, so that window would decide the rotation case.
@@ -136,10 +137,14 @@ def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mis
             return make_response("not an LTI 1.3 launch", 400)
         kind = claims.get(LTI + "message_type")
         if kind == "LtiResourceLinkRequest" and (claims.get(LTI + "resource_link") or {}).get("id"):
-            return make_response(f"{LAUNCHED}: {claims['sub']}")
+            return redirect(redirect_to) if redirect_to else make_response(f"{LAUNCHED}: {claims['sub']}")
         if kind == "LtiDeepLinkingRequest":
             return make_response("<h1>Pick a resource</h1><a href='/pick/1'>Chapter 1</a>") if picker else deep_link(claims)
         return make_response("unsupported message", 400)
+
+    @app.route("/home")
+    def home() -> Any:
+        return make_response(f"{LAUNCHED}: home")
 
     def deep_link(claims: dict[str, Any]) -> Any:
         settings = claims[DL + "deep_linking_settings"]
