@@ -24,6 +24,7 @@ from .platform import Platform, ProbeError
 TIMEOUT = 30.0
 MAX_REDIRECTS = 10
 EXCERPT = 160
+JS_REDIRECT_RE = re.compile(r"""window\.location(?:\.href)?\s*=\s*(["'])(.+?)\1""")
 TAG_RE = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 
 
@@ -53,10 +54,10 @@ class _FormParser(HTMLParser):
             self._current = None
 
 
-def html_forms(html: str, base_url: str) -> list[Form]:
+def html_forms(page: str, base_url: str) -> list[Form]:
     """Every ``<form>`` of a page with its named inputs, actions made absolute."""
     parser = _FormParser()
-    parser.feed(html)
+    parser.feed(page)
     for form in parser.forms:
         form.action = urljoin(base_url, form.action)
     return parser.forms
@@ -141,7 +142,12 @@ def _platform_form(page: httpx.Response, platform: Platform) -> Form | None:
     for form in forms:
         if "id_token" in form.fields or "error" in form.fields:
             return form
-    return next((f for f in forms if f.action.startswith(f"{platform.base_url}/api/lti/authorize")), None)
+    authorize = f"{platform.base_url}/api/lti/authorize"
+    found = next((f for f in forms if f.action.startswith(authorize)), None)
+    script = JS_REDIRECT_RE.search(page.text)
+    if found is None and script is not None and script.group(2).startswith(authorize):  # script text: no entities
+        found = Form(script.group(2), "GET", {})  # pylti1p3's ``js_redirect``, for instance
+    return found
 
 
 def start(platform: Platform, tool: str, course: str, user: str, message_type: str = "LtiResourceLinkRequest") -> Flow:
@@ -153,8 +159,8 @@ def start(platform: Platform, tool: str, course: str, user: str, message_type: s
             page = browser.post(login["login_url"], data=login["params"])
             form = _platform_form(page, platform)
             if form is not None and "id_token" not in form.fields and "error" not in form.fields:
-                page = browser.request(form.method, form.action, data=form.fields) if form.method == "POST" \
-                    else browser.get(form.action, params=form.fields)
+                page = browser.post(form.action, data=form.fields) if form.method == "POST" \
+                    else browser.get(form.action, params=form.fields or None)
                 form = _platform_form(page, platform)
         except httpx.HTTPError as exc:
             raise ProbeError(f"the tool's OIDC login at {login['login_url']} failed: {exc}") from None

@@ -35,10 +35,12 @@ def _key(mock: RunningMock, client_id: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def pylti_tool(mock: RunningMock) -> Iterator[str]:
-    """The pylti1p3 tool, registered on the fixtures' "Mock Grading Tool" key; its base URL."""
+def pylti_tool(mock: RunningMock, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The pylti1p3 tool, registered on the fixtures' "Mock Grading Tool" key; its base URL
+    (``indirect=True`` parametrization passes options)."""
     tool = mock.tool("Mock Grading Tool")
-    with serve(pylti1p3_tool(mock.config, tool, _key(mock, GRADING_KEY)["public_jwk"])) as base_url:
+    options = getattr(request, "param", {})
+    with serve(pylti1p3_tool(mock.config, tool, _key(mock, GRADING_KEY)["public_jwk"], **options)) as base_url:
         point_key_at(mock, GRADING_KEY, GRADING_TOOL, base_url)
         yield base_url
 

@@ -146,3 +146,10 @@ def test_a_redirect_elsewhere_is_the_answer(mock: RunningMock, careless: str) ->
         run(mock, cases=["alg_none"])
     result = run(mock, success=SuccessRule(status=302), cases=["alg_none", "expired"], deep_linking=False)
     assert [(c.id, c.accepted) for c in result.cases] == [("alg_none", True), ("expired", False)]
+
+
+@pytest.mark.parametrize("pylti_tool", [{"js_redirect": True}], indirect=True)
+def test_a_login_that_redirects_by_script_is_followed(mock: RunningMock, pylti_tool: str) -> None:
+    result = run(mock, cases=["wrong_nonce"], deep_linking=False)
+    assert result.baseline.accepted and [(c.id, c.answer) for c in result.cases] == [
+        ("wrong_nonce", "400 LTI launch refused: Invalid Nonce")]

@@ -46,8 +46,10 @@ def serve(app: Flask) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def pylti1p3_tool(config: dict[str, Any], tool: dict[str, Any], public_jwk: dict[str, Any]) -> Flask:
-    """``config`` is the mock's ``/__mock__/config``, ``tool`` its entry for the developer key."""
+def pylti1p3_tool(config: dict[str, Any], tool: dict[str, Any], public_jwk: dict[str, Any], *,
+                  js_redirect: bool = False) -> Flask:
+    """``config`` is the mock's ``/__mock__/config``, ``tool`` its entry for the developer key;
+    ``js_redirect`` makes the login answer a page that redirects by script (pylti1p3's option)."""
     settings = {config["issuer"]: [{
         "default": True, "client_id": tool["client_id"], "auth_login_url": config["authorize_url"],
         "auth_token_url": config["token_url"], "key_set_url": config["jwks_url"], "key_set": None,
@@ -63,7 +65,8 @@ def pylti1p3_tool(config: dict[str, Any], tool: dict[str, Any], public_jwk: dict
     @app.route("/login", methods=["GET", "POST"])
     def login() -> Any:
         flask_request = FlaskRequest()
-        return FlaskOIDCLogin(flask_request, tool_conf).redirect(flask_request.get_param("target_link_uri"))
+        return FlaskOIDCLogin(flask_request, tool_conf).redirect(flask_request.get_param("target_link_uri"),
+                                                                 js_redirect=js_redirect)
 
     @app.route("/launch", methods=["POST"])
     def launch() -> Any:
