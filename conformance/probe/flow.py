@@ -165,8 +165,9 @@ def start(platform: Platform, tool: str, course: str, user: str, message_type: s
         except httpx.HTTPError as exc:
             raise ProbeError(f"the tool's OIDC login at {login['login_url']} failed: {exc}") from None
         if form is None:
-            raise ProbeError(f"the tool's OIDC login at {login['login_url']} did not lead to the platform's "
-                             f"authorize endpoint: {Answer(page.status_code, page.text).excerpt()}")
+            raise ProbeError(f"the tool's OIDC login at {login['login_url']} did not end at the platform's id_token "
+                             f"form (is its redirect_uri registered on the developer key?): "
+                             f"{Answer(page.status_code, page.text).excerpt()}")
         if "error" in form.fields:
             raise ProbeError(f"the platform refused the tool's authentication request: {form.fields['error']}: "
                              f"{form.fields.get('error_description', '')}")

@@ -31,10 +31,9 @@ class SuccessRule:
         return 200 <= answer.status < 300
 
     def describe(self) -> str:
-        parts = [f"status {self.status}" if self.status is not None else ("" if self.text else "any 2xx status")]
-        if self.text is not None:
-            parts.append(f"the text {self.text!r}")
-        return " and ".join(p for p in parts if p)
+        if self.text is None:
+            return f"status {self.status}" if self.status is not None else "any 2xx status"
+        return f"the text {self.text!r}" + (f" and status {self.status}" if self.status is not None else "")
 
 
 @dataclass
