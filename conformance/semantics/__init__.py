@@ -74,6 +74,7 @@ def run_semantics(suite: Suite) -> None:
             continue
         try:
             probe.run(check.name, check.section, check.func)
+            stat.cases += 1  # one case per check that judged something (its requests show as statuses)
         except Skip as exc:
             stat.skipped = str(exc)
         except BudgetExhausted as exc:
@@ -81,6 +82,7 @@ def run_semantics(suite: Suite) -> None:
         except (WriteRefused, TokenError) as exc:
             stat.errors.append(f"{type(exc).__name__}: {exc}")
         except AssertionError as exc:
+            stat.cases += 1
             probe.fail(check.operations[0], str(exc))
         except Exception as exc:  # a bug in the check, or an answer it could not read at all
             stat.errors.append(f"{type(exc).__name__}: {exc}")

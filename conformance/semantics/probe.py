@@ -175,8 +175,10 @@ class Probe:
             kwargs["data"] = form
         url = path_or_url if "://" in path_or_url else self.target.base_url + path_or_url
         self.last_curl = _curl(method, url, params, headers, json_body, form)
-        self.suite.result.stat(f"semantic:{self.check_name}").cases += 1
-        return self.target.request(method, url, **kwargs)
+        response = self.target.request(method, url, **kwargs)
+        statuses = self.suite.result.stat(f"semantic:{self.check_name}").statuses
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        return response
 
     def get(self, path_or_url: str, scopes: Iterable[str] = (), **params: Any) -> Any:
         return self.call("GET", path_or_url, scopes, params=params or None)
@@ -352,9 +354,12 @@ def _curl(method: str, url: str, params: dict[str, Any] | None, headers: dict[st
     full = url + (("&" if "?" in url else "?") + urlencode(params) if params else "")
     parts = ["curl", "-X", method, shlex.quote(full)]
     for name, value in headers.items():
+        # Like schemathesis's reproductions: no live credential in a report (insert a fresh token).
+        value = "Bearer [Filtered]" if name.lower() == "authorization" else value
         parts += ["-H", shlex.quote(f"{name}: {value}")]
     if json_body is not None:
         parts += ["-d", shlex.quote(json.dumps(json_body))]
     for name, value in (form or {}).items():
+        value = "[Filtered]" if name == "client_assertion" else value
         parts += ["--data-urlencode", shlex.quote(f"{name}={value}")]
     return " ".join(parts)

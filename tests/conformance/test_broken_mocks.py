@@ -174,3 +174,21 @@ def test_semantic_variant_is_caught(name: str, build: Any, operations: list[str]
     shape = {(op, c) for op, c in found if c not in _semantic_names()}
     assert not shape, f"{name} is not well-formed: shape checks caught {shape}"
     assert not result.errors(), result.errors()
+
+
+def test_semantic_failure_through_the_cli_over_http(tmp_path: Any, capsys: Any) -> None:
+    """End to end: `canvas-lti conform --base-url` on a running broken mock exits 1 and its report
+    names the semantic check, with the § it enforces and a curl for the request that showed it."""
+    from conformance.cli import main
+    from mockserver.testing import run_mock
+
+    report = tmp_path / "r.md"
+    with run_mock(app=variants.wrap(variants.token_lifetime(7200))) as mock:
+        code = main(["conform", "--base-url", mock.base_url, "--seed", "3", "--operation", "createAccessToken",
+                     "--no-stateful", "--report", str(report), "-q"])
+    capsys.readouterr()
+    text = report.read_text()
+    assert code == 1
+    assert "`createAccessToken` — `token_lifetime_and_type`" in text
+    assert "expires_in must be 3600" in text and "(§8.3)" in text
+    assert "curl -X POST" in text and "/login/oauth2/token" in text and "client_assertion=[Filtered]" in text
