@@ -34,10 +34,6 @@ class SemanticCheck:
     writes: bool
     func: Callable[[Probe], None]
 
-    @property
-    def summary(self) -> str:
-        return (self.func.__doc__ or "").strip().splitlines()[0]
-
 
 REGISTRY: dict[str, SemanticCheck] = {}
 

@@ -125,6 +125,8 @@ ROSTERS = variants.ROSTER_PATH
 SEMANTIC_VARIANTS = [
     # 1. filters (§3.4, §5, §7.4)
     ("ignored tag filter", _hooked("tag", variants.LINE_ITEMS_PATH), ["listLineItems"], "line_item_tag_filter"),
+    ("ignored resource_id filter", _hooked("resource_id", variants.LINE_ITEMS_PATH), ["listLineItems"],
+     "line_item_resource_id_filter"),
     ("ignored resource_link_id filter", _hooked("resource_link_id", variants.LINE_ITEMS_PATH), ["listLineItems"],
      "line_item_resource_link_filter"),
     ("ignored user_id filter", _hooked("user_id", variants.RESULTS_PATH), ["listResults"], "result_user_filter"),
@@ -185,7 +187,7 @@ def test_semantic_failure_through_the_cli_over_http(tmp_path: Any, capsys: Any) 
     report = tmp_path / "r.md"
     with run_mock(app=variants.wrap(variants.token_lifetime(7200))) as mock:
         code = main(["conform", "--base-url", mock.base_url, "--seed", "3", "--operation", "createAccessToken",
-                     "--no-stateful", "--report", str(report), "-q"])
+                     "--max-examples", "3", "--no-stateful", "--report", str(report), "-q"])
     capsys.readouterr()
     text = report.read_text()
     assert code == 1
