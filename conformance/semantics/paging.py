@@ -42,15 +42,25 @@ def small_size(total: int) -> int:
     return 1 if total <= 2 else max(2, -(-total // TARGET_PAGES))
 
 
-def walks(probe: Probe) -> Iterator[tuple[Walk, int]]:
-    """``(walk, elements in the collection)`` for the reference and the small-page walk of each collection."""
+def walks(probe: Probe) -> Iterator[tuple[Walk, set[str]]]:
+    """``(walk, ids of the whole collection)`` for the reference and the small-page walk of each
+    collection, and of the line items filtered by their most common tag (filters ride along in
+    the Link URLs, §3.4)."""
     for listing in _listings(probe):
-        reference = probe.walk(listing)
-        if reference.pages[0].status != 200:
-            continue
-        total = len(set(reference.ids()))
-        yield reference, total
-        yield probe.walk(listing, small_size(total)), total
+        for filters in _filter_sets(probe, listing):
+            reference = probe.walk(listing, **filters)
+            if reference.pages[0].status != 200:
+                continue
+            whole = {str(k) for k in reference.ids()}
+            yield reference, whole
+            yield probe.walk(listing, small_size(len(whole)), **filters), whole
+
+
+def _filter_sets(probe: Probe, listing: Listing) -> list[dict[str, str]]:
+    if listing.operation != "listLineItems":
+        return [{}]
+    tags = Counter(e.get("tag") for e in probe.walk(listing).elements if isinstance(e.get("tag"), str))
+    return [{}, *([{"tag": tags.most_common(1)[0][0]}] if tags else [])]
 
 
 def page_size(walk: Walk) -> int:
@@ -64,8 +74,7 @@ def _where(walk: Walk, index: int) -> str:
 @semantic_check("§15.1", *OPERATIONS)
 def pagination_complete(probe: Probe) -> None:
     """Following ``next`` visits every element exactly once; small pages add up to the whole list."""
-    reference_keys: dict[str, set[str]] = {}
-    for walk, _total in walks(probe):
+    for walk, whole in walks(probe):
         if walk.endless:
             probe.fail(walk.listing.operation, f"{walk.listing.operation} limit={walk.size}: rel=\"next\" never ends "
                                                f"(stopped after {len(walk.pages)} pages)")
@@ -74,7 +83,7 @@ def pagination_complete(probe: Probe) -> None:
         if repeated:
             probe.fail(walk.listing.operation, f"{walk.listing.operation} limit={walk.size}: elements listed more than "
                                                f"once: {repeated}")
-        known = reference_keys.setdefault(walk.listing.path, set(keys))
+        known = whole
         if set(keys) != known:
             probe.fail(walk.listing.operation,
                        f"{walk.listing.operation}: pages of {walk.size} visit {sorted(set(keys))}, the whole list is "
@@ -84,8 +93,8 @@ def pagination_complete(probe: Probe) -> None:
 @semantic_check("§15.1", *OPERATIONS)
 def page_sizes_exact(probe: Probe) -> None:
     """Every page but the last holds exactly ``per_page`` elements (Canvas's cap applied); the last is not empty."""
-    for walk, total in walks(probe):
-        size = page_size(walk)
+    for walk, whole in walks(probe):
+        total, size = len(whole), page_size(walk)
         for index, page in enumerate(walk.pages):
             last = index == len(walk.pages) - 1
             count = len(page.items)
@@ -99,8 +108,8 @@ def page_sizes_exact(probe: Probe) -> None:
 @semantic_check("§15.1", *OPERATIONS)
 def next_link_exact(probe: Probe) -> None:
     """``rel="next"`` is present exactly when elements remain after the page."""
-    for walk, total in walks(probe):
-        seen = 0
+    for walk, whole in walks(probe):
+        total, seen = len(whole), 0
         for index, page in enumerate(walk.pages):
             seen += len(page.items)
             remain = seen < total
@@ -120,9 +129,9 @@ def _page_number(url: str) -> int | None:
 @semantic_check("§15.1", *OPERATIONS)
 def link_rels_exact(probe: Probe) -> None:
     """``current``, ``next``, ``prev``, ``first`` and ``last`` name the right page, size, path and filters."""
-    for walk, total in walks(probe):
+    for walk, whole in walks(probe):
         size = page_size(walk)
-        last_page = max(1, -(-total // size))
+        last_page = max(1, -(-len(whole) // size))
         carried = {k: str(v) for k, v in walk.params.items() if k not in PAGING_PARAMS}
         for index, page in enumerate(walk.pages):
             number = index + 1

@@ -135,6 +135,7 @@ SEMANTIC_VARIANTS = [
     # 2. pagination (§15.1)
     ("page silently drops an element", _rewritten(variants.page_drops_element), ["listLineItems"], "pagination_complete"),
     ("next link on the last page", _rewritten(variants.next_on_last_page), ["listCourseMemberships"], "next_link_exact"),
+    ("links forget the filter", _rewritten(variants.links_forget_filters), ["listLineItems"], "link_rels_exact"),
     ("last link one page too far", _rewritten(variants.last_link_off_by_one), ["listResults"], "link_rels_exact"),
     # 3. tokens (§8)
     ("wrong expires_in", _rewritten(variants.token_lifetime(7200)), ["createAccessToken"], "token_lifetime_and_type"),

@@ -433,3 +433,10 @@ def ignores_privacy(original: Any) -> Any:
             tool.privacy_level = level
 
     return handler
+
+
+def links_forget_filters(method: str, path: str, query: str, status: int, headers: dict[str, str], body: bytes):
+    """Line item Link URLs drop the request's ``tag`` (following them pages the unfiltered list)."""
+    if method == "GET" and LINE_ITEMS_PATH.match(path) and "link" in headers:
+        headers["link"] = re.sub(r"tag=[^&>]*&", "", headers["link"])
+    return status, headers, body
