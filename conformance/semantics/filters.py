@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from . import semantic_check
-from .probe import LEARNER, Listing, Probe, Skip
+from .pages import Listing
+from .probe import LEARNER, Probe, Skip
 
 NO_MATCH = "canvas-lti-conform-matches-nothing"
 NO_SUCH_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#ConformanceNoSuchRole"

@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Iterator
 
 from . import semantic_check
-from .probe import Listing, Probe, Skip, Walk, query_of
+from .pages import Listing, Walk, query_of
+from .probe import Probe, Skip
 
 #: Query parameters Canvas rewrites in Link URLs rather than carrying them (§15.1, §7.4).
 PAGING_PARAMS = {"page", "per_page", "limit"}

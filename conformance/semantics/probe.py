@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from ..auth import ASSERTION_TYPE, LtiCredentials, client_assertion, required_scope_sets
 from ..report import Finding
+from .pages import MAX_PAGES, Listing, PageSeen, Walk, parse_link
 
 if TYPE_CHECKING:
     from ..suite import Suite
@@ -35,73 +35,11 @@ LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 FIXTURE_LABEL = "canvas-lti conform semantics"
 FIXTURE_TAG = "canvas-lti-conform-semantics"
 FIXTURE_RESOURCE = "canvas-lti-conform-resource"
-#: A walk stops after this many pages: a ``next`` that never ends is a finding, not a hang.
-MAX_PAGES = 40
 PHASE = "semantic"
 
 
 class Skip(Exception):
     """The target offers nothing this check can judge (no data, no scope, read-only run)."""
-
-
-@dataclass(frozen=True)
-class Listing:
-    """One paginated collection: its operation, URL, scopes, element identity and page-size knob."""
-
-    operation: str
-    path: str
-    scopes: tuple[str, ...]
-    key: str  # the element field that identifies it ("id" or "user_id")
-    max_size: int  # the largest page Canvas serves (§15.1, §7.4)
-
-    def items(self, body: Any) -> list[dict[str, Any]] | None:
-        """The elements of a page body (a bare array, or NRPS's ``members``)."""
-        if isinstance(body, dict):
-            body = body.get("members")
-        if not isinstance(body, list):
-            return None
-        return [item for item in body if isinstance(item, dict)]
-
-
-@dataclass
-class PageSeen:
-    url: str
-    status: int
-    items: list[dict[str, Any]]
-    links: dict[str, str]
-
-
-@dataclass
-class Walk:
-    """Pages visited by following ``rel="next"`` from a first request."""
-
-    listing: Listing
-    params: dict[str, Any]
-    size: int
-    pages: list[PageSeen] = field(default_factory=list)
-    endless: bool = False
-
-    def ids(self) -> list[Any]:
-        return [item.get(self.listing.key) for page in self.pages for item in page.items]
-
-    @property
-    def elements(self) -> list[dict[str, Any]]:
-        return [item for page in self.pages for item in page.items]
-
-
-def parse_link(value: str | None) -> dict[str, str]:
-    """``{rel: url}`` of a Link header (the grammar itself is ``link_header_format``'s job)."""
-    links: dict[str, str] = {}
-    for entry in (value or "").split(","):
-        url, _, rel = entry.strip().partition(";")
-        rel = rel.strip().removeprefix("rel=").strip('"')
-        if url.startswith("<") and url.endswith(">") and rel:
-            links.setdefault(rel, url[1:-1])
-    return links
-
-
-def query_of(url: str) -> dict[str, str]:
-    return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
 
 
 def iso(moment: datetime) -> str:
@@ -125,7 +63,6 @@ class Probe:
         self._walks: dict[tuple[str, str], Walk] = {}
         self._state: dict[str, Any] | None = None
         self._fixture: int | None = None
-        self.failures = 0
         #: operationIds the run selected (checks look only at those collections).
         self.selected = {op["operationId"] for op in suite.selected()}
 
@@ -201,7 +138,6 @@ class Probe:
 
     def fail(self, operation: str, message: str, curl: str | None = None) -> None:
         """Record a finding for the running check (and carry on: one check may find several)."""
-        self.failures += 1
         self.suite.result.add(Finding(operation, self.check_name, f"{message} ({self.section})",
                                       curl or self.last_curl, PHASE))
 

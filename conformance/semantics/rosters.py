@@ -12,7 +12,8 @@ from typing import Any
 
 from ..auth import LtiCredentials
 from . import semantic_check
-from .probe import NRPS, Listing, Probe, Skip
+from .pages import Listing
+from .probe import NRPS, Probe, Skip
 
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/membership"
 #: §7.3: Canvas enrollment type -> the LIS role URIs NRPS lists for it.
