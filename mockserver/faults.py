@@ -214,6 +214,14 @@ class Faults:
             self.sets = []
             self._next_id = 1
 
+    def remove(self, set_id: int) -> bool:
+        """Drop one rule set (ids are not reused); False when there is none with that id."""
+        with self.lock:
+            kept = [s for s in self.sets if s.id != set_id]
+            removed = len(kept) != len(self.sets)
+            self.sets = kept
+        return removed
+
     def decide(self, method: str, path: str, operation_id: str | None) -> Decision | None:
         with self.lock:
             for rule_set in self.sets:
