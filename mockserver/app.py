@@ -34,7 +34,7 @@ from starlette.responses import Response
 from .arguments import ArgumentPlan
 from .auth.pipeline import FilterChainMiddleware
 from .auth.tokens import new_secret
-from .canvas.errors import CanvasError, api_error
+from .canvas.errors import CanvasError, api_error, generic_error
 from .canvas.validation import (
     CanvasFormValidator,
     CanvasJSONBodyValidator,
@@ -67,6 +67,7 @@ VALIDATORS = {
 # an operation that accepts both the IMS type and JSON — by design here. Raising the level (not
 # filtering records) also saves building those records on every request.
 logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
+logger = logging.getLogger("mockserver")
 
 
 def _bind(state: AppState, operation_id: str) -> Any:
@@ -122,9 +123,16 @@ async def _on_not_found(request: ConnexionRequest, exc: Exception) -> ConnexionR
     return api_error(404, "The specified resource does not exist.").connexion_response()
 
 
-async def _on_unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    """Canvas's generic 500 body; a bug in the mock, but never a traceback on the wire."""
-    return api_error(500, "An error occurred.", error_code="internal_server_error").connexion_response()
+def _on_unexpected(state: AppState) -> Any:
+    """Canvas's generic 500 body with an ``error_report_id``: a bug in the mock, but never a
+    traceback on the wire. The traceback goes to the log under the same id."""
+
+    async def handler(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        report_id = next(state.error_reports)
+        logger.error("error_report_id=%d: %s %s", report_id, request.method, request.url.path, exc_info=exc)
+        return generic_error(500, report_id).connexion_response()
+
+    return handler
 
 
 class _OnceDecorator(StarletteDecorator):
@@ -222,7 +230,7 @@ def build_app(state: AppState, *, validate_responses: bool = False, lean_argumen
     app.add_error_handler(400, _on_http_bad_request)
     app.add_error_handler(404, _on_not_found)
     app.add_error_handler(405, _on_not_found)
-    app.add_error_handler(Exception, _on_unexpected)
+    app.add_error_handler(Exception, _on_unexpected(state))
     return app
 
 

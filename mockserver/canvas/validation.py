@@ -324,8 +324,9 @@ def _lti_generic(error: FieldError) -> CanvasError:
 
 
 def _registration_error(errors: list[FieldError]) -> CanvasError:
-    """Dynamic registration: schema errors are a 422 list of messages (§12.2)."""
-    return CanvasError(422, {"errors": [_describe(e) for e in errors]})
+    """Dynamic registration: a 422 list of ``{field, message, error_code}`` (§12.2)."""
+    return CanvasError(422, {"errors": [{"field": e.field or e.location, "message": _describe(e), "error_code": None}
+                                        for e in errors]})
 
 
 def _api_bad_request(errors: list[FieldError]) -> CanvasError:
