@@ -57,6 +57,11 @@ class OperationStats:
         self.statuses[status] = self.statuses.get(status, 0) + 1
 
     @property
+    def is_operation(self) -> bool:
+        """A spec operation's row (not a stateful scenario's or a semantic check's, ``kind:name``)."""
+        return self.phase is None and ":" not in self.operation
+
+    @property
     def reached_success(self) -> bool:
         """A 2xx, or a 3xx: the success of a redirecting operation (``authorize_redirect``)."""
         return any(200 <= code < 400 for code in self.statuses)
@@ -64,7 +69,7 @@ class OperationStats:
     @property
     def success_text(self) -> str:
         """The table's 2xx column: ``yes``/``NO`` for an operation, ``-`` for a scenario or a skip."""
-        if self.phase is not None or not self.cases:
+        if not self.is_operation or not self.cases:
             return "-"
         return "yes" if self.reached_success else "NO"
 
@@ -102,6 +107,8 @@ class RunResult:
         stat = self.stats.get(operation)
         if stat is not None and stat.phase is not None:
             return [f for f in self.findings.values() if f.phase == stat.phase]
+        if ":" in operation:  # a semantic check's row: its findings, whatever operation they name
+            return [f for f in self.findings.values() if f.check == operation.partition(":")[2]]
         return [f for f in self.findings.values() if f.operation == operation]
 
     def failure_count(self, operation: str) -> int:
@@ -141,7 +148,7 @@ NOT_RUN = "not run:"
 
 def warning_for(stat: OperationStats) -> str | None:
     """Why an operation's row is a warning (None: it is not one). Scenarios and skips never are."""
-    if stat.phase is not None:
+    if not stat.is_operation:
         return None
     if stat.cases and not stat.reached_success:
         return f"no success (2xx) answer in {stat.cases} cases ({stat.statuses_text() or 'no answers'})"
@@ -172,9 +179,9 @@ def summary_table(result: RunResult) -> str:
 
 
 def summary_line(result: RunResult) -> str:
-    total_cases = sum(s.cases for s in result.stats.values() if s.phase is None)
+    total_cases = sum(s.cases for s in result.stats.values() if s.is_operation)
     total_failures = sum(f.count for f in result.findings.values())
-    return (f"{sum(1 for s in result.stats.values() if s.phase is None)} operations, {total_cases} cases, "
+    return (f"{sum(1 for s in result.stats.values() if s.is_operation)} operations, {total_cases} cases, "
             f"{total_failures} failures ({len(result.findings)} distinct), {len(result.warnings())} warnings, "
             f"{result.requests_sent} requests, {result.duration:.1f}s")
 
