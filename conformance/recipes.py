@@ -184,9 +184,10 @@ class Recipes:
                 "url": TOOL_URL, "privacy_level": "public"}
 
     def score(self) -> list[KnownGood]:
-        """A current score for an enrolled student on a line item the run created."""
-        owned = [i for i in self.suite.pools.line_items if i in self.suite.target.gate.owned]
-        item = self._first(owned, "line item created by the run")
+        """A current score for an enrolled student on a line item the run creates for it."""
+        item = self.suite.create_line_item()
+        if item is None:
+            raise RecipeUnavailable("could not create a line item")
         student = self._first(self.sandbox.student_ids, "student")
         body = {"userId": student, "scoreGiven": 7.5, "scoreMaximum": 10, "activityProgress": "Completed",
                 "gradingProgress": "FullyGraded", "timestamp": utc_now(), "comment": "canvas-lti conform"}

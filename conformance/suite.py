@@ -502,13 +502,12 @@ class Suite:
             params["course_id"] = self.course
         if "line_item_id" in params and "line_item_id" not in negated:
             pool = [i for i in self.pools.line_items if i in self.target.gate.owned] if writes else self.pools.line_items
-            chosen = choose(data, pool, "line_item_id")
-            if chosen is not None:
-                params["line_item_id"] = chosen
+            if pool:
+                params["line_item_id"] = data.draw(st.sampled_from(pool), label="line_item_id")
             elif strict:
                 return False
-        if "result_id" in params and "result_id" not in negated:
-            params["result_id"] = choose(data, self.pools.results, "result_id") or params["result_id"]
+        if "result_id" in params and "result_id" not in negated and self.pools.results:
+            params["result_id"] = data.draw(st.sampled_from(self.pools.results), label="result_id")
         if "account_id" in params and "account_id" not in negated and sandbox.account_id:
             params["account_id"] = sandbox.account_id
         if "group_id" in params and "group_id" not in negated:
