@@ -7,23 +7,16 @@ handlers can answer in Canvas's shapes instead of ``application/problem+json``.
 
 from __future__ import annotations
 
-import functools
 import logging
 from pathlib import Path
 from typing import Any
 
 import connexion
-from connexion import context as connexion_context
-from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation
-from connexion.datastructures import MediaTypeDict
-from connexion.decorators import StarletteDecorator
 from connexion.exceptions import BadRequestProblem, UnsupportedMediaTypeProblem
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
-from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
-from connexion.validators import VALIDATOR_MAP
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -41,6 +34,7 @@ from .canvas.validation import (
     translate,
     unsupported_media_type,
 )
+from .connexion_adapter import VALIDATOR_MAP, MediaTypeDict, MockApp, middlewares_without_security
 from .context import SCOPE_KEY, AppState, RequestContext
 from .fixtures import load_fixture_file
 from .handlers import HANDLERS
@@ -123,51 +117,8 @@ async def _on_unexpected(request: ConnexionRequest, exc: Exception) -> Connexion
     return api_error(500, "An error occurred.", error_code="internal_server_error").connexion_response()
 
 
-class _OnceDecorator(StarletteDecorator):
-    """connexion's decorator wraps the handler in its parameter and response decorators, and
-    builds a URI parser, on every request (``update_wrapper``, a signature inspection …). None
-    of it depends on the request, so do it once; per request only the request is built."""
-
-    def __call__(self, function: Any) -> Any:
-        decorated = self.decorate(function)
-        uri_parser = self.uri_parser
-
-        @functools.wraps(function)
-        async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            request = self.framework.get_request(uri_parser=uri_parser, scope=connexion_context.scope,
-                                                 receive=connexion_context.receive)
-            return await decorated(request)
-
-        return wrapper
-
-
-class _DecorateOnce(AsyncOperation):
-    @functools.cached_property
-    def fn(self) -> Any:  # type: ignore[override]
-        return _OnceDecorator(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(self._fn)
-
-
-class _Api(AsyncApi):
-    def make_operation(self, operation: Any) -> AsyncOperation:
-        return _DecorateOnce.from_operation(operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
-
-
-class _ASGIApp(AsyncASGIApp):
-    api_cls = _Api
-
-
-class MockApp(connexion.AsyncApp):
-    """connexion's AsyncApp with handlers decorated once (see :class:`_DecorateOnce`)."""
-
-    def __init__(self, import_name: str, **kwargs: Any) -> None:
-        super().__init__(import_name, **kwargs)
-        self._middleware_app = _ASGIApp()
-        self.middleware.app = self._middleware_app  # before any add_api: the stack is built lazily
-
-
 def build_app(state: AppState, *, validate_responses: bool = False, spec_path: str | Path | None = None) -> connexion.AsyncApp:
-    middlewares = [m for m in connexion.ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
-    app = MockApp(__name__, middlewares=middlewares)
+    app = MockApp(__name__, middlewares=middlewares_without_security())
     spec = load_spec(spec_path) if spec_path else load_spec()
     app.add_api(
         spec,
