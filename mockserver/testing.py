@@ -66,10 +66,28 @@ class RunningMock:
     def clear_requests(self) -> None:
         self._control("DELETE", "requests")
 
-    def assert_one_score(self, *, user_id: int | str, line_item_id: int | str) -> dict[str, Any]:
-        """Exactly one score for ``user_id`` on the line item (id or URL) was accepted."""
+    def user(self, user_id: int | str) -> dict[str, Any]:
+        """A user of the config (``id``, ``name``, ``lti_id``, ``enrollments``) by Canvas id or LTI id."""
+        for user in self.config["users"]:
+            if str(user_id) in (str(user["id"]), str(user.get("lti_id"))):
+                return user
+        raise KeyError(f"no user {user_id!r} in the mock's config")
+
+    def assert_one_score(self, *, user_id: int | str, line_item_id: int | str | None = None) -> dict[str, Any]:
+        """Exactly one score for ``user_id`` (Canvas id or LTI id) on the line item (id or URL;
+        None: any line item) was accepted; a failure lists the other score requests and what
+        differed in each."""
         return verify.assert_one_score(self.requests(operation_id=verify.SCORE_OPERATION),
-                                       user_id=user_id, line_item_id=line_item_id)
+                                       user_id=user_id, line_item_id=line_item_id, users=self.config["users"])
+
+    def verify(self, count: int, *, method: str | None = None, path: str | None = None,
+               operation_id: str | None = None, body_contains: Any = None, status: int | None = None,
+               client_id: str | None = None) -> list[dict[str, Any]]:
+        """Exactly ``count`` journaled requests match all the given criteria (WireMock's
+        ``verify``): ``path`` exact or a glob (``/api/lti/courses/*/line_items``),
+        ``body_contains`` a dict/list subset of the JSON body or a substring. Returns them."""
+        return verify.verify(self.requests(), count, method=method, path=path, operation_id=operation_id,
+                             body_contains=body_contains, status=status, client_id=client_id)
 
     def assert_no_request_without_scope(self, scope: str, *, path_prefix: str = "/api/lti/",
                                         operation_id: str | None = None) -> None:
