@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import socket
 import sys
 from typing import Any
@@ -95,5 +97,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"  JWKS: {base}/api/lti/security/jwks   token: {base}/login/oauth2/token", flush=True)
     verbose = getattr(args, "verbose", False)
     server = uvicorn.Server(uvicorn.Config(app, log_level="info" if verbose else "warning", lifespan="off"))
-    server.run(sockets=[sock])
+    # uvicorn re-raises the signal that stopped it once it has shut down: a stop is not an error.
+    signal.signal(signal.SIGTERM, _stopped)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run(sockets=[sock])
     return 0
+
+
+def _stopped(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
