@@ -11,6 +11,7 @@ mock with its ``/__mock__/config`` already fetched, reset after each test.
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import threading
 import time
@@ -35,7 +36,8 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 @dataclass
 class RunningMock:
-    """A mock served over HTTP: its base URL, its config, and its app (for in-process peeks)."""
+    """A mock served over HTTP: its base URL, its config, and its app (for in-process peeks;
+    None when attached to a mock running elsewhere)."""
 
     base_url: str
     app: Any
@@ -152,13 +154,32 @@ def run_mock(fixtures: str | Path | None = None, *, host: str = "127.0.0.1", por
         thread.join(timeout=10)
 
 
+def attach_mock(base_url: str) -> RunningMock:
+    """A mock that is already running (``canvas-lti mock`` in the background, another container)."""
+    base_url = base_url.rstrip("/")
+    try:
+        response = httpx.get(f"{base_url}/__mock__/config", timeout=30)
+        response.raise_for_status()
+        config = response.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        raise RuntimeError(f"no Canvas LTI mock answers at {base_url}: {exc}") from None
+    return RunningMock(base_url=base_url, app=None, config=config)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("canvas-lti-mock")
     group.addoption("--canvas-mock-fixtures", default=None, help="fixture file for the canvas_mock fixture")
+    group.addoption("--canvas-mock-url", default=os.environ.get("CANVAS_MOCK_URL"), metavar="URL",
+                    help="use the mock already running at URL instead of starting one (env CANVAS_MOCK_URL); "
+                         "it is reset before every test")
 
 
 @pytest.fixture(scope="session")
 def _canvas_mock_server(request: pytest.FixtureRequest) -> Iterator[RunningMock]:
+    url = request.config.getoption("--canvas-mock-url")
+    if url:
+        yield attach_mock(url)
+        return
     with run_mock(request.config.getoption("--canvas-mock-fixtures")) as mock:
         yield mock
 
