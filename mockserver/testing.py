@@ -25,7 +25,13 @@ import pytest
 import uvicorn
 
 from . import verify
-from .app import create_app
+
+#: Deprecation warnings raised inside connexion when it is imported: nothing a vendor's suite can act on.
+THIRD_PARTY_WARNINGS = (
+    "ignore:Using `httpx` with `starlette.testclient`",
+    "ignore:jsonschema.RefResolver is deprecated:DeprecationWarning",
+    "ignore:jsonschema.exceptions.RefResolutionError is deprecated:DeprecationWarning",
+)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -135,6 +141,8 @@ class RunningMock:
 def run_mock(fixtures: str | Path | None = None, *, host: str = "127.0.0.1", port: int | None = None,
              validate_responses: bool = False, app: Any = None) -> Iterator[RunningMock]:
     """Serve a fresh mock (or ``app``) with uvicorn in a background thread until the block ends."""
+    from .app import create_app  # connexion is imported when a mock is needed, not when pytest loads the plugin
+
     app = app if app is not None else create_app(fixtures, validate_responses=validate_responses)
     port = port or free_port(host)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
@@ -164,6 +172,11 @@ def attach_mock(base_url: str) -> RunningMock:
     except (httpx.HTTPError, ValueError) as exc:
         raise RuntimeError(f"no Canvas LTI mock answers at {base_url}: {exc}") from None
     return RunningMock(base_url=base_url, app=None, config=config)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for line in THIRD_PARTY_WARNINGS:
+        config.addinivalue_line("filterwarnings", line)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
