@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -127,8 +128,8 @@ class ConformanceRun:
                         gate.allow_writes = bool(option("--canvas-allow-writes"))
                 else:
                     self._target = in_process_target(gate, course_id=option("--canvas-course-id"))
-            except (TargetError, OSError) as exc:
-                self._error = str(exc)
+            except (TargetError, OSError) as exc:  # name this plugin's options, not the CLI's
+                self._error = re.sub(r"(?<!-)--(?=client-id|private-key|kid|course-id)", "--canvas-", str(exc))
         if self._target is None:
             raise ConformanceFailure(f"canvas-lti conform: the target cannot be used: {self._error}")
         return self._target

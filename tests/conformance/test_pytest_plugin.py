@@ -68,4 +68,4 @@ def test_a_real_canvas_without_credentials_fails_with_the_missing_options(pytest
                                                "--canvas-operation", "getPlatformJwks")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*the target cannot be used: * is not our mock; "
-                                 "a real Canvas needs --client-id, --private-key, --kid, --course-id*"])
+                                 "a real Canvas needs --canvas-client-id, --canvas-private-key, --canvas-kid, --canvas-course-id*"])
