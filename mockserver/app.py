@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import connexion
+from connexion import context as connexion_context
 from connexion.exceptions import BadRequestProblem, UnsupportedMediaTypeProblem
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
@@ -22,7 +23,7 @@ from starlette.responses import Response
 
 from .auth.pipeline import FilterChainMiddleware
 from .auth.tokens import new_secret
-from .canvas.errors import CanvasError, api_error
+from .canvas.errors import CanvasError, api_error, generic_error
 from .canvas.validation import (
     CanvasFormValidator,
     CanvasJSONBodyValidator,
@@ -34,7 +35,13 @@ from .canvas.validation import (
     translate,
     unsupported_media_type,
 )
-from .connexion_adapter import VALIDATOR_MAP, MediaTypeDict, MockApp, middlewares_without_security
+from .connexion_adapter import (
+    VALIDATOR_MAP,
+    MediaTypeDict,
+    MockApp,
+    meta_schema_checked_by_tests,
+    middlewares_without_security,
+)
 from .context import SCOPE_KEY, AppState, RequestContext
 from .fixtures import load_fixture_file
 from .handlers import HANDLERS
@@ -56,6 +63,7 @@ VALIDATORS = {
 # an operation that accepts both the IMS type and JSON — by design here. Raising the level (not
 # filtering records) also saves building those records on every request.
 logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
+logger = logging.getLogger("mockserver")
 
 
 def _bind(state: AppState, operation_id: str) -> Any:
@@ -65,8 +73,7 @@ def _bind(state: AppState, operation_id: str) -> Any:
         raise AttributeError(f"no handler for operationId {operation_id!r}")
 
     async def endpoint(**params: Any) -> Response:
-        request = connexion.request
-        scope = request.scope
+        scope = connexion_context.scope._get_current_object()
         ctx = RequestContext(state, Request(scope), scope.get("extensions", {}).get(SCOPE_KEY))
         try:
             return await handler(ctx, **params)
@@ -112,22 +119,22 @@ async def _on_not_found(request: ConnexionRequest, exc: Exception) -> ConnexionR
     return api_error(404, "The specified resource does not exist.").connexion_response()
 
 
-async def _on_unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    """Canvas's generic 500 body; a bug in the mock, but never a traceback on the wire."""
-    return api_error(500, "An error occurred.", error_code="internal_server_error").connexion_response()
+def _on_unexpected(state: AppState) -> Any:
+    """Canvas's generic 500 body with an ``error_report_id``: a bug in the mock, but never a
+    traceback on the wire. The traceback goes to the log under the same id."""
+
+    async def handler(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        report_id = next(state.error_reports)
+        logger.error("error_report_id=%d: %s %s", report_id, request.method, request.url.path, exc_info=exc)
+        return generic_error(500, report_id).connexion_response()
+
+    return handler
 
 
-def build_app(state: AppState, *, validate_responses: bool = False, spec_path: str | Path | None = None) -> connexion.AsyncApp:
-    app = MockApp(__name__, middlewares=middlewares_without_security())
-    spec = load_spec(spec_path) if spec_path else load_spec()
-    app.add_api(
-        spec,
-        resolver=Resolver(function_resolver=lambda operation_id: _bind(state, operation_id)),
-        validator_map=VALIDATORS,
-        validate_responses=validate_responses,
-        strict_validation=False,
-        swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=True, spec_path="/openapi.json"),
-    )
+def build_app(state: AppState, *, validate_responses: bool = False, lean_arguments: bool = True) -> connexion.AsyncApp:
+    app = MockApp(__name__, middlewares=middlewares_without_security(), lean_arguments=lean_arguments)
+    with meta_schema_checked_by_tests():
+        _add_api(app, state, load_spec(), validate_responses)
     install_scenario(app, state)  # journal, faults, throttle: outside the filter chain
     app.add_middleware(FilterChainMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, state=state)
     app.add_error_handler(InvalidRequest, _on_invalid)
@@ -136,17 +143,31 @@ def build_app(state: AppState, *, validate_responses: bool = False, spec_path: s
     app.add_error_handler(400, _on_http_bad_request)
     app.add_error_handler(404, _on_not_found)
     app.add_error_handler(405, _on_not_found)
-    app.add_error_handler(Exception, _on_unexpected)
+    app.add_error_handler(Exception, _on_unexpected(state))
     return app
 
 
-def create_app(fixtures: str | Path | None = None, *, validate_responses: bool = False) -> connexion.AsyncApp:
-    """A fresh mock: its own world from ``fixtures`` (default set when None), keys and secret."""
+def _add_api(app: connexion.AsyncApp, state: AppState, spec: dict[str, Any], validate_responses: bool) -> None:
+    app.add_api(
+        spec,
+        resolver=Resolver(function_resolver=lambda operation_id: _bind(state, operation_id)),
+        validator_map=VALIDATORS,
+        validate_responses=validate_responses,
+        strict_validation=False,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=True, spec_path="/openapi.json"),
+    )
+
+
+def create_app(fixtures: str | Path | None = None, *, validate_responses: bool = False,
+               lean_arguments: bool = True) -> connexion.AsyncApp:
+    """A fresh mock: its own world from ``fixtures`` (default set when None), keys and secret.
+    ``lean_arguments=False`` sends every request through connexion's parameter decorator (the
+    reference that tests hold the argument plan to)."""
     world, keys = load_fixture_file(fixtures)
     state = AppState(
         world=world, keys=keys, fixtures_path=Path(fixtures) if fixtures else None,
         operations=operations(load_spec()), secret=new_secret(),
     )
-    app = build_app(state, validate_responses=validate_responses)
+    app = build_app(state, validate_responses=validate_responses, lean_arguments=lean_arguments)
     app.state = state  # type: ignore[attr-defined]
     return app

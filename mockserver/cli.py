@@ -93,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
     host, port = sock.getsockname()[:2]
     base = f"http://{f'[{host}]' if ':' in host else host}:{port}"
     print(f"Canvas LTI mock on {base}", flush=True)
+    print(f"  web console: {base}/__mock__/ui/", flush=True)
     print(f"  config (client ids, keys, URLs): {base}/__mock__/config", flush=True)
     print(f"  JWKS: {base}/api/lti/security/jwks   token: {base}/login/oauth2/token", flush=True)
     verbose = getattr(args, "verbose", False)

@@ -1,15 +1,19 @@
 """Everything this project uses of connexion below its public API, in one place.
 
-The mock needs three things connexion does not offer publicly: its own request validators (to
-answer in Canvas's error shapes), handlers decorated once instead of on every request, and a
-middleware stack without connexion's security middleware (Canvas's filter chain replaces it).
+The mock needs what connexion does not offer publicly: its own request validators (to answer in
+Canvas's error shapes), handler arguments planned once instead of decorated on every request
+(``arguments.py``), a middleware stack without connexion's security middleware (Canvas's filter
+chain replaces it), and no meta-schema check of the curated spec on every app.
 Those reach into connexion's internals, which change between minor versions, so this module
 checks the installed version first and refuses any other than the one the suite was run with.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import threading
+from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -47,9 +51,11 @@ from connexion import context as connexion_context  # noqa: E402
 from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation  # noqa: E402
 from connexion.datastructures import MediaTypeDict  # noqa: E402
 from connexion.decorators import StarletteDecorator  # noqa: E402
+from connexion.decorators.parameter import _get_typed_body_values as get_typed_body_values  # noqa: E402
 from connexion.json_schema import Draft4RequestValidator  # noqa: E402
 from connexion.middleware.security import SecurityMiddleware  # noqa: E402
-from connexion.utils import is_null, is_nullable  # noqa: E402
+from connexion.spec import OpenAPISpecification  # noqa: E402
+from connexion.utils import is_null, is_nullable, make_type  # noqa: E402
 from connexion.validators import (  # noqa: E402
     VALIDATOR_MAP,
     FormDataValidator,
@@ -71,8 +77,11 @@ __all__ = [
     "UnsupportedConnexionError",
     "check_version",
     "draft4_format_checker",
+    "get_typed_body_values",
     "is_null",
     "is_nullable",
+    "make_type",
+    "meta_schema_checked_by_tests",
     "middlewares_without_security",
 ]
 
@@ -101,14 +110,38 @@ class _OnceDecorator(StarletteDecorator):
 
 
 class _DecorateOnce(AsyncOperation):
+    """An operation whose handler arguments come from an :class:`ArgumentPlan` made once; requests
+    the plan does not cover (form and multipart bodies) take connexion's decorator."""
+
     @functools.cached_property
     def fn(self) -> Any:  # type: ignore[override]
         return _OnceDecorator(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(self._fn)
 
+    @functools.cached_property
+    def plan(self) -> Any:
+        from .arguments import ArgumentPlan  # imported late: arguments.py uses this module's re-exports
+
+        return ArgumentPlan(connexion_context.operation._get_current_object())
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> Any:
+        kwargs = self.plan.arguments(scope) if self.lean else None
+        response = await (self._fn(**kwargs) if kwargs is not None else self.fn())
+        return await response(scope, receive, send)
+
 
 class _Api(AsyncApi):
+    lean = True
+
     def make_operation(self, operation: Any) -> AsyncOperation:
-        return _DecorateOnce.from_operation(operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
+        made = _DecorateOnce.from_operation(operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
+        made.lean = self.lean
+        return made
+
+
+class _GeneralApi(_Api):
+    """Every request through connexion's decorator: the reference the argument plan is tested against."""
+
+    lean = False
 
 
 class _ASGIApp(AsyncASGIApp):
@@ -116,9 +149,27 @@ class _ASGIApp(AsyncASGIApp):
 
 
 class MockApp(connexion.AsyncApp):
-    """connexion's AsyncApp with handlers decorated once (see :class:`_DecorateOnce`)."""
+    """connexion's AsyncApp with handler arguments planned once (see :class:`_DecorateOnce`)."""
 
-    def __init__(self, import_name: str, **kwargs: Any) -> None:
+    def __init__(self, import_name: str, *, lean_arguments: bool = True, **kwargs: Any) -> None:
         super().__init__(import_name, **kwargs)
         self._middleware_app = _ASGIApp()
+        if not lean_arguments:
+            self._middleware_app.api_cls = _GeneralApi
         self.middleware.app = self._middleware_app  # before any add_api: the stack is built lazily
+
+
+_SPEC_PATCH = threading.Lock()
+
+
+@contextlib.contextmanager
+def meta_schema_checked_by_tests() -> Iterator[None]:
+    """connexion checks a spec against the OpenAPI meta-schema in every ``add_api``: 70% of the
+    mock's start-up, and of every test's app. The curated spec is checked by tests/test_spec.py
+    (openapi-spec-validator), so the mock skips it; other connexion apps keep it."""
+    with _SPEC_PATCH:
+        OpenAPISpecification._validate_spec = classmethod(lambda cls, spec: None)  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            del OpenAPISpecification._validate_spec  # back to connexion's inherited check
