@@ -64,6 +64,11 @@ def main() -> None:
         config = httpx.get(f"{base}/__mock__/config", timeout=30).json()
         assert any(t["name"] == "Mock Grading Tool" for t in config["tools"]), config
         print(f"ok: canvas-lti mock serves the bundled fixtures on {base}")
+        page = httpx.get(f"{base}/__mock__/ui/", timeout=30)  # templates and static files are package data
+        script = httpx.get(f"{base}/__mock__/ui/static/htmx.min.js", timeout=30) if "htmx" in page.text else None
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"], page.text[:300]
+        assert script is None or script.status_code == 200, "the console's static files are missing"
+        print("ok: the web console renders from the installed templates")
         login = json.loads(run("launch", "--base-url", base, "--tool", "Mock Grading Tool", "--course", "101",
                                "--user", "20").stdout)
         assert login["login_url"] and login["params"]["lti_message_hint"], login
