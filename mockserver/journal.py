@@ -7,7 +7,8 @@ errors, unknown routes) answer outside routing, so only there is every status se
 extensions dict is shared with the scope copies routing sees). It records fault injection and
 throttling answers too. It reads the request body up front and replays it to the app (wrapping
 ``receive``) and takes the status from ``http.response.start`` (wrapping ``send``).
-``/__mock__/`` requests are never journaled.
+``/__mock__/`` requests are not journaled here (the handler of ``signMockIdToken`` records its
+own entry with :func:`build_entry`: the id_tokens a probe has signed must be traceable).
 
 The response body is kept too (up to 16 KiB), parsed and redacted the same way when the journal is
 read (so the cost is not on the request path).

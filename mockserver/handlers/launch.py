@@ -3,15 +3,18 @@ and Canvas's ``/api/lti/authorize_redirect`` and ``/api/lti/authorize``."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import jwt
 from starlette.responses import RedirectResponse, Response
 
 from ..canvas.errors import api_error, json_response
 from ..context import RequestContext
+from ..journal import MAX_BODY_TEXT, build_entry
 from ..launch import authorize as authz
 from ..launch.html import form_page
-from ..launch.id_token import RESOURCE_LINK_REQUEST
+from ..launch.id_token import RESOURCE_LINK_REQUEST, sign
 from ..launch.login import LaunchError, LaunchRequest, start_launch
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -64,6 +67,23 @@ async def rotate_mock_keys(ctx: RequestContext, **_: Any) -> Response:
                           "future": keys.future.kid if keys.future else None, "jwks": keys.jwks()})
 
 
+async def sign_mock_id_token(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
+    """Sign claims as given with the current platform key, and journal them: a probe's tampered
+    id_tokens must be as traceable as the launches the mock builds itself."""
+    claims = body.get("claims") if isinstance(body, dict) else None
+    if not isinstance(claims, dict):
+        raise api_error(400, "claims must be an object")
+    token = sign(ctx.state.keys, claims)
+    size = len(json.dumps(claims, separators=(",", ":")).encode())
+    recorded = json.dumps({"claims": claims} if size <= MAX_BODY_TEXT else
+                          {"claim_names": sorted(claims), "claims_bytes": size})
+    entry = build_entry(ctx.state, ctx.request.scope, recorded.encode())
+    entry.update(operation_id="signMockIdToken", status=201)
+    ctx.state.journal.add(entry)
+    kid = jwt.get_unverified_header(token)["kid"]  # the key that signed, even if a rotation just ran
+    return json_response({"id_token": token, "kid": kid, "alg": "RS256"}, 201, headers=NO_STORE)
+
+
 # -- Canvas ---------------------------------------------------------------------------------------
 
 
@@ -86,6 +106,7 @@ async def authorize(ctx: RequestContext, body: Any = None, **_: Any) -> Response
 OPERATIONS = {
     "startMockLaunch": start_mock_launch,
     "rotateMockKeys": rotate_mock_keys,
+    "signMockIdToken": sign_mock_id_token,
     "authorizeRedirect": authorize_redirect,
     "authorizeRedirectPost": authorize_redirect,
     "authorizeLaunch": authorize,
