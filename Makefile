@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: install mock test lint bench chromium
+.PHONY: install mock test lint bench chromium smoke dist
 install: $(STAMP)
 
 mock: $(STAMP)
@@ -28,6 +28,13 @@ test: $(STAMP) chromium
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# The wheel as users get it: build, install into a fresh venv outside the checkout, use it from an empty directory.
+smoke: $(STAMP)
+	.ci/wheel_smoke.sh $(BIN)/python
+
+dist: $(STAMP)
+	$(BIN)/python -m build --outdir dist .
 
 bench: $(STAMP)
 	command -v wrk >/dev/null || (apt-get install -y wrk || (apt-get update && apt-get install -y wrk))

@@ -1,7 +1,9 @@
 """The `canvas-lti` entry point: one command, a subcommand per capability.
 
 Each capability owns its arguments: a module exposes ``add_parser(subparsers)`` that registers
-its subcommand and sets ``func`` (``args -> exit code``). This module only dispatches.
+its subcommand and sets ``func`` (``args -> exit code``). This module only dispatches, and gives
+every subcommand the same conventions: no flag abbreviations, the subcommand's own usage on a
+wrong flag, ``--verbose`` for third-party log output, and its exit codes in ``--help``.
 """
 
 from __future__ import annotations
@@ -24,15 +26,57 @@ SUBCOMMANDS = {
     "probe-tool": "conformance.probe.cli",
 }
 
+#: Every exit code of every subcommand (shown in each ``--help`` and listed in the README).
+EXIT_CODES: dict[str, dict[int, str]] = {
+    "mock": {
+        0: "stopped (Ctrl-C / SIGTERM)",
+        2: "usage error, or the mock cannot start: bad fixture or fault file, port out of range or in use",
+    },
+    "launch": {
+        0: "the login request was printed",
+        1: "the mock refused the launch (its 4xx message is printed)",
+        2: "usage error, or the mock cannot be reached",
+    },
+    "conform": {
+        0: "every check passed",
+        1: "at least one check failed (see the table, --report, --junit-xml)",
+        2: "usage error, or the target cannot be used (unreachable, missing credentials, nothing selected)",
+    },
+    "drift": {
+        0: "no finding at or above --fail-on (or no --fail-on)",
+        1: "a finding at or above --fail-on remains",
+        2: "usage or load error (missing or invalid file, not OpenAPI 3, unknown ignore rule)",
+    },
+    "probe-tool": {
+        0: "every case went as expected",
+        1: "an attack was accepted (or the rotated key refused, a case could not run, a deep linking rule broken)",
+        2: "usage error, or the probe could not run (mock unreachable, unknown tool or case, baseline launch refused)",
+    },
+}
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse without prefix matching: ``--max-example 3`` is an error, not ``--max-examples``."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs["allow_abbrev"] = False
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def exit_codes_epilog(command: str) -> str:
+    return "exit codes:\n" + "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES[command].items())
+
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser; with ``only``, just that subcommand's module is imported (start-up time:
     ``canvas-lti mock`` must not pay for importing schemathesis)."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="canvas-lti",
         description="Contract-testing toolkit for Canvas LMS's LTI 1.3 / LTI Advantage APIs.",
+        epilog="Each COMMAND --help lists its options and exit codes.",
     )
-    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     for command, name in SUBCOMMANDS.items():
         if only is not None and command != only:
             continue
@@ -43,13 +87,26 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                 raise
             continue
         module.add_parser(subparsers)
+        sub = subparsers.choices[command]
+        sub.set_defaults(subparser=sub)
+        if command in EXIT_CODES:  # tests/test_cli.py requires an entry for every subcommand
+            sub.epilog = "\n\n".join(part for part in (sub.epilog, exit_codes_epilog(command)) if part)
+        if "verbose" not in {action.dest for action in sub._actions}:
+            sub.add_argument("-v", "--verbose", action="store_true",
+                             help="also show third-party libraries' log output (uvicorn, python-multipart)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     first = argv[0] if argv and argv[0] in SUBCOMMANDS else None
-    args = build_parser(first).parse_args(argv)
+    parser = build_parser(first)
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # report it with the subcommand's usage, not the top-level one
+        args.subparser.error(f"unrecognized arguments: {' '.join(extra)}")
+    from mockserver.quiet import quiet_third_party_logs
+
+    quiet_third_party_logs(verbose=getattr(args, "verbose", False))
     return int(args.func(args) or 0)
 
 

@@ -7,31 +7,20 @@ handlers can answer in Canvas's shapes instead of ``application/problem+json``.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import logging
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import connexion
 from connexion import context as connexion_context
-from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation
-from connexion.datastructures import MediaTypeDict
-from connexion.decorators import StarletteDecorator
 from connexion.exceptions import BadRequestProblem, UnsupportedMediaTypeProblem
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
-from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
-from connexion.spec import OpenAPISpecification
-from connexion.validators import VALIDATOR_MAP
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .arguments import ArgumentPlan
 from .auth.pipeline import FilterChainMiddleware
 from .auth.tokens import new_secret
 from .canvas.errors import CanvasError, api_error, generic_error
@@ -45,6 +34,13 @@ from .canvas.validation import (
     InvalidRequest,
     translate,
     unsupported_media_type,
+)
+from .connexion_adapter import (
+    VALIDATOR_MAP,
+    MediaTypeDict,
+    MockApp,
+    meta_schema_checked_by_tests,
+    middlewares_without_security,
 )
 from .context import SCOPE_KEY, AppState, RequestContext
 from .fixtures import load_fixture_file
@@ -135,92 +131,9 @@ def _on_unexpected(state: AppState) -> Any:
     return handler
 
 
-class _OnceDecorator(StarletteDecorator):
-    """connexion's decorator wraps the handler in its parameter and response decorators, and
-    builds a URI parser, on every request (``update_wrapper``, a signature inspection …). None
-    of it depends on the request, so do it once; per request only the request is built."""
-
-    def __call__(self, function: Any) -> Any:
-        decorated = self.decorate(function)
-        uri_parser = self.uri_parser
-
-        @functools.wraps(function)
-        async def wrapper(*args: Any, **kwargs: Any) -> Any:
-            request = self.framework.get_request(uri_parser=uri_parser, scope=connexion_context.scope,
-                                                 receive=connexion_context.receive)
-            return await decorated(request)
-
-        return wrapper
-
-
-class _DecorateOnce(AsyncOperation):
-    """An operation whose handler arguments come from an :class:`ArgumentPlan` made once; requests
-    the plan does not cover (form and multipart bodies) take connexion's decorator."""
-
-    @functools.cached_property
-    def fn(self) -> Any:  # type: ignore[override]
-        return _OnceDecorator(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(self._fn)
-
-    @functools.cached_property
-    def plan(self) -> ArgumentPlan:
-        return ArgumentPlan(connexion_context.operation._get_current_object())
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> Any:
-        kwargs = self.plan.arguments(scope) if self.lean else None
-        response = await (self._fn(**kwargs) if kwargs is not None else self.fn())
-        return await response(scope, receive, send)
-
-
-class _Api(AsyncApi):
-    lean = True
-
-    def make_operation(self, operation: Any) -> AsyncOperation:
-        made = _DecorateOnce.from_operation(operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
-        made.lean = self.lean
-        return made
-
-
-class _GeneralApi(_Api):
-    """Every request through connexion's decorator: the reference the argument plan is tested against."""
-
-    lean = False
-
-
-class _ASGIApp(AsyncASGIApp):
-    api_cls = _Api
-
-
-class MockApp(connexion.AsyncApp):
-    """connexion's AsyncApp with handler arguments planned once (see :class:`_DecorateOnce`)."""
-
-    def __init__(self, import_name: str, *, lean_arguments: bool = True, **kwargs: Any) -> None:
-        super().__init__(import_name, **kwargs)
-        self._middleware_app = _ASGIApp()
-        if not lean_arguments:
-            self._middleware_app.api_cls = _GeneralApi
-        self.middleware.app = self._middleware_app  # before any add_api: the stack is built lazily
-
-
-_SPEC_PATCH = threading.Lock()
-
-
-@contextlib.contextmanager
-def _meta_schema_checked_by_tests() -> Iterator[None]:
-    """connexion checks a spec against the OpenAPI meta-schema in every ``add_api``: 70% of the
-    mock's start-up, and of every test's app. The curated spec is checked by tests/test_spec.py
-    (openapi-spec-validator), so the mock skips it; other connexion apps keep it."""
-    with _SPEC_PATCH:
-        OpenAPISpecification._validate_spec = classmethod(lambda cls, spec: None)  # type: ignore[method-assign]
-        try:
-            yield
-        finally:
-            del OpenAPISpecification._validate_spec  # back to connexion's inherited check
-
-
 def build_app(state: AppState, *, validate_responses: bool = False, lean_arguments: bool = True) -> connexion.AsyncApp:
-    middlewares = [m for m in connexion.ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
-    app = MockApp(__name__, middlewares=middlewares, lean_arguments=lean_arguments)
-    with _meta_schema_checked_by_tests():
+    app = MockApp(__name__, middlewares=middlewares_without_security(), lean_arguments=lean_arguments)
+    with meta_schema_checked_by_tests():
         _add_api(app, state, load_spec(), validate_responses)
     install_scenario(app, state)  # journal, faults, throttle: outside the filter chain
     app.add_middleware(FilterChainMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, state=state)

@@ -16,9 +16,9 @@ import copy
 import re
 from typing import Any
 
-from connexion.decorators.parameter import _get_typed_body_values
-from connexion.utils import is_null, is_nullable, make_type
 from starlette.datastructures import QueryParams
+
+from .connexion_adapter import get_typed_body_values, is_null, is_nullable, make_type
 
 #: ASGI scope extensions where the body validators (``canvas/validation.py``) leave what they parsed.
 JSON_BODY_KEY = "canvas_json_body"
@@ -100,7 +100,7 @@ class ArgumentPlan:
         body = copy.deepcopy(self._form_default)
         body.update(form)
         if self._form_props or self._form_additional:
-            return _get_typed_body_values(body, self._form_props, self._form_additional)
+            return get_typed_body_values(body, self._form_props, self._form_additional)
         return {}
 
     def _query_values(self, raw: bytes) -> dict[str, Any]:

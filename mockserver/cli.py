@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
+import socket
 import sys
 from typing import Any
 
@@ -20,9 +24,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("mock", help="run the stateful Canvas LTI mock",
                                    description="Run the stateful Canvas LTI mock.")
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    parser.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks a free one, printed in the banner)")
     parser.add_argument("--fixtures", default=None, metavar="PATH",
-                        help="fixture file (default: fixtures/default.yaml)")
+                        help="fixture file (default: the bundled fixtures/default.yaml)")
     parser.add_argument("--validate-responses", action="store_true",
                         help="check every response against the spec (slower; for debugging the mock)")
     scenario = parser.add_argument_group("test scenario (also settable under /__mock__/; kept across resets)")
@@ -59,21 +63,47 @@ def configure_scenario(state: Any, args: argparse.Namespace) -> None:
                        journal_capacity=getattr(args, "journal_size", None))
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port``: bound before anything is announced, so a port in use
+    is reported at once instead of after the banner (OSError)."""
+    family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    return socket.create_server(address, family=family, backlog=2048)
+
+
+def _fail(message: str) -> int:
+    print(f"canvas-lti mock: error: {message}", file=sys.stderr)
+    return 2
+
+
 def run(args: argparse.Namespace) -> int:
+    if not 0 <= args.port <= 65535:
+        return _fail(f"port {args.port} is out of range (0-65535)")
     try:
         app = create_app(args.fixtures, validate_responses=args.validate_responses)
     except FixtureError as exc:
-        print(f"canvas-lti mock: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
     try:
         configure_scenario(app.state, args)
     except (OSError, ValueError, yaml.YAMLError) as exc:
-        print(f"canvas-lti mock: {exc}", file=sys.stderr)
-        return 2
-    base = f"http://{args.host}:{args.port}"
+        return _fail(str(exc))
+    try:
+        sock = listen(args.host, args.port)
+    except OSError as exc:
+        return _fail(f"cannot listen on {args.host}:{args.port}: {os.strerror(exc.errno) if exc.errno else exc}")
+    host, port = sock.getsockname()[:2]
+    base = f"http://{f'[{host}]' if ':' in host else host}:{port}"
     print(f"Canvas LTI mock on {base}", flush=True)
     print(f"  web console: {base}/__mock__/ui/", flush=True)
     print(f"  config (client ids, keys, URLs): {base}/__mock__/config", flush=True)
     print(f"  JWKS: {base}/api/lti/security/jwks   token: {base}/login/oauth2/token", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", lifespan="off")
+    verbose = getattr(args, "verbose", False)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="info" if verbose else "warning", lifespan="off"))
+    # uvicorn re-raises the signal that stopped it once it has shut down: a stop is not an error.
+    signal.signal(signal.SIGTERM, _stopped)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run(sockets=[sock])
     return 0
+
+
+def _stopped(signum: int, frame: Any) -> None:
+    raise SystemExit(0)

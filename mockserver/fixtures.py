@@ -14,6 +14,7 @@ import jsonschema
 import yaml
 
 from .auth.keys import PlatformKeys, public_jwk_from_pem
+from .resources import default_fixtures_path
 from .world import (
     Account,
     ApiToken,
@@ -33,7 +34,7 @@ from .world import (
     stable_uuid,
 )
 
-DEFAULT_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "default.yaml"
+DEFAULT_FIXTURES = default_fixtures_path()
 
 
 class FixtureError(ValueError):

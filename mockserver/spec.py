@@ -10,7 +10,9 @@ from typing import Any
 
 import yaml
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "specs" / "canvas-lti.yaml"
+from .resources import spec_path
+
+SPEC_PATH = spec_path()
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 
 

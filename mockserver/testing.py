@@ -11,6 +11,7 @@ mock with its ``/__mock__/config`` already fetched, reset after each test.
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import threading
 import time
@@ -24,7 +25,13 @@ import pytest
 import uvicorn
 
 from . import verify
-from .app import create_app
+
+#: Deprecation warnings raised inside connexion when it is imported: nothing a vendor's suite can act on.
+THIRD_PARTY_WARNINGS = (
+    "ignore:Using `httpx` with `starlette.testclient`",
+    "ignore:jsonschema.RefResolver is deprecated:DeprecationWarning",
+    "ignore:jsonschema.exceptions.RefResolutionError is deprecated:DeprecationWarning",
+)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -35,7 +42,8 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 @dataclass
 class RunningMock:
-    """A mock served over HTTP: its base URL, its config, and its app (for in-process peeks)."""
+    """A mock served over HTTP: its base URL, its config, and its app (for in-process peeks;
+    None when attached to a mock running elsewhere)."""
 
     base_url: str
     app: Any
@@ -66,10 +74,28 @@ class RunningMock:
     def clear_requests(self) -> None:
         self._control("DELETE", "requests")
 
-    def assert_one_score(self, *, user_id: int | str, line_item_id: int | str) -> dict[str, Any]:
-        """Exactly one score for ``user_id`` on the line item (id or URL) was accepted."""
+    def user(self, user_id: int | str) -> dict[str, Any]:
+        """A user of the config (``id``, ``name``, ``lti_id``, ``enrollments``) by Canvas id or LTI id."""
+        for user in self.config["users"]:
+            if str(user_id) in (str(user["id"]), str(user.get("lti_id"))):
+                return user
+        raise KeyError(f"no user {user_id!r} in the mock's config")
+
+    def assert_one_score(self, *, user_id: int | str, line_item_id: int | str | None = None) -> dict[str, Any]:
+        """Exactly one score for ``user_id`` (Canvas id or LTI id) on the line item (id or URL;
+        None: any line item) was accepted; a failure lists the other score requests and what
+        differed in each."""
         return verify.assert_one_score(self.requests(operation_id=verify.SCORE_OPERATION),
-                                       user_id=user_id, line_item_id=line_item_id)
+                                       user_id=user_id, line_item_id=line_item_id, users=self.config["users"])
+
+    def verify(self, count: int, *, method: str | None = None, path: str | None = None,
+               operation_id: str | None = None, body_contains: Any = None, status: int | None = None,
+               client_id: str | None = None) -> list[dict[str, Any]]:
+        """Exactly ``count`` journaled requests match all the given criteria (WireMock's
+        ``verify``): ``path`` exact or a glob (``/api/lti/courses/*/line_items``),
+        ``body_contains`` a dict/list subset of the JSON body or a substring. Returns them."""
+        return verify.verify(self.requests(), count, method=method, path=path, operation_id=operation_id,
+                             body_contains=body_contains, status=status, client_id=client_id)
 
     def assert_no_request_without_scope(self, scope: str, *, path_prefix: str = "/api/lti/",
                                         operation_id: str | None = None) -> None:
@@ -119,6 +145,8 @@ class RunningMock:
 def run_mock(fixtures: str | Path | None = None, *, host: str = "127.0.0.1", port: int | None = None,
              validate_responses: bool = False, app: Any = None) -> Iterator[RunningMock]:
     """Serve a fresh mock (or ``app``) with uvicorn in a background thread until the block ends."""
+    from .app import create_app  # connexion is imported when a mock is needed, not when pytest loads the plugin
+
     app = app if app is not None else create_app(fixtures, validate_responses=validate_responses)
     port = port or free_port(host)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
@@ -138,13 +166,37 @@ def run_mock(fixtures: str | Path | None = None, *, host: str = "127.0.0.1", por
         thread.join(timeout=10)
 
 
+def attach_mock(base_url: str) -> RunningMock:
+    """A mock that is already running (``canvas-lti mock`` in the background, another container)."""
+    base_url = base_url.rstrip("/")
+    try:
+        response = httpx.get(f"{base_url}/__mock__/config", timeout=30)
+        response.raise_for_status()
+        config = response.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        raise RuntimeError(f"no Canvas LTI mock answers at {base_url}: {exc}") from None
+    return RunningMock(base_url=base_url, app=None, config=config)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for line in THIRD_PARTY_WARNINGS:
+        config.addinivalue_line("filterwarnings", line)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("canvas-lti-mock")
     group.addoption("--canvas-mock-fixtures", default=None, help="fixture file for the canvas_mock fixture")
+    group.addoption("--canvas-mock-url", default=os.environ.get("CANVAS_MOCK_URL"), metavar="URL",
+                    help="use the mock already running at URL instead of starting one (env CANVAS_MOCK_URL); "
+                         "it is reset before every test")
 
 
 @pytest.fixture(scope="session")
 def _canvas_mock_server(request: pytest.FixtureRequest) -> Iterator[RunningMock]:
+    url = request.config.getoption("--canvas-mock-url")
+    if url:
+        yield attach_mock(url)
+        return
     with run_mock(request.config.getoption("--canvas-mock-fixtures")) as mock:
         yield mock
 

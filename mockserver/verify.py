@@ -7,8 +7,11 @@ fixture's :class:`~mockserver.testing.RunningMock` wraps them (``mock.assert_one
 
 from __future__ import annotations
 
+import fnmatch
+import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -51,29 +54,148 @@ def _line_item_path(line_item_id: int | str) -> str:
     return urlsplit(text).path.rstrip("/") if "/" in text else text
 
 
-def assert_one_score(entries: Iterable[dict[str, Any]], *, user_id: int | str, line_item_id: int | str) -> dict[str, Any]:
-    """Exactly one score for ``user_id`` (``userId`` as sent) on the line item (id or URL) was
-    accepted. Returns that entry."""
-    wanted = _line_item_path(line_item_id)
+def user_aliases(user_id: int | str, users: Iterable[dict[str, Any]] = ()) -> frozenset[str]:
+    """Every id that names the user: the Canvas id and the LTI id (from the config's ``users``)."""
+    aliases = {str(user_id)}
+    for user in users:
+        ids = {str(user.get("id")), str(user.get("lti_id"))}
+        if str(user_id) in ids:
+            aliases |= {i for i in ids if i != "None"}
+    return frozenset(aliases)
+
+
+# -- near misses: which fields of a request differed from what was expected ----------------------
+
+
+@dataclass(frozen=True)
+class Expect:
+    """One expected property of a request: its name in messages, its value in a journal entry,
+    whether an entry has it, and how the expected value reads."""
+
+    name: str
+    value: Callable[[dict[str, Any]], Any]
+    matches: Callable[[dict[str, Any]], bool]
+    wanted: str
+
+
+def differences(entry: dict[str, Any], expectations: Sequence[Expect]) -> list[str]:
+    return [f"{e.name} {_short(e.value(entry))} (wanted {e.wanted})" for e in expectations if not e.matches(entry)]
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    text = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def near_misses(entries: Sequence[dict[str, Any]], expectations: Sequence[Expect], limit: int = 10) -> str:
+    """The requests that came closest to matching (fewest differences first), each with the
+    fields that differed."""
+    ranked = sorted(((diff, index, entry) for index, entry in enumerate(entries)
+                     if (diff := differences(entry, expectations))), key=lambda item: (len(item[0]), item[1]))
+    if not ranked:
+        return "  (none)"
+    lines = [f"  {describe(entry)}: {'; '.join(diff)}" for diff, _, entry in ranked[:limit]]
+    if len(ranked) > limit:
+        lines.append(f"  … and {len(ranked) - limit} more")
+    return "\n".join(lines)
+
+
+def _score_user(entry: dict[str, Any]) -> Any:
+    return entry["body"].get("userId") if isinstance(entry.get("body"), dict) else None
+
+
+def _score_item(entry: dict[str, Any]) -> str:
+    return "/".join(entry["path"].rstrip("/").split("/")[:-1])
+
+
+def assert_one_score(entries: Iterable[dict[str, Any]], *, user_id: int | str, line_item_id: int | str | None = None,
+                     users: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
+    """Exactly one score for ``user_id`` (its Canvas id or its LTI id: ``users`` is the config's
+    list that maps them) on the line item (id or URL; None: any) was accepted. Returns that entry."""
+    aliases = user_aliases(user_id, users)
+    wanted_item = None if line_item_id is None else _line_item_path(line_item_id)
 
     def on_item(entry: dict[str, Any]) -> bool:
-        parts = entry["path"].rstrip("/").split("/")
-        if len(parts) < 3 or parts[-1] != "scores":
-            return False
-        item_path = "/".join(parts[:-1])
-        return item_path == wanted if "/" in wanted else parts[-2] == wanted
+        item = _score_item(entry)
+        if wanted_item is None:
+            return True
+        return item == wanted_item if "/" in wanted_item else item.rsplit("/", 1)[-1] == wanted_item
 
-    scores = [e for e in entries if e.get("operation_id") == SCORE_OPERATION and on_item(e)]
-    for_user = [e for e in scores if isinstance(e.get("body"), dict) and str(e["body"].get("userId")) == str(user_id)]
-    accepted = [e for e in for_user if processed(e)]
+    expectations = [
+        Expect("userId", _score_user, lambda e: str(_score_user(e)) in aliases, " or ".join(sorted(aliases))),
+        Expect("line item", _score_item, on_item, str(line_item_id)),
+        Expect("status", lambda e: e.get("status"), processed, "2xx, or a fault injected after processing"),
+    ]
+    scores = [e for e in entries if e.get("operation_id") == SCORE_OPERATION]
+    accepted = [e for e in scores if not differences(e, expectations)]
     if len(accepted) != 1:
+        target = "" if line_item_id is None else f" on line item {line_item_id}"
+        others = [e for e in scores if e not in accepted]
         raise AssertionError(
-            f"expected exactly one score accepted for user {user_id} on line item {line_item_id}, "
-            f"saw {len(accepted)}.\n"
-            f"Score requests for that user and line item ({len(for_user)}):\n{_listing(for_user)}\n"
-            f"All score requests on that line item ({len(scores)}):\n{_listing(scores)}"
+            f"expected exactly one score accepted for user {user_id}{target}, saw {len(accepted)}.\n"
+            f"Accepted ({len(accepted)}):\n{_listing(accepted)}\n"
+            f"Other score requests, with what differed ({len(others)}):\n{near_misses(others, expectations)}"
         )
     return accepted[0]
+
+
+def _contains(actual: Any, expected: Any) -> bool:
+    """``expected`` is a part of ``actual``: dict keys recursively, list items in any order,
+    anything else by equality."""
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(k in actual and _contains(actual[k], v) for k, v in expected.items())
+    if isinstance(expected, list):
+        return isinstance(actual, list) and all(any(_contains(a, v) for a in actual) for v in expected)
+    return actual == expected
+
+
+def body_has(body: Any, expected: Any) -> bool:
+    """A string is looked for in the body's text; a dict or list must be a part of the JSON body."""
+    if isinstance(expected, str):
+        text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False, default=str)
+        return expected in text
+    return _contains(body, expected)
+
+
+def request_expectations(*, method: str | None = None, path: str | None = None, operation_id: str | None = None,
+                         body_contains: Any = None, status: int | None = None, client_id: str | None = None) -> list[Expect]:
+    """What :func:`verify` matches on; ``path`` is exact, or a shell glob when it has ``*``/``?``."""
+    expectations: list[Expect] = []
+    if method is not None:
+        expectations.append(Expect("method", lambda e: e["method"], lambda e: e["method"] == method.upper(), method.upper()))
+    if path is not None:
+        glob = any(c in path for c in "*?[")
+        expectations.append(Expect("path", lambda e: e["path"],
+                                   lambda e: fnmatch.fnmatchcase(e["path"], path) if glob else e["path"] == path, path))
+    if operation_id is not None:
+        expectations.append(Expect("operation", lambda e: e.get("operation_id"),
+                                   lambda e: e.get("operation_id") == operation_id, operation_id))
+    if body_contains is not None:
+        expectations.append(Expect("body", lambda e: e.get("body"), lambda e: body_has(e.get("body"), body_contains),
+                                   f"containing {_short(body_contains)}"))
+    if status is not None:
+        expectations.append(Expect("status", lambda e: e.get("status"), lambda e: e.get("status") == status, str(status)))
+    if client_id is not None:
+        expectations.append(Expect("client_id", lambda e: e.get("client_id"),
+                                   lambda e: e.get("client_id") == str(client_id), str(client_id)))
+    return expectations
+
+
+def verify(entries: Iterable[dict[str, Any]], count: int, **criteria: Any) -> list[dict[str, Any]]:
+    """Exactly ``count`` requests matched every criterion (see :func:`request_expectations`),
+    like WireMock's ``verify``. Returns them; on failure lists the near misses."""
+    entries = list(entries)
+    expectations = request_expectations(**criteria)
+    matched = [e for e in entries if not differences(e, expectations)]
+    if len(matched) != count:
+        wanted = ", ".join(f"{e.name} {e.wanted}" for e in expectations) or "any request"
+        others = [e for e in entries if e not in matched]
+        raise AssertionError(
+            f"expected {count} request(s) matching {wanted}; saw {len(matched)}.\n"
+            f"Matching ({len(matched)}):\n{_listing(matched)}\n"
+            f"Near misses, with what differed ({len(others)} other request(s)):\n{near_misses(others, expectations)}"
+        )
+    return matched
 
 
 def assert_no_request_without_scope(entries: Iterable[dict[str, Any]], scope: str, *,

@@ -18,10 +18,8 @@ from conformance.drift.ignore import load_ignore_file
 from conformance.drift.loader import LoadError, load_spec
 from conformance.drift.model import Report, Severity
 from conformance.drift.render import FORMATS, render
-
-#: The curated description ``--live`` holds a target to by default (found from any directory).
-DEFAULT_SPEC = "specs/canvas-lti.yaml"
-_DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[2] / DEFAULT_SPEC
+from mockserver import resources
+from mockserver.resources import SPEC_LABEL as DEFAULT_SPEC
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -96,7 +94,7 @@ def run_live_command(args: argparse.Namespace) -> int:
     try:
         ignore = load_ignore_file(args.ignore) if args.ignore else []
         spec_path = args.spec or DEFAULT_SPEC
-        spec = load_spec(args.spec or _DEFAULT_SPEC_PATH)
+        spec = load_spec(args.spec or resources.spec_path())
         result = live_result(args, spec, spec_label=str(spec_path), ignore=ignore)
     except (LoadError, LiveSetupError) as exc:
         return _error(str(exc))

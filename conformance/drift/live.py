@@ -49,6 +49,8 @@ LIVE_RULES: dict[str, tuple[Severity, str]] = {
 }
 
 SPEC_URI = "urn:canvas-lti-drift:spec"
+#: The schema that admits only null (OpenAPI 3.0 has no "null" type).
+NULL_ONLY: dict[str, Any] = {"enum": [None]}
 MAX_EXAMPLES = 3
 _JSON_MEDIA = re.compile(r"^application/(?:[\w.+-]+\+)?json$|^[\w.+-]+/[\w.+-]*json$")
 
@@ -59,12 +61,13 @@ def is_json_media(media_type: str) -> bool:
 
 @functools.cache
 def _format_checker() -> Any:
-    """jsonschema's checkers (date-time, email, uuid…) plus uri, int32 and int64.
+    """openapi-core's OpenAPI 3.0 format checker (date-time, int32, int64, float, double, byte …)
+    plus ``uri``, which jsonschema checks only when the optional rfc3987 package is installed.
 
-    jsonschema is imported on first use: spec-vs-spec runs never pay for it."""
-    import jsonschema
+    The validator stack is imported on first use: spec-vs-spec runs never pay for it."""
+    from openapi_schema_validator import oas30_format_checker
 
-    checker = jsonschema.FormatChecker()
+    checker = copy.deepcopy(oas30_format_checker)
 
     @checker.checks("uri", raises=ValueError)
     def _uri(value: object) -> bool:
@@ -73,16 +76,7 @@ def _format_checker() -> Any:
         parts = urlsplit(value)
         return bool(parts.scheme) and bool(parts.netloc or parts.path) and " " not in value
 
-    @checker.checks("int32")
-    def _int32(value: object) -> bool:
-        return not isinstance(value, int) or -(2**31) <= value < 2**31
-
-    @checker.checks("int64")
-    def _int64(value: object) -> bool:
-        return not isinstance(value, int) or -(2**63) <= value < 2**63
-
     return checker
-
 
 
 @dataclass
@@ -181,32 +175,34 @@ def _unescape(part: str) -> str:
 # -- the spec, made validatable ------------------------------------------------------------------
 
 
-def _convert_nullable(node: Any) -> None:
-    """OpenAPI 3.0 ``nullable: true`` -> JSON Schema, in place (pointers stay valid)."""
+def _widen_nullable(node: Any) -> None:
+    """The two ``nullable`` spellings OpenAPI 3.0.3 reads strictly but descriptions use to mean
+    "or null", made explicit in place (pointers stay valid): ``nullable`` beside ``$ref``/``allOf``/
+    ``oneOf``/``anyOf`` (3.0.3: meaningless without a ``type``), and a nullable ``enum`` without
+    ``null`` among its values. ``nullable`` beside a ``type`` is left to the OpenAPI validator."""
     if isinstance(node, list):
         for item in node:
-            _convert_nullable(item)
+            _widen_nullable(item)
         return
     if not isinstance(node, dict):
         return
     for value in node.values():
-        _convert_nullable(value)
+        _widen_nullable(value)
     if node.get("nullable") is not True:
         return
-    if isinstance(node.get("type"), str):
-        node["type"] = [node["type"], "null"]
-        if isinstance(node.get("enum"), list) and None not in node["enum"]:
-            node["enum"] = [*node["enum"], None]
-    elif "$ref" in node or any(k in node for k in ("allOf", "oneOf", "anyOf")):
+    if isinstance(node.get("enum"), list) and None not in node["enum"]:
+        node["enum"] = [*node["enum"], None]
+    if "type" not in node and ("$ref" in node or any(k in node for k in ("allOf", "oneOf", "anyOf"))):
         inner = {k: v for k, v in node.items() if k != "nullable"}
         node.clear()
-        node.update({"anyOf": [inner, {"type": "null"}], "nullable": True})
-    elif isinstance(node.get("enum"), list) and None not in node["enum"]:
-        node["enum"] = [*node["enum"], None]
+        node.update({"anyOf": [inner, copy.deepcopy(NULL_ONLY)], "nullable": True})
 
 
 class SpecIndex:
-    """The spec converted for validation, with pointer lookups and cached validators."""
+    """The spec made validatable, with pointer lookups and cached validators.
+
+    Bodies are validated with openapi-core's OpenAPI 3.0 schema validator in its response
+    ("read") flavour: ``nullable``, ``readOnly``/``writeOnly`` and the OpenAPI formats are its."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
         from referencing import Registry, Resource
@@ -214,7 +210,7 @@ class SpecIndex:
 
         self.raw = spec
         self.doc = copy.deepcopy(spec)
-        _convert_nullable(self.doc)
+        _widen_nullable(self.doc)
         self.registry: Any = Registry().with_resource(SPEC_URI, Resource.from_contents(self.doc, default_specification=DRAFT4))
         self._validators: dict[str, Any] = {}
         self._nodes: dict[int, str] = {}
@@ -257,9 +253,9 @@ class SpecIndex:
     def validator(self, at: str) -> Any:
         cached = self._validators.get(at)
         if cached is None:
-            import jsonschema
+            from openapi_schema_validator import OAS30ReadValidator
 
-            cached = jsonschema.Draft4Validator({"$ref": f"{SPEC_URI}#{at}"}, registry=self.registry, format_checker=_format_checker())
+            cached = OAS30ReadValidator({"$ref": f"{SPEC_URI}#{at}"}, registry=self.registry, format_checker=_format_checker())
             self._validators[at] = cached
         return cached
 
@@ -473,7 +469,7 @@ class LiveChecker:
         for keyword in ("oneOf", "anyOf"):
             if isinstance(node.get(keyword), list):
                 branch = self._pick_branch(instance, [f"{at}/{keyword}/{i}" for i in range(len(node[keyword]))])
-                if branch is not None and self.index.node(self.index.follow(branch)) != {"type": "null"}:
+                if branch is not None and self.index.node(self.index.follow(branch)) != NULL_ONLY:
                     yield from self._undocumented(ex, instance, branch, where, depth + 1)
         if isinstance(instance, list):
             items = node.get("items")

@@ -17,20 +17,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import jsonschema_rs
-from connexion.json_schema import Draft4RequestValidator
-from connexion.utils import is_null, is_nullable
-from connexion.validators import (
-    FormDataValidator,
-    JSONRequestBodyValidator,
-    JSONResponseBodyValidator,
-    ParameterValidator,
-)
-from connexion.validators.parameter import draft4_format_checker
 from jsonschema import Draft4Validator, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from ..arguments import FORM_BODY_KEY, JSON_BODY_KEY, RESOLVED_PARAMS_KEY
+from ..connexion_adapter import (
+    Draft4RequestValidator,
+    FormDataValidator,
+    JSONRequestBodyValidator,
+    JSONResponseBodyValidator,
+    ParameterValidator,
+    draft4_format_checker,
+    is_null,
+    is_nullable,
+)
 from .errors import CanvasError, api_error, lti_error, model_error, not_found, oauth_error, simple_error
 
 

@@ -28,8 +28,56 @@ def test_assert_one_score_fails_readably_on_a_duplicate(mock, tool):
         mock.assert_one_score(user_id=20, line_item_id=item["id"])
     message = str(failure.value)
     assert f"expected exactly one score accepted for user 20 on line item {item['id']}, saw 2" in message
-    assert message.count("POST /api/lti/courses/101/line_items/") == 4  # both listings show both
+    assert "Accepted (2):" in message
+    assert message.count("POST /api/lti/courses/101/line_items/") == 2
     assert "→ 200 [createScore]" in message
+
+
+def test_assert_one_score_takes_the_canvas_id_or_the_lti_id(mock, tool):
+    item = tool.create_line_item(COURSE)
+    lti_id = mock.user(20)["lti_id"]
+    assert tool.post_score(item["id"], lti_id).status_code == 200  # the tool sends the LTI id, as in a launch
+    assert mock.assert_one_score(user_id=20, line_item_id=item["id"])["body"]["userId"] == lti_id
+    assert mock.assert_one_score(user_id=lti_id, line_item_id=item["id"])["body"]["userId"] == lti_id
+    mock.assert_one_score(user_id=lti_id)  # any line item
+
+
+def test_assert_one_score_failure_shows_near_misses_with_the_differing_fields(mock, tool):
+    item = tool.create_line_item(COURSE)
+    other = tool.create_line_item(COURSE, "Other")
+    tool.post_score(item["id"], 21)
+    tool.post_score(other["id"], 20)
+    with pytest.raises(AssertionError) as failure:
+        mock.assert_one_score(user_id=20, line_item_id=item["id"])
+    message = str(failure.value)
+    lti_20 = mock.user(20)["lti_id"]
+    assert "saw 0" in message and "Accepted (0):\n  (none)" in message
+    assert "Other score requests, with what differed (2):" in message
+    assert f"userId '21' (wanted 20 or {lti_20})" in message
+    other_path = other["id"].split("://", 1)[1].split("/", 1)[1]
+    assert f"line item '/{other_path}' (wanted {item['id']})" in message
+    assert "userId '20'" not in message  # the score for user 20 differed only in its line item
+
+
+def test_verify_counts_matching_requests_like_wiremock(mock, tool):
+    item = tool.create_line_item(COURSE)
+    tool.post_score(item["id"], 20, given=7)
+    tool.post_score(item["id"], 21)
+    scores = mock.verify(2, method="POST", path="/api/lti/courses/101/line_items/*/scores")
+    assert [e["status"] for e in scores] == [200, 200]
+    mock.verify(1, operation_id="createScore", body_contains={"userId": "20", "scoreGiven": 7})
+    mock.verify(1, operation_id="createLineItem", status=201, client_id=tool.tool["client_id"])
+    mock.verify(2, body_contains="FullyGraded")  # a string is looked for in the body text
+    mock.verify(3, body_contains="scoreMaximum")  # the line item too
+    mock.verify(0, method="DELETE")
+    with pytest.raises(AssertionError) as failure:
+        mock.verify(1, operation_id="createScore", body_contains={"userId": "22"})
+    message = str(failure.value)
+    assert 'expected 1 request(s) matching operation createScore, body containing {"userId": "22"}; saw 0.' in message
+    assert "Near misses, with what differed" in message
+    near = [line for line in message.splitlines() if "[createScore]" in line]
+    assert len(near) == 2 and all("body {" in line and "(wanted containing" in line for line in near)
+    assert "operation 'createLineItem' (wanted createScore)" in message
 
 
 def test_assert_one_score_fails_readably_when_none_was_accepted(mock, tool):

@@ -1,0 +1,161 @@
+"""Run the README's code blocks the way a reader would (see README, "Development": README examples).
+
+Conventions:
+
+- A fenced block runs when its language is ``python``, ``sh``, ``bash`` or ``shell``; anything else
+  (``text`` for command syntax and output, ``yaml``, ``json`` …) is not code.
+- Blocks run in an empty temporary directory, like a user's project, where ``specs/``,
+  ``fixtures/`` and ``examples/`` link to the repository's; ``canvas-lti`` is on ``PATH`` and
+  ``examples/`` on ``PYTHONPATH`` (``from example_tool import ExampleTool``).
+- Port 8080 (``127.0.0.1:8080``, ``localhost:8080``, ``--port 8080``) is replaced by a free port. A
+  block that does not start a mock itself (``canvas-lti mock``) gets a fresh mock served there.
+  Background jobs a shell block starts are stopped when it ends.
+- A Python block that defines ``test_…`` functions is a pytest module (``canvas_mock`` comes from
+  the installed plugin); the others are scripts. Shell blocks run with ``bash -euo pipefail``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+RUN_LANGUAGES = {"python": "python", "sh": "sh", "bash": "sh", "shell": "sh"}
+LINKED = ("specs", "fixtures", "examples")
+PORT_RE = re.compile(r"(?<=127\.0\.0\.1:)8080\b|(?<=localhost:)8080\b|(?<=--port )8080\b")
+STARTS_MOCK_RE = re.compile(r"^[^#\n]*\bcanvas-lti mock\b", re.M)
+TEST_FUNCTION_RE = re.compile(r"^def test_\w+\(", re.M)
+FENCE_RE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^\n`]*)$")
+TIMEOUT = 300
+
+
+@dataclass(frozen=True)
+class Block:
+    line: int  # of the opening fence, 1-based
+    language: str  # "python" or "sh"
+    code: str
+
+    @property
+    def kind(self) -> str:
+        if self.language == "python" and TEST_FUNCTION_RE.search(self.code):
+            return "pytest"
+        return self.language
+
+    @property
+    def starts_mock(self) -> bool:
+        return bool(STARTS_MOCK_RE.search(self.code))
+
+    @property
+    def label(self) -> str:
+        return f"README.md:{self.line} ({self.kind})"
+
+
+def blocks(text: str) -> list[Block]:
+    """The runnable fenced blocks of a Markdown text, with the line of their opening fence."""
+    found: list[Block] = []
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        opening = FENCE_RE.match(lines[index])
+        if not opening:
+            index += 1
+            continue
+        fence, info = opening["fence"], opening["info"].strip()
+        start = index
+        body: list[str] = []
+        index += 1
+        while index < len(lines) and not re.match(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$", lines[index]):
+            body.append(lines[index])
+            index += 1
+        index += 1  # the closing fence (or the end of the file)
+        language = RUN_LANGUAGES.get(info.split()[0].lower() if info else "")
+        if language:
+            found.append(Block(start + 1, language, "\n".join(body) + "\n"))
+    return found
+
+
+def readme_blocks() -> list[Block]:
+    return blocks(README.read_text(encoding="utf-8"))
+
+
+def with_port(code: str, port: int) -> str:
+    return PORT_RE.sub(str(port), code)
+
+
+def project_dir(base: Path) -> Path:
+    """An empty "user project": the repository's specs/, fixtures/ and examples/ linked in."""
+    base.mkdir(parents=True, exist_ok=True)
+    for name in LINKED:
+        link = base / name
+        if not link.exists():
+            link.symlink_to(ROOT / name, target_is_directory=True)
+    return base
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "examples"), env.get("PYTHONPATH")]))
+    env.pop("CANVAS_MOCK_URL", None)
+    return env
+
+
+@contextlib.contextmanager
+def served_for(block: Block, port: int) -> Iterator[None]:
+    """A fresh mock on ``port`` unless the block starts its own."""
+    if block.starts_mock:
+        yield
+        return
+    from mockserver.testing import run_mock
+
+    with run_mock(port=port):
+        yield
+
+
+def run_script(block: Block, cwd: Path, port: int) -> subprocess.CompletedProcess[str]:
+    code = with_port(block.code, port)
+    if block.kind == "sh":
+        # Stop what the block left running in the background, whatever happened.
+        script = "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n" + code
+        command = ["bash", "-euo", "pipefail", "-c", script]
+    else:
+        command = [sys.executable, "-c", code]
+    with served_for(block, port):
+        return subprocess.run(command, cwd=cwd, env=environment(), capture_output=True, text=True, timeout=TIMEOUT)
+
+
+def run_pytest_blocks(test_blocks: list[Block], cwd: Path) -> dict[int, str | None]:
+    """Every pytest block as a module of one pytest run; line -> None (passed) or the failure."""
+    for block in test_blocks:
+        (cwd / f"test_readme_line_{block.line}.py").write_text(block.code, encoding="utf-8")
+    report = cwd / "readme-junit.xml"
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}",
+                          "--rootdir", str(cwd), *(f"test_readme_line_{b.line}.py" for b in test_blocks)],
+                         cwd=cwd, env=environment(), capture_output=True, text=True, timeout=TIMEOUT)
+    return {block.line: _module_failure(report, block.line, run) for block in test_blocks}
+
+
+def _module_failure(report: Path, line: int, run: subprocess.CompletedProcess[str]) -> str | None:
+    import xml.etree.ElementTree as ET
+
+    if not report.exists():
+        return f"pytest did not run (exit {run.returncode}):\n{run.stdout}\n{run.stderr}"
+    cases = [case for case in ET.parse(report).iter("testcase") if case.get("classname", "").endswith(f"test_readme_line_{line}")]
+    if not cases:
+        return f"no test ran from this block (exit {run.returncode}):\n{run.stdout[-3000:]}"
+    problems = [f"{case.get('name')}: {child.get('message', '')}\n{child.text or ''}"
+                for case in cases for child in case if child.tag in ("failure", "error")]
+    return "\n".join(problems) or None
+
+
+def failure_message(block: Block, result: subprocess.CompletedProcess[str]) -> str:
+    numbered = "\n".join(f"{block.line + i + 1:5} | {text}" for i, text in enumerate(block.code.splitlines()))
+    return (f"{block.label}: the block exited with {result.returncode}\n{numbered}\n"
+            f"--- stdout ---\n{result.stdout[-4000:]}\n--- stderr ---\n{result.stderr[-4000:]}")
