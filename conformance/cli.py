@@ -38,9 +38,11 @@ EXIT_CODES: dict[str, dict[int, str]] = {
         2: "usage error, or the mock cannot be reached",
     },
     "conform": {
-        0: "every check passed",
-        1: "at least one check failed (see the table, --report, --junit-xml)",
-        2: "usage error, or the target cannot be used (unreachable, missing credentials, nothing selected)",
+        0: "every check passed (warnings allowed)",
+        1: "at least one check failed, the run errored or was interrupted (see the table, --report, --junit-xml)",
+        2: "usage error (an --operation/--include-tag matching nothing, an unwritable report path), "
+           "or the target cannot be used (unreachable, missing credentials)",
+        3: "--strict, no failure but warnings: an operation never got a success (2xx) answer",
     },
     "drift": {
         0: "no finding at or above --fail-on (or no --fail-on)",

@@ -23,16 +23,11 @@ from .safety import Gate
 from .suite import PROFILES, SuiteOptions, run_suite
 from .targets import RemoteOptions, TargetError, in_process_target, remote_target, spec_operations
 
-EXIT_CODES = """exit codes: 0 every check passed (warnings allowed); 1 a check failed, the run errored or was
-interrupted; 2 usage or target error (unknown --operation/--include-tag, unwritable report path,
-unreachable target, missing credentials); 3 no failure but warnings (an operation never got a 2xx
-answer), with --strict."""
-
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "conform", help="run the property-based conformance suite against the mock or a Canvas",
-        description=__doc__, epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     target = parser.add_argument_group("target")
     target.add_argument("--base-url", help="target URL (default: a fresh in-process mock)")
     target.add_argument("--client-id", help="LTI developer key (client) id")
