@@ -12,6 +12,7 @@ from conformance.drift.operations import diff_operation
 from conformance.drift.paths import collect_operations, template_key
 from conformance.drift.refs import Resolver
 from conformance.drift.security import diff_security_schemes
+from conformance.drift.webhooks import diff_webhooks
 
 
 def compare(
@@ -46,6 +47,7 @@ def compare(
             scoped.emit("operation-added", "", f"{op.method.upper()} added to {op.path}")
     for key in sorted(old_ops.keys() & new_ops.keys()):
         diff_operation(ctx.for_operation(new_ops[key].label), old_ops[key], new_ops[key], old, new)
+    diff_webhooks(ctx, old, new)
     diff_security_schemes(ctx.for_operation("(components)"), old, new)
     kept, suppressed = partition(ctx.findings, list(ignore))
     return Report(kept, suppressed=suppressed, old_label=old_label, new_label=new_label)

@@ -17,12 +17,15 @@ from conformance.drift.model import pointer
 from conformance.drift.normalize import (
     TEXT_KEYWORDS,
     additional,
+    annotation_only,
     canon,
     flatten,
     properties,
     required_names,
     types,
+    with_siblings,
 )
+from conformance.drift.subschemas import diff_applicators
 
 MAX_DEPTH = 24
 
@@ -50,8 +53,13 @@ def diff_schema(
         stack = stack | {(old_ref, new_ref)}
     if o is n:
         return
+    _diff_all_of(ctx, old, new, o, n, location, prefix)
+    if _diff_wrapping(ctx, o, n, location, prefix):
+        return  # restructured: property-by-property differences would only be noise
     side = "request" if prefix.startswith("request") else "response"
-    if not diff_type(ctx, o, n, location, prefix, side):
+    # Types that only come from union branches are judged branch by branch (below).
+    branch_typed = "type" not in o and "type" not in n and _is_union(o) and _is_union(n)
+    if not branch_typed and not diff_type(ctx, o, n, location, prefix, side):
         return  # incompatible type: deeper differences would only be noise
     diff_keywords(ctx, o, n, location, prefix)
     nested = f"{side}-property"
@@ -60,10 +68,86 @@ def diff_schema(
     if isinstance(o.get("items"), dict | bool) and isinstance(n.get("items"), dict | bool):
         diff_schema(ctx, o["items"], n["items"], location + "/items", prefix, depth + 1, stack)
     for keyword in ("oneOf", "anyOf"):
-        old_branches, new_branches = o.get(keyword), n.get(keyword)
-        if isinstance(old_branches, list) and isinstance(new_branches, list):
+        old_branches, new_branches = _branches(o, keyword), _branches(n, keyword)
+        if len(old_branches) > 1 or len(new_branches) > 1:
             where = f"{location}/{keyword}"
             _diff_branches(ctx, old_branches, new_branches, where, prefix, depth, stack)
+
+    def recurse(old_sub: Any, new_sub: Any, where: str, sub_prefix: str) -> None:
+        diff_schema(ctx, old_sub, new_sub, where, sub_prefix, depth + 1, stack)
+
+    diff_applicators(ctx, o, n, location, prefix, recurse)
+
+
+def _is_union(schema: dict[str, Any]) -> bool:
+    return isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list)
+
+
+def _branches(schema: dict[str, Any], keyword: str) -> list[Any]:
+    """A union's branches (none when absent); a union appearing or going away counts its
+    branches as added or removed, unless it has only one, which is no union at all."""
+    found = schema.get(keyword)
+    return found if isinstance(found, list) else []
+
+
+def _all_of_members(schema: Any, resolver: Any) -> dict[str, Any]:
+    """The explicit ``allOf`` members of a schema, keyed by identity (see ``_branch_identity``)."""
+    node = with_siblings(schema, resolver)
+    if node is schema:
+        node = resolver.deref(schema)
+    members = node.get("allOf") if isinstance(node, dict) else None
+    if not isinstance(members, list):
+        return {}
+    return {_branch_identity(m): m for m in members}
+
+
+def _diff_all_of(
+    ctx: Context,
+    old: Any,
+    new: Any,
+    o: dict[str, Any],
+    n: dict[str, Any],
+    location: str,
+    prefix: str,
+) -> None:
+    """A new ``allOf`` member is one more schema every value must match (oasdiff: breaking
+    in requests), even when its properties are optional; members that only annotate are not.
+    Re-spelling the same schema as an ``allOf`` (equal once merged) is no change."""
+    old_members, new_members = _all_of_members(old, ctx.old), _all_of_members(new, ctx.new)
+    if old_members.keys() == new_members.keys() or canon(o) == canon(n):
+        return
+    where = location + "/allOf"
+    added = [new_members[k] for k in new_members.keys() - old_members.keys()]
+    removed = [old_members[k] for k in old_members.keys() - new_members.keys()]
+    annotation = [m for m in added + removed if annotation_only(ctx.new.deref(m))]
+    if [m for m in added if m not in annotation]:
+        ctx.emit(f"{prefix}-all-of-added", where, f"{len(added)} allOf member(s) added")
+    if [m for m in removed if m not in annotation]:
+        ctx.emit(f"{prefix}-all-of-removed", where, f"{len(removed)} allOf member(s) removed")
+    if annotation:
+        ctx.emit(
+            f"{prefix}-all-of-annotation-changed",
+            where,
+            "allOf member(s) that only annotate added or removed",
+        )
+
+
+def _diff_wrapping(
+    ctx: Context, o: dict[str, Any], n: dict[str, Any], location: str, prefix: str
+) -> bool:
+    """An object moved into ``oneOf`` branches (or back): report it once, not per property."""
+    old_union, new_union = isinstance(o.get("oneOf"), list), isinstance(n.get("oneOf"), list)
+    if old_union == new_union or "anyOf" in o or "anyOf" in n:
+        return False
+    if not old_union and properties(o) and not properties(n):
+        ctx.emit(f"{prefix}-wrapped-in-one-of", location + "/oneOf", "schema wrapped into a oneOf")
+        return True
+    if old_union and properties(n) and not properties(o):
+        ctx.emit(
+            f"{prefix}-unwrapped-from-one-of", location + "/oneOf", "oneOf replaced by one schema"
+        )
+        return True
+    return False
 
 
 def _branch_identity(branch: Any) -> str:
@@ -101,15 +185,17 @@ def _diff_branches(
     pairs += list(zip(unmatched_old, unmatched_new, strict=False))
     for i, j in sorted(pairs):
         diff_schema(ctx, old[i], new[j], f"{location}/{j}", prefix, depth + 1, stack)
+    keyword = location.rsplit("/", 1)[-1]
+    stem = "one-of" if keyword == "oneOf" else "any-of"
     for i in unmatched_old[len(unmatched_new) :]:
         ctx.emit(
-            f"{prefix}-union-branch-removed",
+            f"{prefix}-{stem}-branch-removed",
             f"{location}/{i}",
-            f"{location.rsplit('/', 1)[-1]} branch {i} removed",
+            f"{keyword} branch {i} removed",
         )
     for j in unmatched_new[len(unmatched_old) :]:
         ctx.emit(
-            f"{prefix}-union-branch-added",
+            f"{prefix}-{stem}-branch-added",
             f"{location}/{j}",
             f"{location.rsplit('/', 1)[-1]} branch {j} added",
         )
