@@ -68,8 +68,8 @@ def diff_schema(
     if isinstance(o.get("items"), dict | bool) and isinstance(n.get("items"), dict | bool):
         diff_schema(ctx, o["items"], n["items"], location + "/items", prefix, depth + 1, stack)
     for keyword in ("oneOf", "anyOf"):
-        old_branches, new_branches = _branches(o, keyword), _branches(n, keyword)
-        if len(old_branches) > 1 or len(new_branches) > 1:
+        old_branches, new_branches = o.get(keyword), n.get(keyword)
+        if isinstance(old_branches, list) and isinstance(new_branches, list):
             where = f"{location}/{keyword}"
             _diff_branches(ctx, old_branches, new_branches, where, prefix, depth, stack)
 
@@ -81,13 +81,6 @@ def diff_schema(
 
 def _is_union(schema: dict[str, Any]) -> bool:
     return isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list)
-
-
-def _branches(schema: dict[str, Any], keyword: str) -> list[Any]:
-    """A union's branches (none when absent); a union appearing or going away counts its
-    branches as added or removed, unless it has only one, which is no union at all."""
-    found = schema.get(keyword)
-    return found if isinstance(found, list) else []
 
 
 def _all_of_members(schema: Any, resolver: Any) -> dict[str, Any]:
