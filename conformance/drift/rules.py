@@ -65,6 +65,22 @@ _add(
     "operation",
     "removed",
 )
+_add(
+    "operation-removed-before-sunset",
+    BRK,
+    OP,
+    "A deprecated operation was removed before the date its x-sunset promised.",
+    "operation",
+    "removed",
+)
+_add(
+    "unstable-operation-removed",
+    INF,
+    OP,
+    "An operation marked x-stability-level alpha or draft was removed (no promise was made).",
+    "operation",
+    "removed",
+)
 _add("operation-id-changed", WRN, OP, "operationId changed: generated clients rename methods.")
 _add("operation-id-added", INF, OP, "An operationId was added.")
 _add("operation-id-removed", WRN, OP, "An operationId was removed.")

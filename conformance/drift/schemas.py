@@ -79,6 +79,10 @@ def diff_schema(
     diff_applicators(ctx, o, n, location, prefix, recurse)
 
 
+def _is_ref(schema: Any) -> bool:
+    return isinstance(schema, dict) and isinstance(schema.get("$ref"), str)
+
+
 def _is_union(schema: dict[str, Any]) -> bool:
     return isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list)
 
@@ -175,18 +179,25 @@ def _diff_branches(
         else:
             unmatched_new.remove(j)
             pairs.append((i, j))
-    pairs += list(zip(unmatched_old, unmatched_new, strict=False))
+    # Left-overs pair up by order (an edited inline branch), except two references to
+    # different targets: those are one branch removed and another added.
+    for i in list(unmatched_old):
+        j = next((j for j in unmatched_new if not (_is_ref(old[i]) and _is_ref(new[j]))), None)
+        if j is not None:
+            unmatched_old.remove(i)
+            unmatched_new.remove(j)
+            pairs.append((i, j))
     for i, j in sorted(pairs):
         diff_schema(ctx, old[i], new[j], f"{location}/{j}", prefix, depth + 1, stack)
     keyword = location.rsplit("/", 1)[-1]
     stem = "one-of" if keyword == "oneOf" else "any-of"
-    for i in unmatched_old[len(unmatched_new) :]:
+    for i in unmatched_old:
         ctx.emit(
             f"{prefix}-{stem}-branch-removed",
             f"{location}/{i}",
             f"{keyword} branch {i} removed",
         )
-    for j in unmatched_new[len(unmatched_old) :]:
+    for j in unmatched_new:
         ctx.emit(
             f"{prefix}-{stem}-branch-added",
             f"{location}/{j}",

@@ -23,12 +23,27 @@ _MIRRORS = {
     "request-body-media-type-schema-removed": "response-media-type-schema-removed",
 }
 _MIRRORS |= {v: k for k, v in _MIRRORS.items()}
+#: One-way: what the receiver gets (body, headers, query) judged as a response it parses.
+_MIRRORS |= {
+    "request-body-removed": "response-media-type-removed",
+    "request-body-added-required": "response-media-type-added",
+    "request-body-added-optional": "response-media-type-added",
+    "request-body-became-required": "response-property-became-required",
+    "request-body-became-optional": "response-property-became-optional",
+    "request-required-parameter-added": "response-header-added",
+    "request-optional-parameter-added": "response-header-added",
+    "request-parameter-removed": "response-optional-header-removed",
+    "request-parameter-became-required": "response-property-became-required",
+    "request-parameter-became-optional": "response-header-became-optional",
+}
 
 
 def mirror(rule_id: str) -> str:
     """The rule for the same change with client and server swapped (itself if none)."""
     if rule_id in _MIRRORS:
         return _MIRRORS[rule_id]
+    if rule_id.startswith("request-parameter-"):  # a parameter's schema: what the receiver gets
+        rule_id = "request-property-" + rule_id.removeprefix("request-parameter-")
     head, _, rest = rule_id.partition("-")
     swapped = {"request": "response", "response": "request"}.get(head)
     if swapped and f"{swapped}-{rest}" in RULES:

@@ -1150,6 +1150,24 @@ case(
 )
 
 
+SUNSET = {"responses": {"200": {"description": "ok"}}, "deprecated": True, "x-sunset": "2999-01-01"}
+PAST = {**SUNSET, "x-sunset": "2001-01-01"}
+case(
+    "operation-removed-before-sunset",
+    B,
+    OP,
+    (at({"/a": {"get": GET, "post": SUNSET}}), at({"/a": {"get": GET}})),
+    (at({"/a": {"get": GET, "post": PAST}}), at({"/a": {"get": GET}})),
+)
+case(
+    "unstable-operation-removed",
+    N,
+    OP,
+    (at({"/a": {"get": GET, "post": {**GET, "x-stability-level": "alpha"}}}), at({"/a": {"get": GET}})),
+    (at({"/a": {"get": GET, "post": {**GET, "x-stability-level": "stable"}}}), at({"/a": {"get": GET}})),
+)
+
+
 def test_every_rule_has_a_case() -> None:
     ids = [c.rule for c in CASES]
     assert len(ids) == len(set(ids)), "duplicate cases"
