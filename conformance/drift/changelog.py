@@ -16,6 +16,7 @@ _TAGS = {"breaking": "BREAKING", "warning": "warning", "info": "info"}
 
 def _groups(report: Report) -> list[tuple[str, list[Finding]]]:
     """Operations ordered by path then method; document-level groups last."""
+
     def key(item: tuple[str, list[Finding]]) -> tuple[int, str, str]:
         method, _, path = item[0].partition(" ")
         return (0 if path.startswith("/") else 1, path, method)
@@ -25,10 +26,7 @@ def _groups(report: Report) -> list[tuple[str, list[Finding]]]:
 
 def _summary(report: Report) -> str:
     counts = report.counts()
-    return (
-        f"{len(report.findings)} changes: {counts['breaking']} breaking, "
-        f"{counts['warning']} warning, {counts['info']} info"
-    )
+    return f"{len(report.findings)} changes: {counts['breaking']} breaking, {counts['warning']} warning, {counts['info']} info"
 
 
 def render_changelog(report: Report) -> str:

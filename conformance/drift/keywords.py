@@ -52,6 +52,15 @@ def diff_type(
     ctx: Context, o: dict[str, Any], n: dict[str, Any], location: str, prefix: str, side: str
 ) -> bool:
     """Emit type findings; False when the change is incompatible (stop descending)."""
+    old_none, new_none = o.get("not") == {}, n.get("not") == {}  # the "false" schema
+    if old_none != new_none:
+        wider = old_none  # from "nothing" to something
+        change = "no value allowed" if new_none else "values allowed again"
+        if wider == (side == "request"):
+            ctx.emit(f"{prefix}-type-{'widened' if wider else 'narrowed'}", location, change)
+        else:
+            ctx.emit(f"{prefix}-type-changed", location, change)
+        return False
     old_types, new_types = schema_types(o, ctx.old), schema_types(n, ctx.new)
     if old_types == new_types:
         return True
@@ -94,12 +103,7 @@ def diff_keywords(
     _diff_extensible_enum(ctx, o, n, location, prefix)
     for keyword, stem, upper, absent in _BOUNDS:
         _diff_bound(ctx, o, n, location, prefix, keyword, stem, upper, absent)
-    if canon(o.get("multipleOf")) != canon(n.get("multipleOf")):
-        ctx.emit(
-            f"{prefix}-multiple-of-changed",
-            location + "/multipleOf",
-            f"multipleOf changed from {short(o.get('multipleOf'))} to {short(n.get('multipleOf'))}",
-        )
+    _diff_multiple_of(ctx, _number(o.get("multipleOf")), _number(n.get("multipleOf")), location, prefix)
     if bool(o.get("uniqueItems")) != bool(n.get("uniqueItems")):
         change = "added" if n.get("uniqueItems") else "removed"
         ctx.emit(f"{prefix}-unique-items-{change}", location + "/uniqueItems", f"uniqueItems {change}")
@@ -172,6 +176,28 @@ def _diff_pattern(ctx: Context, old: Any, new: Any, location: str, prefix: str) 
     else:
         rule = "generalized" if new in (".*", "^.*$", "") else "changed"
         ctx.emit(f"{prefix}-pattern-{rule}", where, f"pattern changed from {old!r} to {new!r}")
+
+
+def _diff_multiple_of(ctx: Context, old: float | None, new: float | None, location: str, prefix: str) -> None:
+    """Multiples of 4 are multiples of 2: 2 -> 4 narrows, 4 -> 2 widens, 2 -> 3 does both."""
+    if old == new:
+        return
+    if new is None or (old is not None and new and _divides(new, old)):
+        direction = "widened"
+    elif old is None or (old and _divides(old, new)):
+        direction = "narrowed"
+    else:
+        direction = "changed"
+    ctx.emit(
+        f"{prefix}-multiple-of-{direction}",
+        location + "/multipleOf",
+        f"multipleOf changed from {_fmt(old)} to {_fmt(new)}",
+    )
+
+
+def _divides(divisor: float, value: float) -> bool:
+    quotient = value / divisor
+    return abs(quotient - round(quotient)) < 1e-9
 
 
 def _diff_const(

@@ -152,9 +152,7 @@ def _diff_map(
             recurse(old_map[key], new_map[key], where, child)
 
 
-def _diff_prefix_items(
-    ctx: Context, o: dict[str, Any], n: dict[str, Any], location: str, prefix: str, recurse: Recurse
-) -> None:
+def _diff_prefix_items(ctx: Context, o: dict[str, Any], n: dict[str, Any], location: str, prefix: str, recurse: Recurse) -> None:
     old_items = o.get("prefixItems") if isinstance(o.get("prefixItems"), list) else []
     new_items = n.get("prefixItems") if isinstance(n.get("prefixItems"), list) else []
     for index in range(min(len(old_items), len(new_items))):
@@ -166,9 +164,7 @@ def _diff_prefix_items(
         ctx.emit(f"{prefix}-prefix-items-removed", where, f"prefixItems {len(old_items)} -> {len(new_items)}")
 
 
-def _diff_dependent_required(
-    ctx: Context, o: dict[str, Any], n: dict[str, Any], location: str, prefix: str
-) -> None:
+def _diff_dependent_required(ctx: Context, o: dict[str, Any], n: dict[str, Any], location: str, prefix: str) -> None:
     old_map = o.get("dependentRequired") if isinstance(o.get("dependentRequired"), dict) else {}
     new_map = n.get("dependentRequired") if isinstance(n.get("dependentRequired"), dict) else {}
     for key in sorted(old_map.keys() | new_map.keys(), key=str):
@@ -213,9 +209,7 @@ def _diff_openness(
         ctx.emit(f"{prefix}-{stem}-{direction}", where, f"{keyword} {direction} ({old} -> {new})")
 
 
-def _diff_tuple_items(
-    ctx: Context, o: dict[str, Any], n: dict[str, Any], location: str, prefix: str
-) -> None:
+def _diff_tuple_items(ctx: Context, o: dict[str, Any], n: dict[str, Any], location: str, prefix: str) -> None:
     """Draft-07 tuple ``items: [...]`` is not compared; say so rather than pass it silently."""
     old, new = o.get("items"), n.get("items")
     if (isinstance(old, list) or isinstance(new, list)) and canon(old) != canon(new):

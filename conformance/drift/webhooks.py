@@ -60,14 +60,10 @@ def diff_webhooks(ctx: Context, old_doc: dict[str, Any], new_doc: dict[str, Any]
     new_ops = collect_operations(new_doc, ctx.new, "webhooks")
     for key in sorted(old_ops.keys() - new_ops.keys()):
         op = old_ops[key]
-        ctx.for_operation(_label(op.path, op.method)).emit(
-            "webhook-removed", "", f"webhook {op.path} ({op.method.upper()}) removed"
-        )
+        ctx.for_operation(_label(op.path, op.method)).emit("webhook-removed", "", f"webhook {op.path} ({op.method.upper()}) removed")
     for key in sorted(new_ops.keys() - old_ops.keys()):
         op = new_ops[key]
-        ctx.for_operation(_label(op.path, op.method)).emit(
-            "webhook-added", "", f"webhook {op.path} ({op.method.upper()}) added"
-        )
+        ctx.for_operation(_label(op.path, op.method)).emit("webhook-added", "", f"webhook {op.path} ({op.method.upper()}) added")
     for key in sorted(old_ops.keys() & new_ops.keys()):
         old, new = old_ops[key], new_ops[key]
         scoped = ctx.for_operation(_label(new.path, new.method))

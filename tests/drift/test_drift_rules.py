@@ -768,8 +768,18 @@ SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, 
     ),
     "multiple-of-changed": (
         ({**I_, "multipleOf": 2}, {**I_, "multipleOf": 3}),
-        ({**I_, "multipleOf": 2}, {**I_, "multipleOf": 2, "title": "t"}),
+        ({**I_, "multipleOf": 2}, {**I_, "multipleOf": 4}),
         (B, B, W),
+    ),
+    "multiple-of-narrowed": (
+        ({**I_, "multipleOf": 2}, {**I_, "multipleOf": 4}),
+        ({**I_, "multipleOf": 4}, {**I_, "multipleOf": 2}),
+        (B, B, N),
+    ),
+    "multiple-of-widened": (
+        ({**I_, "multipleOf": 4}, I_),
+        (I_, {**I_, "multipleOf": 4}),
+        (N, N, W),
     ),
     "unique-items-added": (
         (ARR, {**ARR, "uniqueItems": True}),

@@ -206,12 +206,22 @@ def structural_pairs() -> Iterator[Pair]:
     yield pair("path-removed", B, op(), document("3.0", {}))
     yield pair("path-added", N, document("3.0", {}), op())
     yield pair("operation-removed", B, document("3.0", {"/items": {"get": {"responses": OK}, "post": {"responses": OK}}}), op())
-    yield pair("deprecated-operation-removed", N, document("3.0", {"/items": {"get": {"responses": OK}, "post": {"responses": OK, "deprecated": True}}}), op())
+    yield pair(
+        "deprecated-operation-removed",
+        N,
+        document("3.0", {"/items": {"get": {"responses": OK}, "post": {"responses": OK, "deprecated": True}}}),
+        op(),
+    )
     yield pair("operation-added", N, op(), document("3.0", {"/items": {"get": {"responses": OK}, "post": {"responses": OK}}}))
     yield pair("operation-deprecated", N, op(), op(deprecated=True))
     yield pair("operation-id-changed", N, op(operationId="a"), op(operationId="b"))
     yield pair("summary-changed", N, op(summary="a"), op(summary="b"))
-    yield pair("path-param-renamed", N, op(path="/items/{id}", parameters=[param("id", "path")]), op(path="/items/{item_id}", parameters=[param("item_id", "path")]))
+    yield pair(
+        "path-param-renamed",
+        N,
+        op(path="/items/{id}", parameters=[param("id", "path")]),
+        op(path="/items/{item_id}", parameters=[param("item_id", "path")]),
+    )
     yield pair("new-path-segment-param", B, op(path="/items"), op(path="/items/{id}", parameters=[param("id", "path")]))
     # parameters
     for where in ("query", "header", "cookie"):
@@ -222,7 +232,9 @@ def structural_pairs() -> Iterator[Pair]:
         yield pair(f"{where}-param-became-optional", N, op(parameters=[param(where=where, required=True)]), op(parameters=[param(where=where)]))
         yield pair(f"{where}-param-deprecated", N, op(parameters=[param(where=where)]), op(parameters=[param(where=where, deprecated=True)]))
     yield pair("param-moved-query-to-header", B, op(parameters=[param()]), op(parameters=[param(where="header")]))
-    yield pair("path-level-required-param-added", B, op(), document("3.0", {"/items": {"parameters": [param(required=True)], "get": {"responses": OK}}}))
+    yield pair(
+        "path-level-required-param-added", B, op(), document("3.0", {"/items": {"parameters": [param(required=True)], "get": {"responses": OK}}})
+    )
     yield pair("param-to-path-level", N, op(parameters=[param()]), document("3.0", {"/items": {"parameters": [param()], "get": {"responses": OK}}}))
     yield pair("header-param-case", N, op(parameters=[param("X-Trace", "header")]), op(parameters=[param("x-trace", "header")]))
     # request bodies
@@ -233,30 +245,88 @@ def structural_pairs() -> Iterator[Pair]:
     yield pair("request-body-became-required", B, op(**post, **body(required=False)), op(**post, **body()))
     yield pair("request-body-became-optional", N, op(**post, **body()), op(**post, **body(required=False)))
     yield pair("request-media-type-removed", B, op(**post, **body()), op(**post, **body(media="text/plain")))
-    yield pair("request-media-type-added", N, op(**post, **body()), op(**post, requestBody={"required": True, "content": {"application/json": {"schema": S}, "application/xml": {"schema": S}}}))
+    yield pair(
+        "request-media-type-added",
+        N,
+        op(**post, **body()),
+        op(**post, requestBody={"required": True, "content": {"application/json": {"schema": S}, "application/xml": {"schema": S}}}),
+    )
     yield pair("request-media-schema-added", B, op(**post, **body(schema=None)), op(**post, **body()))
     yield pair("request-media-schema-removed", N, op(**post, **body()), op(**post, **body(schema=None)))
-    yield pair("request-xml-type-changed", N, op(**post, **body(media=XML, schema={"type": "object", "properties": {"n": {"type": "integer"}}})), op(**post, **body(media=XML, schema={"type": "object", "properties": {"n": {"type": "string"}}})))
-    yield pair("request-json-type-changed", B, op(**post, **body(schema={"type": "object", "properties": {"n": {"type": "integer"}}})), op(**post, **body(schema={"type": "object", "properties": {"n": {"type": "string"}}})))
+    yield pair(
+        "request-xml-type-changed",
+        N,
+        op(**post, **body(media=XML, schema={"type": "object", "properties": {"n": {"type": "integer"}}})),
+        op(**post, **body(media=XML, schema={"type": "object", "properties": {"n": {"type": "string"}}})),
+    )
+    yield pair(
+        "request-json-type-changed",
+        B,
+        op(**post, **body(schema={"type": "object", "properties": {"n": {"type": "integer"}}})),
+        op(**post, **body(schema={"type": "object", "properties": {"n": {"type": "string"}}})),
+    )
     yield pair("request-media-type-case", N, op(**post, **body()), op(**post, **body(media="Application/JSON")))
     # responses
     yield pair("success-status-removed", B, op(**responses("200")), op(**responses("201")))
-    yield pair("success-status-added", N, op(**responses("200")), op(responses={"200": responses()["responses"]["200"], "202": {"description": "accepted"}}))
+    yield pair(
+        "success-status-added", N, op(**responses("200")), op(responses={"200": responses()["responses"]["200"], "202": {"description": "accepted"}})
+    )
     yield pair("error-status-removed", N, op(responses={"200": {"description": "ok"}, "404": {"description": "nf"}}), op())
     yield pair("error-status-added", N, op(), op(responses={"200": {"description": "ok"}, "404": {"description": "nf"}}))
     yield pair("response-media-type-removed", B, op(**responses()), op(**responses(media="text/plain")))
-    yield pair("response-media-type-added", N, op(**responses()), op(responses={"200": {"description": "ok", "content": {"application/json": {"schema": S}, "text/csv": {"schema": {"type": "string"}}}}}))
+    yield pair(
+        "response-media-type-added",
+        N,
+        op(**responses()),
+        op(responses={"200": {"description": "ok", "content": {"application/json": {"schema": S}, "text/csv": {"schema": {"type": "string"}}}}}),
+    )
     yield pair("response-media-schema-added", N, op(**responses(schema=None)), op(**responses()))
     yield pair("response-media-schema-removed", N, op(**responses()), op(**responses(schema=None)))
-    yield pair("response-xml-type-changed", N, op(**responses(media=XML, schema={"type": "object", "properties": {"n": {"type": "integer"}}})), op(**responses(media=XML, schema={"type": "object", "properties": {"n": {"type": "string"}}})))
-    yield pair("response-body-one-of-branch-added", B, op(**responses(schema={"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]})) | {"components": {"schemas": {"A": S, "B": S, "C": S}}}, op(**responses(schema={"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}, {"$ref": "#/components/schemas/C"}]})) | {"components": {"schemas": {"A": S, "B": S, "C": S}}})
-    yield pair("request-body-one-of-branch-added", N, op(**post, **body(schema={"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]})) | {"components": {"schemas": {"A": S, "B": S, "C": S}}}, op(**post, **body(schema={"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}, {"$ref": "#/components/schemas/C"}]})) | {"components": {"schemas": {"A": S, "B": S, "C": S}}})
+    yield pair(
+        "response-xml-type-changed",
+        N,
+        op(**responses(media=XML, schema={"type": "object", "properties": {"n": {"type": "integer"}}})),
+        op(**responses(media=XML, schema={"type": "object", "properties": {"n": {"type": "string"}}})),
+    )
+    yield pair(
+        "response-body-one-of-branch-added",
+        B,
+        op(**responses(schema={"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}))
+        | {"components": {"schemas": {"A": S, "B": S, "C": S}}},
+        op(
+            **responses(
+                schema={"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}, {"$ref": "#/components/schemas/C"}]}
+            )
+        )
+        | {"components": {"schemas": {"A": S, "B": S, "C": S}}},
+    )
+    yield pair(
+        "request-body-one-of-branch-added",
+        N,
+        op(**post, **body(schema={"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}))
+        | {"components": {"schemas": {"A": S, "B": S, "C": S}}},
+        op(
+            **post,
+            **body(schema={"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}, {"$ref": "#/components/schemas/C"}]}),
+        )
+        | {"components": {"schemas": {"A": S, "B": S, "C": S}}},
+    )
     rate = {"schema": {"type": "integer"}}
     yield pair("required-response-header-removed", B, op(**responses(headers={"X-Rate": {**rate, "required": True}})), op(**responses()))
     yield pair("optional-response-header-removed", N, op(**responses(headers={"X-Rate": rate})), op(**responses()))
-    yield pair("response-header-became-optional", B, op(**responses(headers={"X-Rate": {**rate, "required": True}})), op(**responses(headers={"X-Rate": rate})))
+    yield pair(
+        "response-header-became-optional",
+        B,
+        op(**responses(headers={"X-Rate": {**rate, "required": True}})),
+        op(**responses(headers={"X-Rate": rate})),
+    )
     yield pair("response-header-added", N, op(**responses()), op(**responses(headers={"X-Rate": rate})))
-    yield pair("response-ref-equivalent", N, op(**responses(schema=S)), op(**responses(schema={"$ref": "#/components/schemas/S"})) | {"components": {"schemas": {"S": S}}})
+    yield pair(
+        "response-ref-equivalent",
+        N,
+        op(**responses(schema=S)),
+        op(**responses(schema={"$ref": "#/components/schemas/S"})) | {"components": {"schemas": {"S": S}}},
+    )
     # security (our decision: locking existing callers out is breaking, see the README)
     yield pair("security-added", B, secured(), secured({"oauth": ["read"]}))
     yield pair("security-removed", N, secured({"oauth": ["read"]}), secured())
@@ -267,9 +337,24 @@ def structural_pairs() -> Iterator[Pair]:
     # webhooks (3.1): the client receives the webhook request
     yield pair("webhook-added", N, hooks(), hooks(created=hook(S)))
     yield pair("webhook-removed", B, hooks(created=hook(S)), hooks())
-    yield pair("webhook-payload-property-added", N, hooks(created=hook(S)), hooks(created=hook({"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "required": ["b"]})))
-    yield pair("webhook-payload-required-property-removed", B, hooks(created=hook({**S, "required": ["a"]})), hooks(created=hook({"type": "object", "properties": {}})))
-    yield pair("webhook-payload-enum-value-removed", N, hooks(created=hook({"type": "string", "enum": ["a", "b"]})), hooks(created=hook({"type": "string", "enum": ["a"]})))
+    yield pair(
+        "webhook-payload-property-added",
+        N,
+        hooks(created=hook(S)),
+        hooks(created=hook({"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "required": ["b"]})),
+    )
+    yield pair(
+        "webhook-payload-required-property-removed",
+        B,
+        hooks(created=hook({**S, "required": ["a"]})),
+        hooks(created=hook({"type": "object", "properties": {}})),
+    )
+    yield pair(
+        "webhook-payload-enum-value-removed",
+        N,
+        hooks(created=hook({"type": "string", "enum": ["a", "b"]})),
+        hooks(created=hook({"type": "string", "enum": ["a"]})),
+    )
     yield pair("webhook-payload-became-nullable", B, hooks(created=hook({"type": "string"})), hooks(created=hook({"type": ["string", "null"]})))
 
 
