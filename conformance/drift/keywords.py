@@ -102,7 +102,8 @@ def diff_keywords(
     _diff_const(ctx, o, n, location, prefix)
     _diff_extensible_enum(ctx, o, n, location, prefix)
     for keyword, stem, upper, absent in _BOUNDS:
-        _diff_bound(ctx, o, n, location, prefix, keyword, stem, upper, absent)
+        if keyword in o or keyword in n:
+            _diff_bound(ctx, o, n, location, prefix, keyword, stem, upper, absent)
     _diff_multiple_of(ctx, _number(o.get("multipleOf")), _number(n.get("multipleOf")), location, prefix)
     if bool(o.get("uniqueItems")) != bool(n.get("uniqueItems")):
         change = "added" if n.get("uniqueItems") else "removed"

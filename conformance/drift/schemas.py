@@ -89,6 +89,8 @@ def _is_union(schema: dict[str, Any]) -> bool:
 
 def _all_of_members(schema: Any, resolver: Any) -> dict[str, Any]:
     """The explicit ``allOf`` members of a schema, keyed by identity (see ``_branch_identity``)."""
+    if not isinstance(schema, dict) or ("$ref" not in schema and "allOf" not in schema):
+        return {}  # fast path: most schemas are inline and plain
     node = with_siblings(schema, resolver)
     if node is schema:
         node = resolver.deref(schema)
