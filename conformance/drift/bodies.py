@@ -26,6 +26,12 @@ def media_types(
     return found
 
 
+def is_json(media_key: str) -> bool:
+    """JSON is strongly typed (``1`` is not ``"1"``); other media types carry text."""
+    essence = media_key.split(";")[0]
+    return essence == "application/json" or essence.endswith("+json")
+
+
 def diff_content(ctx: Context, old: dict[str, Any], new: dict[str, Any], base: tuple[str, ...], rule: str,
                  nested: str, *, removed: str, added: str) -> None:
     """Media types removed/added under ``content``, and the schemas of those both sides have.
@@ -42,7 +48,7 @@ def diff_content(ctx: Context, old: dict[str, Any], new: dict[str, Any], base: t
         old_obj = old_media[key][1]
         where = pointer(*base, "content", name, "schema")
         if "schema" in old_obj and "schema" in new_obj:
-            scoped = replace(ctx, xml=True) if key.split(";")[0].endswith("xml") else ctx
+            scoped = ctx if is_json(key) else replace(ctx, weak=True)
             diff_schema(scoped, old_obj["schema"], new_obj["schema"], where, nested)
         elif "schema" in new_obj:
             ctx.emit(f"{rule}-schema-added", where, f"{name} now has a schema")

@@ -67,8 +67,8 @@ def diff_type(
     old_x, new_x = expand_types(old_types), expand_types(new_types)
     where = location + "/type"
     change = f"type changed from {_type_label(old_types)} to {_type_label(new_types)}"
-    if ctx.xml:
-        ctx.emit(f"{prefix}-type-compatible", where, change + " (XML: text either way)")
+    if (ctx.weak or prefix == "request-parameter") and _loose_swap(old_types, new_types, side):
+        ctx.emit(f"{prefix}-type-compatible", where, change + " (sent as text either way)")
         return True
     if side == "request":
         if not new_types or (old_types and old_x <= new_x):
@@ -79,6 +79,21 @@ def diff_type(
         return True
     ctx.emit(f"{prefix}-type-changed", where, change)
     return False
+
+
+def _loose_swap(old: frozenset[str], new: frozenset[str], side: str) -> bool:
+    """Where values travel as text (parameters, non-JSON bodies), anything is a valid string:
+    a request may widen to ``string``, a response may narrow from it (oasdiff's rule)."""
+    if side == "request":
+        return bool(old) and new <= {"string"}
+    return old == {"string"} and bool(new)
+
+
+#: (from, to) pairs where format ``to`` accepts every value of format ``from`` (oasdiff's).
+_WIDER_FORMATS = frozenset(
+    {("date", "date-time"), ("time", "date-time"), ("int32", "int64"), ("int32", "bigint"),
+     ("int64", "bigint"), ("float", "double")}
+)  # fmt: skip
 
 
 def diff_keywords(
@@ -93,8 +108,13 @@ def diff_keywords(
         elif new_format is None:
             ctx.emit(f"{prefix}-format-removed", where, f"format {old_format!r} removed")
         else:
+            rule = "changed"
+            if prefix.startswith("request") and (old_format, new_format) in _WIDER_FORMATS:
+                rule = "generalized"
+            elif prefix.startswith("response") and (new_format, old_format) in _WIDER_FORMATS:
+                rule = "specialized"
             ctx.emit(
-                f"{prefix}-format-changed",
+                f"{prefix}-format-{rule}",
                 where,
                 f"format changed from {old_format!r} to {new_format!r}",
             )

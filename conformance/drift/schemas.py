@@ -222,10 +222,11 @@ def _diff_object(
     for name in sorted(old_props.keys() | new_props.keys(), key=str):
         where = location + pointer("properties", name)
         if name not in new_props:
-            kind = "required" if name in old_req else "optional"
+            hidden = _hidden(ctx.old, old_props[name], side)
+            kind = "required" if name in old_req and not hidden else "optional"
             ctx.emit(f"{side}-{kind}-property-removed", where, f"{kind} property {name!r} removed")
             continue
-        hidden = _hidden(ctx, new_props[name], side)
+        hidden = _hidden(ctx.new, new_props[name], side)
         if name not in old_props:
             kind = "required" if name in new_req and not hidden else "optional"
             ctx.emit(f"{side}-{kind}-property-added", where, f"{kind} property {name!r} added")
@@ -239,13 +240,15 @@ def _diff_object(
                 ctx.emit(
                     f"{side}-property-became-optional", where, f"property {name!r} became optional"
                 )
+        if hidden and _hidden(ctx.old, old_props[name], side):
+            continue  # never sent (readOnly) or never returned (writeOnly) on this side
         diff_schema(ctx, old_props[name], new_props[name], where, nested, depth + 1, stack)
     _diff_additional(ctx, o, n, location, nested, side, depth, stack)
 
 
-def _hidden(ctx: Context, schema: Any, side: str) -> bool:
+def _hidden(resolver: Any, schema: Any, side: str) -> bool:
     """readOnly properties never appear in requests, writeOnly ones never in responses."""
-    resolved = ctx.new.deref(schema)
+    resolved = resolver.deref(schema)
     if not isinstance(resolved, dict):
         return False
     return bool(resolved.get("readOnly" if side == "request" else "writeOnly"))

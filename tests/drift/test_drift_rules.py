@@ -584,9 +584,19 @@ SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, 
     "type-widened": ((I_, NU), (I_, ST), (N, N, None)),
     "type-narrowed": ((NU, I_), (I_, NU), (None, None, N)),
     "format-changed": (
-        ({**ST, "format": "date"}, {**ST, "format": "date-time"}),
+        ({**ST, "format": "uri"}, {**ST, "format": "date"}),
         ({**ST, "format": "date"}, {**ST, "format": "date", "example": "x"}),
         (B, B, B),
+    ),
+    "format-generalized": (
+        ({**ST, "format": "date"}, {**ST, "format": "date-time"}),
+        ({**ST, "format": "date-time"}, {**ST, "format": "date"}),
+        (N, N, None),
+    ),
+    "format-specialized": (
+        ({**I_, "format": "int64"}, {**I_, "format": "int32"}),
+        ({**I_, "format": "int32"}, {**I_, "format": "int64"}),
+        (None, None, N),
     ),
     "format-added": (
         (ST, {**ST, "format": "uri"}),
@@ -596,7 +606,7 @@ SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, 
     "format-removed": (
         ({**ST, "format": "uri"}, ST),
         ({**ST, "format": "date"}, {**ST, "format": "uri"}),
-        (N, N, W),
+        (N, N, B),
     ),
     "enum-value-removed": (
         ({**ST, "enum": ["a", "b"]}, {**ST, "enum": ["a"]}),
@@ -1140,8 +1150,15 @@ case(
     "response-property-type-compatible",
     N,
     RESP,
+    (_media(obj({"p": ST}), request=False, media=XML), _media(obj({"p": I_}), request=False, media=XML)),
     (_media(obj({"p": I_}), request=False, media=XML), _media(obj({"p": ST}), request=False, media=XML)),
-    (_media(obj({"p": I_}), request=False), _media(obj({"p": ST}), request=False)),
+)
+case(
+    "request-parameter-type-compatible",
+    N,
+    REQ,
+    (param_doc(I_), param_doc(ST)),
+    (param_doc(ST), param_doc(I_)),
 )
 HOOK = {"post": {"requestBody": {"content": {"application/json": {"schema": ST}}}, "responses": {"200": {"description": "ok"}}}}
 case(

@@ -283,10 +283,22 @@ def structural_pairs() -> Iterator[Pair]:
     yield pair("response-media-schema-added", N, op(**responses(schema=None)), op(**responses()))
     yield pair("response-media-schema-removed", N, op(**responses()), op(**responses(schema=None)))
     yield pair(
-        "response-xml-type-changed",
+        "response-xml-type-from-string",
         N,
+        op(**responses(media=XML, schema={"type": "object", "properties": {"n": {"type": "string"}}})),
+        op(**responses(media=XML, schema={"type": "object", "properties": {"n": {"type": "integer"}}})),
+    )
+    yield pair(
+        "response-xml-type-to-string",
+        B,
         op(**responses(media=XML, schema={"type": "object", "properties": {"n": {"type": "integer"}}})),
         op(**responses(media=XML, schema={"type": "object", "properties": {"n": {"type": "string"}}})),
+    )
+    yield pair(
+        "request-xml-type-from-string",
+        B,
+        op(**post, **body(media=XML, schema={"type": "object", "properties": {"n": {"type": "string"}}})),
+        op(**post, **body(media=XML, schema={"type": "object", "properties": {"n": {"type": "integer"}}})),
     )
     yield pair(
         "response-body-one-of-branch-added",
