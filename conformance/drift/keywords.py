@@ -39,8 +39,8 @@ _BOUNDS: tuple[tuple[str, str, bool, float | None], ...] = (
     ("minContains", "min-contains", False, 1),
 )
 _SET_RULES = frozenset(
-    {"max", "min", "exclusive-max", "exclusive-min", "max-length", "max-items", "min-items",
-     "max-properties"}
+    {"max", "min", "exclusive-max", "exclusive-min", "max-length", "min-length", "max-items",
+     "min-items", "max-properties", "min-properties"}
 )
 
 

@@ -341,7 +341,7 @@ def _narrowings(schema: dict[str, Any]) -> list[dict[str, Any]]:
     # (A bound set where there was none is a warning by decision, see the README: not used.)
     if kind == "string":
         edits += [
-            {"maxLength": schema["maxLength"] - 1} if schema.get("maxLength", 0) > 1 else {"minLength": 50},
+            {"maxLength": schema["maxLength"] - 1} if schema.get("maxLength", 0) > 1 else {"const": "k"},
             {"pattern": "^z+$"} if "pattern" not in schema else {"format": "byte"},
             {"enum": ["only"]} if "enum" not in schema else {"enum": schema["enum"][:-1]},
         ]

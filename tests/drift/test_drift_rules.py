@@ -695,7 +695,8 @@ SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, 
         ({**ST, "maxLength": 10}, {**ST, "maxLength": 5}),
         (N, N, B),
     ),
-    "min-length-increased": ((ST, {**ST, "minLength": 1}), (ST, {**ST, "minLength": 0}), (B, B, N)),
+    "min-length-set": ((ST, {**ST, "minLength": 1}), ({**ST, "minLength": 0}, {**ST, "minLength": 1}), (W, W, N)),
+    "min-length-increased": (({**ST, "minLength": 0}, {**ST, "minLength": 1}), (ST, {**ST, "minLength": 0}), (B, B, N)),
     "min-length-decreased": (
         ({**ST, "minLength": 2}, {**ST, "minLength": 1}),
         ({**ST, "minLength": 0}, ST),
@@ -746,9 +747,14 @@ SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, 
         (OB, {**OB, "maxProperties": 3}),
         (N, N, B),
     ),
-    "min-properties-increased": (
+    "min-properties-set": (
         (OB, {**OB, "minProperties": 1}),
         (OB, {**OB, "minProperties": 0}),
+        (W, W, N),
+    ),
+    "min-properties-increased": (
+        ({**OB, "minProperties": 1}, {**OB, "minProperties": 2}),
+        (OB, {**OB, "minProperties": 1}),
         (B, B, N),
     ),
     "min-properties-decreased": (
