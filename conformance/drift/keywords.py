@@ -1,4 +1,5 @@
-"""Keyword-level schema comparison: type, format, enum, bounds, pattern, nullable, default.
+"""Keyword-level schema comparison: type, format, enum, const, ``x-extensible-enum``, bounds,
+multipleOf, uniqueItems, pattern, nullable, default (the 2020-12 applicators: ``subschemas``).
 
 Each keyword is compared on already-resolved schemas; the rule family (``prefix``) carries the
 direction, so "maxLength decreased" is breaking for a request and harmless for a response.
