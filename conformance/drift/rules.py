@@ -119,6 +119,12 @@ _add(
     "A parameter moved between path/query/header/cookie.",
 )
 _add("request-parameter-deprecated", INF, REQ, "A parameter is now deprecated.")
+_add(
+    "request-parameter-became-array",
+    INF,
+    REQ,
+    "A query/cookie parameter became a form-exploded array whose items accept every old value.",
+)
 
 # --- request bodies ------------------------------------------------------------------------
 _add("request-body-added-required", BRK, REQ, "A required request body was added.", "body", "added")

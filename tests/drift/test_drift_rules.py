@@ -1201,6 +1201,16 @@ case(
 )
 
 
+STR_ARRAY = {"type": "array", "items": {"type": "string"}}
+case(
+    "request-parameter-became-array",
+    N,
+    REQ,
+    (param_doc({"type": "string"}), param_doc(STR_ARRAY)),
+    (param_doc({"type": "string"}, name="id", where="path"), param_doc(STR_ARRAY, name="id", where="path")),
+)
+
+
 def test_every_rule_has_a_case() -> None:
     ids = [c.rule for c in CASES]
     assert len(ids) == len(set(ids)), "duplicate cases"

@@ -231,6 +231,20 @@ def structural_pairs() -> Iterator[Pair]:
         yield pair(f"{where}-param-became-required", B, op(parameters=[param(where=where)]), op(parameters=[param(where=where, required=True)]))
         yield pair(f"{where}-param-became-optional", N, op(parameters=[param(where=where, required=True)]), op(parameters=[param(where=where)]))
         yield pair(f"{where}-param-deprecated", N, op(parameters=[param(where=where)]), op(parameters=[param(where=where, deprecated=True)]))
+    arr = {"type": "array", "items": {"type": "string"}}
+    yield pair("query-param-became-array", N, op(parameters=[param()]), op(parameters=[{**param(), "schema": arr}]))
+    yield pair(
+        "path-param-became-array",
+        B,
+        op(path="/i/{id}", parameters=[param("id", "path")]),
+        op(path="/i/{id}", parameters=[{**param("id", "path"), "schema": arr}]),
+    )
+    yield pair(
+        "query-param-became-array-of-int",
+        B,
+        op(parameters=[param()]),
+        op(parameters=[{**param(), "schema": {"type": "array", "items": {"type": "integer"}}}]),
+    )
     yield pair("param-moved-query-to-header", B, op(parameters=[param()]), op(parameters=[param(where="header")]))
     yield pair(
         "path-level-required-param-added", B, op(), document("3.0", {"/items": {"parameters": [param(required=True)], "get": {"responses": OK}}})
