@@ -81,6 +81,13 @@ _add(
     "operation",
     "removed",
 )
+_add(
+    "operation-stability-decreased",
+    BRK,
+    OP,
+    "x-stability-level went down (e.g. stable -> beta): the promise clients built on is withdrawn.",
+)
+_add("operation-stability-increased", INF, OP, "x-stability-level went up (e.g. beta -> stable).")
 _add("operation-id-changed", WRN, OP, "operationId changed: generated clients rename methods.")
 _add("operation-id-added", INF, OP, "An operationId was added.")
 _add("operation-id-removed", WRN, OP, "An operationId was removed.")

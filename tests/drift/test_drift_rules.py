@@ -1201,6 +1201,20 @@ case(
 )
 
 
+case(
+    "operation-stability-decreased",
+    B,
+    OP,
+    (op_doc({"x-stability-level": "stable"}), op_doc({"x-stability-level": "beta"})),
+    (op_doc({"x-stability-level": "beta"}), op_doc({"x-stability-level": "stable"})),
+)
+case(
+    "operation-stability-increased",
+    N,
+    OP,
+    (op_doc({"x-stability-level": "beta"}), op_doc({"x-stability-level": "stable"})),
+    (op_doc({"x-stability-level": "stable"}), op_doc({"x-stability-level": "beta"})),
+)
 STR_ARRAY = {"type": "array", "items": {"type": "string"}}
 case(
     "request-parameter-became-array",
