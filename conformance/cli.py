@@ -21,6 +21,7 @@ SUBCOMMANDS = {
     "launch": "mockserver.launch_cli",
     "conform": "conformance.run",
     "drift": "conformance.drift.cli",
+    "probe-tool": "conformance.probe.cli",
 }
 
 

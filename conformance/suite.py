@@ -76,6 +76,8 @@ class SuiteOptions:
     operations: list[str] = field(default_factory=list)
     modes: tuple[GenerationMode, ...] = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
     stateful: bool = True
+    #: Run the semantic checks (conformance/semantics): meaning, not only shape.
+    semantic: bool = True
     progress: Callable[[str], None] = lambda _message: None
 
     @property
@@ -635,6 +637,11 @@ class Suite:
             self.options.progress(f"target {self.result.target}; profile {self.options.profile}; "
                                   f"seed {self.options.seed}; {self.options.examples} examples per operation and mode")
             self.discover()
+            if self.options.semantic and not self.stopped:
+                from .semantics import run_semantics
+
+                self.options.progress("semantic checks:")
+                run_semantics(self)
             self.options.progress("stateless checks:")
             self.run_stateless()
             if self.options.stateful and not self.stopped:

@@ -145,7 +145,7 @@ def load_fixture_file(path: str | Path | None = None) -> tuple[World, PlatformKe
     """Read, validate and build the world described by a fixture file."""
     path = Path(path) if path else DEFAULT_FIXTURES
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except OSError as exc:
         raise FixtureError(f"{path}: cannot read fixture file ({exc.strerror})") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -18,7 +19,7 @@ from . import variants
 logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
 
 
-def run(app: Any, operations: list[str], stateful: bool = False, examples: int = 10) -> RunResult:
+def run(app: Any, operations: list[str], stateful: bool = False, examples: int | None = 10) -> RunResult:
     options = SuiteOptions(seed=7, max_examples=examples, operations=operations, stateful=stateful,
                            profile="deep" if stateful else "ci")
     return run_suite(in_process_target(Gate(), app=app), options)
@@ -93,3 +94,104 @@ def test_deleted_line_item_still_readable_is_caught() -> None:
     model = {op for op, check in caught(result) if check == "ags_model"}
     assert model & {"getLineItem", "deleteLineItem", "listLineItems", "updateLineItem", "listResults",
                     "createScore"}, caught(result)
+
+
+# -- semantic bugs: well-formed answers that are wrong in meaning ----------------------------------
+
+def _semantic_names() -> set[str]:
+    from conformance.semantics import all_semantic_checks
+
+    return {check.name for check in all_semantic_checks()}
+
+
+def _handler(operation_id: str, replacement: Any) -> Any:
+    """A mock whose ``operation_id`` handler is replaced while the context lasts."""
+    return lambda: variants.patched_handler(operation_id, replacement)
+
+
+def _built(build: Any) -> Any:
+    return lambda: contextlib.nullcontext(build())
+
+
+def _rewritten(rewrite: Any) -> Any:
+    return _built(lambda: variants.wrap(rewrite))
+
+
+def _hooked(param: str, path: Any) -> Any:
+    return _built(lambda: variants.with_request_hook(variants.ignoring(param, path)))
+
+
+ROSTERS = variants.ROSTER_PATH
+SEMANTIC_VARIANTS = [
+    # 1. filters (§3.4, §5, §7.4)
+    ("ignored tag filter", _hooked("tag", variants.LINE_ITEMS_PATH), ["listLineItems"], "line_item_tag_filter"),
+    ("ignored resource_id filter", _hooked("resource_id", variants.LINE_ITEMS_PATH), ["listLineItems"],
+     "line_item_resource_id_filter"),
+    ("ignored resource_link_id filter", _hooked("resource_link_id", variants.LINE_ITEMS_PATH), ["listLineItems"],
+     "line_item_resource_link_filter"),
+    ("ignored user_id filter", _hooked("user_id", variants.RESULTS_PATH), ["listResults"], "result_user_filter"),
+    ("ignored role filter", _hooked("role", ROSTERS), ["listCourseMemberships"], "membership_role_filter"),
+    ("ignored rlid", _hooked("rlid", ROSTERS), ["listCourseMemberships"], "membership_rlid_filter"),
+    # 2. pagination (§15.1)
+    ("page silently drops an element", _rewritten(variants.page_drops_element), ["listLineItems"], "pagination_complete"),
+    ("next link on the last page", _rewritten(variants.next_on_last_page), ["listCourseMemberships"], "next_link_exact"),
+    ("links forget the filter", _rewritten(variants.links_forget_filters), ["listLineItems"], "link_rels_exact"),
+    ("last link one page too far", _rewritten(variants.last_link_off_by_one), ["listResults"], "link_rels_exact"),
+    # 3. tokens (§8)
+    ("wrong expires_in", _rewritten(variants.token_lifetime(7200)), ["createAccessToken"], "token_lifetime_and_type"),
+    ("token with scopes its key lacks", _handler("createAccessToken", variants.grants_unheld_scopes),
+     ["createAccessToken"], "token_refuses_unheld_scope"),
+    ("token scope lists the whole key", _handler("createAccessToken", variants.grants_every_key_scope),
+     ["createAccessToken"], "token_scope_is_requested_scope"),
+    ("results open to a line item token", _built(variants.results_open_to_any_ags_read_scope), ["listResults"],
+     "token_works_for_its_scopes_only"),
+    # 4. ownership (§2.1 step 8, §3.4)
+    ("foreign line item readable", _built(variants.foreign_line_item_readable), ["getLineItem"], "foreign_line_item_refused"),
+    ("foreign line items listed", _handler("listLineItems", variants.lists_foreign_line_items), ["listLineItems"],
+     "foreign_line_items_hidden"),
+    # 5. writes (§3-§5)
+    ("decimal maximum truncated", _rewritten(variants.truncates_decimal_maximum), ["createLineItem"], "line_item_reads_back"),
+    ("stale score accepted", _handler("createScore", variants.accepts_stale_scores), ["createScore"], "stale_score_refused"),
+    ("results of a deleted line item served", _built(variants.results_survive_delete), ["deleteLineItem"], "deleted_line_item_gone"),
+    ("score for a non-student accepted", _rewritten(variants.scores_for_anyone), ["createScore"],
+     "score_for_non_student_refused"),
+    ("result comment dropped", _rewritten(variants.drops_result_comment), ["getResult"], "score_reads_back_as_result"),
+    # 6. rosters (§7)
+    ("inactive student listed Active", _handler("listCourseMemberships", variants.lists_inactive_enrollments),
+     ["listCourseMemberships"], "roster_lists_active_members_only"),
+    ("roles that are not §7.3 URIs", _rewritten(variants.wrong_role_uris), ["listGroupMemberships", "listCourseMemberships"],
+     "roster_roles_are_lis_uris"),
+    ("anonymous tool sees names", _handler("listCourseMemberships", variants.ignores_privacy), ["listCourseMemberships"],
+     "roster_fields_match_privacy"),
+]
+
+
+@pytest.mark.parametrize(("name", "build", "operations", "check"), SEMANTIC_VARIANTS, ids=[v[0] for v in SEMANTIC_VARIANTS])
+def test_semantic_variant_is_caught(name: str, build: Any, operations: list[str], check: str) -> None:
+    """Caught by the named semantic check at the default profile with a fixed seed; the shape checks
+    (schemathesis's, ours, the auth probe) find nothing: the broken answers are well-formed."""
+    with build() as app:
+        result = run(app, operations, examples=None)
+    found = caught(result)
+    assert check in {c for _, c in found}, f"{name}: caught only {found}"
+    shape = {(op, c) for op, c in found if c not in _semantic_names()}
+    assert not shape, f"{name} is not well-formed: shape checks caught {shape}"
+    assert not result.errors(), result.errors()
+
+
+def test_semantic_failure_through_the_cli_over_http(tmp_path: Any, capsys: Any) -> None:
+    """End to end: `canvas-lti conform --base-url` on a running broken mock exits 1 and its report
+    names the semantic check, with the § it enforces and a curl for the request that showed it."""
+    from conformance.cli import main
+    from mockserver.testing import run_mock
+
+    report = tmp_path / "r.md"
+    with run_mock(app=variants.wrap(variants.token_lifetime(7200))) as mock:
+        code = main(["conform", "--base-url", mock.base_url, "--seed", "3", "--operation", "createAccessToken",
+                     "--max-examples", "3", "--no-stateful", "--report", str(report), "-q"])
+    capsys.readouterr()
+    text = report.read_text()
+    assert code == 1
+    assert "`createAccessToken` — `token_lifetime_and_type`" in text
+    assert "expires_in must be 3600" in text and "(§8.3)" in text
+    assert "curl -X POST" in text and "/login/oauth2/token" in text and "client_assertion=[Filtered]" in text

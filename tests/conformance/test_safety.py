@@ -6,6 +6,7 @@ cannot recognise it) and records every request it receives.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -105,3 +106,54 @@ def test_budget_and_rate_limit_backoff(canvas: Any) -> None:
     main([*args, "--max-requests", "40"])
     assert any(status == 403 for _, _, status in fake.seen)  # it was throttled once …
     assert len(fake.seen) <= 41  # … and stopped at its budget (the token request may be the +1)
+
+
+#: The operations the semantic checks verify: a run limited to them is mostly semantic checks.
+SEMANTIC_OPERATIONS = ["listLineItems", "getLineItem", "createLineItem", "updateLineItem", "deleteLineItem",
+                       "createScore", "listResults", "getResult", "listCourseMemberships", "listGroupMemberships",
+                       "createAccessToken"]
+LINE_ITEM_WRITE = re.compile(r"^/api/lti/courses/101/line_items/(\d+)(?:/scores)?$")
+
+
+def _semantic_rows(report: Path) -> dict[str, str]:
+    """``{check: note}`` of the report's semantic rows (cases > 0 or a skip reason)."""
+    rows = [line.split("|") for line in report.read_text().splitlines() if line.startswith("| `semantic:")]
+    return {row[1].strip(" `").removeprefix("semantic:"): f"{row[2].strip()} {row[5].strip()}" for row in rows}
+
+
+def _semantic_args(args: list[str], report: Path) -> list[str]:
+    ops = [arg for op in SEMANTIC_OPERATIONS for arg in ("--operation", op)]
+    return [*args, *ops, "--no-stateful", "--report", str(report)]
+
+
+def test_semantic_checks_stay_read_only_without_allow_writes(canvas: Any, tmp_path: Path) -> None:
+    fake, args = canvas
+    before = fake.app.state.world.snapshot()
+    main(_semantic_args(args, tmp_path / "r.md"))
+    writes = {(method, path) for method, path, _ in fake.seen if method not in ("GET", "HEAD", "OPTIONS")}
+    assert writes <= {("POST", TOKEN_PATH)}, writes
+    assert fake.app.state.world.snapshot() == before
+    rows = _semantic_rows(tmp_path / "r.md")
+    assert rows["line_item_tag_filter"].split()[0] != "0"  # the read-only checks did run …
+    assert rows["pagination_complete"].split()[0] != "0"
+    assert "read-only" in rows["line_item_reads_back"]  # … and the write checks did not
+    assert "read-only" in rows["stale_score_refused"]
+
+
+def test_semantic_write_checks_touch_only_line_items_the_run_created(canvas: Any, tmp_path: Path) -> None:
+    fake, args = canvas
+    world = fake.app.state.world
+    existing = set(world.line_items)
+    active_before = active_line_items(fake)
+    main([*_semantic_args(args, tmp_path / "r.md"), "--allow-writes"])
+    created = set(world.line_items) - existing
+    rows = _semantic_rows(tmp_path / "r.md")
+    for check in ("line_item_reads_back", "score_reads_back_as_result", "stale_score_refused", "deleted_line_item_gone",
+                  "score_for_non_student_refused"):
+        assert rows[check].split()[0] != "0", rows[check]  # every write check ran
+    touched = {int(m.group(1)) for method, path, _ in fake.seen if method in ("PUT", "DELETE", "POST")
+               for m in [LINE_ITEM_WRITE.match(path)] if m}
+    assert touched and touched <= created, touched - created  # only line items this run created
+    assert active_line_items(fake) == active_before  # … and all of them are gone again
+    # Nothing exposed another tool's line item, so that check never ran its writes.
+    assert "exposes no line item of another tool" in rows["foreign_line_item_refused"]

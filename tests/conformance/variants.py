@@ -176,3 +176,267 @@ def fake_delete(original: Any) -> Any:
         return Response(status_code=204)
 
     return handler
+
+
+# -- semantic bugs: every answer stays well-formed, but says something wrong ------------------------
+#
+# Each is what a QA engineer would plant to see whether the suite judges meaning: the shape checks
+# pass all of them (tests/conformance/test_broken_mocks.py asserts it), the semantic checks must not.
+
+LIS = "http://purl.imsglobal.org/vocab/lis/v2/membership"
+RESULTS_PATH = re.compile(r"^/api/lti/courses/\d+/line_items/\d+/results$")
+ROSTER_PATH = re.compile(r"^/api/lti/(courses|groups)/\d+/names_and_roles$")
+TOKEN_PATH = "/login/oauth2/token"
+
+
+def ignoring(param: str, path: re.Pattern[str]) -> Callable[[Any], None]:
+    """A request hook: the server never sees ``param`` on ``path`` (an ignored filter)."""
+
+    def drop(scope: Any) -> None:
+        if scope["method"] == "GET" and path.match(scope["path"]):
+            query = scope.get("query_string", b"").decode()
+            kept = "&".join(p for p in query.split("&") if p and p.split("=", 1)[0] != param)
+            scope["query_string"] = kept.encode()
+
+    return drop
+
+
+def with_request_hook(hook: Callable[[Any], None]) -> Any:
+    return RewritingApp(create_app(), unchanged, hook)
+
+
+def _json_rewrite(match: Callable[[str, str, int], bool], change: Callable[[Any], Any]) -> Rewrite:
+    def rewrite(method: str, path: str, query: str, status: int, headers: dict[str, str], body: bytes):
+        if match(method, path, status) and body:
+            body = json.dumps(change(json.loads(body))).encode()
+        return status, headers, body
+
+    return rewrite
+
+
+def _page(query: str) -> int:
+    found = re.search(r"(?:^|&)page=(\d+)", query)
+    return int(found.group(1)) if found else 1
+
+
+def page_drops_element(method: str, path: str, query: str, status: int, headers: dict[str, str], body: bytes):
+    """Line item pages after the first silently lose their first element (the Link header is right)."""
+    if method == "GET" and LINE_ITEMS_PATH.match(path) and status == 200 and _page(query) > 1:
+        body = json.dumps(json.loads(body)[1:]).encode()
+    return status, headers, body
+
+
+def next_on_last_page(method: str, path: str, query: str, status: int, headers: dict[str, str], body: bytes):
+    """Rosters always offer rel="next", even when every member was listed."""
+    link = headers.get("link", "")
+    if method == "GET" and ROSTER_PATH.match(path) and status == 200 and 'rel="next"' not in link:
+        current = re.match(r'<([^>]+)>; rel="current"', link)
+        if current:
+            url = current.group(1)
+            following = re.sub(r"page=(\d+)", lambda m: f"page={int(m.group(1)) + 1}", url, count=1)
+            headers["link"] = link.replace(f'<{url}>; rel="current"', f'<{url}>; rel="current",<{following}>; rel="next"', 1)
+    return status, headers, body
+
+
+def last_link_off_by_one(method: str, path: str, query: str, status: int, headers: dict[str, str], body: bytes):
+    """Result pages name a rel="last" page one beyond the real last page."""
+    link = headers.get("link", "")
+    if method == "GET" and RESULTS_PATH.match(path) and status == 200:
+        headers["link"] = re.sub(r'page=(\d+)(&per_page=\d+>; rel="last")',
+                                 lambda m: f"page={int(m.group(1)) + 1}{m.group(2)}", link)
+    return status, headers, body
+
+
+def token_lifetime(seconds: int) -> Rewrite:
+    """Tokens that claim another lifetime than Canvas's hour."""
+
+    def change(body: Any) -> Any:
+        return {**body, "expires_in": seconds} if isinstance(body, dict) and "access_token" in body else body
+
+    return _json_rewrite(lambda method, path, status: path == TOKEN_PATH and status == 200, change)
+
+
+def truncated_maximum(body: Any) -> Any:
+    def fix(item: Any) -> Any:
+        if isinstance(item, dict) and isinstance(item.get("scoreMaximum"), float):
+            return {**item, "scoreMaximum": float(int(item["scoreMaximum"]))}
+        return item
+
+    return [fix(i) for i in body] if isinstance(body, list) else fix(body)
+
+
+#: Line items whose decimal scoreMaximum comes back truncated (12.5 -> 12.0).
+truncates_decimal_maximum = _json_rewrite(
+    lambda method, path, status: bool(LINE_ITEMS_PATH.match(path) or LINE_ITEM_PATH.match(path)) and status in (200, 201),
+    truncated_maximum)
+
+
+def _without_comment(body: Any) -> Any:
+    strip = lambda r: {k: v for k, v in r.items() if k != "comment"} if isinstance(r, dict) else r  # noqa: E731
+    return [strip(r) for r in body] if isinstance(body, list) else strip(body)
+
+
+#: Results that never show the score's comment.
+drops_result_comment = _json_rewrite(
+    lambda method, path, status: "/results" in path and status == 200, _without_comment)
+
+
+def _student_role_renamed(body: Any) -> Any:
+    text = json.dumps(body).replace(f'"{LIS}#Learner"', '"http://purl.imsglobal.org/vocab/lis/v2/institution/person#Student"')
+    return json.loads(text)
+
+
+#: Rosters that call students by their institution role instead of §7.3's membership URI.
+wrong_role_uris = _json_rewrite(
+    lambda method, path, status: bool(ROSTER_PATH.match(path)) and status == 200, _student_role_renamed)
+
+
+def scores_for_anyone(method: str, path: str, query: str, status: int, headers: dict[str, str], body: bytes):
+    """A score for a user who is not an active student answers 200 like an accepted one."""
+    if method == "POST" and path.endswith("/scores") and status == 422 and b"not a student" in body:
+        result = f"http://testserver{path.removesuffix('/scores')}/results/999999"
+        ok = {"resultUrl": result, "https://canvas.instructure.com/lti/submission": {"content_items": []}}
+        return 200, {"content-type": "application/vnd.ims.lis.v1.score+json"}, json.dumps(ok).encode()
+    return status, headers, body
+
+
+def results_open_to_any_ags_read_scope() -> Any:
+    """Results accept a token for line items (lineitem.readonly) although §5 needs result.readonly."""
+    app = create_app()
+    info = app.state.operations["listResults"]  # type: ignore[attr-defined]
+    extra = frozenset({"https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"})
+    return operation_changed_on(app, "listResults", scope_sets=(*info.scope_sets, extra))
+
+
+def operation_changed_on(app: Any, operation_id: str, **changes: Any) -> Any:
+    import dataclasses
+
+    state = app.state
+    state.operations[operation_id] = dataclasses.replace(state.operations[operation_id], **changes)
+    return app
+
+
+def foreign_line_item_readable() -> Any:
+    """Showing a line item skips the §2.1 step 8 client-id check: any tool reads any line item."""
+    app = create_app()
+    info = app.state.operations["getLineItem"]  # type: ignore[attr-defined]
+    return operation_changed_on(app, "getLineItem", filters=tuple(f for f in info.filters if f != "line_item_client_id"))
+
+
+def results_survive_delete() -> Any:
+    """Results are served without checking that their line item still exists."""
+    app = create_app()
+    info = app.state.operations["listResults"]  # type: ignore[attr-defined]
+    return operation_changed_on(app, "listResults", filters=tuple(f for f in info.filters if f != "line_item"))
+
+
+# -- handler replacements that misbehave only while they answer -------------------------------------
+
+
+def _sub_of(body: Any) -> str | None:
+    import jwt
+
+    form = {k: (v[0] if isinstance(v, list) and v else v) for k, v in (body or {}).items()}
+    try:
+        return str(jwt.decode(form.get("client_assertion", ""), options={"verify_signature": False}).get("sub"))
+    except jwt.PyJWTError:
+        return None
+
+
+def grants_unheld_scopes(original: Any) -> Any:
+    """The token endpoint grants whatever is asked for, held by the key or not."""
+
+    async def handler(ctx: Any, body: Any = None, **params: Any) -> Any:
+        key = ctx.world.developer_keys.get(_sub_of(body) or "")
+        if key is None:
+            return await original(ctx, body=body, **params)
+        form = {k: (v[0] if isinstance(v, list) and v else v) for k, v in (body or {}).items()}
+        held = list(key.scopes)
+        key.scopes = held + [s for s in str(form.get("scope", "")).split() if s not in held]
+        try:
+            return await original(ctx, body=body, **params)
+        finally:
+            key.scopes = held
+
+    return handler
+
+
+def grants_every_key_scope(original: Any) -> Any:
+    """The token's ``scope`` lists all of the key's scopes, not the requested ones."""
+
+    async def handler(ctx: Any, body: Any = None, **params: Any) -> Any:
+        response = await original(ctx, body=body, **params)
+        key = ctx.world.developer_keys.get(_sub_of(body) or "")
+        if response.status_code == 200 and key is not None:
+            payload = json.loads(response.body)
+            payload["scope"] = " ".join(key.scopes)
+            response.body = json.dumps(payload).encode()
+            response.headers["content-length"] = str(len(response.body))
+        return response
+
+    return handler
+
+
+def lists_foreign_line_items(original: Any) -> Any:
+    """The line item list shows every tool's line items in the course."""
+
+    async def handler(ctx: Any, course_id: int, **params: Any) -> Any:
+        world, key = ctx.world, ctx.auth.key.id
+        own = world.visible_line_items.get((course_id, key), [])
+        everyone = sorted({i for (course, _), items in world.visible_line_items.items() if course == course_id for i in items})
+        world.visible_line_items[(course_id, key)] = everyone
+        try:
+            return await original(ctx, course_id=course_id, **params)
+        finally:
+            world.visible_line_items[(course_id, key)] = own
+
+    return handler
+
+
+def accepts_stale_scores(original: Any) -> Any:
+    """Scores never compare their timestamp with the stored result's."""
+
+    async def handler(ctx: Any, **params: Any) -> Any:
+        for result in ctx.world.results.values():
+            result.updated_at = "1970-01-01T00:00:00.000Z"
+        return await original(ctx, **params)
+
+    return handler
+
+
+def lists_inactive_enrollments(original: Any) -> Any:
+    """Rosters count invited and concluded enrollments as active."""
+
+    async def handler(ctx: Any, course_id: int, **params: Any) -> Any:
+        enrollments = ctx.world.enrollments_by_course.get(course_id, [])
+        states = [e.state for e in enrollments]
+        for e in enrollments:
+            e.state = "active"
+        try:
+            return await original(ctx, course_id=course_id, **params)
+        finally:
+            for e, state in zip(enrollments, states, strict=True):
+                e.state = state
+
+    return handler
+
+
+def ignores_privacy(original: Any) -> Any:
+    """Rosters show names, emails and pictures whatever the tool's privacy level."""
+
+    async def handler(ctx: Any, **params: Any) -> Any:
+        tool = ctx.auth.tool
+        level, tool.privacy_level = tool.privacy_level, "public"
+        try:
+            return await original(ctx, **params)
+        finally:
+            tool.privacy_level = level
+
+    return handler
+
+
+def links_forget_filters(method: str, path: str, query: str, status: int, headers: dict[str, str], body: bytes):
+    """Line item Link URLs drop the request's ``tag`` (following them pages the unfiltered list)."""
+    if method == "GET" and LINE_ITEMS_PATH.match(path) and "link" in headers:
+        headers["link"] = re.sub(r"tag=[^&>]*&", "", headers["link"])
+    return status, headers, body

@@ -1,0 +1,303 @@
+"""What a semantic check works with: the suite's own requests, page walks, and what the target exposes.
+
+Semantic checks judge meaning from answers alone, so they run unchanged against a real Canvas.
+A :class:`Probe` sends their requests through the run's gate (the write policy and budgets
+apply), remembers each check's last request for a ``curl`` reproduction, caches page walks that
+several checks share, and, on our mock only, reads ``/__mock__/state`` for the few facts an API
+client cannot see (other tools' line items, enrollment states, tools' privacy levels).
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from ..auth import ASSERTION_TYPE, LtiCredentials, client_assertion, required_scope_sets
+from ..report import Finding
+from .pages import MAX_PAGES, Listing, PageSeen, Walk, parse_link
+
+if TYPE_CHECKING:
+    from ..suite import Suite
+
+LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+LINEITEM_RO = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
+RESULT_RO = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
+SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+NRPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+LINE_ITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
+SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
+LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+#: Label and tag of everything the semantic checks create (deleted at the end of the run).
+FIXTURE_LABEL = "canvas-lti conform semantics"
+FIXTURE_TAG = "canvas-lti-conform-semantics"
+FIXTURE_RESOURCE = "canvas-lti-conform-resource"
+PHASE = "semantic"
+
+
+class Skip(Exception):
+    """The target offers nothing this check can judge (no data, no scope, read-only run)."""
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def now() -> datetime:
+    """Wall-clock "now" for score timestamps (Canvas compares them with the stored ones only)."""
+    return datetime.now(UTC)
+
+
+class Probe:
+    """One run's semantic checks: requests, findings and shared fixtures."""
+
+    def __init__(self, suite: Suite) -> None:
+        self.suite = suite
+        self.target = suite.target
+        self.check_name = ""
+        self.section = ""
+        self.last_curl: str | None = None
+        self._walks: dict[tuple[str, str], Walk] = {}
+        self._state: dict[str, Any] | None = None
+        self._fixture: int | None = None
+        #: operationIds the run selected (checks look only at those collections).
+        self.selected = {op["operationId"] for op in suite.selected()}
+
+    # -- where -----------------------------------------------------------------------------
+
+    @property
+    def course(self) -> int:
+        return self.suite.course
+
+    @property
+    def students(self) -> list[str]:
+        return list(self.target.sandbox.student_ids)
+
+    def line_items_path(self, item: int | None = None) -> str:
+        base = f"/api/lti/courses/{self.course}/line_items"
+        return base if item is None else f"{base}/{item}"
+
+    def scopes_for(self, operation_id: str) -> tuple[str, ...]:
+        """Scopes the suite's key holds for ``operation_id`` (Skip when it holds none)."""
+        op = self.suite.ops_by_id[operation_id]
+        definition = self.suite.raw["paths"][op["path"]][op["method"].lower()]
+        chosen = self.suite.tokens.choose_scopes(required_scope_sets(definition, self.suite.raw))
+        if chosen is None:
+            raise Skip(f"the suite's key holds no scope for {operation_id}")
+        return chosen
+
+    # -- requests --------------------------------------------------------------------------
+
+    def call(self, method: str, path_or_url: str, scopes: Iterable[str] = (), *, token: str | None = None,
+             params: dict[str, Any] | None = None, json_body: Any = None, form: dict[str, str] | None = None,
+             content_type: str | None = None) -> Any:
+        """Send one request through the gate (a bearer token for ``scopes``, or ``token``)."""
+        headers: dict[str, str] = {}
+        scopes = tuple(scopes)
+        if token is None and scopes:
+            token = self.suite.tokens.token(scopes)
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        if content_type:
+            headers["Content-Type"] = content_type
+        kwargs: dict[str, Any] = {"headers": headers}
+        if params:
+            kwargs["params"] = params
+        if json_body is not None:
+            kwargs["json"] = json_body  # an explicit Content-Type (IMS media type) wins in both clients
+        if form is not None:
+            kwargs["data"] = form
+        url = path_or_url if "://" in path_or_url else self.target.base_url + path_or_url
+        self.last_curl = _curl(method, url, params, headers, json_body, form)
+        response = self.target.request(method, url, **kwargs)
+        statuses = self.suite.result.stat(f"semantic:{self.check_name}").statuses
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        return response
+
+    def get(self, path_or_url: str, scopes: Iterable[str] = (), **params: Any) -> Any:
+        return self.call("GET", path_or_url, scopes, params=params or None)
+
+    def json(self, response: Any) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            return None
+
+    def token_response(self, scopes: Iterable[str], creds: LtiCredentials | None = None) -> tuple[int, Any]:
+        """A fresh client-credentials exchange (not cached): ``(status, body)``."""
+        creds = creds or self.target.creds
+        form = {"grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE,
+                "client_assertion": client_assertion(creds), "scope": " ".join(scopes)}
+        response = self.call("POST", creds.token_url, form=form)
+        return response.status_code, self.json(response)
+
+    # -- findings --------------------------------------------------------------------------
+
+    def fail(self, operation: str, message: str, curl: str | None = None) -> None:
+        """Record a finding for the running check (and carry on: one check may find several)."""
+        self.suite.result.add(Finding(operation, self.check_name, f"{message} ({self.section})",
+                                      curl or self.last_curl, PHASE))
+
+    def expect_status(self, operation: str, response: Any, allowed: Iterable[int], why: str) -> bool:
+        allowed = tuple(allowed)
+        if response.status_code in allowed:
+            return True
+        body = (response.text or "")[:200]
+        self.fail(operation, f"expected {' or '.join(map(str, allowed))} ({why}), got {response.status_code} {body}")
+        return False
+
+    # -- page walks ------------------------------------------------------------------------
+
+    def walk(self, listing: Listing, size: int | None = None, **filters: Any) -> Walk:
+        """Follow ``rel="next"`` from the first page of ``listing`` (``limit=size``); cached."""
+        size = size or listing.max_size
+        params = {**filters, "limit": size}
+        cache_key = (listing.path, urlencode(sorted(params.items())))
+        cached = self._walks.get(cache_key)
+        if cached is not None:
+            return cached
+        walk = Walk(listing, params, size)
+        response = self.call("GET", listing.path, listing.scopes, params=params)
+        while True:
+            items = listing.items(self.json(response)) if response.status_code == 200 else None
+            page = PageSeen(str(response.url), response.status_code, items or [], parse_link(response.headers.get("link")))
+            walk.pages.append(page)
+            if items is None or not items or "next" not in page.links:
+                break
+            if len(walk.pages) >= MAX_PAGES:
+                walk.endless = True
+                break
+            response = self.call("GET", page.links["next"], listing.scopes)
+        self._walks[cache_key] = walk
+        return walk
+
+    def reference(self, listing: Listing, **filters: Any) -> list[dict[str, Any]]:
+        """Every element of ``listing`` in the largest pages Canvas serves (Skip if unreadable)."""
+        walk = self.walk(listing, **filters)
+        if walk.pages[0].status != 200:
+            raise Skip(f"{listing.operation} answered {walk.pages[0].status}")
+        return walk.elements
+
+    def forget_walks(self) -> None:
+        self._walks.clear()
+
+    # -- the collections the checks look at --------------------------------------------------
+
+    def line_items(self) -> Listing:
+        return Listing("listLineItems", self.line_items_path(), self.scopes_for("listLineItems"), "id", 100)
+
+    def results(self, item: int) -> Listing:
+        return Listing("listResults", f"{self.line_items_path(item)}/results", self.scopes_for("listResults"), "id", 100)
+
+    def course_roster(self) -> Listing:
+        return Listing("listCourseMemberships", f"/api/lti/courses/{self.course}/names_and_roles",
+                       self.scopes_for("listCourseMemberships"), "user_id", 50)
+
+    def group_roster(self) -> Listing | None:
+        groups = self.target.sandbox.group_ids
+        if not groups:
+            return None
+        return Listing("listGroupMemberships", f"/api/lti/groups/{groups[0]}/names_and_roles",
+                       self.scopes_for("listGroupMemberships"), "user_id", 50)
+
+    def item_with_results(self) -> int:
+        """The sandbox line item with the most results (the run's own fixture when writes are allowed)."""
+        if self._fixture is not None:
+            return self._fixture
+        best: tuple[int, int] | None = None
+        for element in self.reference(self.line_items())[:5]:
+            item = item_id(element.get("id"))
+            if item is None:
+                continue
+            count = len(self.reference(self.results(item)))
+            if best is None or count > best[1]:
+                best = (item, count)
+        if best is None or best[1] == 0:
+            raise Skip("no line item of the sandbox course has results")
+        return best[0]
+
+    # -- fixtures (only where writes are allowed) ---------------------------------------------
+
+    def create_line_item(self, body: dict[str, Any]) -> tuple[Any, int | None]:
+        """POST a line item; a created one is registered with the run (its clean-up deletes it)."""
+        response = self.call("POST", self.line_items_path(), (LINEITEM,), json_body=body, content_type=LINE_ITEM_TYPE)
+        item = None
+        if response.status_code == 201:
+            item = self.suite.own((self.json(response) or {}).get("id"))
+        self.forget_walks()
+        return response, item
+
+    def post_score(self, item: int, user: str, given: float | None, maximum: float, when: datetime,
+                   comment: str | None = None) -> Any:
+        body: dict[str, Any] = {"userId": user, "scoreMaximum": maximum, "activityProgress": "Completed",
+                                "gradingProgress": "FullyGraded", "timestamp": iso(when)}
+        if given is not None:
+            body["scoreGiven"] = given
+        if comment is not None:
+            body["comment"] = comment
+        response = self.call("POST", f"{self.line_items_path(item)}/scores", (SCORE,), json_body=body,
+                             content_type=SCORE_TYPE)
+        self.forget_walks()
+        return response
+
+    def ensure_fixture(self) -> None:
+        """With writes: one tagged line item with a score for up to three students, so filters and
+        paging have something to judge even in an empty sandbox."""
+        if self._fixture is not None or not self.suite.may_write():
+            return
+        if not self.selected & {"listLineItems", "listResults"}:
+            return  # only the filter and paging checks of these collections need it
+        response, item = self.create_line_item({"label": FIXTURE_LABEL, "scoreMaximum": 10, "tag": FIXTURE_TAG,
+                                                "resourceId": FIXTURE_RESOURCE})
+        if item is None:
+            self.suite.result.notes.append(f"semantic fixture not created: {response.status_code}")
+            return
+        self._fixture = item
+        started = now() - timedelta(minutes=30)
+        for n, student in enumerate(self.students[:3]):
+            self.post_score(item, student, n + 1, 10, started)
+
+    # -- what only the mock exposes ------------------------------------------------------------
+
+    def mock_state(self) -> dict[str, Any] | None:
+        """``/__mock__/state`` on our mock (None on a real Canvas: the checks then judge answers only)."""
+        if not self.target.is_mock:
+            return None
+        if self._state is None:
+            response = self.target.request("GET", "/__mock__/state")
+            self._state = self.json(response) if response.status_code == 200 else {}
+        return self._state or None
+
+    def refresh_state(self) -> None:
+        self._state = None
+
+    def run(self, name: str, section: str, func: Callable[[Probe], None]) -> None:
+        self.check_name, self.section, self.last_curl = name, section, None
+        self.ensure_fixture()
+        func(self)
+
+
+def item_id(url: Any) -> int | None:
+    try:
+        return int(str(url).rstrip("/").rsplit("/", 1)[-1])
+    except ValueError:
+        return None
+
+
+def _curl(method: str, url: str, params: dict[str, Any] | None, headers: dict[str, str], json_body: Any,
+          form: dict[str, str] | None) -> str:
+    full = url + (("&" if "?" in url else "?") + urlencode(params) if params else "")
+    parts = ["curl", "-X", method, shlex.quote(full)]
+    for name, value in headers.items():
+        # Like schemathesis's reproductions: no live credential in a report (insert a fresh token).
+        value = "Bearer [Filtered]" if name.lower() == "authorization" else value
+        parts += ["-H", shlex.quote(f"{name}: {value}")]
+    if json_body is not None:
+        parts += ["-d", shlex.quote(json.dumps(json_body))]
+    for name, value in (form or {}).items():
+        value = "[Filtered]" if name == "client_assertion" else value
+        parts += ["--data-urlencode", shlex.quote(f"{name}={value}")]
+    return " ".join(parts)

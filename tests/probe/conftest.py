@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from mockserver.testing import RunningMock, run_mock
+from tests.launch.conftest import point_key_at
+
+from .tools import careless_tool, pylti1p3_tool, serve
+
+GRADING_KEY = "10000000000001"
+GRADING_TOOL = 1
+
+
+@pytest.fixture(scope="package")
+def _served_mock() -> Iterator[RunningMock]:
+    warnings.simplefilter("ignore", DeprecationWarning)
+    with run_mock(validate_responses=True) as mock:
+        yield mock
+
+
+@pytest.fixture
+def mock(_served_mock: RunningMock) -> RunningMock:
+    _served_mock.reset()
+    return _served_mock
+
+
+def _key(mock: RunningMock, client_id: str) -> dict[str, Any]:
+    state = httpx.get(f"{mock.base_url}/__mock__/state").json()
+    return next(k for k in state["developer_keys"] if k["id"] == client_id)
+
+
+@pytest.fixture
+def pylti_tool(mock: RunningMock, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The pylti1p3 tool, registered on the fixtures' "Mock Grading Tool" key; its base URL
+    (``indirect=True`` parametrization passes options)."""
+    tool = mock.tool("Mock Grading Tool")
+    options = getattr(request, "param", {})
+    with serve(pylti1p3_tool(mock.config, tool, _key(mock, GRADING_KEY)["public_jwk"], **options)) as base_url:
+        point_key_at(mock, GRADING_KEY, GRADING_TOOL, base_url)
+        yield base_url
+
+
+@pytest.fixture
+def careless(mock: RunningMock, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The careless tool on the same key (``@pytest.mark.parametrize("careless", [{...}], indirect=True)``
+    passes its options)."""
+    options = getattr(request, "param", {})
+    with serve(careless_tool(mock.config, mock.tool("Mock Grading Tool"), **options)) as base_url:
+        point_key_at(mock, GRADING_KEY, GRADING_TOOL, base_url)
+        yield base_url
