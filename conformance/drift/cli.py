@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
 from conformance.drift.compare import compare
@@ -103,9 +102,7 @@ def run_live_command(args: argparse.Namespace) -> int:
     from conformance.drift.live_cli import LiveSetupError, live_result
 
     try:
-        from conformance.drift.live import LIVE_RULES
-
-        ignore = _ignore(args, LIVE_RULES)
+        ignore = _ignore(args)
         spec_path = args.spec or DEFAULT_SPEC
         spec = load_spec(args.spec or _DEFAULT_SPEC_PATH)
         result = live_result(args, spec, spec_label=str(spec_path), ignore=ignore)
@@ -138,11 +135,14 @@ def list_rules(fmt: str) -> str:
     return "".join(f"{rid:<{width}}  {sev:<8}  {text}\n" for rid, sev, _, text in rows)
 
 
-def _ignore(args: argparse.Namespace, known: Iterable[str]) -> list[IgnoreRule]:
+def _ignore(args: argparse.Namespace) -> list[IgnoreRule]:
+    """The ignore file's entries; one file may serve both modes, so either mode's ids count."""
     if not args.ignore:
         return []
+    from conformance.drift.live import LIVE_RULES
+
     rules = load_ignore_file(args.ignore)
-    check_rule_ids(rules, known)
+    check_rule_ids(rules, [*RULES, *LIVE_RULES])
     return rules
 
 
@@ -157,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.old or not args.new:
         return _error("need two descriptions: canvas-lti drift OLD NEW")
     try:
-        ignore = _ignore(args, RULES)
+        ignore = _ignore(args)
         old = load_spec(args.old)
         new = load_spec(args.new)
     except LoadError as exc:
