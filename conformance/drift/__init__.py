@@ -1,4 +1,4 @@
-"""Spec drift detection: compare two OpenAPI 3.0 descriptions and classify every difference.
+"""Spec drift detection: compare two OpenAPI 3.0/3.1 descriptions and classify every difference.
 
 Canvas changes its LTI APIs without versioning, so a tool's CI needs to know *what* changed
 between two descriptions and whether it breaks the tool. The engine is a library first

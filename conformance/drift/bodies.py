@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from conformance.drift.context import Context
@@ -25,6 +26,12 @@ def media_types(
     return found
 
 
+def is_json(media_key: str) -> bool:
+    """JSON is strongly typed (``1`` is not ``"1"``); other media types carry text."""
+    essence = media_key.split(";")[0]
+    return essence == "application/json" or essence.endswith("+json")
+
+
 def diff_content(ctx: Context, old: dict[str, Any], new: dict[str, Any], base: tuple[str, ...], rule: str,
                  nested: str, *, removed: str, added: str) -> None:
     """Media types removed/added under ``content``, and the schemas of those both sides have.
@@ -39,8 +46,14 @@ def diff_content(ctx: Context, old: dict[str, Any], new: dict[str, Any], base: t
     for key in sorted(old_media.keys() & new_media.keys()):
         name, new_obj = new_media[key]
         old_obj = old_media[key][1]
+        where = pointer(*base, "content", name, "schema")
         if "schema" in old_obj and "schema" in new_obj:
-            diff_schema(ctx, old_obj["schema"], new_obj["schema"], pointer(*base, "content", name, "schema"), nested)
+            scoped = ctx if is_json(key) else replace(ctx, weak=True)
+            diff_schema(scoped, old_obj["schema"], new_obj["schema"], where, nested)
+        elif "schema" in new_obj:
+            ctx.emit(f"{rule}-schema-added", where, f"{name} now has a schema")
+        elif "schema" in old_obj:
+            ctx.emit(f"{rule}-schema-removed", where, f"{name} no longer has a schema")
 
 
 def diff_request_body(ctx: Context, old_op: dict[str, Any], new_op: dict[str, Any]) -> None:

@@ -10,14 +10,16 @@ Exit codes: 0 ok (or findings below ``--fail-on``), 1 findings at/above ``--fail
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from conformance.drift.compare import compare
-from conformance.drift.ignore import load_ignore_file
+from conformance.drift.ignore import IgnoreRule, check_rule_ids, load_ignore_file
 from conformance.drift.loader import LoadError, load_spec
 from conformance.drift.model import Report, Severity
 from conformance.drift.render import FORMATS, render
+from conformance.drift.rules import RULES
 from mockserver import resources
 from mockserver.resources import SPEC_LABEL as DEFAULT_SPEC
 
@@ -25,15 +27,21 @@ from mockserver.resources import SPEC_LABEL as DEFAULT_SPEC
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "drift",
+        allow_abbrev=False,  # "--fail" must not silently mean "--fail-on"
         help="compare two OpenAPI descriptions and classify the differences",
         description=(
-            "Report what changed between two OpenAPI 3.0 descriptions (files or http(s) URLs) "
-            "and whether it breaks clients."
+            "Report what changed between two OpenAPI 3.0/3.1 descriptions (files or http(s) "
+            "URLs) and whether it breaks clients."
         ),
     )
     parser.add_argument("old", nargs="?", metavar="OLD", help="the baseline description")
     parser.add_argument("new", nargs="?", metavar="NEW", help="the changed description")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    parser.add_argument(
+        "--list-rules",
+        action="store_true",
+        help="list every rule (id, severity, description) and exit",
+    )
     parser.add_argument("--output", metavar="PATH", help="write the report here (default stdout)")
     parser.add_argument(
         "--fail-on",
@@ -92,7 +100,7 @@ def run_live_command(args: argparse.Namespace) -> int:
     from conformance.drift.live_cli import LiveSetupError, live_result
 
     try:
-        ignore = load_ignore_file(args.ignore) if args.ignore else []
+        ignore = _ignore(args)
         spec_path = args.spec or DEFAULT_SPEC
         spec = load_spec(args.spec or resources.spec_path())
         result = live_result(args, spec, spec_label=str(spec_path), ignore=ignore)
@@ -112,7 +120,34 @@ def run_live_command(args: argparse.Namespace) -> int:
     return _emit(result.report, args)
 
 
+def list_rules(fmt: str) -> str:
+    """Every rule the comparison and the live mode can report, as ``--list-rules`` prints it."""
+    from conformance.drift.live import LIVE_RULES
+
+    rows = [(r.id, r.severity.value, r.side.value, r.description) for r in RULES.values()]
+    rows += [(rid, sev.value, "live", text) for rid, (sev, text) in LIVE_RULES.items()]
+    if fmt == "json":
+        keys = ("id", "severity", "side", "description")
+        return json.dumps([dict(zip(keys, row, strict=True)) for row in rows], indent=2) + "\n"
+    width = max(len(row[0]) for row in rows)
+    return "".join(f"{rid:<{width}}  {sev:<8}  {text}\n" for rid, sev, _, text in rows)
+
+
+def _ignore(args: argparse.Namespace) -> list[IgnoreRule]:
+    """The ignore file's entries; one file may serve both modes, so either mode's ids count."""
+    if not args.ignore:
+        return []
+    from conformance.drift.live import LIVE_RULES
+
+    rules = load_ignore_file(args.ignore)
+    check_rule_ids(rules, [*RULES, *LIVE_RULES])
+    return rules
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.list_rules:
+        sys.stdout.write(list_rules(args.format))
+        return 0
     if args.live or args.base_url:
         return run_live_command(args)
     if args.spec:
@@ -120,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.old or not args.new:
         return _error("need two descriptions: canvas-lti drift OLD NEW")
     try:
-        ignore = load_ignore_file(args.ignore) if args.ignore else []
+        ignore = _ignore(args)
         old = load_spec(args.old)
         new = load_spec(args.new)
     except LoadError as exc:

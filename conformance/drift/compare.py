@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from conformance.drift.context import Context
@@ -12,6 +13,20 @@ from conformance.drift.operations import diff_operation
 from conformance.drift.paths import collect_operations, template_key
 from conformance.drift.refs import Resolver
 from conformance.drift.security import diff_security_schemes
+from conformance.drift.webhooks import diff_webhooks
+
+
+def before_sunset(operation: dict[str, Any], today: date | None = None) -> bool:
+    """Whether a deprecated operation's ``x-sunset`` date (oasdiff's extension) lies ahead:
+    clients were promised it until then. An unreadable date counts as ahead (be safe)."""
+    sunset = operation.get("x-sunset")
+    if sunset is None:
+        return False
+    try:
+        when = sunset if isinstance(sunset, date) else date.fromisoformat(str(sunset)[:10])
+    except ValueError:
+        return True
+    return when > (today or date.today())
 
 
 def compare(
@@ -31,8 +46,17 @@ def compare(
     for key in sorted(old_ops.keys() - new_ops.keys()):
         op = old_ops[key]
         scoped = ctx.for_operation(op.label)
-        if op.operation.get("deprecated"):
+        stability = str(op.operation.get("x-stability-level", "")).lower()
+        if op.operation.get("deprecated") and before_sunset(op.operation):
+            scoped.emit(
+                "operation-removed-before-sunset",
+                "",
+                f"deprecated operation removed before its sunset {op.operation.get('x-sunset')}",
+            )
+        elif op.operation.get("deprecated"):
             scoped.emit("deprecated-operation-removed", "", "deprecated operation removed")
+        elif stability in ("alpha", "draft"):
+            scoped.emit("unstable-operation-removed", "", f"{stability} operation removed")
         elif template_key(op.path) not in new_paths:
             scoped.emit("path-removed", "", f"path {op.path} removed")
         else:
@@ -46,6 +70,7 @@ def compare(
             scoped.emit("operation-added", "", f"{op.method.upper()} added to {op.path}")
     for key in sorted(old_ops.keys() & new_ops.keys()):
         diff_operation(ctx.for_operation(new_ops[key].label), old_ops[key], new_ops[key], old, new)
+    diff_webhooks(ctx, old, new)
     diff_security_schemes(ctx.for_operation("(components)"), old, new)
     kept, suppressed = partition(ctx.findings, list(ignore))
     return Report(kept, suppressed=suppressed, old_label=old_label, new_label=new_label)

@@ -17,6 +17,9 @@ class Context:
     new: Resolver
     findings: list[Finding] = field(default_factory=list)
     operation: str = ""
+    #: Inside a loosely typed media type (anything but JSON: XML, forms, text): every value
+    #: travels as text, so a value of any type is also a string there (see ``diff_type``).
+    weak: bool = False
 
     def for_operation(self, label: str) -> Context:
         """A view for one operation that appends to the same finding list."""

@@ -146,3 +146,14 @@ def load_ignore_file(path: str | Path) -> list[IgnoreRule]:
     if Path(label).suffix.lower() in (".yaml", ".yml", ".json"):
         return parse_ignore_data(parse_text(text, label), label)
     return parse_ignore_text(text)
+
+
+def check_rule_ids(rules: Iterable[IgnoreRule], known: Iterable[str]) -> None:
+    """A rule id (or glob) that names no known rule is a typo that would silently suppress
+    nothing: refuse it with a one-line ``LoadError`` naming it."""
+    ids = sorted(set(known))
+    for rule in rules:
+        if rule.rule is not None and not fnmatch.filter(ids, rule.rule):
+            raise LoadError(
+                f"ignore file: unknown rule id {rule.rule!r} (see canvas-lti drift --list-rules)"
+            )

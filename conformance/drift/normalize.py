@@ -24,12 +24,59 @@ def canon(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
 
 
+#: Keywords that only annotate: an ``allOf`` member made of these constrains nothing.
+ANNOTATIONS = TEXT_KEYWORDS | {"deprecated", "$id", "$schema", "$anchor", "xml"}
+
+
+def annotation_only(schema: Any) -> bool:
+    return isinstance(schema, dict) and all(
+        k in ANNOTATIONS or str(k).startswith("x-") for k in schema
+    )
+
+
+def with_siblings(schema: Any, resolver: Resolver) -> Any:
+    """3.1: ``{$ref: X, maxLength: 5}`` means "X and maxLength 5", i.e. an ``allOf``."""
+    if not (resolver.ref_siblings and isinstance(schema, dict) and "$ref" in schema):
+        return schema
+    siblings = {k: v for k, v in schema.items() if k != "$ref"}
+    if annotation_only(siblings):
+        return schema
+    members = [{"$ref": schema["$ref"]}, *(siblings.pop("allOf", None) or [])]
+    return {**siblings, "allOf": members}
+
+
+def _is_null(schema: Any) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    return schema.get("type") in ("null", ["null"]) or schema.get("enum") == [None]
+
+
 def flatten(schema: Any, resolver: Resolver, depth: int = 0) -> tuple[dict[str, Any], str | None]:
-    """Resolve ``$ref`` and merge ``allOf`` members into one mapping; returns it and its ref."""
+    """Resolve ``$ref`` and merge ``allOf`` members into one mapping; returns it and its ref.
+
+    ``oneOf``/``anyOf`` of one schema and ``{type: null}`` is that schema, nullable: the
+    3.1 spelling of ``nullable: true`` must compare equal to the 3.0 one.
+    """
+    expanded = with_siblings(schema, resolver)
+    if expanded is not schema:
+        merged, _ = flatten(expanded, resolver, depth)
+        return merged, schema["$ref"]
     node, ref = resolver.resolve(schema)
     if not isinstance(node, dict):
         # OpenAPI 3.1 boolean schemas: true == {}, false == "nothing allowed".
         return ({} if node is True or node is None else {"not": {}}), ref
+    if depth < MAX_ALLOF_DEPTH:
+        for keyword in ("oneOf", "anyOf"):
+            branches = node.get(keyword)
+            if not (isinstance(branches, list) and len(branches) == 2):
+                continue
+            nulls = [b for b in branches if _is_null(resolver.deref(b))]
+            if len(nulls) != 1:
+                continue
+            other = branches[1] if nulls[0] is branches[0] else branches[0]
+            part, part_ref = flatten(other, resolver, depth + 1)
+            rest = {k: v for k, v in node.items() if k != keyword}
+            return {**part, **rest, "nullable": True}, ref or part_ref
     if "allOf" not in node or depth >= MAX_ALLOF_DEPTH:
         return node, ref
     merged: dict[str, Any] = {k: v for k, v in node.items() if k != "allOf"}
@@ -102,8 +149,6 @@ def is_nullable(schema: dict[str, Any]) -> bool:
 def enum_values(schema: dict[str, Any]) -> dict[str, Any] | None:
     """Enum members keyed by canonical form (``null`` is nullability, not an enum member)."""
     values = schema.get("enum")
-    if values is None and "const" in schema:
-        values = [schema["const"]]
     if not isinstance(values, list):
         return None
     return {canon(v): v for v in values if v is not None}

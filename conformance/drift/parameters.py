@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from conformance.drift.context import Context
-from conformance.drift.model import pointer
+from conformance.drift.model import Severity, pointer
+from conformance.drift.normalize import flatten, types
 from conformance.drift.paths import Operation, template_names
 from conformance.drift.refs import Resolver
 from conformance.drift.schemas import diff_schema
@@ -121,5 +122,28 @@ def _diff_parameter(ctx: Context, old: dict[str, Any], new: dict[str, Any]) -> N
     if new.get("deprecated") and not old.get("deprecated"):
         ctx.emit("request-parameter-deprecated", where, f"parameter {new['name']!r} deprecated")
     old_schema, new_schema = parameter_schema(old), parameter_schema(new)
-    if old_schema is not None and new_schema is not None:
-        diff_schema(ctx, old_schema, new_schema, where + "/schema", "request-parameter")
+    if old_schema is None or new_schema is None:
+        return
+    if _became_exploded_array(ctx, new, old_schema, new_schema, where + "/schema"):
+        return
+    diff_schema(ctx, old_schema, new_schema, where + "/schema", "request-parameter")
+
+
+def _became_exploded_array(
+    ctx: Context, param: dict[str, Any], old_schema: Any, new_schema: Any, where: str
+) -> bool:
+    """``?q=a`` is also a one-element ``form``-exploded array: a query or cookie parameter that
+    becomes an array of items accepting every old value is widened, not changed (oasdiff)."""
+    style = param.get("style", "form")
+    if param.get("in") not in ("query", "cookie") or style != "form" or not param.get("explode", True):
+        return False
+    old, _ = flatten(old_schema, ctx.old)
+    new, _ = flatten(new_schema, ctx.new)
+    if "array" in types(old) or types(new) != {"array"} or not isinstance(new.get("items"), dict):
+        return False
+    scratch = Context(ctx.old, ctx.new, operation=ctx.operation)
+    diff_schema(scratch, old_schema, new["items"], where + "/items", "request-parameter")
+    if any(f.severity is Severity.BREAKING and "nullable" not in f.rule_id for f in scratch.findings):
+        return False
+    ctx.emit("request-parameter-became-array", where, "now an exploded array; one value is still valid")
+    return True

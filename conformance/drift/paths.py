@@ -39,11 +39,15 @@ class Operation:
 
 
 def collect_operations(
-    document: dict[str, Any], resolver: Resolver
+    document: dict[str, Any], resolver: Resolver, section: str = "paths"
 ) -> dict[tuple[str, str], Operation]:
-    """Operations keyed by (normalised template, method); exact templates break rare ties."""
+    """Operations keyed by (normalised template, method); exact templates break rare ties.
+
+    ``section="webhooks"`` collects OpenAPI 3.1 webhooks, keyed by name instead of path."""
     found: dict[tuple[str, str], Operation] = {}
-    paths = document.get("paths") or {}
+    paths = document.get(section) or {}
+    if not isinstance(paths, dict):
+        return found
     for path in sorted(paths, key=str):
         item = resolver.deref(paths[path])
         if not isinstance(item, dict):

@@ -22,6 +22,9 @@ class Resolver:
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
         self._cache: dict[str, Any] = {}
+        #: OpenAPI 3.1 (JSON Schema 2020-12): keywords beside a ``$ref`` apply too; in 3.0
+        #: they are ignored, as that specification says.
+        self.ref_siblings = str(document.get("openapi", "")).startswith("3.1")
 
     def _root(self, source: str) -> Any:
         """The document a ref's part before ``#`` names (see :mod:`conformance.drift.bundle`)."""

@@ -1,6 +1,7 @@
-"""Report renderers: text for terminals, Markdown for PR comments, JSON for machines.
+"""Report renderers: text for terminals, Markdown for PR comments, JSON for machines; the
+changelog and HTML views live in :mod:`conformance.drift.changelog`.
 
-All three iterate the report's already-sorted findings, so the same input always produces
+All of them iterate the report's already-sorted findings, so the same input always produces
 byte-identical output (CI can diff reports, and comments do not churn).
 """
 
@@ -8,9 +9,10 @@ from __future__ import annotations
 
 import json
 
+from conformance.drift.changelog import render_changelog, render_html
 from conformance.drift.model import Finding, Report, Severity
 
-FORMATS = ("text", "markdown", "json")
+FORMATS = ("text", "markdown", "json", "changelog", "html")
 _ICONS = {Severity.BREAKING: "🔴", Severity.WARNING: "🟠", Severity.INFO: "🔵"}
 _ORDER = (Severity.BREAKING, Severity.WARNING, Severity.INFO)
 
@@ -129,5 +131,11 @@ def render_json(report: Report) -> str:
 
 
 def render(report: Report, fmt: str = "text") -> str:
-    renderers = {"text": render_text, "markdown": render_markdown, "json": render_json}
+    renderers = {
+        "text": render_text,
+        "markdown": render_markdown,
+        "json": render_json,
+        "changelog": render_changelog,
+        "html": render_html,
+    }
     return renderers[fmt](report)

@@ -7,7 +7,9 @@ from typing import Any
 from conformance.drift.bodies import diff_content
 from conformance.drift.context import Context
 from conformance.drift.model import pointer
+from conformance.drift.parameters import parameter_schema
 from conformance.drift.refs import Resolver
+from conformance.drift.schemas import diff_schema
 
 
 def _responses(op: dict[str, Any], resolver: Resolver) -> dict[str, dict[str, Any]]:
@@ -78,9 +80,13 @@ def _diff_headers(ctx: Context, code: str, old: dict[str, Any], new: dict[str, A
         )
     for key in sorted(old_headers.keys() & new_headers.keys()):
         name, header = new_headers[key]
+        where = pointer("responses", code, "headers", name)
         if old_headers[key][1].get("required") and not header.get("required"):
             ctx.emit(
                 "response-header-became-optional",
-                pointer("responses", code, "headers", name),
+                where,
                 f"response header {name} is no longer guaranteed",
             )
+        old_schema, new_schema = parameter_schema(old_headers[key][1]), parameter_schema(header)
+        if old_schema is not None and new_schema is not None:
+            diff_schema(ctx, old_schema, new_schema, where + "/schema", "response-property")

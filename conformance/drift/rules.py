@@ -65,6 +65,29 @@ _add(
     "operation",
     "removed",
 )
+_add(
+    "operation-removed-before-sunset",
+    BRK,
+    OP,
+    "A deprecated operation was removed before the date its x-sunset promised.",
+    "operation",
+    "removed",
+)
+_add(
+    "unstable-operation-removed",
+    INF,
+    OP,
+    "An operation marked x-stability-level alpha or draft was removed (no promise was made).",
+    "operation",
+    "removed",
+)
+_add(
+    "operation-stability-decreased",
+    BRK,
+    OP,
+    "x-stability-level went down (e.g. stable -> beta): the promise clients built on is withdrawn.",
+)
+_add("operation-stability-increased", INF, OP, "x-stability-level went up (e.g. beta -> stable).")
 _add("operation-id-changed", WRN, OP, "operationId changed: generated clients rename methods.")
 _add("operation-id-added", INF, OP, "An operationId was added.")
 _add("operation-id-removed", WRN, OP, "An operationId was removed.")
@@ -103,13 +126,38 @@ _add(
     "A parameter moved between path/query/header/cookie.",
 )
 _add("request-parameter-deprecated", INF, REQ, "A parameter is now deprecated.")
+_add(
+    "request-parameter-became-array",
+    INF,
+    REQ,
+    "A query/cookie parameter became a form-exploded array whose items accept every old value.",
+)
 
 # --- request bodies ------------------------------------------------------------------------
 _add("request-body-added-required", BRK, REQ, "A required request body was added.", "body", "added")
 _add(
     "request-body-added-optional", INF, REQ, "An optional request body was added.", "body", "added"
 )
-_add("request-body-removed", WRN, REQ, "The request body was removed.", "body", "removed")
+_add(
+    "request-body-removed",
+    BRK,
+    REQ,
+    "The request body was removed: clients that send one may be rejected.",
+    "body",
+    "removed",
+)
+_add(
+    "request-body-media-type-schema-added",
+    BRK,
+    REQ,
+    "A schema was given to a request media type that had none: bodies are now validated.",
+)
+_add(
+    "request-body-media-type-schema-removed",
+    INF,
+    REQ,
+    "The schema of a request media type was removed (anything is accepted).",
+)
 _add("request-body-became-required", BRK, REQ, "The request body became required.")
 _add("request-body-became-optional", INF, REQ, "The request body became optional.")
 _add(
@@ -274,6 +322,18 @@ _add(
     "response-media-type",
     "removed",
 )
+_add(
+    "response-media-type-schema-added",
+    INF,
+    RESP,
+    "A schema was given to a response media type that had none (documents the body).",
+)
+_add(
+    "response-media-type-schema-removed",
+    WRN,
+    RESP,
+    "The schema of a response media type was removed: the body is no longer described.",
+)
 _add("response-header-added", INF, RESP, "A response header was added.", "header", "added")
 _add(
     "response-required-header-removed",
@@ -292,6 +352,17 @@ _add(
     "removed",
 )
 _add("response-header-became-optional", BRK, RESP, "A response header is no longer guaranteed.")
+
+# --- webhooks (OpenAPI 3.1) --------------------------------------------------------------
+_add("webhook-added", INF, OP, "A webhook was added.", "webhook", "added")
+_add(
+    "webhook-removed",
+    BRK,
+    OP,
+    "A webhook was removed: clients relying on its calls no longer get them.",
+    "webhook",
+    "removed",
+)
 
 # --- security -------------------------------------------------------------------------------
 _add("security-added", BRK, SEC, "An unauthenticated operation now requires authentication.")
@@ -354,33 +425,122 @@ SCHEMA_RULES: dict[str, tuple[Severity | None, Severity | None, Severity | None,
     "type-changed": (BRK, BRK, BRK, "The type changed incompatibly."),
     "type-widened": (INF, INF, None, "The type accepts more values (e.g. integer -> number)."),
     "type-narrowed": (None, None, INF, "The type returns fewer kinds of values."),
+    "type-compatible": (INF, INF, INF, "The type changed where values travel as text (parameters, "
+                        "XML/form/text bodies): to string in a request, from string in a response."),
     "format-changed": (BRK, BRK, BRK, "The format changed from one value to another."),
+    "format-generalized": (INF, INF, None, "The format widened (date -> date-time, int32 -> int64)."),
+    "format-specialized": (None, None, INF, "The format narrowed (date-time -> date, int64 -> int32)."),
     "format-added": (BRK, BRK, INF, "A format was introduced (narrows the values)."),
-    "format-removed": (INF, INF, WRN, "The format was dropped (widens the values)."),
+    "format-removed": (INF, INF, BRK, "The format was dropped: any value of the type may come back."),
     "enum-value-removed": (BRK, BRK, INF, "Enum values were removed."),
     "enum-value-added": (INF, INF, WRN, "Enum values were added (clients may not handle them)."),
     "enum-added": (BRK, BRK, INF, "An enum constraint was introduced."),
     "enum-removed": (INF, INF, WRN, "The enum constraint was dropped."),
-    "max-decreased": (BRK, BRK, INF, "maximum decreased or was set."),
+    "extensible-enum-value-removed": (BRK, BRK, INF, "x-extensible-enum values were removed."),
+    "extensible-enum-value-added": (INF, INF, INF, "x-extensible-enum values were added "
+                                    "(clients of an extensible enum expect new values)."),
+    "const-added": (BRK, BRK, INF, "A const was introduced: one value only."),
+    "const-removed": (INF, INF, BRK, "The const was dropped: any value may come back."),
+    "const-changed": (BRK, BRK, BRK, "The const value changed."),
+    "max-set": (WRN, WRN, INF, "maximum was set where there was none."),
+    "max-decreased": (BRK, BRK, INF, "maximum decreased."),
     "max-increased": (INF, INF, BRK, "maximum increased or was removed."),
-    "min-increased": (BRK, BRK, INF, "minimum increased or was set."),
+    "min-set": (WRN, WRN, INF, "minimum was set where there was none."),
+    "min-increased": (BRK, BRK, INF, "minimum increased."),
     "min-decreased": (INF, INF, BRK, "minimum decreased or was removed."),
-    "max-length-decreased": (BRK, BRK, INF, "maxLength decreased or was set."),
+    "exclusive-max-set": (WRN, WRN, INF, "exclusiveMaximum was set where there was none."),
+    "exclusive-max-decreased": (BRK, BRK, INF, "exclusiveMaximum decreased."),
+    "exclusive-max-increased": (INF, INF, BRK, "exclusiveMaximum increased or was removed."),
+    "exclusive-min-set": (WRN, WRN, INF, "exclusiveMinimum was set where there was none."),
+    "exclusive-min-increased": (BRK, BRK, INF, "exclusiveMinimum increased."),
+    "exclusive-min-decreased": (INF, INF, BRK, "exclusiveMinimum decreased or was removed."),
+    "max-length-set": (WRN, WRN, INF, "maxLength was set where there was none."),
+    "max-length-decreased": (BRK, BRK, INF, "maxLength decreased."),
     "max-length-increased": (INF, INF, BRK, "maxLength increased or was removed."),
-    "min-length-increased": (BRK, BRK, INF, "minLength increased or was set."),
+    "min-length-set": (WRN, WRN, INF, "minLength was set where there was none."),
+    "min-length-increased": (BRK, BRK, INF, "minLength increased."),
     "min-length-decreased": (INF, INF, BRK, "minLength decreased or was removed."),
-    "max-items-decreased": (BRK, BRK, INF, "maxItems decreased or was set."),
+    "max-items-set": (WRN, WRN, INF, "maxItems was set where there was none."),
+    "max-items-decreased": (BRK, BRK, INF, "maxItems decreased."),
     "max-items-increased": (INF, INF, BRK, "maxItems increased or was removed."),
-    "min-items-increased": (BRK, BRK, INF, "minItems increased or was set."),
+    "min-items-set": (WRN, WRN, INF, "minItems was set where there was none."),
+    "min-items-increased": (BRK, BRK, INF, "minItems increased."),
     "min-items-decreased": (INF, INF, BRK, "minItems decreased or was removed."),
-    "pattern-added": (WRN, WRN, INF, "A pattern was added."),
-    "pattern-changed": (WRN, WRN, INF, "The pattern changed."),
+    "max-properties-set": (WRN, WRN, INF, "maxProperties was set where there was none."),
+    "max-properties-decreased": (BRK, BRK, INF, "maxProperties decreased."),
+    "max-properties-increased": (INF, INF, BRK, "maxProperties increased or was removed."),
+    "min-properties-set": (WRN, WRN, INF, "minProperties was set where there was none."),
+    "min-properties-increased": (BRK, BRK, INF, "minProperties increased."),
+    "min-properties-decreased": (INF, INF, BRK, "minProperties decreased or was removed."),
+    "max-contains-decreased": (BRK, BRK, INF, "maxContains decreased or was set."),
+    "max-contains-increased": (INF, INF, BRK, "maxContains increased or was removed."),
+    "min-contains-increased": (BRK, BRK, INF, "minContains increased."),
+    "min-contains-decreased": (INF, INF, BRK, "minContains decreased."),
+    "multiple-of-narrowed": (BRK, BRK, INF, "multipleOf was set, or changed to a multiple of itself."),
+    "multiple-of-widened": (INF, INF, WRN, "multipleOf was removed, or changed to a divisor of itself."),
+    "multiple-of-changed": (BRK, BRK, WRN, "multipleOf changed to an unrelated value."),
+    "unique-items-added": (BRK, BRK, INF, "uniqueItems was set: duplicates are rejected."),
+    "unique-items-removed": (INF, INF, WRN, "uniqueItems was dropped: duplicates may come back."),
+    "pattern-added": (BRK, BRK, INF, "A pattern was added."),
+    "pattern-changed": (BRK, BRK, INF, "The pattern changed: values the old one accepted may be refused."),
+    "pattern-generalized": (INF, INF, INF, "The pattern changed to '.*' (matches anything)."),
     "pattern-removed": (INF, INF, WRN, "The pattern was removed."),
     "became-nullable": (INF, INF, BRK, "null is now allowed."),
     "became-not-nullable": (BRK, BRK, INF, "null is no longer allowed."),
-    "default-value-changed": (INF, INF, INF, "The default value changed."),
-    "union-branch-added": (INF, INF, WRN, "A oneOf/anyOf branch was added."),
-    "union-branch-removed": (BRK, BRK, INF, "A oneOf/anyOf branch was removed."),
+    "default-value-added": (BRK, INF, INF, "A default value was added (omitting it now means it)."),
+    "default-value-removed": (BRK, INF, INF, "The default value was removed."),
+    "default-value-changed": (BRK, INF, INF, "The default value changed: omitting the value "
+                              "now means something else."),
+    "one-of-branch-added": (INF, INF, BRK, "A oneOf branch was added."),
+    "one-of-branch-removed": (BRK, BRK, INF, "A oneOf branch was removed."),
+    "any-of-branch-added": (INF, INF, INF, "An anyOf branch was added."),
+    "any-of-branch-removed": (BRK, BRK, INF, "An anyOf branch was removed."),
+    "all-of-added": (BRK, BRK, INF, "An allOf member was added (values must match it too)."),
+    "all-of-removed": (WRN, WRN, INF, "An allOf member was removed."),
+    "all-of-annotation-changed": (INF, INF, INF, "An allOf member that only annotates was added "
+                                  "or removed."),
+    "wrapped-in-one-of": (BRK, BRK, BRK, "The schema was wrapped into a oneOf: a payload may "
+                          "match several branches (rejected) or come in new shapes."),
+    "unwrapped-from-one-of": (WRN, WRN, WRN, "A oneOf was replaced by a single schema."),
+    "not-added": (BRK, BRK, INF, "A 'not' exclusion was added."),
+    "not-removed": (INF, INF, BRK, "A 'not' exclusion was removed."),
+    "not-changed": (BRK, BRK, WRN, "The 'not' exclusion changed (it may now exclude values "
+                    "that were valid)."),
+    "if-added": (BRK, BRK, INF, "An 'if' condition was added."),
+    "if-removed": (INF, INF, BRK, "An 'if' condition was removed."),
+    "if-changed": (BRK, BRK, WRN, "The 'if' condition changed (other values now meet it)."),
+    "then-added": (BRK, BRK, INF, "A 'then' subschema was added."),
+    "then-removed": (INF, INF, BRK, "A 'then' subschema was removed."),
+    "else-added": (BRK, BRK, INF, "An 'else' subschema was added."),
+    "else-removed": (INF, INF, BRK, "An 'else' subschema was removed."),
+    "contains-added": (BRK, BRK, INF, "contains was added: arrays must hold a matching item."),
+    "contains-removed": (INF, INF, BRK, "contains was removed."),
+    "prefix-items-added": (INF, INF, BRK, "prefixItems were added (positions get own schemas)."),
+    "prefix-items-removed": (BRK, BRK, INF, "prefixItems were removed (items applies to all)."),
+    "dependent-required-added": (BRK, BRK, INF, "A dependentRequired entry was added."),
+    "dependent-required-removed": (INF, INF, BRK, "A dependentRequired entry was removed."),
+    "dependent-required-changed": (BRK, BRK, BRK, "A dependentRequired entry changed."),
+    "dependent-schema-added": (BRK, BRK, INF, "A dependentSchemas entry was added."),
+    "dependent-schema-removed": (INF, INF, BRK, "A dependentSchemas entry was removed."),
+    "property-names-added": (BRK, BRK, INF, "propertyNames was added (restricts keys)."),
+    "property-names-removed": (INF, INF, BRK, "propertyNames was removed (any key)."),
+    "pattern-property-added": (BRK, BRK, INF, "A patternProperties entry was added."),
+    "pattern-property-removed": (INF, INF, BRK, "A patternProperties entry was removed."),
+    "unevaluated-items-tightened": (BRK, BRK, INF, "unevaluatedItems was added or restricted."),
+    "unevaluated-items-loosened": (INF, INF, BRK, "unevaluatedItems was removed or relaxed."),
+    "unevaluated-properties-tightened": (BRK, BRK, INF, "unevaluatedProperties was added or "
+                                         "restricted."),
+    "unevaluated-properties-loosened": (INF, INF, BRK, "unevaluatedProperties was removed or "
+                                        "relaxed."),
+    "content-schema-added": (BRK, BRK, INF, "contentSchema was added."),
+    "content-schema-removed": (INF, INF, BRK, "contentSchema was removed."),
+    "content-encoding-changed": (BRK, BRK, BRK, "contentEncoding changed (set, removed or "
+                                 "replaced)."),
+    "content-media-type-changed": (BRK, BRK, BRK, "contentMediaType changed (set, removed or "
+                                   "replaced)."),
+    "discriminator-changed": (INF, INF, INF, "The discriminator changed (documentation)."),
+    "unsupported-keyword": (WRN, WRN, WRN, "A schema keyword this tool does not compare yet "
+                            "differs: review it by hand."),
 }
 SCHEMA_PREFIXES = ("request-parameter", "request-property", "response-property")
 

@@ -17,12 +17,15 @@ from conformance.drift.model import pointer
 from conformance.drift.normalize import (
     TEXT_KEYWORDS,
     additional,
+    annotation_only,
     canon,
     flatten,
     properties,
     required_names,
     types,
+    with_siblings,
 )
+from conformance.drift.subschemas import diff_applicators
 
 MAX_DEPTH = 24
 
@@ -50,8 +53,13 @@ def diff_schema(
         stack = stack | {(old_ref, new_ref)}
     if o is n:
         return
+    _diff_all_of(ctx, old, new, o, n, location, prefix)
+    if _diff_wrapping(ctx, o, n, location, prefix):
+        return  # restructured: property-by-property differences would only be noise
     side = "request" if prefix.startswith("request") else "response"
-    if not diff_type(ctx, o, n, location, prefix, side):
+    # Types that only come from union branches are judged branch by branch (below).
+    branch_typed = "type" not in o and "type" not in n and _is_union(o) and _is_union(n)
+    if not branch_typed and not diff_type(ctx, o, n, location, prefix, side):
         return  # incompatible type: deeper differences would only be noise
     diff_keywords(ctx, o, n, location, prefix)
     nested = f"{side}-property"
@@ -64,6 +72,81 @@ def diff_schema(
         if isinstance(old_branches, list) and isinstance(new_branches, list):
             where = f"{location}/{keyword}"
             _diff_branches(ctx, old_branches, new_branches, where, prefix, depth, stack)
+
+    def recurse(old_sub: Any, new_sub: Any, where: str, sub_prefix: str) -> None:
+        diff_schema(ctx, old_sub, new_sub, where, sub_prefix, depth + 1, stack)
+
+    diff_applicators(ctx, o, n, location, prefix, recurse)
+
+
+def _is_ref(schema: Any) -> bool:
+    return isinstance(schema, dict) and isinstance(schema.get("$ref"), str)
+
+
+def _is_union(schema: dict[str, Any]) -> bool:
+    return isinstance(schema.get("oneOf"), list) or isinstance(schema.get("anyOf"), list)
+
+
+def _all_of_members(schema: Any, resolver: Any) -> dict[str, Any]:
+    """The explicit ``allOf`` members of a schema, keyed by identity (see ``_branch_identity``)."""
+    if not isinstance(schema, dict) or ("$ref" not in schema and "allOf" not in schema):
+        return {}  # fast path: most schemas are inline and plain
+    node = with_siblings(schema, resolver)
+    if node is schema:
+        node = resolver.deref(schema)
+    members = node.get("allOf") if isinstance(node, dict) else None
+    if not isinstance(members, list):
+        return {}
+    return {_branch_identity(m): m for m in members}
+
+
+def _diff_all_of(
+    ctx: Context,
+    old: Any,
+    new: Any,
+    o: dict[str, Any],
+    n: dict[str, Any],
+    location: str,
+    prefix: str,
+) -> None:
+    """A new ``allOf`` member is one more schema every value must match (oasdiff: breaking
+    in requests), even when its properties are optional; members that only annotate are not.
+    Re-spelling the same schema as an ``allOf`` (equal once merged) is no change."""
+    old_members, new_members = _all_of_members(old, ctx.old), _all_of_members(new, ctx.new)
+    if old_members.keys() == new_members.keys() or canon(o) == canon(n):
+        return
+    where = location + "/allOf"
+    added = [new_members[k] for k in new_members.keys() - old_members.keys()]
+    removed = [old_members[k] for k in old_members.keys() - new_members.keys()]
+    annotation = [m for m in added + removed if annotation_only(ctx.new.deref(m))]
+    if [m for m in added if m not in annotation]:
+        ctx.emit(f"{prefix}-all-of-added", where, f"{len(added)} allOf member(s) added")
+    if [m for m in removed if m not in annotation]:
+        ctx.emit(f"{prefix}-all-of-removed", where, f"{len(removed)} allOf member(s) removed")
+    if annotation:
+        ctx.emit(
+            f"{prefix}-all-of-annotation-changed",
+            where,
+            "allOf member(s) that only annotate added or removed",
+        )
+
+
+def _diff_wrapping(
+    ctx: Context, o: dict[str, Any], n: dict[str, Any], location: str, prefix: str
+) -> bool:
+    """An object moved into ``oneOf`` branches (or back): report it once, not per property."""
+    old_union, new_union = isinstance(o.get("oneOf"), list), isinstance(n.get("oneOf"), list)
+    if old_union == new_union or "anyOf" in o or "anyOf" in n:
+        return False
+    if not old_union and properties(o) and not properties(n):
+        ctx.emit(f"{prefix}-wrapped-in-one-of", location + "/oneOf", "schema wrapped into a oneOf")
+        return True
+    if old_union and properties(n) and not properties(o):
+        ctx.emit(
+            f"{prefix}-unwrapped-from-one-of", location + "/oneOf", "oneOf replaced by one schema"
+        )
+        return True
+    return False
 
 
 def _branch_identity(branch: Any) -> str:
@@ -98,18 +181,27 @@ def _diff_branches(
         else:
             unmatched_new.remove(j)
             pairs.append((i, j))
-    pairs += list(zip(unmatched_old, unmatched_new, strict=False))
+    # Left-overs pair up by order (an edited inline branch), except two references to
+    # different targets: those are one branch removed and another added.
+    for i in list(unmatched_old):
+        j = next((j for j in unmatched_new if not (_is_ref(old[i]) and _is_ref(new[j]))), None)
+        if j is not None:
+            unmatched_old.remove(i)
+            unmatched_new.remove(j)
+            pairs.append((i, j))
     for i, j in sorted(pairs):
         diff_schema(ctx, old[i], new[j], f"{location}/{j}", prefix, depth + 1, stack)
-    for i in unmatched_old[len(unmatched_new) :]:
+    keyword = location.rsplit("/", 1)[-1]
+    stem = "one-of" if keyword == "oneOf" else "any-of"
+    for i in unmatched_old:
         ctx.emit(
-            f"{prefix}-union-branch-removed",
+            f"{prefix}-{stem}-branch-removed",
             f"{location}/{i}",
-            f"{location.rsplit('/', 1)[-1]} branch {i} removed",
+            f"{keyword} branch {i} removed",
         )
-    for j in unmatched_new[len(unmatched_old) :]:
+    for j in unmatched_new:
         ctx.emit(
-            f"{prefix}-union-branch-added",
+            f"{prefix}-{stem}-branch-added",
             f"{location}/{j}",
             f"{location.rsplit('/', 1)[-1]} branch {j} added",
         )
@@ -130,10 +222,11 @@ def _diff_object(
     for name in sorted(old_props.keys() | new_props.keys(), key=str):
         where = location + pointer("properties", name)
         if name not in new_props:
-            kind = "required" if name in old_req else "optional"
+            hidden = _hidden(ctx.old, old_props[name], side)
+            kind = "required" if name in old_req and not hidden else "optional"
             ctx.emit(f"{side}-{kind}-property-removed", where, f"{kind} property {name!r} removed")
             continue
-        hidden = _hidden(ctx, new_props[name], side)
+        hidden = _hidden(ctx.new, new_props[name], side)
         if name not in old_props:
             kind = "required" if name in new_req and not hidden else "optional"
             ctx.emit(f"{side}-{kind}-property-added", where, f"{kind} property {name!r} added")
@@ -147,13 +240,15 @@ def _diff_object(
                 ctx.emit(
                     f"{side}-property-became-optional", where, f"property {name!r} became optional"
                 )
+        if hidden and _hidden(ctx.old, old_props[name], side):
+            continue  # never sent (readOnly) or never returned (writeOnly) on this side
         diff_schema(ctx, old_props[name], new_props[name], where, nested, depth + 1, stack)
     _diff_additional(ctx, o, n, location, nested, side, depth, stack)
 
 
-def _hidden(ctx: Context, schema: Any, side: str) -> bool:
+def _hidden(resolver: Any, schema: Any, side: str) -> bool:
     """readOnly properties never appear in requests, writeOnly ones never in responses."""
-    resolved = ctx.new.deref(schema)
+    resolved = resolver.deref(schema)
     if not isinstance(resolved, dict):
         return False
     return bool(resolved.get("readOnly" if side == "request" else "writeOnly"))

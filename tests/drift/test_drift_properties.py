@@ -15,7 +15,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance.drift import RULES, compare
+from conformance.drift import RULES, Severity, compare
 from conformance.drift.render import render_json
 
 #: Small by default (fast CI); raise with DRIFT_MAX_EXAMPLES=1000 when changing the engine.
@@ -255,3 +255,137 @@ def test_removing_an_operation_is_reported(document: dict[str, Any], data: st.Da
         ["operation-removed"],
         ["deprecated-operation-removed"],
     )
+
+
+# --- OpenAPI 3.1 documents ------------------------------------------------------------------
+#: JSON Schema 2020-12 additions a generated 3.1 document may carry, by the kind of schema.
+EXTRAS_31: dict[str, list[dict[str, Any]]] = {
+    "string": [
+        {"const": "x"},
+        {"contentEncoding": "base64"},
+        {"contentMediaType": "application/json", "contentSchema": {"type": "object"}},
+        {"not": {"const": "root"}},
+        {"examples": ["a", "b"]},
+    ],
+    "integer": [{"exclusiveMinimum": 0}, {"exclusiveMaximum": 100}, {"not": {"const": 13}}],
+    "number": [{"exclusiveMaximum": 1.5}, {"multipleOf": 0.5}],
+    "object": [
+        {"dependentRequired": {"a": ["b"]}},
+        {"dependentSchemas": {"a": {"required": ["c"]}}},
+        {"propertyNames": {"pattern": "^[a-z]+$"}},
+        {"patternProperties": {"^x_": {"type": "integer"}}},
+        {"unevaluatedProperties": False},
+        {"if": {"required": ["a"]}, "then": {"required": ["b"]}},
+    ],
+    "array": [
+        {"contains": {"type": "string"}, "minContains": 1, "maxContains": 3},
+        {"prefixItems": [{"type": "integer"}]},
+        {"unevaluatedItems": False},
+    ],
+}
+
+
+def to_31(value: Any, draw: st.DrawFn) -> Any:
+    """A 3.0 document rewritten the 3.1 way (type arrays for null), with 2020-12 keywords."""
+    if isinstance(value, list):
+        return [to_31(v, draw) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: to_31(v, draw) for k, v in value.items()}
+    kind = out.get("type")
+    if out.pop("nullable", False) and isinstance(kind, str):
+        out["type"] = [kind, "null"]
+    if isinstance(kind, str) and kind in EXTRAS_31 and draw(st.booleans()):
+        out.update(copy.deepcopy(draw(st.sampled_from(EXTRAS_31[kind]))))
+    if "$ref" not in out or "Shared" not in str(out["$ref"]):
+        return out
+    if draw(st.booleans()):  # 3.1 $ref siblings
+        out["description"] = "a sibling annotation"
+    return out
+
+
+@st.composite
+def documents_31(draw: st.DrawFn) -> dict[str, Any]:
+    document = to_31(draw(documents()), draw)
+    document["openapi"] = "3.1.0"
+    if draw(st.booleans()):
+        document["webhooks"] = {
+            "created": {
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": draw(schemas())}}},
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        }
+    return document
+
+
+@SETTINGS
+@given(documents_31())
+def test_identical_31_pair_reports_nothing(document: dict[str, Any]) -> None:
+    assert compare(document, copy.deepcopy(document)).findings == []
+    assert compare(document, reordered(document)).findings == []
+
+
+@SETTINGS
+@given(documents_31(), documents_31())
+def test_swapping_31_sides_turns_additions_into_removals(old: dict[str, Any], new: dict[str, Any]) -> None:
+    assert _events(old, new, "added") == _events(new, old, "removed")
+
+
+# --- request narrowing and its reverse -------------------------------------------------------
+def _narrowings(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """Edits that make a request schema accept strictly less (each one is breaking)."""
+    kind = schema.get("type")
+    edits: list[dict[str, Any]] = [{"not": {"const": "forbidden"}}]
+    # (A bound set where there was none is a warning by decision, see the README: not used.)
+    if kind == "string":
+        edits += [
+            {"maxLength": schema["maxLength"] - 1} if schema.get("maxLength", 0) > 1 else {"const": "k"},
+            {"pattern": "^z+$"} if "pattern" not in schema else {"format": "byte"},
+            {"enum": ["only"]} if "enum" not in schema else {"enum": schema["enum"][:-1]},
+        ]
+    elif kind in ("integer", "number"):
+        edits += [{"enum": [7]}, {"multipleOf": 7}]
+        edits += [{"minimum": schema["minimum"] + 1000}] if "minimum" in schema else []
+        edits += [{"maximum": schema["maximum"] - 1000}] if "maximum" in schema else []
+    elif kind == "object":
+        properties = {**schema.get("properties", {}), "must": {"type": "string"}}
+        edits += [{"required": sorted({*schema.get("required", []), "must"}), "properties": properties}]
+        if schema.get("additionalProperties") is not False:
+            edits.append({"additionalProperties": False})
+    elif kind == "array":
+        edits += [{"uniqueItems": True}, {"items": {"not": {}}}]
+    if schema.get("nullable"):
+        edits.append({"nullable": False})
+    return edits
+
+
+@SETTINGS
+@given(schemas(), st.data())
+def test_request_narrowing_is_breaking_and_its_reverse_is_not(
+    schema: dict[str, Any], data: st.DataObject
+) -> None:
+    schema = {k: v for k, v in schema.items() if k != "readOnly"}
+    edit = data.draw(st.sampled_from(_narrowings(schema)))
+    narrowed = {**copy.deepcopy(schema), **edit}
+    for build in (_body, _query):
+        wide, narrow = build(schema), build(narrowed)
+        if build is _query and schema.get("type") in ("object", "array"):
+            continue
+        assert compare(wide, narrow).has_at_least(Severity.BREAKING), (schema, edit)
+        reverse = compare(narrow, wide)
+        assert not reverse.has_at_least(Severity.BREAKING), [f.rule_id for f in reverse.findings]
+
+
+def _one(method: str, **operation: Any) -> dict[str, Any]:
+    operation = {**operation, "responses": {"200": {"description": "ok"}}}
+    return {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/a": {method: operation}}}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return _one("post", requestBody={"required": True, "content": {"application/json": {"schema": schema}}})
+
+
+def _query(schema: dict[str, Any]) -> dict[str, Any]:
+    return _one("get", parameters=[{"name": "q", "in": "query", "schema": schema}])

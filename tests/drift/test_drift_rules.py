@@ -231,7 +231,7 @@ case(
 )
 case(
     "request-body-removed",
-    W,
+    B,
     REQ,
     (body_doc(S), op_doc(method="post")),
     (body_doc(S), body_doc(S, media="text/plain")),
@@ -575,15 +575,28 @@ case(
 # --- schema keywords: one fragment pair per suffix, wrapped three ways ------------------------
 I_, ST, NU = {"type": "integer"}, {"type": "string"}, {"type": "number"}
 ARR = {"type": "array", "items": {"type": "string"}}
+OB = {"type": "object", "properties": {"a": {"type": "string"}}}
+OB2 = {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}
+CON = {**ARR, "contains": {"type": "string", "enum": ["x"]}}
 #: suffix -> ((old, new) positive, (old, new) near miss, severities per prefix)
 SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, Any]]] = {
     "type-changed": ((ST, I_), (ST, {"type": ["string"]}), (B, B, B)),
     "type-widened": ((I_, NU), (I_, ST), (N, N, None)),
     "type-narrowed": ((NU, I_), (I_, NU), (None, None, N)),
     "format-changed": (
-        ({**ST, "format": "date"}, {**ST, "format": "date-time"}),
+        ({**ST, "format": "uri"}, {**ST, "format": "date"}),
         ({**ST, "format": "date"}, {**ST, "format": "date", "example": "x"}),
         (B, B, B),
+    ),
+    "format-generalized": (
+        ({**ST, "format": "date"}, {**ST, "format": "date-time"}),
+        ({**ST, "format": "date-time"}, {**ST, "format": "date"}),
+        (N, N, None),
+    ),
+    "format-specialized": (
+        ({**I_, "format": "int64"}, {**I_, "format": "int32"}),
+        ({**I_, "format": "int32"}, {**I_, "format": "int64"}),
+        (None, None, N),
     ),
     "format-added": (
         (ST, {**ST, "format": "uri"}),
@@ -593,7 +606,7 @@ SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, 
     "format-removed": (
         ({**ST, "format": "uri"}, ST),
         ({**ST, "format": "date"}, {**ST, "format": "uri"}),
-        (N, N, W),
+        (N, N, B),
     ),
     "enum-value-removed": (
         ({**ST, "enum": ["a", "b"]}, {**ST, "enum": ["a"]}),
@@ -615,9 +628,10 @@ SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, 
         ({**ST, "enum": ["a", "b"]}, {**ST, "enum": ["a"]}),
         (N, N, W),
     ),
+    "max-set": ((I_, {**I_, "maximum": 5}), ({**I_, "maximum": 10}, {**I_, "maximum": 5}), (W, W, N)),
     "max-decreased": (
         ({**I_, "maximum": 10}, {**I_, "maximum": 5}),
-        ({**I_, "maximum": 10}, {**I_, "maximum": 20}),
+        (I_, {**I_, "maximum": 5}),
         (B, B, N),
     ),
     "max-increased": (
@@ -625,9 +639,10 @@ SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, 
         ({**I_, "maximum": 10}, {**I_, "maximum": 5}),
         (N, N, B),
     ),
+    "min-set": ((I_, {**I_, "minimum": 1}), ({**I_, "minimum": 0}, {**I_, "minimum": 1}), (W, W, N)),
     "min-increased": (
+        ({**I_, "minimum": 0}, {**I_, "minimum": 1}),
         (I_, {**I_, "minimum": 1}),
-        ({**I_, "minimum": 2}, {**I_, "minimum": 1}),
         (B, B, N),
     ),
     "min-decreased": (
@@ -635,9 +650,44 @@ SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, 
         ({**I_, "minimum": 1}, {**I_, "minimum": 2}),
         (N, N, B),
     ),
+    "exclusive-max-set": (
+        (NU, {**NU, "exclusiveMaximum": 5}),
+        ({**NU, "exclusiveMaximum": 9}, {**NU, "exclusiveMaximum": 5}),
+        (W, W, N),
+    ),
+    "exclusive-max-decreased": (
+        ({**NU, "exclusiveMaximum": 9}, {**NU, "exclusiveMaximum": 5}),
+        ({**NU, "exclusiveMaximum": 5}, {**NU, "exclusiveMaximum": 9}),
+        (B, B, N),
+    ),
+    "exclusive-max-increased": (
+        ({**NU, "exclusiveMaximum": 5}, {**NU, "exclusiveMaximum": 9}),
+        ({**NU, "exclusiveMaximum": 9}, {**NU, "exclusiveMaximum": 5}),
+        (N, N, B),
+    ),
+    "exclusive-min-set": (
+        (NU, {**NU, "exclusiveMinimum": 0}),
+        ({**NU, "exclusiveMinimum": 1}, {**NU, "exclusiveMinimum": 0}),
+        (W, W, N),
+    ),
+    "exclusive-min-increased": (
+        ({**NU, "exclusiveMinimum": 0}, {**NU, "exclusiveMinimum": 1}),
+        ({**NU, "exclusiveMinimum": 1}, {**NU, "exclusiveMinimum": 0}),
+        (B, B, N),
+    ),
+    "exclusive-min-decreased": (
+        ({**NU, "exclusiveMinimum": 1}, NU),
+        ({**NU, "exclusiveMinimum": 0}, {**NU, "exclusiveMinimum": 1}),
+        (N, N, B),
+    ),
+    "max-length-set": (
+        (ST, {**ST, "maxLength": 5}),
+        ({**ST, "maxLength": 9}, {**ST, "maxLength": 5}),
+        (W, W, N),
+    ),
     "max-length-decreased": (
         ({**ST, "maxLength": 10}, {**ST, "maxLength": 5}),
-        ({**ST, "maxLength": 5}, {**ST, "maxLength": 10}),
+        (ST, {**ST, "maxLength": 5}),
         (B, B, N),
     ),
     "max-length-increased": (
@@ -645,11 +695,17 @@ SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, 
         ({**ST, "maxLength": 10}, {**ST, "maxLength": 5}),
         (N, N, B),
     ),
-    "min-length-increased": ((ST, {**ST, "minLength": 1}), (ST, {**ST, "minLength": 0}), (B, B, N)),
+    "min-length-set": ((ST, {**ST, "minLength": 1}), ({**ST, "minLength": 0}, {**ST, "minLength": 1}), (W, W, N)),
+    "min-length-increased": (({**ST, "minLength": 0}, {**ST, "minLength": 1}), (ST, {**ST, "minLength": 0}), (B, B, N)),
     "min-length-decreased": (
         ({**ST, "minLength": 2}, {**ST, "minLength": 1}),
         ({**ST, "minLength": 0}, ST),
         (N, N, B),
+    ),
+    "max-items-set": (
+        (ARR, {**ARR, "maxItems": 5}),
+        ({**ARR, "maxItems": 9}, {**ARR, "maxItems": 5}),
+        (W, W, N),
     ),
     "max-items-decreased": (
         ({**ARR, "maxItems": 10}, {**ARR, "maxItems": 5}),
@@ -661,8 +717,13 @@ SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, 
         (ARR, {**ARR, "maxItems": 5}),
         (N, N, B),
     ),
-    "min-items-increased": (
+    "min-items-set": (
         (ARR, {**ARR, "minItems": 1}),
+        (ARR, {**ARR, "minItems": 0}),
+        (W, W, N),
+    ),
+    "min-items-increased": (
+        ({**ARR, "minItems": 0}, {**ARR, "minItems": 1}),
         (ARR, {**ARR, "minItems": 0}),
         (B, B, N),
     ),
@@ -671,15 +732,95 @@ SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, 
         ({**ARR, "minItems": 0}, ARR),
         (N, N, B),
     ),
+    "max-properties-set": (
+        (OB, {**OB, "maxProperties": 3}),
+        ({**OB, "maxProperties": 4}, {**OB, "maxProperties": 3}),
+        (W, W, N),
+    ),
+    "max-properties-decreased": (
+        ({**OB, "maxProperties": 4}, {**OB, "maxProperties": 3}),
+        ({**OB, "maxProperties": 3}, {**OB, "maxProperties": 4}),
+        (B, B, N),
+    ),
+    "max-properties-increased": (
+        ({**OB, "maxProperties": 3}, OB),
+        (OB, {**OB, "maxProperties": 3}),
+        (N, N, B),
+    ),
+    "min-properties-set": (
+        (OB, {**OB, "minProperties": 1}),
+        (OB, {**OB, "minProperties": 0}),
+        (W, W, N),
+    ),
+    "min-properties-increased": (
+        ({**OB, "minProperties": 1}, {**OB, "minProperties": 2}),
+        (OB, {**OB, "minProperties": 1}),
+        (B, B, N),
+    ),
+    "min-properties-decreased": (
+        ({**OB, "minProperties": 2}, OB),
+        (OB, {**OB, "minProperties": 2}),
+        (N, N, B),
+    ),
+    "max-contains-decreased": (
+        ({**CON, "maxContains": 3}, {**CON, "maxContains": 2}),
+        ({**CON, "maxContains": 2}, {**CON, "maxContains": 3}),
+        (B, B, N),
+    ),
+    "max-contains-increased": (
+        ({**CON, "maxContains": 2}, CON),
+        (CON, {**CON, "maxContains": 2}),
+        (N, N, B),
+    ),
+    "min-contains-increased": (
+        (CON, {**CON, "minContains": 2}),
+        (CON, {**CON, "minContains": 1}),
+        (B, B, N),
+    ),
+    "min-contains-decreased": (
+        ({**CON, "minContains": 2}, CON),
+        (CON, {**CON, "minContains": 1}),
+        (N, N, B),
+    ),
+    "multiple-of-changed": (
+        ({**I_, "multipleOf": 2}, {**I_, "multipleOf": 3}),
+        ({**I_, "multipleOf": 2}, {**I_, "multipleOf": 4}),
+        (B, B, W),
+    ),
+    "multiple-of-narrowed": (
+        ({**I_, "multipleOf": 2}, {**I_, "multipleOf": 4}),
+        ({**I_, "multipleOf": 4}, {**I_, "multipleOf": 2}),
+        (B, B, N),
+    ),
+    "multiple-of-widened": (
+        ({**I_, "multipleOf": 4}, I_),
+        (I_, {**I_, "multipleOf": 4}),
+        (N, N, W),
+    ),
+    "unique-items-added": (
+        (ARR, {**ARR, "uniqueItems": True}),
+        (ARR, {**ARR, "uniqueItems": False}),
+        (B, B, N),
+    ),
+    "unique-items-removed": (
+        ({**ARR, "uniqueItems": True}, ARR),
+        ({**ARR, "uniqueItems": False}, ARR),
+        (N, N, W),
+    ),
     "pattern-added": (
         (ST, {**ST, "pattern": "^a"}),
         ({**ST, "pattern": "^a"}, {**ST, "pattern": "^a", "title": "x"}),
-        (W, W, N),
+        (B, B, N),
     ),
     "pattern-changed": (
         ({**ST, "pattern": "^a"}, {**ST, "pattern": "^b"}),
-        ({**ST, "pattern": "^a"}, ST),
-        (W, W, N),
+        ({**ST, "pattern": "^a"}, {**ST, "pattern": ".*"}),
+        (B, B, N),
+    ),
+    "pattern-generalized": (
+        ({**ST, "pattern": "^a"}, {**ST, "pattern": ".*"}),
+        ({**ST, "pattern": "^a"}, {**ST, "pattern": "^b"}),
+        (N, N, N),
     ),
     "pattern-removed": (({**ST, "pattern": "^a"}, ST), (ST, {**ST, "pattern": "^a"}), (N, N, W)),
     "became-nullable": (
@@ -692,12 +833,22 @@ SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, 
         ({"type": ["string", "null"]}, {**ST, "nullable": True}),
         (B, B, N),
     ),
+    "default-value-added": (
+        (I_, {**I_, "default": 1}),
+        ({**I_, "default": 1}, {**I_, "default": 2}),
+        (B, N, N),
+    ),
+    "default-value-removed": (
+        ({**I_, "default": 1}, I_),
+        ({**I_, "default": 1}, {**I_, "default": 2}),
+        (B, N, N),
+    ),
     "default-value-changed": (
         ({**I_, "default": 1}, {**I_, "default": 2}),
         ({**I_, "default": 1}, {**I_, "default": 1, "description": "d"}),
-        (N, N, N),
+        (B, N, N),
     ),
-    "union-branch-added": (
+    "one-of-branch-added": (
         (
             {"oneOf": [{**ST, "enum": ["a"]}, {**ST, "format": "date"}]},
             {"oneOf": [{**ST, "enum": ["a"]}, {**ST, "format": "date"}, {**ST, "pattern": "^x"}]},
@@ -706,9 +857,25 @@ SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, 
             {"oneOf": [{**ST, "enum": ["a"]}, {**ST, "format": "date"}]},
             {"oneOf": [{**ST, "format": "date", "title": "D"}, {**ST, "enum": ["a"]}]},
         ),
-        (N, N, W),
+        (N, N, B),
     ),
-    "union-branch-removed": (
+    "one-of-branch-removed": (
+        (
+            {"oneOf": [{**ST, "enum": ["a"]}, {**ST, "format": "date"}, I_]},
+            {"oneOf": [{**ST, "format": "date"}, I_]},
+        ),
+        (
+            {"oneOf": [{**ST, "enum": ["a"]}, {**ST, "format": "date"}]},
+            {"oneOf": [{**ST, "enum": ["a", "b"]}, {**ST, "format": "date"}]},
+        ),
+        (B, B, N),
+    ),
+    "any-of-branch-added": (
+        ({"anyOf": [ST, I_]}, {"anyOf": [ST, I_, {"type": "boolean"}]}),
+        ({"anyOf": [ST, I_]}, {"anyOf": [I_, ST]}),
+        (N, N, N),
+    ),
+    "any-of-branch-removed": (
         (
             {"anyOf": [{**ST, "enum": ["a"]}, {**ST, "format": "date"}]},
             {"anyOf": [{**ST, "format": "date"}]},
@@ -718,6 +885,197 @@ SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, 
             {"anyOf": [{**ST, "enum": ["a", "b"]}, {**ST, "format": "date"}]},
         ),
         (B, B, N),
+    ),
+    "extensible-enum-value-removed": (
+        ({**ST, "x-extensible-enum": ["a", "b"]}, {**ST, "x-extensible-enum": ["a"]}),
+        ({**ST, "x-extensible-enum": ["a"]}, {**ST, "x-extensible-enum": ["a", "b"]}),
+        (B, B, N),
+    ),
+    "extensible-enum-value-added": (
+        ({**ST, "x-extensible-enum": ["a"]}, {**ST, "x-extensible-enum": ["a", "b"]}),
+        ({**ST, "x-extensible-enum": ["a", "b"]}, {**ST, "x-extensible-enum": ["b", "a"]}),
+        (N, N, N),
+    ),
+    "const-added": ((ST, {**ST, "const": "a"}), ({**ST, "const": "a"}, {**ST, "const": "a"}), (B, B, N)),
+    "const-removed": (({**ST, "const": "a"}, ST), (ST, {**ST, "const": "a"}), (N, N, B)),
+    "const-changed": (
+        ({**ST, "const": "a"}, {**ST, "const": "b"}),
+        ({**ST, "const": "a"}, {**ST, "const": "a", "title": "t"}),
+        (B, B, B),
+    ),
+    "all-of-added": (
+        ({"allOf": [OB]}, {"allOf": [OB, {**OB, "properties": {"z": ST}}]}),
+        ({"allOf": [OB]}, {"allOf": [OB, {"description": "only words"}]}),
+        (B, B, N),
+    ),
+    "all-of-removed": (
+        ({"allOf": [OB, {**OB, "properties": {"z": ST}}]}, {"allOf": [OB]}),
+        ({"allOf": [OB, {"description": "only words"}]}, {"allOf": [OB]}),
+        (W, W, N),
+    ),
+    "all-of-annotation-changed": (
+        ({"allOf": [OB]}, {"allOf": [OB, {"description": "only words"}]}),
+        ({"allOf": [OB]}, {"allOf": [OB, {**OB, "properties": {"z": ST}}]}),
+        (N, N, N),
+    ),
+    "wrapped-in-one-of": (
+        (OB2, {"oneOf": [{**OB2, "required": ["a"]}, {**OB2, "required": ["b"]}]}),
+        (OB2, {**OB2, "oneOf": [{"required": ["a"]}, {"required": ["b"]}]}),
+        (B, B, B),
+    ),
+    "unwrapped-from-one-of": (
+        ({"oneOf": [{**OB2, "required": ["a"]}, {**OB2, "required": ["b"]}]}, OB2),
+        (OB2, {"oneOf": [{**OB2, "required": ["a"]}, {**OB2, "required": ["b"]}]}),
+        (W, W, W),
+    ),
+    "not-added": ((ST, {**ST, "not": {"const": "x"}}), ({**ST, "not": {"const": "x"}}, ST), (B, B, N)),
+    "not-removed": (({**ST, "not": {"const": "x"}}, ST), (ST, {**ST, "not": {"const": "x"}}), (N, N, B)),
+    "not-changed": (
+        ({**ST, "not": {"const": "x"}}, {**ST, "not": {"const": "y"}}),
+        ({**ST, "not": {"const": "x"}}, {**ST, "not": {"const": "x", "title": "t"}}),
+        (B, B, W),
+    ),
+    "if-added": (
+        (OB2, {**OB2, "if": {"required": ["a"]}, "then": {"required": ["b"]}}),
+        ({**OB2, "if": {"required": ["a"]}}, {**OB2, "if": {"required": ["a"]}}),
+        (B, B, N),
+    ),
+    "if-removed": (
+        ({**OB2, "if": {"required": ["a"]}, "then": {"required": ["b"]}}, OB2),
+        (OB2, {**OB2, "if": {"required": ["a"]}}),
+        (N, N, B),
+    ),
+    "if-changed": (
+        ({**OB2, "if": {"required": ["a"]}}, {**OB2, "if": {"required": ["b"]}}),
+        ({**OB2, "if": {"required": ["a"]}}, {**OB2, "if": {"required": ["a"], "title": "t"}}),
+        (B, B, W),
+    ),
+    "then-added": (
+        ({**OB2, "if": {"required": ["a"]}}, {**OB2, "if": {"required": ["a"]}, "then": {"required": ["b"]}}),
+        ({**OB2, "if": {"required": ["a"]}}, {**OB2, "if": {"required": ["a"]}, "else": {"required": ["b"]}}),
+        (B, B, N),
+    ),
+    "then-removed": (
+        ({**OB2, "if": {"required": ["a"]}, "then": {"required": ["b"]}}, {**OB2, "if": {"required": ["a"]}}),
+        ({**OB2, "if": {"required": ["a"]}}, {**OB2, "if": {"required": ["a"]}, "then": {"required": ["b"]}}),
+        (N, N, B),
+    ),
+    "else-added": (
+        ({**OB2, "if": {"required": ["a"]}}, {**OB2, "if": {"required": ["a"]}, "else": {"required": ["b"]}}),
+        ({**OB2, "if": {"required": ["a"]}}, {**OB2, "if": {"required": ["a"]}, "then": {"required": ["b"]}}),
+        (B, B, N),
+    ),
+    "else-removed": (
+        ({**OB2, "if": {"required": ["a"]}, "else": {"required": ["b"]}}, {**OB2, "if": {"required": ["a"]}}),
+        ({**OB2, "if": {"required": ["a"]}}, {**OB2, "if": {"required": ["a"]}, "else": {"required": ["b"]}}),
+        (N, N, B),
+    ),
+    "contains-added": ((ARR, CON), (CON, ARR), (B, B, N)),
+    "contains-removed": ((CON, ARR), (ARR, CON), (N, N, B)),
+    "prefix-items-added": (
+        (ARR, {**ARR, "prefixItems": [I_]}),
+        ({**ARR, "prefixItems": [I_]}, ARR),
+        (N, N, B),
+    ),
+    "prefix-items-removed": (
+        ({**ARR, "prefixItems": [I_, ST]}, {**ARR, "prefixItems": [I_]}),
+        ({**ARR, "prefixItems": [I_]}, {**ARR, "prefixItems": [I_, ST]}),
+        (B, B, N),
+    ),
+    "dependent-required-added": (
+        (OB2, {**OB2, "dependentRequired": {"a": ["b"]}}),
+        ({**OB2, "dependentRequired": {"a": ["b"]}}, OB2),
+        (B, B, N),
+    ),
+    "dependent-required-removed": (
+        ({**OB2, "dependentRequired": {"a": ["b"]}}, OB2),
+        (OB2, {**OB2, "dependentRequired": {"a": ["b"]}}),
+        (N, N, B),
+    ),
+    "dependent-required-changed": (
+        ({**OB2, "dependentRequired": {"a": ["b"]}}, {**OB2, "dependentRequired": {"a": ["b", "c"]}}),
+        ({**OB2, "dependentRequired": {"a": ["b", "c"]}}, {**OB2, "dependentRequired": {"a": ["c", "b"]}}),
+        (B, B, B),
+    ),
+    "dependent-schema-added": (
+        (OB2, {**OB2, "dependentSchemas": {"a": {"required": ["b"]}}}),
+        ({**OB2, "dependentSchemas": {"a": {"required": ["b"]}}}, OB2),
+        (B, B, N),
+    ),
+    "dependent-schema-removed": (
+        ({**OB2, "dependentSchemas": {"a": {"required": ["b"]}}}, OB2),
+        (OB2, {**OB2, "dependentSchemas": {"a": {"required": ["b"]}}}),
+        (N, N, B),
+    ),
+    "property-names-added": (
+        (OB, {**OB, "propertyNames": {"pattern": "^[a-z]+$"}}),
+        ({**OB, "propertyNames": {"pattern": "^[a-z]+$"}}, OB),
+        (B, B, N),
+    ),
+    "property-names-removed": (
+        ({**OB, "propertyNames": {"pattern": "^[a-z]+$"}}, OB),
+        (OB, {**OB, "propertyNames": {"pattern": "^[a-z]+$"}}),
+        (N, N, B),
+    ),
+    "pattern-property-added": (
+        (OB, {**OB, "patternProperties": {"^x-": ST}}),
+        ({**OB, "patternProperties": {"^x-": ST}}, OB),
+        (B, B, N),
+    ),
+    "pattern-property-removed": (
+        ({**OB, "patternProperties": {"^x-": ST}}, OB),
+        (OB, {**OB, "patternProperties": {"^x-": ST}}),
+        (N, N, B),
+    ),
+    "unevaluated-properties-tightened": (
+        (OB, {**OB, "unevaluatedProperties": False}),
+        ({**OB, "unevaluatedProperties": False}, OB),
+        (B, B, N),
+    ),
+    "unevaluated-properties-loosened": (
+        ({**OB, "unevaluatedProperties": False}, OB),
+        (OB, {**OB, "unevaluatedProperties": False}),
+        (N, N, B),
+    ),
+    "unevaluated-items-tightened": (
+        (ARR, {**ARR, "unevaluatedItems": False}),
+        ({**ARR, "unevaluatedItems": False}, ARR),
+        (B, B, N),
+    ),
+    "unevaluated-items-loosened": (
+        ({**ARR, "unevaluatedItems": False}, ARR),
+        (ARR, {**ARR, "unevaluatedItems": False}),
+        (N, N, B),
+    ),
+    "content-schema-added": (
+        ({**ST, "contentMediaType": "application/json"}, {**ST, "contentMediaType": "application/json", "contentSchema": OB}),
+        ({**ST, "contentMediaType": "application/json", "contentSchema": OB}, {**ST, "contentMediaType": "application/json"}),
+        (B, B, N),
+    ),
+    "content-schema-removed": (
+        ({**ST, "contentMediaType": "application/json", "contentSchema": OB}, {**ST, "contentMediaType": "application/json"}),
+        ({**ST, "contentMediaType": "application/json"}, {**ST, "contentMediaType": "application/json", "contentSchema": OB}),
+        (N, N, B),
+    ),
+    "content-encoding-changed": (
+        (ST, {**ST, "contentEncoding": "base64"}),
+        ({**ST, "contentEncoding": "base64"}, {**ST, "contentEncoding": "base64", "title": "t"}),
+        (B, B, B),
+    ),
+    "content-media-type-changed": (
+        ({**ST, "contentMediaType": "image/png"}, {**ST, "contentMediaType": "image/jpeg"}),
+        ({**ST, "contentMediaType": "image/png"}, {**ST, "contentMediaType": "image/png", "title": "t"}),
+        (B, B, B),
+    ),
+    "discriminator-changed": (
+        ({**OB2, "discriminator": {"propertyName": "a"}}, {**OB2, "discriminator": {"propertyName": "b"}}),
+        ({**OB2, "discriminator": {"propertyName": "a"}}, {**OB2, "discriminator": {"propertyName": "a"}, "title": "t"}),
+        (N, N, N),
+    ),
+    "unsupported-keyword": (
+        ({**ST, "$dynamicRef": "#a"}, {**ST, "$dynamicRef": "#b"}),
+        ({**ST, "$dynamicRef": "#a"}, {**ST, "$dynamicRef": "#a", "x-note": "ignored"}),
+        (W, W, W),
     ),
 }
 
@@ -749,6 +1107,122 @@ for _suffix, ((_old, _new), (_nold, _nnew), _severities) in SCHEMA_CASES.items()
                 (_wrap(_old), _wrap(_new)),
                 (_wrap(_nold), _wrap(_nnew)),
             )
+
+
+def _media(schema: Doc | None, *, request: bool, media: str = "application/json") -> Doc:
+    content: Doc = {media: {} if schema is None else {"schema": schema}}
+    if request:
+        return op_doc({"requestBody": {"content": content}}, method="post")
+    return op_doc({"responses": {"200": {"description": "ok", "content": content}}})
+
+
+case(
+    "request-body-media-type-schema-added",
+    B,
+    REQ,
+    (_media(None, request=True), _media(ST, request=True)),
+    (_media(ST, request=True), _media({**ST, "title": "t"}, request=True)),
+)
+case(
+    "request-body-media-type-schema-removed",
+    N,
+    REQ,
+    (_media(ST, request=True), _media(None, request=True)),
+    (_media(None, request=True), _media(ST, request=True)),
+)
+case(
+    "response-media-type-schema-added",
+    N,
+    RESP,
+    (_media(None, request=False), _media(ST, request=False)),
+    (_media(ST, request=False), _media(None, request=False)),
+)
+case(
+    "response-media-type-schema-removed",
+    W,
+    RESP,
+    (_media(ST, request=False), _media(None, request=False)),
+    (_media(None, request=False), _media(ST, request=False)),
+)
+XML = "application/xml"
+case(
+    "request-property-type-compatible",
+    N,
+    REQ,
+    (_media(obj({"p": I_}), request=True, media=XML), _media(obj({"p": ST}), request=True, media=XML)),
+    (_media(obj({"p": I_}), request=True), _media(obj({"p": ST}), request=True)),
+)
+case(
+    "response-property-type-compatible",
+    N,
+    RESP,
+    (_media(obj({"p": ST}), request=False, media=XML), _media(obj({"p": I_}), request=False, media=XML)),
+    (_media(obj({"p": I_}), request=False, media=XML), _media(obj({"p": ST}), request=False, media=XML)),
+)
+case(
+    "request-parameter-type-compatible",
+    N,
+    REQ,
+    (param_doc(I_), param_doc(ST)),
+    (param_doc(ST), param_doc(I_)),
+)
+HOOK = {"post": {"requestBody": {"content": {"application/json": {"schema": ST}}}, "responses": {"200": {"description": "ok"}}}}
+case(
+    "webhook-added",
+    N,
+    OP,
+    (doc(webhooks={}), doc(webhooks={"newPet": HOOK})),
+    (doc(webhooks={"newPet": HOOK}), doc(webhooks={"newPet": {"post": {**HOOK["post"], "summary": "s"}}})),
+)
+case(
+    "webhook-removed",
+    B,
+    OP,
+    (doc(webhooks={"newPet": HOOK}), doc(webhooks={})),
+    (doc(webhooks={}), doc(webhooks={"newPet": HOOK})),
+)
+
+
+SUNSET = {"responses": {"200": {"description": "ok"}}, "deprecated": True, "x-sunset": "2999-01-01"}
+PAST = {**SUNSET, "x-sunset": "2001-01-01"}
+case(
+    "operation-removed-before-sunset",
+    B,
+    OP,
+    (at({"/a": {"get": GET, "post": SUNSET}}), at({"/a": {"get": GET}})),
+    (at({"/a": {"get": GET, "post": PAST}}), at({"/a": {"get": GET}})),
+)
+case(
+    "unstable-operation-removed",
+    N,
+    OP,
+    (at({"/a": {"get": GET, "post": {**GET, "x-stability-level": "alpha"}}}), at({"/a": {"get": GET}})),
+    (at({"/a": {"get": GET, "post": {**GET, "x-stability-level": "stable"}}}), at({"/a": {"get": GET}})),
+)
+
+
+case(
+    "operation-stability-decreased",
+    B,
+    OP,
+    (op_doc({"x-stability-level": "stable"}), op_doc({"x-stability-level": "beta"})),
+    (op_doc({"x-stability-level": "beta"}), op_doc({"x-stability-level": "stable"})),
+)
+case(
+    "operation-stability-increased",
+    N,
+    OP,
+    (op_doc({"x-stability-level": "beta"}), op_doc({"x-stability-level": "stable"})),
+    (op_doc({"x-stability-level": "stable"}), op_doc({"x-stability-level": "beta"})),
+)
+STR_ARRAY = {"type": "array", "items": {"type": "string"}}
+case(
+    "request-parameter-became-array",
+    N,
+    REQ,
+    (param_doc({"type": "string"}), param_doc(STR_ARRAY)),
+    (param_doc({"type": "string"}, name="id", where="path"), param_doc(STR_ARRAY, name="id", where="path")),
+)
 
 
 def test_every_rule_has_a_case() -> None:
