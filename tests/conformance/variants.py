@@ -292,8 +292,10 @@ wrong_role_uris = _json_rewrite(
 
 
 def scores_for_anyone(method: str, path: str, query: str, status: int, headers: dict[str, str], body: bytes):
-    """A score for a user who is not an active student answers 200 like an accepted one."""
-    if method == "POST" and path.endswith("/scores") and status == 422 and b"not a student" in body:
+    """A score for a user who is not an active student answers 200 like an accepted one. Only plain
+    requests (no query string) are rewritten: a negative case whose mutated query the mock ignores
+    must still be refused, or the shape check ``negative_data_rejection`` would rightly fire."""
+    if method == "POST" and path.endswith("/scores") and not query and status == 422 and b"not a student" in body:
         result = f"http://testserver{path.removesuffix('/scores')}/results/999999"
         ok = {"resultUrl": result, "https://canvas.instructure.com/lti/submission": {"content_items": []}}
         return 200, {"content-type": "application/vnd.ims.lis.v1.score+json"}, json.dumps(ok).encode()
