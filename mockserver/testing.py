@@ -53,7 +53,7 @@ class RunningMock:
     # -- test scenario: journal, verification, faults, throttle, clock ---------------------------
 
     def _control(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = httpx.request(method, f"{self.base_url}/__mock__/{path}", **kwargs)
+        response = httpx.request(method, f"{self.base_url}/__mock__/{path}", timeout=30, **kwargs)
         response.raise_for_status()
         return response.json() if response.content else None
 
@@ -101,8 +101,16 @@ class RunningMock:
     def advance_clock(self, seconds: float) -> dict[str, Any]:
         return self._control("POST", "clock", json={"advance": seconds})
 
-    def set_clock(self, now: str | float) -> dict[str, Any]:
-        return self._control("POST", "clock", json={"now": now})
+    def set_clock(self, now: str | float, *, freeze: bool | None = None) -> dict[str, Any]:
+        return self._control("POST", "clock", json={"now": now} if freeze is None else {"now": now, "freeze": freeze})
+
+    def freeze_clock(self) -> dict[str, Any]:
+        """Stop the mock clock: time-dependent figures (throttle leak, token age) stay exact
+        however slow the machine is, and move only with ``advance_clock``/``set_clock``."""
+        return self._control("POST", "clock", json={"freeze": True})
+
+    def thaw_clock(self) -> dict[str, Any]:
+        return self._control("POST", "clock", json={"freeze": False})
 
     def reset_clock(self) -> dict[str, Any]:
         return self._control("POST", "clock", json={"reset": True})
