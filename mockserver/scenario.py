@@ -118,12 +118,16 @@ def move_clock(state: AppState, body: Mapping[str, Any]) -> None:
 
 
 def dump(state: AppState, *, journal: bool = False) -> dict[str, Any]:
-    """The scenario part of a state dump; the journal only when asked for (it is a record of
-    traffic, not configuration: a dump taken before and after a reset should compare equal)."""
+    """The scenario part of a state dump; the journal and the throttle's buckets only when asked
+    for (they are a record of traffic, not configuration: a dump taken before and after a reset
+    should compare equal, and the always-on throttle counts every request)."""
+    throttle = state.throttle.dump()
+    if not journal:
+        del throttle["buckets"]
     out: dict[str, Any] = {
         "clock": {"offset": state.clock.current_offset(), "frozen_at": state.clock.frozen_at},
         "faults": state.faults.dump(),
-        "throttle": state.throttle.dump(),
+        "throttle": throttle,
     }
     if journal:
         out["journal"] = state.journal.dump()
@@ -153,5 +157,8 @@ def load(state: AppState, raw: Any) -> None:
     if "journal" in raw:
         state.journal.load(journal.dump())
     state.faults.load(faults.dump())
-    state.throttle.load(throttle.dump())
+    kept = throttle.dump()
+    if "buckets" not in raw.get("throttle", {}):  # like the journal: without them the current ones stay
+        kept["buckets"] = state.throttle.dump()["buckets"]
+    state.throttle.load(kept)
     state.clock.offset, state.clock.frozen_at = offset, frozen_at

@@ -35,9 +35,28 @@ def assert_throttled(response: httpx.Response) -> None:
     assert "x-request-cost" not in response.headers
 
 
-def test_off_by_default(mock, tool):
-    response = tool.call("GET", LINE_ITEMS)
-    assert "x-rate-limit-remaining" not in response.headers and "x-request-cost" not in response.headers
+def test_headers_always_refusals_only_when_enabled(mock, tool):
+    """Canvas's throttle middleware always counts and always sends its headers; refusing is opt-in."""
+    assert mock.throttle()["enabled"] is False
+    tool.max_attempts = 1
+    tokens = [tool.fetch_token() for _ in range(5)]            # 201 each, from one address
+    assert [t.status_code for t in tokens] == [200] * 5       # a full bucket, but nothing refused
+    assert [t.headers["x-request-cost"] for t in tokens] == ["201.0"] * 5
+    assert [remaining(t) for t in tokens] == [399, 198, -3, -200, -200]  # capped at maximum 800
+    figures = [remaining(tool.call("GET", LINE_ITEMS)) for _ in range(3)]
+    assert figures == [599, 598, 597]                         # the tool's own bucket, 1 per request
+    bad = tool.http.get(LINE_ITEMS)                           # no token: 401 still counted, by address
+    # at the 800 cap the up-front 50 is not added, yet it is refunded: 800 - 50 + 1
+    assert bad.status_code == 401 and bad.headers["x-request-cost"] == "1.0" and remaining(bad) == -151
+    assert "x-rate-limit-remaining" not in httpx.get(f"{mock.base_url}/__mock__/config").headers
+    entries = mock.requests(operation_id="createAccessToken")
+    assert [e["throttle"]["throttled"] for e in entries] == [False] * 5
+    assert [e["response_headers"]["x-rate-limit-remaining"] for e in entries] == ["399.0", "198.0", "-3.0", "-200.0", "-200.0"]
+
+    mock.throttle(enabled=True)                                # the same full bucket now refuses
+    assert_throttled(tool.fetch_token())
+    mock.advance_clock(90)                                     # 800 - 900 leaked: empty again
+    assert remaining(tool.fetch_token()) == 399
 
 
 def test_headers_follow_the_configured_bucket(mock, tool):
@@ -107,7 +126,8 @@ def test_settings_are_settable_and_validated(mock, tool):
     assert mock.throttle(reset_buckets=True)["buckets"] == {}
     assert tool.call("GET", LINE_ITEMS).status_code == 200
     assert mock.throttle(enabled=False)["enabled"] is False
-    assert "x-rate-limit-remaining" not in tool.call("GET", LINE_ITEMS).headers
+    figures = [tool.call("GET", LINE_ITEMS) for _ in range(3)]  # over hwm again, but let in
+    assert [r.status_code for r in figures] == [200] * 3 and remaining(figures[-1]) == 100 - 4 * 60
 
 
 def test_identifier_falls_back_to_the_token_hash(mock, tool):
@@ -140,3 +160,19 @@ def test_reset_restores_the_start_up_throttle():
         client.post("/__mock__/throttle", json={"enabled": True})
         client.post("/__mock__/reset")
         assert client.get("/__mock__/throttle").json()["enabled"] is False
+
+
+def test_buckets_are_traffic_in_the_state_dump(mock, tool):
+    """Like the journal, the always-on buckets are dumped only with ``journal=true``; a dump
+    without them leaves the current buckets alone when loaded."""
+    tool.fetch_token()
+    plain = httpx.get(f"{mock.base_url}/__mock__/state").json()["scenario"]["throttle"]
+    assert "buckets" not in plain and plain["enabled"] is False
+    full = httpx.get(f"{mock.base_url}/__mock__/state", params={"journal": "true"}).json()
+    assert full["scenario"]["throttle"]["buckets"]["ip:127.0.0.1"]["remaining"] == 399
+    mock.reset()
+    assert httpx.put(f"{mock.base_url}/__mock__/state", json=full).status_code == 204
+    assert mock.throttle()["buckets"]["ip:127.0.0.1"]["remaining"] == 399
+    without = httpx.get(f"{mock.base_url}/__mock__/state").json()
+    assert httpx.put(f"{mock.base_url}/__mock__/state", json=without).status_code == 204
+    assert mock.throttle()["buckets"]["ip:127.0.0.1"]["remaining"] == 399  # kept
