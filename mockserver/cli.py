@@ -7,11 +7,11 @@ import sys
 from typing import Any
 
 import uvicorn
-import yaml
 
 from . import scenario
 from .app import create_app
-from .faults import FaultError, Faults, load_fault_file
+from .canvas.text import printable
+from .faults import load_fault_file
 from .fixtures import FixtureError
 from .throttle import ThrottleSettings
 
@@ -47,14 +47,7 @@ def configure_scenario(state: Any, args: argparse.Namespace) -> None:
                 if getattr(args, f"throttle_{key}", None) is not None}
     if getattr(args, "throttle", False):
         throttle["enabled"] = True
-    fault_sets = None
-    if getattr(args, "faults", None):
-        fault_sets = load_fault_file(args.faults)
-        for index, raw in enumerate(fault_sets):
-            try:
-                Faults().add(raw)
-            except FaultError as exc:
-                raise ValueError(f"{args.faults}: rule set {index}: {exc}") from None
+    fault_sets = load_fault_file(args.faults) if getattr(args, "faults", None) else None
     scenario.configure(state, fault_sets=fault_sets, throttle=throttle or None,
                        journal_capacity=getattr(args, "journal_size", None))
 
@@ -63,12 +56,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         app = create_app(args.fixtures, validate_responses=args.validate_responses)
     except FixtureError as exc:
-        print(f"canvas-lti mock: {exc}", file=sys.stderr)
+        print(f"canvas-lti mock: {printable(str(exc))}", file=sys.stderr)
         return 2
     try:
         configure_scenario(app.state, args)
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        print(f"canvas-lti mock: {exc}", file=sys.stderr)
+    except ValueError as exc:  # FaultError: a bad --faults file; a bad --throttle-* or --journal-size value
+        print(f"canvas-lti mock: {printable(str(exc))}", file=sys.stderr)
         return 2
     base = f"http://{args.host}:{args.port}"
     print(f"Canvas LTI mock on {base}", flush=True)
