@@ -128,14 +128,14 @@ def run_mock(fixtures: str | Path | None = None, *, host: str = "127.0.0.1", por
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, name=f"canvas-lti-mock:{port}", daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60  # only a failure waits this long; a loaded machine starts slowly
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError(f"the mock did not start on {host}:{port}")
         time.sleep(0.01)
     base_url = f"http://{host}:{port}"
     try:
-        config = httpx.get(f"{base_url}/__mock__/config").json()
+        config = httpx.get(f"{base_url}/__mock__/config", timeout=30).json()
         yield RunningMock(base_url=base_url, app=app, config=config)
     finally:
         server.should_exit = True
