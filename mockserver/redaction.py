@@ -49,10 +49,12 @@ SECRET_NAME = re.compile(
 #: Screen for free text that may hold a ``name=value`` / ``"name": "value"`` / ``<name>value`` pair.
 SECRET_WORD = re.compile(r"secret|passw|private[_-]?key|api[_-]?key|assertion|credential|token|jwt|signature", re.I)
 SECRET_PAIR = re.compile(
-    r"""(?P<name>[\w\-\[\]]*(?:secret|passw|private[_-]?key|api[_-]?key|assertion|credential|token|jwt|signature)[\w\-\[\]]*)"""
+    r"""(?<![\w\-\[\]])(?P<name>[\w\-\[\]]*(?:secret|passw|private[_-]?key|api[_-]?key|assertion|credential|token|jwt|signature)[\w\-\[\]]*)"""
     r"""(?:["']?\s*[:=]\s*(?:(?P<q>["'])(?P<quoted>[^"']*)(?P=q)|(?P<bare>[^\s"'&,;<>]+))|>(?P<element>[^<]+))""", re.I)
-#: Candidate compact JOSE serialisations: 3 (JWS), 5 (JWE) or more base64url segments.
-JOSE_CANDIDATE = re.compile(r"[A-Za-z0-9_\-]{2,}={0,2}(?:\.[A-Za-z0-9_\-]*={0,2}){2,}")
+#: Candidate compact JOSE serialisations: 3 (JWS), 5 (JWE) or more base64url segments. Both
+#: patterns only start where a run of their characters starts: matching from inside a run would
+#: make a long run cost quadratic time.
+JOSE_CANDIDATE = re.compile(r"(?<![A-Za-z0-9_\-])[A-Za-z0-9_\-]{2,}={0,2}(?:\.[A-Za-z0-9_\-]*={0,2}){2,}")
 #: Private (and symmetric) key members of a JWK (RFC 7518 §6).
 PRIVATE_JWK_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "k", "oth"})
 PEM_BLOCK = re.compile(r"-----BEGIN [A-Z0-9 ]+-----.*?(?:-----END [A-Z0-9 ]+-----|$)", re.S)
