@@ -45,9 +45,14 @@ CONTROL_PREFIX = "/__mock__/"
 NOTES_KEY = "canvas_mock_journal"
 
 SECRET_HEADERS = frozenset({"cookie", "set-cookie", "proxy-authorization", "x-api-key"})
-#: Response headers kept in an entry (pagination checks, throttle figures).
+#: Standard request headers that never carry a credential: kept without scanning.
+PLAIN_HEADERS = frozenset({"host", "content-length", "content-type", "accept", "accept-encoding", "accept-language",
+                           "connection", "user-agent", "cache-control", "pragma", "origin"})
+#: Response headers kept in an entry (pagination checks, throttle figures), and those of them that
+#: can hold request text (a Link header echoes the query string), so are redacted.
 KEPT_RESPONSE_HEADERS = frozenset({"content-type", "link", "location", "retry-after", "x-request-cost",
                                    "x-rate-limit-remaining"})
+ECHOING_RESPONSE_HEADERS = frozenset({"link", "location"})
 
 
 def unverified_claims(token: str) -> dict[str, Any] | None:
@@ -258,7 +263,9 @@ def build_entry(state: AppState, scope: Scope, body: bytes, redactor: Redactor) 
     if "authorization" in headers:
         auth = bearer_identity(headers.pop("authorization"))
     content_type = headers.get("content-type", "")
-    headers = {redactor.text(k): REDACTED if k in SECRET_HEADERS else redactor.value(v, k) for k, v in headers.items()}
+    headers = {k if k in PLAIN_HEADERS else redactor.text(k):
+               v if k in PLAIN_HEADERS else REDACTED if k in SECRET_HEADERS else redactor.value(v, k)
+               for k, v in headers.items()}
     if auth is not None:
         headers["authorization"] = f"{auth['scheme'] or ''} {REDACTED}".strip()
     query = redactor.value(_multi(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)))
@@ -338,7 +345,7 @@ class JournalMiddleware:
             if message["type"] == "http.response.start" and entry["status"] is None:
                 entry["status"] = message["status"]
                 entry["response_headers"] = {
-                    name: redactor.text(value) for name, value in (
+                    name: redactor.text(value) if name in ECHOING_RESPONSE_HEADERS else value for name, value in (
                         (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in message.get("headers", []))
                     if name in KEPT_RESPONSE_HEADERS
                 }

@@ -70,8 +70,14 @@ def is_secret_name(name: str) -> bool:
     return bool(normal) and SECRET_NAME.search(normal) is not None
 
 
+#: First characters a base64url-encoded JSON object can have: ``{`` ("e"), JSON whitespace
+#: ("I", "C", "D"), a UTF-8 BOM ("7"), UTF-16/32 (which ``json.loads`` also reads: "A", "_").
+#: Anything else cannot decode to one, and is not worth decoding.
+JSON_OBJECT_STARTS = frozenset("eICD7A_")
+
+
 def _json_object(segment: str) -> bool:
-    if len(segment) < 3:  # "e30" is ``{}``, the shortest object
+    if len(segment) < 3 or segment[0] not in JSON_OBJECT_STARTS:  # "e30" is ``{}``, the shortest object
         return False
     try:
         decoded = json.loads(base64url_decode(segment.rstrip("=")))
@@ -91,7 +97,9 @@ class Redactor:
     """Redaction for one request: knows the opaque bearer tokens the mock issued."""
 
     def __init__(self, issued_tokens: Collection[str] = ()) -> None:
-        self.issued = _token_pattern(frozenset(t for t in issued_tokens if t))
+        tokens = frozenset(t for t in issued_tokens if t)
+        self.issued = _token_pattern(tokens)
+        self.shortest = min(map(len, tokens), default=0)
 
     def text(self, text: str) -> str:
         """``text`` with every secret in it replaced."""
@@ -108,7 +116,7 @@ class Redactor:
         return printable(cleaned)
 
     def _scrub(self, text: str) -> str:
-        if self.issued is not None:
+        if self.issued is not None and len(text) >= self.shortest:
             text = self.issued.sub(REDACTED_TOKEN, text)
         if len(text) < 8:  # shorter than any JWS ("e30.e30.x" is 9) or key pair
             return text
