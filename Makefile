@@ -10,13 +10,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: install mock test lint bench
+.PHONY: install mock test lint bench chromium
 install: $(STAMP)
 
 mock: $(STAMP)
 	$(BIN)/canvas-lti mock $(ARGS)
 
-test: $(STAMP)
+# The browser tests drive Debian's chromium (Playwright cannot download its own here).
+chromium:
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else echo "chromium is missing and installing it needs root: the browser tests will skip (in CI they fail)"; fi
+
+test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(ARGS)
 

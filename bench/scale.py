@@ -62,7 +62,7 @@ def fill(world: Any) -> int:
 
 
 def main() -> None:
-    from tests.ltiutil import bearer, get_token
+    from mockserver.tool_client import bearer, get_token
 
     app = create_app()
     with app.test_client() as client:

@@ -7,8 +7,11 @@ handlers can answer in Canvas's shapes instead of ``application/problem+json``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +26,15 @@ from connexion.middleware import MiddlewarePosition
 from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
+from connexion.spec import OpenAPISpecification
 from connexion.validators import VALIDATOR_MAP
 from starlette.requests import Request
 from starlette.responses import Response
 
+from .arguments import ArgumentPlan
 from .auth.pipeline import FilterChainMiddleware
 from .auth.tokens import new_secret
-from .canvas.errors import CanvasError, api_error
+from .canvas.errors import CanvasError, api_error, generic_error
 from .canvas.validation import (
     CanvasFormValidator,
     CanvasJSONBodyValidator,
@@ -62,6 +67,7 @@ VALIDATORS = {
 # an operation that accepts both the IMS type and JSON — by design here. Raising the level (not
 # filtering records) also saves building those records on every request.
 logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
+logger = logging.getLogger("mockserver")
 
 
 def _bind(state: AppState, operation_id: str) -> Any:
@@ -71,8 +77,7 @@ def _bind(state: AppState, operation_id: str) -> Any:
         raise AttributeError(f"no handler for operationId {operation_id!r}")
 
     async def endpoint(**params: Any) -> Response:
-        request = connexion.request
-        scope = request.scope
+        scope = connexion_context.scope._get_current_object()
         ctx = RequestContext(state, Request(scope), scope.get("extensions", {}).get(SCOPE_KEY))
         try:
             return await handler(ctx, **params)
@@ -118,9 +123,16 @@ async def _on_not_found(request: ConnexionRequest, exc: Exception) -> ConnexionR
     return api_error(404, "The specified resource does not exist.").connexion_response()
 
 
-async def _on_unexpected(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    """Canvas's generic 500 body; a bug in the mock, but never a traceback on the wire."""
-    return api_error(500, "An error occurred.", error_code="internal_server_error").connexion_response()
+def _on_unexpected(state: AppState) -> Any:
+    """Canvas's generic 500 body with an ``error_report_id``: a bug in the mock, but never a
+    traceback on the wire. The traceback goes to the log under the same id."""
+
+    async def handler(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        report_id = next(state.error_reports)
+        logger.error("error_report_id=%d: %s %s", report_id, request.method, request.url.path, exc_info=exc)
+        return generic_error(500, report_id).connexion_response()
+
+    return handler
 
 
 class _OnceDecorator(StarletteDecorator):
@@ -142,14 +154,36 @@ class _OnceDecorator(StarletteDecorator):
 
 
 class _DecorateOnce(AsyncOperation):
+    """An operation whose handler arguments come from an :class:`ArgumentPlan` made once; requests
+    the plan does not cover (form and multipart bodies) take connexion's decorator."""
+
     @functools.cached_property
     def fn(self) -> Any:  # type: ignore[override]
         return _OnceDecorator(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(self._fn)
 
+    @functools.cached_property
+    def plan(self) -> ArgumentPlan:
+        return ArgumentPlan(connexion_context.operation._get_current_object())
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> Any:
+        kwargs = self.plan.arguments(scope) if self.lean else None
+        response = await (self._fn(**kwargs) if kwargs is not None else self.fn())
+        return await response(scope, receive, send)
+
 
 class _Api(AsyncApi):
+    lean = True
+
     def make_operation(self, operation: Any) -> AsyncOperation:
-        return _DecorateOnce.from_operation(operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
+        made = _DecorateOnce.from_operation(operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
+        made.lean = self.lean
+        return made
+
+
+class _GeneralApi(_Api):
+    """Every request through connexion's decorator: the reference the argument plan is tested against."""
+
+    lean = False
 
 
 class _ASGIApp(AsyncASGIApp):
@@ -157,26 +191,37 @@ class _ASGIApp(AsyncASGIApp):
 
 
 class MockApp(connexion.AsyncApp):
-    """connexion's AsyncApp with handlers decorated once (see :class:`_DecorateOnce`)."""
+    """connexion's AsyncApp with handler arguments planned once (see :class:`_DecorateOnce`)."""
 
-    def __init__(self, import_name: str, **kwargs: Any) -> None:
+    def __init__(self, import_name: str, *, lean_arguments: bool = True, **kwargs: Any) -> None:
         super().__init__(import_name, **kwargs)
         self._middleware_app = _ASGIApp()
+        if not lean_arguments:
+            self._middleware_app.api_cls = _GeneralApi
         self.middleware.app = self._middleware_app  # before any add_api: the stack is built lazily
 
 
-def build_app(state: AppState, *, validate_responses: bool = False, spec_path: str | Path | None = None) -> connexion.AsyncApp:
+_SPEC_PATCH = threading.Lock()
+
+
+@contextlib.contextmanager
+def _meta_schema_checked_by_tests() -> Iterator[None]:
+    """connexion checks a spec against the OpenAPI meta-schema in every ``add_api``: 70% of the
+    mock's start-up, and of every test's app. The curated spec is checked by tests/test_spec.py
+    (openapi-spec-validator), so the mock skips it; other connexion apps keep it."""
+    with _SPEC_PATCH:
+        OpenAPISpecification._validate_spec = classmethod(lambda cls, spec: None)  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            del OpenAPISpecification._validate_spec  # back to connexion's inherited check
+
+
+def build_app(state: AppState, *, validate_responses: bool = False, lean_arguments: bool = True) -> connexion.AsyncApp:
     middlewares = [m for m in connexion.ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
-    app = MockApp(__name__, middlewares=middlewares)
-    spec = load_spec(spec_path) if spec_path else load_spec()
-    app.add_api(
-        spec,
-        resolver=Resolver(function_resolver=lambda operation_id: _bind(state, operation_id)),
-        validator_map=VALIDATORS,
-        validate_responses=validate_responses,
-        strict_validation=False,
-        swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=True, spec_path="/openapi.json"),
-    )
+    app = MockApp(__name__, middlewares=middlewares, lean_arguments=lean_arguments)
+    with _meta_schema_checked_by_tests():
+        _add_api(app, state, load_spec(), validate_responses)
     install_scenario(app, state)  # journal, faults, throttle: outside the filter chain
     app.add_middleware(FilterChainMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, state=state)
     app.add_error_handler(InvalidRequest, _on_invalid)
@@ -185,17 +230,31 @@ def build_app(state: AppState, *, validate_responses: bool = False, spec_path: s
     app.add_error_handler(400, _on_http_bad_request)
     app.add_error_handler(404, _on_not_found)
     app.add_error_handler(405, _on_not_found)
-    app.add_error_handler(Exception, _on_unexpected)
+    app.add_error_handler(Exception, _on_unexpected(state))
     return app
 
 
-def create_app(fixtures: str | Path | None = None, *, validate_responses: bool = False) -> connexion.AsyncApp:
-    """A fresh mock: its own world from ``fixtures`` (default set when None), keys and secret."""
+def _add_api(app: connexion.AsyncApp, state: AppState, spec: dict[str, Any], validate_responses: bool) -> None:
+    app.add_api(
+        spec,
+        resolver=Resolver(function_resolver=lambda operation_id: _bind(state, operation_id)),
+        validator_map=VALIDATORS,
+        validate_responses=validate_responses,
+        strict_validation=False,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=True, spec_path="/openapi.json"),
+    )
+
+
+def create_app(fixtures: str | Path | None = None, *, validate_responses: bool = False,
+               lean_arguments: bool = True) -> connexion.AsyncApp:
+    """A fresh mock: its own world from ``fixtures`` (default set when None), keys and secret.
+    ``lean_arguments=False`` sends every request through connexion's parameter decorator (the
+    reference that tests hold the argument plan to)."""
     world, keys = load_fixture_file(fixtures)
     state = AppState(
         world=world, keys=keys, fixtures_path=Path(fixtures) if fixtures else None,
         operations=operations(load_spec()), secret=new_secret(),
     )
-    app = build_app(state, validate_responses=validate_responses)
+    app = build_app(state, validate_responses=validate_responses, lean_arguments=lean_arguments)
     app.state = state  # type: ignore[attr-defined]
     return app

@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     base = f"http://{args.host}:{args.port}"
     print(f"Canvas LTI mock on {base}", flush=True)
+    print(f"  web console: {base}/__mock__/ui/", flush=True)
     print(f"  config (client ids, keys, URLs): {base}/__mock__/config", flush=True)
     print(f"  JWKS: {base}/api/lti/security/jwks   token: {base}/login/oauth2/token", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", lifespan="off")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,8 @@ class AppState:
     scenario_defaults: ScenarioDefaults = field(default_factory=ScenarioDefaults)
     #: LTI 1.3 launches started but not yet consumed by ``/api/lti/authorize`` (``launch/``).
     launches: LaunchCache = field(default_factory=LaunchCache)
+    #: ``error_report_id`` of the mock's own 500s (Canvas files an ErrorReport for each).
+    error_reports: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def reset(self) -> None:
         """Restore the fixture world (and real time), and the start-up test scenario."""

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .canvas.errors import generic_body
 from .journal import CONTROL_PREFIX, NOTES_KEY
 
 if TYPE_CHECKING:
@@ -51,11 +52,6 @@ HTML_BODIES = {
          "<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n</body>\r\n</html>\r\n",
     504: "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n"
          "<center><h1>504 Gateway Time-out</h1></center>\r\n</body>\r\n</html>\r\n",
-}
-ERROR_CODES = {
-    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
-    422: "unprocessable_entity", 429: "too_many_requests", 500: "internal_server_error",
-    501: "not_implemented", 502: "bad_gateway", 503: "service_unavailable", 504: "gateway_timeout",
 }
 EXPIRED_BODY = {"errors": {"type": "unauthorized", "message": "Access token expired"}}
 
@@ -214,6 +210,14 @@ class Faults:
             self.sets = []
             self._next_id = 1
 
+    def remove(self, set_id: int) -> bool:
+        """Drop one rule set (ids are not reused); False when there is none with that id."""
+        with self.lock:
+            kept = [s for s in self.sets if s.id != set_id]
+            removed = len(kept) != len(self.sets)
+            self.sets = kept
+        return removed
+
     def decide(self, method: str, path: str, operation_id: str | None) -> Decision | None:
         with self.lock:
             for rule_set in self.sets:
@@ -290,10 +294,7 @@ def fault_response(rule: FaultRule, report_id: int) -> tuple[int, str, bytes]:
         return status, content_type, _payload(rule.body)
     if status in HTML_BODIES:
         return status, rule.content_type or "text/html", HTML_BODIES[status].encode()
-    body: dict[str, Any] = {"errors": [{"message": "An error occurred.",
-                                        "error_code": ERROR_CODES.get(status, "internal_server_error")}]}
-    if status >= 500:
-        body["error_report_id"] = report_id
+    body = generic_body(status, report_id if status >= 500 else None)
     return status, rule.content_type or "application/json", _payload(body)
 
 

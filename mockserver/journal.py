@@ -9,6 +9,9 @@ throttling answers too. It reads the request body up front and replays it to the
 ``receive``) and takes the status from ``http.response.start`` (wrapping ``send``).
 ``/__mock__/`` requests are never journaled.
 
+The response body is kept too (up to 16 KiB), parsed and redacted the same way when the journal is
+read (so the cost is not on the request path).
+
 Secrets never reach the journal (``redaction.py``): a bearer token is reduced to the client id
 and scopes of its (unverified) claims, a ``client_assertion`` to the assertion's ``sub``, and
 every string kept is redacted by meaning (secret field names, anything that parses as a JWS,
@@ -43,6 +46,10 @@ MAX_BODY_TEXT = 16 * 1024
 CONTROL_PREFIX = "/__mock__/"
 #: scope["extensions"] key under which inner middlewares annotate the journal entry.
 NOTES_KEY = "canvas_mock_journal"
+#: Private entry key: the response body as received, until a read turns it into ``response_body``.
+RAW_RESPONSE = "_raw_response"
+#: Private entry key: the request's :class:`Redactor` (it knows the API tokens of the world then).
+RAW_REDACTOR = "_redactor"
 
 SECRET_HEADERS = frozenset({"cookie", "set-cookie", "proxy-authorization", "x-api-key"})
 #: Standard request headers that never carry a credential: kept without scanning.
@@ -146,6 +153,25 @@ def parse_body(raw: bytes, content_type: str, redactor: Redactor, scope: Scope |
     return "text", redactor.text(text)
 
 
+def response_summary(raw: bytes, content_type: str, redactor: Redactor) -> tuple[str, Any]:
+    """What an entry keeps of a response body: parsed and redacted like a request body; a body
+    cut at ``MAX_BODY_TEXT`` (or one that is not valid JSON) is kept as text."""
+    if len(raw) > MAX_BODY_TEXT:
+        text = raw[:MAX_BODY_TEXT].decode("utf-8", "replace")
+        return "text", redactor.text(text) + "…[truncated]"
+    return parse_body(raw, content_type, redactor)
+
+
+def _settled(entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry with its raw response body replaced by the parsed, redacted one (once)."""
+    raw = entry.pop(RAW_RESPONSE, None)
+    redactor = entry.pop(RAW_REDACTOR, None) or Redactor()
+    if raw is not None:
+        content_type = entry.get("response_headers", {}).get("content-type", "")
+        entry["response_body_format"], entry["response_body"] = response_summary(raw, content_type, redactor)
+    return entry
+
+
 def iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, tz=UTC).isoformat().replace("+00:00", "Z")
 
@@ -204,7 +230,7 @@ class Journal:
 
     def entries(self) -> list[dict[str, Any]]:
         with self._lock:
-            return list(self._entries)
+            return [_settled(entry) for entry in self._entries]
 
     def query(self, *, operation_id: str | None = None, method: str | None = None,
               path_prefix: str | None = None, client_id: str | None = None,
@@ -231,7 +257,7 @@ class Journal:
     def dump(self) -> dict[str, Any]:
         with self._lock:
             return {"capacity": self.capacity, "seq": self._seq, "evicted": self.evicted,
-                    "entries": list(self._entries)}
+                    "entries": [_settled(entry) for entry in self._entries]}
 
     def load(self, dump: Mapping[str, Any]) -> None:
         entries = dump.get("entries", [])
@@ -291,6 +317,8 @@ def build_entry(state: AppState, scope: Scope, body: bytes, redactor: Redactor) 
         "operation_id": None,
         "status": None,
         "response_headers": {},
+        "response_body_format": "none",
+        "response_body": None,
         "duration_ms": None,
     }
 
@@ -323,7 +351,8 @@ class JournalMiddleware:
             entry = {"seq": 0, "time": now, "time_iso": iso(now), "method": scope.get("method", ""),
                      "path": scope.get("path", ""), "query": {}, "headers": {}, "client_ip": None,
                      "client_id": None, "auth": None, "body_format": "none", "body": None,
-                     "operation_id": None, "status": None, "response_headers": {}, "duration_ms": None,
+                     "operation_id": None, "status": None, "response_headers": {}, "response_body_format": "none",
+                     "response_body": None, "duration_ms": None,
                      "journal_error": type(exc).__name__}
         notes: dict[str, Any] = {}
         # The extensions dict is shared with the (shallow) scope copies further in, so routing's
@@ -341,7 +370,15 @@ class JournalMiddleware:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
+        response_chunks: list[bytes] = []
+        kept = 0
+
         async def record(message: Message) -> None:
+            nonlocal kept
+            if message["type"] == "http.response.body" and kept <= MAX_BODY_TEXT:
+                chunk = message.get("body", b"")[:MAX_BODY_TEXT + 1 - kept]
+                response_chunks.append(chunk)
+                kept += len(chunk)
             if message["type"] == "http.response.start" and entry["status"] is None:
                 entry["status"] = message["status"]
                 entry["response_headers"] = {
@@ -357,6 +394,9 @@ class JournalMiddleware:
         finally:
             entry["duration_ms"] = round((time.perf_counter() - started) * 1000, 3)
             entry["operation_id"] = extensions.get("connexion_routing", {}).get("operation_id")
+            # Parsed (and redacted) when the journal is read, not on the request's path.
+            entry[RAW_RESPONSE] = b"".join(response_chunks)
+            entry[RAW_REDACTOR] = redactor
             entry.update(notes)
             if notes.get("fault", {}).get("kind") == "drop":
                 entry["status"] = None

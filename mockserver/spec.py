@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import functools
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,15 +28,16 @@ class OperationInfo:
 
 
 @functools.cache
-def _load(path: str) -> dict[str, Any]:
+def _load(path: str) -> bytes:
+    """The parsed spec, pickled: unpickling makes a private copy several times faster than deepcopy."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with open(path, encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=loader)
+        return pickle.dumps(yaml.load(handle, Loader=loader), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def load_spec(path: str | Path = SPEC_PATH) -> dict[str, Any]:
     """A private copy of the spec (connexion mutates what it is given)."""
-    return copy.deepcopy(_load(str(path)))
+    return pickle.loads(_load(str(path)))
 
 
 def operations(spec: dict[str, Any]) -> dict[str, OperationInfo]:

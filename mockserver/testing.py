@@ -91,6 +91,10 @@ class RunningMock:
     def clear_faults(self) -> None:
         self._control("DELETE", "faults")
 
+    def remove_faults(self, set_id: int) -> None:
+        """Remove one rule set (the ``id`` that ``add_faults`` returned); the others keep firing."""
+        self._control("DELETE", f"faults/{set_id}")
+
     def throttle(self, **settings: Any) -> dict[str, Any]:
         """Configure Canvas's throttle (enabled, hwm, maximum, outflow, up_front_cost, cost,
         token_endpoint_cost, reset_buckets); no arguments: the current state."""

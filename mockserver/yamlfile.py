@@ -35,8 +35,9 @@ class YamlFile:
         return f"{self.path}:{line}" if line else str(self.path)
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, plus: duplicate keys refused, mapping lines recorded."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader (its C parser when built: a reset reloads the fixtures), plus:
+    duplicate keys refused, mapping lines recorded."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)

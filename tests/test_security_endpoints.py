@@ -6,6 +6,9 @@ import time
 from typing import Any
 
 import jwt
+import pytest
+
+GENERIC_UNAUTHORIZED = {"errors": [{"message": "An error occurred.", "error_code": "unauthorized"}]}
 
 
 def test_jwks(client: Any) -> None:
@@ -43,9 +46,64 @@ def test_openid_configuration_errors(app: Any, client: Any) -> None:
     missing = client.get("/api/lti/security/openid-configuration")
     assert missing.status_code == 401
     assert missing.json() == {"error": "Access token missing (You must include the registration_token parameter)."}
-    assert client.get("/api/lti/security/openid-configuration?registration_token=junk").status_code == 401
+    junk = client.get("/api/lti/security/openid-configuration?registration_token=junk")
+    assert junk.status_code == 401 and junk.json() == GENERIC_UNAUTHORIZED
     expired = _registration_token(app, exp=int(time.time()) - 5)
-    assert client.get(f"/api/lti/security/openid-configuration?registration_token={expired}").status_code == 401
+    response = client.get(f"/api/lti/security/openid-configuration?registration_token={expired}")
+    assert response.status_code == 401 and response.json() == GENERIC_UNAUTHORIZED
     unknown = _registration_token(app, root_account_global_id=4242)
     response = client.get(f"/api/lti/security/openid-configuration?registration_token={unknown}")
     assert response.status_code == 404 and response.json() == {"error": "Account 4242 not found."}
+
+
+def test_openid_configuration_refuses_a_token_expired_by_the_mock_clock(client: Any) -> None:
+    """Issue 12 (6): the token's ``exp`` is checked against the mock clock, as the registration is."""
+    admin = {"Authorization": "Bearer mock-admin-token-TEST-ONLY"}
+    url = client.get("/api/lti/accounts/1/registration_token", headers=admin).json()["oidc_configuration_url"]
+    assert client.get(url).status_code == 200
+    assert client.post("/__mock__/clock", json={"advance": 3000}).status_code == 200
+    assert client.get(url).status_code == 200  # 50 minutes on: still within the hour
+    assert client.post("/__mock__/clock", json={"advance": 100000}).status_code == 200
+    response = client.get(url)
+    assert response.status_code == 401 and response.json() == GENERIC_UNAUTHORIZED
+    client.post("/__mock__/clock", json={"reset": True})
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["rotation_check=1", "rotation_check", "rotation_check=false"])
+def test_jwks_rotation_check(client: Any, query: str) -> None:
+    """Issue 12 (8): Canvas's diagnostic (§9.1) whenever the parameter is present, whatever its value."""
+    keys = client.get("/api/lti/security/jwks").json()["keys"]
+    client.post("/__mock__/clock", json={"now": "2031-07-09T12:00:00Z"})
+    response = client.get(f"/api/lti/security/jwks?{query}")
+    assert response.status_code == 200 and "cache-control" not in response.headers
+    lines = response.json()
+    assert len(lines) == len(keys)
+    # The fixture set is a current and a future key (their kids are not time stamps): the current
+    # one counts as this month's, the future one as next month's.
+    assert lines == [f"today is day 9 and key {i} is {'' if i == 0 else 'not '}from this month" for i in range(len(keys))]
+
+
+def test_jwks_rotation_check_reads_canvas_kids_and_follows_rotation(client: Any) -> None:
+    from mockserver.auth.keys import PlatformKeys, generate_key
+
+    state = client.app.state
+    state.keys.replace_with(PlatformKeys(generate_key("2031-07-01T00:00:00Z"), past=generate_key("2031-06-01T00:00:00Z"),
+                                         future=generate_key("2031-08-01T00:00:00Z_1")))
+    client.post("/__mock__/clock", json={"now": "2031-07-31T23:00:00Z"})
+    assert client.get("/api/lti/security/jwks?rotation_check=1").json() == [
+        "today is day 31 and key 0 is not from this month",
+        "today is day 31 and key 1 is from this month",
+        "today is day 31 and key 2 is not from this month",
+    ]
+    client.post("/__mock__/clock", json={"advance": 7200})  # into August: the future key is this month's
+    assert client.get("/api/lti/security/jwks?rotation_check=1").json() == [
+        "today is day 1 and key 0 is not from this month",
+        "today is day 1 and key 1 is not from this month",
+        "today is day 1 and key 2 is from this month",
+    ]
+    # Rotating (future → current) restores the healthy picture.
+    assert client.post("/__mock__/keys/rotate").status_code == 200
+    report = client.get("/api/lti/security/jwks?rotation_check=1").json()
+    assert report[1] == "today is day 1 and key 1 is from this month"
+    assert client.get("/api/lti/security/jwks").json()["keys"][1]["kid"] == "2031-08-01T00:00:00Z_1"

@@ -2,9 +2,10 @@
 
 REST endpoints (``/api/v1/…`` and the user-facing ``/api/lti/…`` ones) authenticate a user by a
 Canvas API token, not an LTI service token. The filters here run in the order an operation's
-``x-canvas-filters`` names them: ``api_user`` (token → user; an invalid token answers at once,
-a missing one only once a permission is needed, as Canvas finds the context first),
-``api_context`` (path ids → records, 404 when unknown) and one permission filter.
+``x-canvas-filters`` names them: ``api_user`` (token → user), ``api_context`` (path ids →
+records, 404 when unknown) and one permission filter. Authentication comes first, as in Canvas:
+with no token or an unknown one every route answers 401, whatever ids the path names (every
+route here needs a permission no anonymous caller has).
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def _require(auth: ApiAuth, allowed: bool) -> ApiAuth:
 def api_user(state: Any, scope: Scope, auth: Any) -> ApiAuth:
     token_text = _bearer(scope)
     if token_text is None:
-        return ApiAuth(user=None, token=None)
+        raise unauthenticated()
     token = state.world.api_tokens.get(token_text)
     if token is None or token.user_id not in state.world.users:
         raise invalid_token()

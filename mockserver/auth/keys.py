@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -79,6 +80,20 @@ class PlatformKeys:
                 self._jwks = {"keys": [k.jwk for k in present]}
             return self._jwks
 
+    def rotation_report(self, now: float) -> list[str]:
+        """``?rotation_check``: Canvas's diagnostic, one line per published key saying whether the
+        key is from the current month (of the mock clock)."""
+        today = datetime.fromtimestamp(now, UTC).date()
+        with self._lock:
+            roles = [(role, k) for role, k in (("past", self.past), ("current", self.current),
+                                              ("future", self.future)) if k is not None]
+        lines = []
+        for index, (role, key) in enumerate(roles):
+            month = key_month(key.kid, role, today)
+            this_month = (month.year, month.month) == (today.year, today.month)
+            lines.append(f"today is day {today.day} and key {index} is {'' if this_month else 'not '}from this month")
+        return lines
+
     def rotate(self) -> None:
         """Canvas's rotation: future → current, current → past, a new future is generated.
 
@@ -96,6 +111,19 @@ class PlatformKeys:
         with self._lock:
             self.past, self.current, self.future = other.past, other.current, other.future
             self._jwks = None
+
+
+def key_month(kid: str, role: str, today: date) -> date:
+    """The month a key was made. Canvas's kids are its creation time (``2024-05-01T00:00:00Z``,
+    optionally ``_…``); other kids (the fixtures') count as made on Canvas's monthly schedule:
+    the past key last month, the current one this month, the future one next month."""
+    try:
+        made = datetime.fromisoformat(kid.split("_")[0])
+    except ValueError:
+        shift = {"past": -1, "current": 0, "future": 1}[role]
+        month = today.year * 12 + today.month - 1 + shift
+        return date(month // 12, month % 12 + 1, 1)
+    return (made if made.tzinfo is None else made.astimezone(UTC)).date()
 
 
 def generate_key(kid: str) -> PlatformKey:

@@ -1,9 +1,10 @@
 """Canvas's error bodies, one constructor per family, and the exception that carries them.
 
 Families (§2.4, §15.2): LTI services ``{"errors": {"type", "message"}}``; generic API
-``{"errors": [{"message"}]}``; OAuth ``{"error", "error_description"}``; the line item
-``{"error": …}`` and openid-configuration shapes; model validation errors; empty bodies.
-Errors are always ``application/json`` — never the IMS media type.
+``{"errors": [{"message"}]}``, and its "anything else" form ``{"errors": [{"message": "An error
+occurred.", "error_code"}]}`` (with ``error_report_id`` on a 500); OAuth ``{"error",
+"error_description"}``; the line item ``{"error": …}`` and openid-configuration shapes; model
+validation errors; empty bodies. Errors are ``application/json`` — never the IMS media type.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ LTI_TYPES = {
 }
 
 NOT_FOUND_MESSAGE = "The specified resource does not exist."
+GENERIC_MESSAGE = "An error occurred."
+#: Rails's status symbols, the ``error_code`` of Canvas's generic error body.
+ERROR_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
+    422: "unprocessable_entity", 429: "too_many_requests", 500: "internal_server_error",
+    501: "not_implemented", 502: "bad_gateway", 503: "service_unavailable", 504: "gateway_timeout",
+}
 
 
 def json_response(body: Any, status: int = 200, media_type: str = "application/json",
@@ -65,6 +73,20 @@ def lti_error(status: int, message: str) -> CanvasError:
 
 def api_error(status: int, message: str, **extra: Any) -> CanvasError:
     return CanvasError(status, {"errors": [{"message": message, **extra}]})
+
+
+def generic_body(status: int, error_report_id: int | None = None) -> dict[str, Any]:
+    """What Canvas's ``rescue_action_in_public`` renders for an exception it has no message for
+    (an unreadable registration token: 401; a bug: 500, filed under ``error_report_id``)."""
+    body: dict[str, Any] = {"errors": [{"message": GENERIC_MESSAGE,
+                                        "error_code": ERROR_CODES.get(status, "internal_server_error")}]}
+    if error_report_id is not None:
+        body["error_report_id"] = error_report_id
+    return body
+
+
+def generic_error(status: int, error_report_id: int | None = None) -> CanvasError:
+    return CanvasError(status, generic_body(status, error_report_id))
 
 
 def not_found() -> CanvasError:

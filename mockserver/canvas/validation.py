@@ -30,6 +30,7 @@ from jsonschema import Draft4Validator, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 
+from ..arguments import FORM_BODY_KEY, JSON_BODY_KEY, RESOLVED_PARAMS_KEY
 from .errors import CanvasError, api_error, lti_error, model_error, not_found, oauth_error, simple_error
 from .text import SURROGATE_ESCAPE, first_unencodable, unencodable_message
 
@@ -155,6 +156,7 @@ class CanvasJSONBodyValidator(JSONRequestBodyValidator):
     async def _parse(self, stream, scope) -> Any:  # type: ignore[override]
         raw = b"".join([message async for message in stream])
         if not raw.strip():
+            scope.setdefault("extensions", {})[JSON_BODY_KEY] = None
             return None
         parsed_before = scope.get("extensions", {}).get(PARSED_JSON_KEY)
         if parsed_before is not None and parsed_before[0] == raw and self._encoding.lower().replace("-", "") == "utf8":
@@ -163,6 +165,7 @@ class CanvasJSONBodyValidator(JSONRequestBodyValidator):
             parsed = parse_json(raw, self._encoding)
         if parsed is None:  # a literal ``null`` is a body, and never a valid one in this spec
             raise InvalidRequest([FieldError("body", "", "type", "request body must not be null")])
+        scope.setdefault("extensions", {})[JSON_BODY_KEY] = parsed  # the handler's ``body``: parsed once
         return parsed
 
     def _validate(self, body: Any) -> dict | None:
@@ -183,6 +186,9 @@ RAW_FORM_KEY = "canvas_raw_form"
 class CanvasFormValidator(FormDataValidator):
     """Form bodies (the token endpoint): structured failures."""
 
+    #: Whether what it parses is the handler's body too (not for multipart: files are apart).
+    hands_on_form = True
+
     async def _parse(self, stream, scope) -> dict:  # type: ignore[override]
         # Keep the raw body for handlers that read Rails nested fields (``a[b]=…``, repeated
         # ``a[]=…``), which connexion's flattened form arguments cannot represent (issue 4).
@@ -199,7 +205,10 @@ class CanvasFormValidator(FormDataValidator):
             detail = getattr(exc, "detail", None) or getattr(exc, "message", None) or exc
             raise InvalidRequest([FieldError("body", "", "parse", f"invalid form body ({detail})")]) from None
         _refuse_unencodable(data)  # a multipart part in charset=utf-7 can decode to a lone surrogate
-        scope.setdefault("extensions", {})[RAW_FORM_KEY] = bytes(raw)
+        extensions = scope.setdefault("extensions", {})
+        extensions[RAW_FORM_KEY] = bytes(raw)
+        if self.hands_on_form:
+            extensions[FORM_BODY_KEY] = data  # the handler's ``body``: parsed once
         return data
 
     def _validate(self, body: Any) -> dict | None:
@@ -211,6 +220,8 @@ class CanvasFormValidator(FormDataValidator):
 
 class CanvasMultipartValidator(CanvasFormValidator):
     """``curl -F`` bodies (multipart), as Canvas's API documentation sends them."""
+
+    hands_on_form = False
 
     @property
     def _form_parser_cls(self):  # type: ignore[no-untyped-def]
@@ -238,11 +249,12 @@ class CanvasParameterValidator(ParameterValidator):
         # Each source is read once: connexion re-parses and re-coerces the whole query string
         # for every declared query parameter.
         sources: dict[str, Callable[[dict], Any]] = {}
+        resolved = request.scope.setdefault("extensions", {}).setdefault(RESOLVED_PARAMS_KEY, {})
         if self.parameters.get("path"):
-            path = request.path_params
+            path = resolved["path"] = request.path_params
             sources["path"] = lambda p: path.get(p["name"].replace("-", "_"))
         if self.parameters.get("query"):
-            query = request.query_params
+            query = resolved["query"] = request.query_params
             sources["query"] = lambda p: query.get(p["name"])
         if self.parameters.get("header"):
             sources["header"] = lambda p: request.headers.get(p["name"])
@@ -341,8 +353,9 @@ def _lti_generic(error: FieldError) -> CanvasError:
 
 
 def _registration_error(errors: list[FieldError]) -> CanvasError:
-    """Dynamic registration: schema errors are a 422 list of messages (§12.2)."""
-    return CanvasError(422, {"errors": [_describe(e) for e in errors]})
+    """Dynamic registration: a 422 list of ``{field, message, error_code}`` (§12.2)."""
+    return CanvasError(422, {"errors": [{"field": e.field or e.location, "message": _describe(e), "error_code": None}
+                                        for e in errors]})
 
 
 def _api_bad_request(errors: list[FieldError]) -> CanvasError:

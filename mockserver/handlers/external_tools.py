@@ -9,7 +9,6 @@ fields (``course_navigation[text]=…``); both are read into one structure and c
 from __future__ import annotations
 
 import secrets
-import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,6 +20,7 @@ from ..canvas.errors import CanvasError, api_error, json_response, not_found
 from ..canvas.ids import is_digits
 from ..canvas.pagination import Page, int_param, link_header, page_size
 from ..canvas.rails_params import RailsParamsError, request_params, to_bool, to_int
+from ..canvas.timestamps import api_time
 from ..canvas.validation import REST_FAMILIES, REST_TRANSLATORS
 from ..context import RequestContext
 from ..world import Tool, World
@@ -44,7 +44,7 @@ NOT_BOTH = "Either the url or domain should be set, not both."
 
 
 def iso_now(ctx: RequestContext) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ctx.now()))
+    return api_time(ctx.now())
 
 
 def api_auth(ctx: RequestContext) -> ApiAuth:
@@ -95,12 +95,15 @@ def placement_json(tool: Tool, name: str) -> dict[str, Any] | None:
 
 
 def tool_json(world: World, tool: Tool) -> dict[str, Any]:
+    """Canvas keeps a tool's privacy level in its ``workflow_state`` column, so both report it
+    while the tool is active, and both say ``deleted`` once it is deleted. A tool without
+    custom fields has ``custom_fields: null``."""
+    state = tool.privacy_level if tool.workflow_state == "active" else tool.workflow_state
     body: dict[str, Any] = {
         "id": tool.id, "domain": tool.domain, "url": tool.url, "consumer_key": tool.consumer_key,
         "name": tool.name, "description": tool.description, "created_at": tool.created_at,
-        "updated_at": tool.updated_at, "privacy_level": tool.privacy_level,
-        "custom_fields": dict(tool.custom_fields),
-        "workflow_state": tool.privacy_level if tool.workflow_state == "active" else tool.workflow_state,
+        "updated_at": tool.updated_at, "privacy_level": state, "custom_fields": dict(tool.custom_fields) or None,
+        "workflow_state": state,
     }
     for name in PLACEMENTS:
         body[name] = placement_json(tool, name)

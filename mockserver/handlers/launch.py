@@ -1,20 +1,18 @@
-"""LTI 1.3 launches (§10): the mock's launch initiation and launch page, platform key rotation,
+"""LTI 1.3 launches (§10): the mock's launch initiation (its form page is ``ui/``), platform key rotation,
 and Canvas's ``/api/lti/authorize_redirect`` and ``/api/lti/authorize``."""
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from ..canvas.errors import api_error, json_response
 from ..context import RequestContext
 from ..launch import authorize as authz
 from ..launch.html import form_page
-from ..launch.id_token import MESSAGE_TYPES, RESOURCE_LINK_REQUEST
+from ..launch.id_token import RESOURCE_LINK_REQUEST
 from ..launch.login import LaunchError, LaunchRequest, start_launch
-from ..launch.placements import DEEP_LINKING, RESOURCE_LINK
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -59,43 +57,6 @@ async def start_mock_launch(ctx: RequestContext, body: Any = None, **_: Any) -> 
     return json_response(login.as_json(), 201, headers=NO_STORE)
 
 
-def _options(items: list[tuple[str, str]]) -> str:
-    return "".join(f'<option value="{escape(v)}">{escape(label)}</option>' for v, label in items)
-
-
-async def get_mock_launch_page(ctx: RequestContext, **_: Any) -> Response:
-    world = ctx.world
-    with world.lock:
-        tools = [(str(t.id), f"{t.name} (tool {t.id}, {t.context_type} {t.context_id})")
-                 for t in world.tools.values() if t.developer_key_id and t.workflow_state == "active"]
-        courses = [(str(c.id), f"{c.name} ({c.id})") for c in world.courses.values() if c.workflow_state != "deleted"]
-        users = [(str(u.id), f"{u.name} ({u.id})") for u in world.users.values()]
-    placements = [("", "(default)")] + [(p, p) for p in sorted(RESOURCE_LINK | set(DEEP_LINKING))]
-    messages = [(m, m) for m in MESSAGE_TYPES]
-    page = f"""<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Canvas LTI mock: launch a tool</title></head>
-<body>
-  <h1>Launch an LTI 1.3 tool</h1>
-  <p>The launch runs as the chosen user: the mock has no login, the user travels in
-     <code>login_hint</code>/<code>lti_message_hint</code>.</p>
-  <form action="/__mock__/launches" method="POST">
-    <label>Tool <select name="tool">{_options(tools)}</select></label><br>
-    <label>Course <select name="course">{_options(courses)}</select></label><br>
-    <label>User <select name="user">{_options(users)}</select></label><br>
-    <label>Placement <select name="placement">{_options(placements)}</select></label><br>
-    <label>Message type <select name="message_type">{_options(messages)}</select></label><br>
-    <label>Resource link id <input name="resource_link"></label><br>
-    <label>Assignment id <input name="assignment"></label><br>
-    <button type="submit">Launch</button>
-  </form>
-  <p><a href="/__mock__/config">config</a> · <a href="/api/lti/security/jwks">JWKS</a></p>
-</body>
-</html>
-"""
-    return HTMLResponse(page)
-
-
 async def rotate_mock_keys(ctx: RequestContext, **_: Any) -> Response:
     keys = ctx.state.keys
     keys.rotate()
@@ -124,7 +85,6 @@ async def authorize(ctx: RequestContext, body: Any = None, **_: Any) -> Response
 
 OPERATIONS = {
     "startMockLaunch": start_mock_launch,
-    "getMockLaunchPage": get_mock_launch_page,
     "rotateMockKeys": rotate_mock_keys,
     "authorizeRedirect": authorize_redirect,
     "authorizeRedirectPost": authorize_redirect,

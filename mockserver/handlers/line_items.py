@@ -10,6 +10,7 @@ from starlette.responses import Response
 from ..canvas import media
 from ..canvas.errors import empty, json_response, lti_error, not_found
 from ..canvas.pagination import Page, link_header, requested_page
+from ..canvas.timestamps import api_time
 from ..canvas.urls import line_item_url, line_items_url
 from ..context import RequestContext
 from ..world import Assignment, LineItem, ResourceLink, World, stable_uuid
@@ -121,11 +122,12 @@ async def create_line_item(ctx: RequestContext, course_id: int, body: dict[str, 
                 assignment.external_tool_url = extension.get("external_tool_url")
                 if _tool_matches_url(ctx, assignment.external_tool_url):
                     assignment.external_tool_id = auth.tool.id
-                    link_id = world.next_id("resource_links")
+                    link_id, created = world.next_id("resource_links"), api_time(ctx.now())
                     new_link = ResourceLink(
                         id=link_id, resource_link_uuid=stable_uuid("ags_resource_link", link_id),
                         context_type="Assignment", context_id=assignment.id, course_id=course_id,
                         tool_id=auth.tool.id, url=assignment.external_tool_url, title=assignment.name,
+                        created_at=created, updated_at=created,
                     )
                     item.resource_link_id = new_link.id
         # Everything is checked: commit.

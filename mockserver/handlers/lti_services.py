@@ -46,7 +46,7 @@ def field_errors(field: str, message: str, status: int = 422) -> CanvasError:
 def developer_key_json(world: World, key: DeveloperKey, account: Account | None) -> dict[str, Any]:
     root = world.root_account_id(account.id) if account else 1
     return {
-        "id": int(key.id), "name": key.name, "created_at": key.created_at, "workflow_state": key.workflow_state,
+        "id": int(key.id), "name": key.name or None, "created_at": key.created_at, "workflow_state": key.workflow_state,
         "scopes": list(key.scopes), "require_scopes": True, "redirect_uris": "\n".join(key.redirect_uris),
         "public_jwk": key.public_jwk, "public_jwk_url": key.public_jwk_url, "oidc_initiation_url": key.oidc_initiation_url,
         "is_lti_key": True, "is_lti_registration": False, "visible": True,
@@ -138,7 +138,7 @@ async def create_tool_configuration(ctx: RequestContext, body: Any = None, **_: 
     with world.lock:
         sync_registrations(world)
         key_id = world.next_developer_key_id()
-        key = DeveloperKey(id=key_id, name=config.get("title", "LTI Key"), scopes=[], account_id=account.id,
+        key = DeveloperKey(id=key_id, name="", scopes=[], account_id=account.id,
                            oidc_initiation_url=config.get("oidc_initiation_url"), created_at=now,
                            public_jwk=config.get("public_jwk"), public_jwk_url=config.get("public_jwk_url"),
                            bindings={str(world.root_account_id(account.id)): "off"})
@@ -149,7 +149,8 @@ async def create_tool_configuration(ctx: RequestContext, body: Any = None, **_: 
             config["scopes"] = list(key.scopes)
         key.scopes = list(config.get("scopes") or key.scopes)
         registration = Registration(id=world.next_id("registrations"), developer_key_id=key_id, account_id=account.id,
-                                    name=key.name, configuration=config, created_at=now, updated_at=now,
+                                    name=key.name or config.get("title", ""), configuration=config,
+                                    created_at=now, updated_at=now,
                                     created_by=api_auth(ctx).user_id, binding_created_at=now, binding_updated_at=now)
         disabled = (params.get("tool_configuration") or {}).get("disabled_placements")
         if isinstance(disabled, list) and disabled:
@@ -243,8 +244,9 @@ async def create_account_external_tool(ctx: RequestContext, body: Any = None, **
                 t.developer_key_id == key.id and t.context_type == "Account" and t.context_id == account.id
                 for t in world.tools.values() if t.workflow_state == "active"):
             message = "The tool is already installed in this context."
-            raise CanvasError(400, {"errors": {"tool_currently_installed": [
-                {"attribute": "tool_currently_installed", "type": message, "message": message}]}})
+            body = {"errors": {"tool_currently_installed": [
+                {"attribute": "tool_currently_installed", "type": message, "message": message}]}}
+            return json_response(body, 400, media_type=TOOLS_MEDIA)  # the controller's own error: its type
         tool = tool_from_key(world, key.id, "Account", account.id, iso_now(ctx))
         world.tools[tool.id] = tool
         return json_response(tool_json(world, tool), media_type=TOOLS_MEDIA)

@@ -47,6 +47,12 @@ async def clear_faults(ctx: RequestContext, **_: Any) -> Response:
     return Response(status_code=204)
 
 
+async def remove_fault_set(ctx: RequestContext, set_id: int, **_: Any) -> Response:
+    if not ctx.state.faults.remove(set_id):
+        raise api_error(404, f"No fault rule set {set_id}")
+    return Response(status_code=204)
+
+
 async def get_throttle(ctx: RequestContext, **_: Any) -> Response:
     return json_response(ctx.state.throttle.dump(ctx.now()))
 
@@ -77,6 +83,7 @@ OPERATIONS = {
     "listMockFaults": list_faults,
     "addMockFaults": add_faults,
     "clearMockFaults": clear_faults,
+    "removeMockFaultSet": remove_fault_set,
     "getMockThrottle": get_throttle,
     "configureMockThrottle": configure_throttle,
     "getMockClock": get_clock,

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import jwt
 from starlette.responses import Response
 
 from ..auth.tokens import issue_access_token, verify_client_assertion
 from ..canvas.errors import json_response, simple_error
 from ..canvas.scopes import LTI_SCOPES
 from ..context import RequestContext
-from ..launch import tool_keys
+from ..launch import dynamic_registration, tool_keys
 
 JWKS_MAX_AGE = 864000  # Canvas: the key storage's max cache age (10 days)
 
@@ -45,17 +44,15 @@ async def create_access_token(ctx: RequestContext, body: dict[str, Any] | None =
 
 
 async def get_platform_jwks(ctx: RequestContext, **_: Any) -> Response:
+    if "rotation_check" in ctx.request.query_params:  # any value, even none (``params.include?``)
+        return json_response(ctx.state.keys.rotation_report(ctx.now()))
     return json_response(ctx.state.keys.jwks(), headers={"Cache-Control": f"max-age={JWKS_MAX_AGE}"})
 
 
 async def get_open_id_configuration(ctx: RequestContext, registration_token: str | None = None, **_: Any) -> Response:
     if not registration_token:
         raise simple_error(401, "Access token missing (You must include the registration_token parameter).")
-    try:
-        claims = jwt.decode(registration_token, ctx.state.secret, algorithms=["HS256"],
-                            options={"verify_aud": False, "require": ["exp"]})
-    except jwt.PyJWTError:
-        raise simple_error(401, "Invalid registration_token.") from None
+    claims = dynamic_registration.read_token(ctx.state.secret, registration_token, ctx.now())
     root_id = claims.get("root_account_global_id")
     account = ctx.world.accounts.get(root_id) if isinstance(root_id, int) else None
     if account is None:

@@ -18,6 +18,7 @@ import jwt
 
 from ..auth.tokens import ASSERTION_MAX_AGE, claim_errors
 from ..canvas.ids import is_digits
+from ..canvas.timestamps import api_time
 from ..world import Assignment, ContentItem, Course, DeveloperKey, LineItem, ResourceLink, Tool, World
 from . import signing
 from .login import DATA_PURPOSE
@@ -143,6 +144,7 @@ def plan_items(world: World, course: Course, verified: Verified, placement: str 
         raise DeepLinkingError("content_items", "content_items must be an array of objects with a type")
     plan = Plan()
     stamp = datetime.fromtimestamp(now, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    link_time = api_time(now)  # the Resource Links API's format
     ids = {table: _peek_id(world, table) for table in ("resource_links", "assignments", "line_items", "content_items")}
 
     def take(table: str) -> int:
@@ -159,7 +161,7 @@ def plan_items(world: World, course: Course, verified: Verified, placement: str 
             line_item = item.get("lineItem")
             link = ResourceLink(id=take("resource_links"), resource_link_uuid=str(uuid.uuid4()), context_type="Course",
                                 context_id=course.id, course_id=course.id, tool_id=tool.id, url=url or tool.url,
-                                title=title, custom=custom)
+                                title=title, custom=custom, created_at=link_time, updated_at=link_time)
             if line_item is not None and placement in CREATES_ASSIGNMENTS:
                 maximum = _score_maximum(line_item)
                 label = _string(line_item, "label") or title or "Untitled"

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import jsonschema
 import jwt
 
+from ..canvas.errors import CanvasError, generic_body
 from ..canvas.scopes import LTI_SCOPES
+from ..canvas.timestamps import api_time
 from ..world import DeveloperKey, ImsRegistration, Tool, World
 from .tool_keys import is_loopback_url
 
@@ -56,14 +57,8 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-class RegistrationError(Exception):
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
-        super().__init__(f"{status}: {body}")
-        self.status, self.body = status, body
-
-
-def _iso(now: float) -> str:
-    return datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+class RegistrationError(CanvasError):
+    """A refused registration (or registration token), in the body Canvas answers with."""
 
 
 # -- registration token ----------------------------------------------------------------------------
@@ -73,7 +68,7 @@ def issue_token(secret: str, *, account_id: int, user_id: int, domain: str, base
                 unified_tool_id: str | None = None, registration_url: str | None = None) -> dict[str, Any]:
     token_uuid = str(uuid.uuid4())
     claims: dict[str, Any] = {
-        "uuid": token_uuid, "initiated_at": _iso(now), "user_id": user_id, "root_account_global_id": account_id,
+        "uuid": token_uuid, "initiated_at": api_time(now), "user_id": user_id, "root_account_global_id": account_id,
         "root_account_domain": domain, "registration_url": registration_url or "", "exp": int(now) + TOKEN_LIFETIME,
     }
     if unified_tool_id:
@@ -83,17 +78,27 @@ def issue_token(secret: str, *, account_id: int, user_id: int, domain: str, base
             "oidc_configuration_url": f"{base_url}/api/lti/security/openid-configuration?registration_token={token}"}
 
 
-def decode_token(secret: str, authorization: str | None, now: float) -> dict[str, Any]:
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise RegistrationError(401, {"errorMessage": "Missing registration token"})
+def read_token(secret: str, token: str | None, now: float) -> dict[str, Any]:
+    """``Canvas::Security.decode_jwt``: the claims of a registration token this mock issued and
+    that has not expired by the mock clock. Anything else raises what Canvas's exception
+    handling renders for it: 401 in the generic shape (``"error_code": "unauthorized"``)."""
     try:
-        claims = jwt.decode(token.strip(), secret, algorithms=["HS256"], options={"verify_exp": False, "verify_iat": False})
+        if not token:
+            raise ValueError("no token")
+        claims = jwt.decode(token, secret, algorithms=["HS256"], options={"verify_exp": False, "verify_iat": False})
     except (jwt.PyJWTError, ValueError, TypeError):
-        raise RegistrationError(401, {"errorMessage": "Invalid registration token"}) from None
+        raise RegistrationError(401, generic_body(401)) from None
     exp = claims.get("exp")
-    if isinstance(exp, int | float) and not isinstance(exp, bool) and exp <= now:
-        raise RegistrationError(401, {"errorMessage": "Invalid registration token"})
+    if "exp" in claims and (not isinstance(exp, int | float) or isinstance(exp, bool) or exp <= now):
+        raise RegistrationError(401, generic_body(401))
+    return claims
+
+
+def decode_token(secret: str, authorization: str | None, now: float) -> dict[str, Any]:
+    """The bearer registration token of ``POST /api/lti/registrations``, with every claim the
+    registration needs (else Canvas's own ``errorMessage``)."""
+    scheme, _, token = (authorization or "").partition(" ")
+    claims = read_token(secret, token.strip() if scheme.lower() == "bearer" else None, now)
     if any(name not in claims for name in EXPECTED_CLAIMS):
         raise RegistrationError(401, {"errorMessage": "JWT did not include expected contents"})
     return claims
@@ -109,27 +114,32 @@ def _valid_uri(value: Any) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-def _model_errors(body: dict[str, Any], config: Any, scopes: list[str]) -> dict[str, list[dict[str, str]]]:
-    errors: dict[str, list[dict[str, str]]] = {}
+def field_error(field: str, message: str) -> dict[str, Any]:
+    """One entry of Canvas's 422 ``{"errors": [{"field", "message", "error_code"}]}``."""
+    return {"field": field, "message": message, "error_code": None}
 
-    def add(attribute: str, kind: str, message: str) -> None:
-        errors.setdefault(attribute, []).append({"attribute": attribute, "type": kind, "message": message})
+
+def _model_errors(body: dict[str, Any], config: Any, scopes: list[str]) -> list[dict[str, Any]]:
+    errors: list[dict[str, Any]] = []
+
+    def add(field: str, message: str) -> None:
+        errors.append(field_error(field, message))
 
     for name in ("redirect_uris", "initiate_login_uri", "client_name", "jwks_uri"):
         if not body.get(name):
-            add(name, "blank", "can't be blank")
+            add(name, "can't be blank")
     if config is None:
-        add("lti_tool_configuration", "blank", "can't be blank")
+        add("lti_tool_configuration", "can't be blank")
     if body.get("redirect_uris") and not all(_valid_uri(u) for u in body["redirect_uris"]):
-        add("redirect_uris", "invalid", "Must only contain valid URIs")
+        add("redirect_uris", "Must only contain valid URIs")
     for name in ("initiate_login_uri", "jwks_uri", "logo_uri", "client_uri", "tos_uri", "policy_uri"):
         if body.get(name) and not _valid_uri(body[name]):
-            add(name, "invalid", "is not a valid URI")
+            add(name, "is not a valid URI")
     if body.get("jwks_uri") and _valid_uri(body["jwks_uri"]) and not is_loopback_url(body["jwks_uri"]):
-        add("jwks_uri", "invalid", "must be a loopback URL (the mock fetches only localhost/127.0.0.0/8/::1 key sets)")
+        add("jwks_uri", "must be a loopback URL (the mock fetches only localhost/127.0.0.0/8/::1 key sets)")
     invalid = [s for s in scopes if s not in LTI_SCOPES]
     if invalid:
-        add("scopes", "invalid", f"Invalid scopes: {', '.join(invalid)}")
+        add("scopes", f"Invalid scopes: {', '.join(invalid)}")
     return errors
 
 
@@ -171,11 +181,11 @@ def register(world: World, token: dict[str, Any], body: Any, now: float) -> Regi
     if account is None or account.parent_id is not None:
         raise RegistrationError(404, {"errorMessage": "Specified account does not exist"})
     if not isinstance(body, dict):
-        raise RegistrationError(422, {"errors": ["The request body must be a JSON object"]})
+        raise RegistrationError(422, {"errors": [field_error("body", "The request body must be a JSON object")]})
     schema_errors = sorted(jsonschema.Draft7Validator(SCHEMA).iter_errors(body), key=lambda e: list(e.path))
     if schema_errors:
         raise RegistrationError(422, {"errors": [
-            f"{'/'.join(str(p) for p in e.path) or 'body'}: {e.message}" for e in schema_errors]})
+            field_error("/".join(str(p) for p in e.path) or "body", e.message) for e in schema_errors]})
     config = body.get(TOOL_CONFIGURATION)
     scopes = [s for s in str(body.get("scope") or "").split(" ") if s]
     errors = _model_errors(body, config, scopes)
@@ -183,13 +193,15 @@ def register(world: World, token: dict[str, Any], body: Any, now: float) -> Regi
         raise RegistrationError(422, {"errors": errors})
     assert isinstance(config, dict)
     key_id = world.next_developer_key_id()
+    stamp = api_time(now)
     key = DeveloperKey(id=key_id, name=body["client_name"], scopes=scopes, public_jwk_url=body["jwks_uri"],
                        redirect_uris=list(body["redirect_uris"]), oidc_initiation_url=body["initiate_login_uri"],
-                       bindings={str(account.id): "on"})
+                       bindings={str(account.id): "on"}, created_at=stamp)
     privacy = privacy_of(config)
     tool = Tool(id=world.next_id("tools"), developer_key_id=key_id, context_type="Account", context_id=account.id,
                 name=body["client_name"], url=config.get("target_link_uri"), domain=config.get("domain"),
-                privacy_level=privacy, custom_fields=dict(config.get("custom_parameters") or {}))
+                privacy_level=privacy, custom_fields=dict(config.get("custom_parameters") or {}),
+                created_at=stamp, updated_at=stamp)
     metadata = {k: body[k] for k in ("logo_uri", "client_uri", "tos_uri", "policy_uri", "application_type",
                                      "grant_types", "response_types", "token_endpoint_auth_method") if k in body}
     registration = ImsRegistration(
@@ -197,11 +209,16 @@ def register(world: World, token: dict[str, Any], body: Any, now: float) -> Regi
         guid=str(token.get("uuid")), client_name=body["client_name"], redirect_uris=list(body["redirect_uris"]),
         initiate_login_uri=body["initiate_login_uri"], jwks_uri=body["jwks_uri"], scopes=scopes,
         tool_configuration=dict(config), metadata=metadata, privacy_level=privacy, placements=placements_of(config),
-        user_id=token.get("user_id") if isinstance(token.get("user_id"), int) else None, created_at=_iso(now))
+        user_id=token.get("user_id") if isinstance(token.get("user_id"), int) else None, created_at=api_time(now))
     world.developer_keys[key.id] = key
     world.tools[tool.id] = tool
     world.ims_registrations[registration.id] = registration
     return Registered(key, registration, tool)
+
+
+def registered_scope(scopes: list[str]) -> list[str]:
+    """What Canvas answers as ``scope`` (§12.2): the registered scopes, then ``openid``."""
+    return [*scopes, *([] if "openid" in scopes else ["openid"])]
 
 
 def response_body(reg: Registered, base_url: str, deployment_id: str) -> dict[str, Any]:
@@ -213,7 +230,7 @@ def response_body(reg: Registered, base_url: str, deployment_id: str) -> dict[st
         "initiate_login_uri": r.initiate_login_uri, "redirect_uris": r.redirect_uris,
         "response_types": ["id_token"], "client_name": r.client_name, "jwks_uri": r.jwks_uri,
         "logo_uri": r.metadata.get("logo_uri"), "token_endpoint_auth_method": "private_key_jwt",
-        "scope": " ".join(r.scopes), TOOL_CONFIGURATION: config,
+        "scope": " ".join(registered_scope(r.scopes)), TOOL_CONFIGURATION: config,
         "registration_client_uri": f"{base_url}/api/lti/registrations/{r.id}",
         "deployment_id": deployment_id,
     }

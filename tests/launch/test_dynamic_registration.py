@@ -16,6 +16,8 @@ from .tool import LTI, LtiTool, browse_launch, serve
 
 ADMIN = {"Authorization": "Bearer mock-admin-token-TEST-ONLY"}
 NRPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+GENERIC_UNAUTHORIZED = {"errors": [{"message": "An error occurred.", "error_code": "unauthorized"}]}
 
 
 def test_tool_registers_itself_then_calls_a_service(mock: RunningMock) -> None:
@@ -94,8 +96,9 @@ def test_registration_errors(client: Any, reg_token: str, app: Any) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return client.post("/api/lti/registrations", json=body, headers=headers)
 
-    assert post(_registration(), None).json() == {"errorMessage": "Missing registration token"}
-    assert post(_registration(), "garbage").json() == {"errorMessage": "Invalid registration token"}
+    for token in (None, "garbage"):  # Canvas::Security.decode_jwt raises: the generic 401
+        response = post(_registration(), token)
+        assert response.status_code == 401 and response.json() == GENERIC_UNAUTHORIZED
     partial = jwt.encode({"uuid": "u", "root_account_global_id": 1, "exp": int(time.time()) + 60}, app.state.secret,
                          algorithm="HS256")
     response = post(_registration(), partial)
@@ -104,9 +107,13 @@ def test_registration_errors(client: Any, reg_token: str, app: Any) -> None:
     elsewhere = jwt.encode({**claims, "root_account_global_id": 999}, app.state.secret, algorithm="HS256")
     response = post(_registration(), elsewhere)
     assert response.status_code == 404 and response.json() == {"errorMessage": "Specified account does not exist"}
-    assert post([1, 2]).status_code == 422
+    response = post([1, 2])
+    assert response.status_code == 422
+    assert response.json() == {"errors": [{"field": "body", "message": "The request body must be a JSON object",
+                                           "error_code": None}]}
     response = post(_registration(redirect_uris="http://x"))
-    assert response.status_code == 422 and isinstance(response.json()["errors"], list)
+    assert response.status_code == 422
+    assert [(e["field"], e["error_code"]) for e in response.json()["errors"]] == [("redirect_uris", None)]
     cases = [
         (_registration(redirect_uris=["ftp://x/launch"]), "redirect_uris", "Must only contain valid URIs"),
         (_registration(client_name=None), "client_name", "can't be blank"),
@@ -117,8 +124,39 @@ def test_registration_errors(client: Any, reg_token: str, app: Any) -> None:
     for body, attribute, message in cases:
         response = post(body)
         assert response.status_code == 422, response.text
-        errors = response.json()["errors"][attribute]
+        errors = [e for e in response.json()["errors"] if e["field"] == attribute]
+        assert errors and all(set(e) == {"field", "message", "error_code"} for e in response.json()["errors"])
         assert message is None or errors[0]["message"] == message
     before = len(client.get("/__mock__/state").json()["developer_keys"])
     assert post(_registration()).status_code == 200
     assert len(client.get("/__mock__/state").json()["developer_keys"]) == before + 1
+
+
+def test_registration_token_expires_by_the_mock_clock(client: Any, reg_token: str) -> None:
+    """Issue 12 (5, 6): an expired token is refused, by the mock clock, in Canvas's generic shape."""
+    assert client.post("/__mock__/clock", json={"advance": 100000}).status_code == 200
+    response = client.post("/api/lti/registrations", json=_registration(), headers={"Authorization": f"Bearer {reg_token}"})
+    assert response.status_code == 401 and response.json() == GENERIC_UNAUTHORIZED
+
+
+def test_registered_scope_is_the_scopes_then_openid(client: Any, reg_token: str) -> None:
+    """Issue 12 (10, §12.2): the answer's ``scope`` adds ``openid``; the key holds the registered scopes only."""
+    response = client.post("/api/lti/registrations", json=_registration(scope=f"{NRPS} {SCORE}"),
+                           headers={"Authorization": f"Bearer {reg_token}"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["scope"] == f"{NRPS} {SCORE} openid"
+    key = next(k for k in client.get("/__mock__/state").json()["developer_keys"] if k["id"] == body["client_id"])
+    assert key["scopes"] == [NRPS, SCORE]
+    bare = client.post("/api/lti/registrations", json=_registration(scope=""), headers={"Authorization": f"Bearer {reg_token}"})
+    assert bare.status_code == 200 and bare.json()["scope"] == "openid"
+
+
+def test_dynamic_registration_deployment_is_stamped_with_the_mock_clock(client: Any) -> None:
+    client.post("/__mock__/clock", json={"now": "2030-02-03T04:05:06Z"})
+    reg_token = client.get("/api/lti/accounts/1/registration_token", headers=ADMIN).json()["token"]
+    response = client.post("/api/lti/registrations", json=_registration(), headers={"Authorization": f"Bearer {reg_token}"})
+    assert response.status_code == 200, response.text
+    tools = client.get("/api/v1/accounts/1/external_tools", headers=ADMIN, params={"per_page": 100}).json()
+    tool = next(t for t in tools if t["developer_key_id"] == int(response.json()["client_id"]))
+    assert tool["created_at"] == tool["updated_at"] == "2030-02-03T04:05:06Z"

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlencode
 
 import httpx
@@ -268,8 +268,19 @@ class LtiTool:
         ])
 
 
+class Servable(Protocol):
+    """A tool with an ASGI app, told its base URL before it is served (``LtiTool``, ``tests/ui``'s tool)."""
+
+    base_url: str
+
+    def app(self) -> Starlette: ...
+
+
+ServedTool = TypeVar("ServedTool", bound=Servable)
+
+
 @contextlib.contextmanager
-def serve(tool: LtiTool) -> Iterator[LtiTool]:
+def serve(tool: ServedTool) -> Iterator[ServedTool]:
     port = free_port()
     tool.base_url = f"http://127.0.0.1:{port}"
     server = uvicorn.Server(uvicorn.Config(tool.app(), host="127.0.0.1", port=port, log_level="warning", lifespan="off"))

@@ -196,3 +196,13 @@ def test_fault_state_round_trips_through_state_dump(mock):
     expected = [get(mock).status_code for _ in range(10)]
     assert httpx.put(f"{mock.base_url}/__mock__/state", json=dump).status_code == 204
     assert [get(mock).status_code for _ in range(10)] == expected
+
+
+def test_one_rule_set_is_removed_and_the_others_keep_firing(mock):
+    first = mock.add_faults({"kind": "status", "status": 503, "operation_id": "listLineItems"})
+    second = mock.add_faults({"kind": "status", "status": 502})
+    mock.remove_faults(first["id"])
+    assert [s["id"] for s in mock.faults()["sets"]] == [second["id"]]
+    assert get(mock).status_code == 502
+    missing = httpx.delete(f"{mock.base_url}/__mock__/faults/{first['id']}")
+    assert missing.status_code == 404 and missing.json()["errors"][0]["message"] == f"No fault rule set {first['id']}"

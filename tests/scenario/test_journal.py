@@ -145,3 +145,15 @@ def test_real_http_journal_sees_client_ip(mock):
     httpx.get(f"{mock.base_url}/api/lti/security/jwks")
     (entry,) = mock.requests(operation_id="getPlatformJwks")
     assert entry["client_ip"] == "127.0.0.1" and entry["status"] == 200
+
+
+def test_responses_are_journaled_redacted_like_requests(client, config, grading_token):
+    client.get(f"/api/lti/courses/{COURSE}/line_items", headers=bearer(grading_token))
+    token_request, listing = journal(client)["requests"]
+    assert token_request["response_body_format"] == "json"
+    assert token_request["response_body"]["access_token"] == "[redacted]"
+    assert token_request["response_body"]["token_type"] == "Bearer"
+    assert listing["response_body_format"] == "json"
+    assert [item["label"] for item in listing["response_body"]] == [
+        item["label"] for item in client.get(f"/api/lti/courses/{COURSE}/line_items", headers=bearer(grading_token)).json()]
+    assert grading_token not in json.dumps(journal(client))

@@ -1,0 +1,138 @@
+"""The console's handlers: thin, a view (``views.py``) in, a rendered template out.
+
+Pages with a live region (gradebook, requests, deep linking results, scenario state) poll their
+own URL with ``v=<fingerprint of what the region showed>``; the answer is ``204`` while nothing
+changed, so htmx keeps the region (and any row a person opened) as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import resources
+from typing import Any
+
+import jinja2
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from ..canvas.errors import api_error
+from ..canvas.ids import is_digits
+from ..context import RequestContext
+from ..launch.id_token import MESSAGE_TYPES
+from ..launch.placements import DEEP_LINKING, RESOURCE_LINK
+from ..scenario import clock_body
+from . import views
+
+PACKAGE = "mockserver.ui"
+STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+                ".txt": "text/plain; charset=utf-8"}
+NO_STORE = {"Cache-Control": "no-store"}
+
+# Autoescape everything: every name shown comes from fixtures or from a tool, and a tool may be
+# called "<script>…".
+templates = Jinja2Templates(env=jinja2.Environment(
+    loader=jinja2.PackageLoader(PACKAGE, "templates"), autoescape=True))
+
+
+def fingerprint(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def render(ctx: RequestContext, name: str, page: dict[str, Any], *, live: Any = None, status: int = 200) -> Response:
+    """The page, or ``204`` when the caller already shows this ``live`` data (``?v=``)."""
+    version = fingerprint(live) if live is not None else ""
+    if version and ctx.request.query_params.get("v") == version:
+        return Response(status_code=204, headers=NO_STORE)
+    context = {**page, "version": version, "base_url": ctx.base_url, "clock": clock_body(ctx.state)}
+    return templates.TemplateResponse(ctx.request, name, context, status_code=status, headers=NO_STORE)
+
+
+def not_found(ctx: RequestContext, what: str) -> Response:
+    """A page for a browser (``Accept: text/html``), Canvas's generic 404 body for anything else."""
+    if "text/html" in ctx.request.headers.get("accept", ""):
+        return render(ctx, "not_found.html", {"what": what}, status=404)
+    return api_error(404, "The specified resource does not exist.").response()
+
+
+def _course_id(raw: Any) -> int | None:
+    text = str(raw)
+    return int(text) if is_digits(text) and len(text) < 16 else None
+
+
+async def home(ctx: RequestContext, **_: Any) -> Response:
+    return render(ctx, "home.html", views.home(ctx.state))
+
+
+async def course(ctx: RequestContext, course_id: Any, user: int | None = None, **_: Any) -> Response:
+    cid = _course_id(course_id)
+    page = views.course_page(ctx.state, cid, user) if cid is not None else None
+    if page is None:
+        return not_found(ctx, f"course {course_id}")
+    return render(ctx, "course.html", page, live=[page["assignments"], page["deep_linking"]])
+
+
+async def gradebook(ctx: RequestContext, course_id: Any, **_: Any) -> Response:
+    cid = _course_id(course_id)
+    page = views.gradebook(ctx.state, cid) if cid is not None else None
+    if page is None:
+        return not_found(ctx, f"course {course_id}")
+    return render(ctx, "gradebook.html", page, live=page)
+
+
+async def roster(ctx: RequestContext, course_id: Any, **_: Any) -> Response:
+    cid = _course_id(course_id)
+    page = views.roster(ctx.state, cid) if cid is not None else None
+    if page is None:
+        return not_found(ctx, f"course {course_id}")
+    return render(ctx, "roster.html", page)
+
+
+async def requests(ctx: RequestContext, tool: str | None = None, operation: str | None = None,
+                   status: str | None = None, **_: Any) -> Response:
+    wanted = int(status) if status and is_digits(status) else None
+    page = views.requests_page(ctx.state, ctx.base_url, tool=tool, operation=operation, status=wanted)
+    return render(ctx, "requests.html", page, live=[page["rows"], page["matching"], page["total"]])
+
+
+async def scenario(ctx: RequestContext, **_: Any) -> Response:
+    page = views.scenario_page(ctx.state)
+    return render(ctx, "scenario.html", page, live=[page["faults"], page["throttle"], page["buckets"], page["platform_keys"]])
+
+
+async def launch_page(ctx: RequestContext, **_: Any) -> Response:
+    """``/__mock__/``: the plain launch form (any tool, course, user, placement), and the way in."""
+    world = ctx.world
+    with world.lock:
+        tools = [{"id": t.id, "label": f"{t.name} (tool {t.id}, {t.context_type} {t.context_id})"}
+                 for t in world.tools.values() if t.developer_key_id and t.workflow_state == "active"]
+        courses = [{"id": c.id, "label": f"{c.name} ({c.id})"} for c in world.courses.values() if c.workflow_state != "deleted"]
+        users = [{"id": u.id, "label": f"{u.name} ({u.id})"} for u in world.users.values()]
+    return render(ctx, "launch.html", {"tools": tools, "courses": courses, "users": users,
+                                       "placements": sorted(RESOURCE_LINK | set(DEEP_LINKING)),
+                                       "message_types": list(MESSAGE_TYPES)})
+
+
+def _static_files() -> dict[str, Any]:
+    folder = resources.files(PACKAGE) / "static"
+    return {entry.name: entry for entry in folder.iterdir() if entry.is_file() and not entry.name.startswith(".")}
+
+
+async def static(ctx: RequestContext, filename: str, **_: Any) -> Response:
+    entry = _static_files().get(filename)
+    suffix = "." + filename.rsplit(".", 1)[-1] if "." in filename else ""
+    if entry is None or suffix not in STATIC_TYPES:
+        return not_found(ctx, f"file {filename}")
+    return Response(entry.read_bytes(), media_type=STATIC_TYPES[suffix], headers={"Cache-Control": "no-cache"})
+
+
+OPERATIONS = {
+    "getMockLaunchPage": launch_page,
+    "getMockConsoleHome": home,
+    "getMockConsoleCourse": course,
+    "getMockConsoleGradebook": gradebook,
+    "getMockConsoleRoster": roster,
+    "getMockConsoleRequests": requests,
+    "getMockConsoleScenario": scenario,
+    "getMockConsoleStatic": static,
+}

@@ -1,0 +1,195 @@
+// Canvas LTI mock console: copy buttons, the mock clock, and actions over the JSON control API.
+// No state lives here: every action is one request to a documented /__mock__/ endpoint, after
+// which the page's live regions re-read the mock (event "mock:changed").
+(function () {
+  "use strict";
+
+  function flash(text, ok) {
+    var box = document.getElementById("flash");
+    if (!box) return;
+    box.textContent = text;
+    box.className = "flash " + (ok ? "ok" : "error");
+  }
+
+  function changed() {
+    document.body.dispatchEvent(new CustomEvent("mock:changed"));
+    refreshClock();
+  }
+
+  // -- copy to clipboard (falls back to a selection where the Clipboard API is unavailable) --
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    var done = document.execCommand("copy");
+    document.body.removeChild(area);
+    return done ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button.copy");
+    if (!button) return;
+    event.preventDefault();  // inside a <summary>: copy, do not toggle
+    copyText(button.getAttribute("data-copy")).then(
+      function () { button.textContent = "Copied"; flash("Copied to the clipboard", true); },
+      function () { flash("The browser refused to copy; select the text instead", false); });
+  });
+
+  // -- the mock clock in the header --------------------------------------------------------
+  function formatOffset(seconds) {
+    var total = Math.round(seconds);
+    if (total === 0) return "(real time)";
+    var sign = total < 0 ? "−" : "+";
+    total = Math.abs(total);
+    var d = Math.floor(total / 86400), h = Math.floor(total % 86400 / 3600),
+        m = Math.floor(total % 3600 / 60), s = total % 60;
+    var parts = [];
+    if (d) parts.push(d + "d");
+    if (h) parts.push(h + "h");
+    if (m) parts.push(m + "m");
+    if (s || !parts.length) parts.push(s + "s");
+    return "(offset " + sign + parts.join(" ") + ")";
+  }
+
+  function showClock(body) {
+    var clock = document.getElementById("mock-clock");
+    if (!clock) return;
+    clock.setAttribute("data-offset", body.offset);
+    var now = body.now.replace(/\.\d+/, ""), offset = formatOffset(body.offset);
+    clock.querySelector(".now").textContent = now;
+    clock.querySelector(".offset").textContent = offset;
+    document.querySelectorAll("[data-mock-now]").forEach(function (el) { el.textContent = now; });
+    document.querySelectorAll("[data-mock-offset]").forEach(function (el) { el.textContent = offset; });
+  }
+
+  function refreshClock() {
+    return fetch("/__mock__/clock", {headers: {Accept: "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (body) { if (body) showClock(body); })
+      .catch(function () { /* the mock stopped: keep the last reading */ });
+  }
+
+  // -- actions -------------------------------------------------------------------------------
+  function setPath(target, path, value) {
+    var keys = path.split(".");
+    for (var i = 0; i < keys.length - 1; i++) {
+      var key = keys[i], next = keys[i + 1];
+      if (target[key] === undefined) target[key] = /^\d+$/.test(next) ? [] : {};
+      target = target[key];
+    }
+    target[keys[keys.length - 1]] = value;
+  }
+
+  function formBody(form) {
+    var body = {};
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name || field.type === "file" || field.type === "submit") return;
+      var kind = field.getAttribute("data-json");
+      var value;
+      if (field.type === "checkbox") value = field.checked;
+      else if (field.value.trim() === "") return;  // left empty: not sent
+      else if (kind === "number") value = Number(field.value);
+      else value = field.value.trim();
+      setPath(body, field.name, value);
+    });
+    return Promise.resolve(JSON.stringify(body));
+  }
+
+  function fileBody(form) {
+    var input = form.querySelector('input[type="file"]');
+    if (!input || !input.files.length) return Promise.reject(new Error("choose a file first"));
+    return input.files[0].text();
+  }
+
+  function errorText(response, text) {
+    try {
+      var body = JSON.parse(text);
+      var errors = body.errors;
+      if (Array.isArray(errors) && errors.length && errors[0].message) return errors[0].message;
+      if (body.message) return body.message;
+    } catch (e) { /* not JSON */ }
+    return response.status + " " + (text || response.statusText);
+  }
+
+  function call(spec, body, done) {
+    var parts = spec.split(" ");
+    var init = {method: parts[0], headers: {Accept: "application/json"}};
+    if (body !== null) {
+      init.body = body;
+      init.headers["Content-Type"] = "application/json";
+    }
+    return fetch(parts[1], init).then(function (response) {
+      return response.text().then(function (text) {
+        if (!response.ok) throw new Error(errorText(response, text));
+        flash(done || "Done", true);
+        changed();
+      });
+    }).catch(function (error) { flash(error.message, false); });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var spec = form.getAttribute("data-api");
+    if (!spec) return;
+    event.preventDefault();
+    var body = form.hasAttribute("data-file") ? fileBody(form) : formBody(form);
+    body.then(function (text) { return call(spec, text, form.getAttribute("data-done")); },
+              function (error) { flash(error.message, false); });
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-api]");
+    if (!button || button.form && button.form.hasAttribute("data-api") && button.type === "submit") return;
+    event.preventDefault();
+    call(button.getAttribute("data-api"), button.getAttribute("data-body"), button.getAttribute("data-done"));
+  });
+
+  // Dynamic registration: an admin's (TEST-ONLY) API token gets a registration token, which
+  // the openid-configuration URL needs (GET /api/lti/accounts/:id/registration_token).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("#registration-token");
+    if (!button) return;
+    fetch(button.getAttribute("data-url"), {headers: {Authorization: "Bearer " + button.getAttribute("data-token")}})
+      .then(function (response) {
+        if (!response.ok) throw new Error("registration token: " + response.status);
+        return response.json();
+      })
+      .then(function (body) {
+        var link = document.getElementById("openid-link");
+        link.href = body.oidc_configuration_url;
+        link.textContent = "openid-configuration (with a registration token)";
+        var copy = document.getElementById("openid-copy");
+        copy.querySelector("button").setAttribute("data-copy", body.oidc_configuration_url);
+        copy.hidden = false;
+        flash("Registration token issued: the link now carries it", true);
+      })
+      .catch(function (error) { flash(error.message, false); });
+  });
+
+  // A deep linking response page posts its result to this window: show it and re-read the mock.
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    if (data && data.subject === "LtiDeepLinkingResponse") {
+      var count = (data.content_items || []).length;
+      flash("The tool returned " + count + " content item(s)" + (data.msg ? ": " + data.msg : ""), true);
+      changed();
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var clock = document.getElementById("mock-clock");
+    if (clock) {
+      var offset = formatOffset(Number(clock.getAttribute("data-offset")));
+      clock.querySelector(".offset").textContent = offset;
+      document.querySelectorAll("[data-mock-offset]").forEach(function (el) { el.textContent = offset; });
+      window.setInterval(refreshClock, 1000);
+    }
+  });
+})();

@@ -1,0 +1,130 @@
+"""The argument plan (``mockserver/arguments.py``) against connexion's own decorator: the same
+requests, sent to a mock on each path, get the same answers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mockserver import create_app
+from tests.ltiutil import LINE_ITEM, SCORE, bearer, get_token
+
+RANDOM = re.compile(r"[\w-]{8,}\.[\w-]{8,}\.[\w-]*|[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")
+TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+ADMIN = {"Authorization": "Bearer mock-admin-token-TEST-ONLY"}
+TEACHER = {"Authorization": "Bearer mock-teacher-token-TEST-ONLY"}
+
+
+def _masked(value: Any) -> Any:
+    """Tokens and uuids are random and times move on; everything else must match exactly."""
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    if isinstance(value, str):
+        return "<time>" if TIME.match(value) else RANDOM.sub("<random>", value)
+    return value
+
+
+def _answer(response: Any) -> tuple[int, str, Any]:
+    kind = response.headers.get("content-type", "")
+    body = response.json() if "json" in kind and response.content else response.text
+    return response.status_code, kind, _masked(body)
+
+
+def _twins() -> tuple[Any, Any]:
+    """The same world twice, one on each path, with one secret."""
+    lean, general = create_app(validate_responses=True), create_app(validate_responses=True, lean_arguments=False)
+    general.state.secret = lean.state.secret
+    return lean, general
+
+
+@pytest.fixture(scope="module")
+def pair() -> tuple[Any, Any]:
+    return _twins()
+
+
+def _session(app: Any) -> list[tuple[int, str, Any]]:
+    answers = []
+    with app.test_client() as client:
+        config = client.get("/__mock__/config").json()
+        auth = bearer(get_token(client, config, "Mock Grading Tool"))
+        student = next(u for u in config["users"] if u["id"] == 20)["lti_id"]
+        items = "/api/lti/courses/101/line_items"
+
+        def send(method: str, url: str, **kwargs: Any) -> Any:
+            response = client.request(method, url, **kwargs)
+            answers.append(_answer(response))
+            return response
+
+        created = send("POST", items, headers={**auth, "Content-Type": LINE_ITEM},
+                       json={"label": "Quiz", "scoreMaximum": 12.5, "tag": "t1", "resourceId": "r1"}).json()
+        url = created["id"].split("testserver", 1)[1]
+        send("POST", items, headers={**auth, "Content-Type": "application/json"}, json={"label": "Essay", "scoreMaximum": 3})
+        send("POST", items, headers={**auth, "Content-Type": "application/json"}, content=b"")
+        send("POST", items, headers={**auth, "Content-Type": "application/json"}, json={"label": 5})
+        for query in ("", "limit=1", "limit=1&page=2", "tag=t1", "resource_id=r1", "limit=abc",
+                      "include[]=launch_url", "include[]=a&include[]=b", "limit=2&limit=1"):
+            send("GET", f"{items}?{query}", headers=auth)
+        send("GET", f"{url}?include[]=launch_url", headers=auth)
+        send("PUT", url, headers={**auth, "Content-Type": LINE_ITEM}, json={"label": "Quiz 2", "scoreMaximum": 20})
+        send("POST", f"{url}/scores", headers={**auth, "Content-Type": SCORE}, json={
+            "userId": student, "scoreGiven": 7.5, "scoreMaximum": 20, "activityProgress": "Completed",
+            "gradingProgress": "FullyGraded", "timestamp": "2026-06-01T00:00:00Z", "comment": "ok"})
+        send("GET", f"{url}/results?user_id={student}&limit=1", headers=auth)
+        for query in ("", "role=http://purl.imsglobal.org/vocab/lis/v2/membership%23Learner", "limit=2", "limit=0"):
+            send("GET", f"/api/lti/courses/101/names_and_roles?{query}", headers=auth)
+        send("DELETE", url, headers=auth)
+        send("GET", url, headers=auth)
+        send("GET", "/api/v1/courses/101/external_tools?include_parents=true&per_page=1", headers=TEACHER)
+        tool = send("POST", "/api/v1/courses/101/external_tools", headers=TEACHER, json={
+            "name": "Quizzer", "consumer_key": "ck", "shared_secret": "TEST-ONLY-secret",
+            "url": "https://quiz.example.com/lti", "privacy_level": "public", "custom_fields": {"a": "b"}}).json()
+        send("PUT", f"/api/v1/courses/101/external_tools/{tool['id']}", headers=TEACHER, json={"name": "Quizzer 2"})
+        send("POST", "/api/v1/courses/101/external_tools", headers=TEACHER, data={
+            "name": "Form Tool", "consumer_key": "fk", "shared_secret": "TEST-ONLY-secret", "url": "https://f.example.com/lti",
+            "privacy_level": "name_only", "custom_fields[key1]": "value1", "course_navigation[text]": "Materials"})
+        send("POST", "/api/v1/courses/101/external_tools", headers=TEACHER, files={"name": (None, "Multipart Tool"),
+             "consumer_key": (None, "mk"), "shared_secret": (None, "TEST-ONLY-secret"), "url": (None, "https://m.example.com/lti")})
+        send("POST", "/api/v1/courses/101/lti_resource_links", headers=TEACHER,
+             data={"url": "http://127.0.0.1:9001/launch/item/1", "title": "Embedded", "custom[hello]": "world"})
+        send("POST", "/login/oauth2/token", data={"grant_type": "client_credentials", "scope": "x"})
+        send("POST", "/login/oauth2/token", data={"grant_type": ["a", "b"]})
+        send("GET", "/api/v1/accounts/1/lti_registrations?include[]=overlay&include[]=configuration&per_page=1", headers=ADMIN)
+        send("GET", "/api/lti/security/jwks")
+        registration = send("GET", "/api/lti/accounts/1/registration_token", headers=ADMIN).json()
+        send("GET", f"/api/lti/security/openid-configuration?registration_token={registration['token']}")
+        send("GET", "/api/lti/security/openid-configuration?registration_token=nope")
+    return answers
+
+
+def test_a_session_gets_the_same_answers_on_both_paths() -> None:
+    lean, general = _twins()
+    ours, theirs = _session(lean), _session(general)
+    assert len(ours) == len(theirs) > 25
+    for index, (mine, reference) in enumerate(zip(ours, theirs, strict=True)):
+        assert mine == reference, f"request #{index}"
+
+
+QUERY_TARGETS = ("/api/lti/courses/101/line_items", "/api/lti/courses/101/names_and_roles",
+                 "/api/v1/courses/101/external_tools", "/api/v1/accounts/1/lti_registrations")
+NAMES = st.sampled_from(["limit", "page", "per_page", "tag", "resource_id", "resource_link_id", "role", "rlid",
+                         "include[]", "include_parents", "user_id", "x"])
+VALUES = st.one_of(st.integers(-3, 200).map(str), st.text(max_size=8), st.sampled_from(["true", "false", "overlay"]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(target=st.sampled_from(QUERY_TARGETS), query=st.lists(st.tuples(NAMES, VALUES), max_size=4))
+def test_any_query_string_gets_the_same_answer_on_both_paths(pair: tuple[Any, Any], target: str,
+                                                              query: list[tuple[str, str]]) -> None:
+    answers = []
+    for app in pair:
+        with app.test_client() as client:
+            config = client.get("/__mock__/config").json()
+            headers = bearer(get_token(client, config, "Mock Grading Tool")) if "/api/lti/" in target else ADMIN
+            answers.append(_answer(client.get(target, params=query, headers=headers)))
+    assert answers[0] == answers[1]

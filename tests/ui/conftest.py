@@ -1,0 +1,155 @@
+"""Browser fixtures: Debian's chromium driven by Playwright, the mock and a real LTI tool.
+
+Playwright's own browser download is not used (it cannot be fetched here): the tests drive the
+system chromium through ``executable_path``. Without chromium the tests skip, except in CI
+(``CI`` set), where a missing browser is a failure. Every page a test opens is checked for
+console errors, and tests save screenshots under ``artifacts/ui/<test>/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from mockserver.testing import RunningMock, run_mock
+from tests.launch.tool import LtiTool, serve
+
+from .tool import ConsoleTool
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "ui"
+README_SHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]
+GRADING_KEY = "10000000000001"
+GRADING_TOOL = 1
+#: How the tests configure the fixtures' Mock Grading Tool: two in-page placements.
+PLACEMENTS = {
+    "course_navigation": {"text": "Grading Tool", "enabled": True},
+    "course_assignments_menu": {"text": "Add quizzes", "message_type": "LtiDeepLinkingRequest"},
+    "assignment_view": {"text": "Grading Tool report", "windowTarget": "_blank"},
+}
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        found = candidate and shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    executable = chromium_path()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing in CI: `make test` installs it with apt (apt-get install -y chromium)")
+        pytest.skip("chromium not found (install it: apt-get install -y chromium)")
+    from playwright import sync_api  # a dev dependency (pyproject's dev extra)
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        sync_api.expect.set_options(timeout=20_000)  # auto-waiting: generous for a loaded machine
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="package")
+def served_mock() -> Iterator[RunningMock]:
+    with run_mock() as mock:
+        yield mock
+
+
+@pytest.fixture
+def mock(served_mock: RunningMock) -> RunningMock:
+    served_mock.reset()
+    return served_mock
+
+
+def edit_state(mock: RunningMock, change: Any) -> None:
+    """Change the world the way a test harness would: dump, edit, load (``/__mock__/state``)."""
+    state = httpx.get(f"{mock.base_url}/__mock__/state").json()
+    change(state)
+    httpx.put(f"{mock.base_url}/__mock__/state", json=state).raise_for_status()
+
+
+@pytest.fixture
+def tool(mock: RunningMock) -> Iterator[ConsoleTool]:
+    """The example tool with web pages, serving HTTP, as the fixtures' "Mock Grading Tool"."""
+    grading, config = mock.tool("Mock Grading Tool"), mock.config
+    lti = LtiTool(issuer=config["issuer"], platform_jwks_url=config["jwks_url"], authorize_url=config["authorize_url"],
+                  token_url=config["token_url"], client_id=grading["client_id"],
+                  private_key_pem=grading["private_key_pem"], kid=grading["kid"])
+    with serve(ConsoleTool(lti)) as served:
+        def point_at_tool(state: dict[str, Any]) -> None:
+            for key in state["developer_keys"]:
+                if key["id"] == GRADING_KEY:
+                    key.update(redirect_uris=[f"{served.base_url}/launch"], oidc_initiation_url=f"{served.base_url}/login")
+            for row in state["tools"]:
+                if row["id"] == GRADING_TOOL:
+                    row.update(url=f"{served.base_url}/launch", domain="127.0.0.1", placements=PLACEMENTS)
+
+        edit_state(mock, point_at_tool)
+        yield served
+
+
+class Screens:
+    """Numbered screenshots of one test, and the console errors of every page it opened."""
+
+    def __init__(self, context: Any, folder: Path) -> None:
+        self.context = context
+        self.folder = folder
+        self.errors: list[str] = []
+        self.allowed: list[str] = []
+        self.count = 0
+        context.on("page", self.watch)
+
+    def watch(self, page: Any) -> None:
+        page.on("console", lambda message: message.type == "error" and self.errors.append(f"{page.url}: {message.text}"))
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+
+    def allow(self, message: str) -> None:
+        """Accept one console error the test provokes on purpose (e.g. chromium's log of an intended 400)."""
+        self.allowed.append(message)
+
+    def unexpected_errors(self) -> list[str]:
+        errors = list(self.errors)
+        for message in self.allowed:
+            found = next((e for e in errors if e.endswith(message)), None)
+            assert found is not None, f"expected console error not seen: {message}"
+            errors.remove(found)
+        return errors
+
+    def new_page(self) -> Any:
+        return self.context.new_page()
+
+    def shot(self, page: Any, name: str, *, readme: str | None = None) -> Path:
+        self.count += 1
+        path = self.folder / f"{self.count:02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        if readme and os.environ.get("UPDATE_README_SCREENSHOTS"):
+            README_SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(README_SHOTS / readme))
+        return path
+
+
+@pytest.fixture
+def screens(browser: Any, request: pytest.FixtureRequest) -> Iterator[Screens]:
+    """A fresh browser context (laptop-sized, clipboard allowed); fails the test on console errors."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    folder = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    screens = Screens(context, folder)
+    yield screens
+    context.close()
+    assert screens.unexpected_errors() == [], "browser console errors"

@@ -1,0 +1,83 @@
+"""The console's pages over plain HTTP: negotiation of errors, static files, live-region polling, curl."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shlex
+from typing import Any
+
+from mockserver.ui import HTMX_SHA256, HTMX_VERSION
+from mockserver.ui.curl import curl_command
+from tests.ltiutil import bearer, get_token
+
+HTML = {"Accept": "text/html"}
+
+
+def test_unknown_course_is_a_page_for_browsers_and_canvas_404_for_clients(client: Any) -> None:
+    for path in ("/__mock__/ui/courses/999", "/__mock__/ui/courses/x/gradebook", "/__mock__/ui/courses/999/roster",
+                 "/__mock__/ui/courses/%C2%B2",
+                 "/__mock__/ui/static/nothing.js"):
+        page = client.get(path, headers=HTML)
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html"), path
+        assert "Not found" in page.text
+        api = client.get(path)
+        assert api.status_code == 404 and api.json() == {"errors": [{"message": "The specified resource does not exist."}]}
+
+
+def test_static_files_and_the_pinned_htmx(client: Any) -> None:
+    htmx = client.get("/__mock__/ui/static/htmx.min.js")
+    assert htmx.headers["content-type"].startswith("text/javascript")
+    assert hashlib.sha256(htmx.content).hexdigest() == HTMX_SHA256
+    assert f'version:"{HTMX_VERSION}"' in htmx.text
+    licence = client.get("/__mock__/ui/static/htmx.LICENSE.txt")
+    assert licence.headers["content-type"].startswith("text/plain") and "Zero-Clause BSD" in licence.text
+    assert client.get("/__mock__/ui/static/console.css").headers["content-type"].startswith("text/css")
+
+
+def test_live_region_answers_204_until_its_data_changes(client: Any, grading_token: str) -> None:
+    page = client.get("/__mock__/ui/requests")
+    version = re.search(r'hx-get="/__mock__/ui/requests\?[^"]*v=([0-9a-f]+)"', page.text).group(1)
+    assert client.get(f"/__mock__/ui/requests?v={version}").status_code == 204
+    client.get("/api/lti/courses/101/line_items", headers=bearer(grading_token))
+    fresh = client.get(f"/__mock__/ui/requests?v={version}")
+    assert fresh.status_code == 200 and "/api/lti/courses/101/line_items" in fresh.text
+
+
+def test_curl_replays_the_request_with_placeholders_for_secrets() -> None:
+    entry = {"method": "POST", "path": "/login/oauth2/token", "query": {"a": "1 2"}, "body_format": "form",
+             "headers": {"content-type": "application/x-www-form-urlencoded", "host": "x"},
+             "body": {"grant_type": "client_credentials", "client_assertion": {"redacted": "client_assertion", "sub": "1"},
+                      "scope": "a b"}, "auth": None}
+    command = curl_command(entry, "http://127.0.0.1:8080")
+    assert shlex.split(command.replace("$CLIENT_ASSERTION", "ASSERTION")) == [
+        "curl", "-X", "POST", "http://127.0.0.1:8080/login/oauth2/token?a=1+2",
+        "-H", "Content-Type: application/x-www-form-urlencoded",
+        "--data-raw", "grant_type=client_credentials&client_assertion=ASSERTION&scope=a+b"]
+    scored = curl_command({"method": "POST", "path": "/s", "headers": {}, "body_format": "json", "body": {"x": "it's"},
+                           "auth": {"scheme": "Bearer"}}, "http://h")
+    assert shlex.split(scored.replace("$ACCESS_TOKEN", "T")) == [
+        "curl", "-X", "POST", "http://h/s", "-H", "Authorization: Bearer T", "--data-raw", '{"x":"it\'s"}']
+
+
+def test_the_launch_form_page_posts_to_launches(client: Any) -> None:
+    page = client.get("/__mock__/")
+    assert 'action="/__mock__/launches"' in page.text and 'href="/__mock__/ui/"' in page.text
+
+
+def test_requests_filter_by_tool_operation_and_status(client: Any, config: dict[str, Any], grading_token: str) -> None:
+    roster_token = get_token(client, config, "Roster Only Tool")
+    client.get("/api/lti/courses/101/line_items", headers=bearer(grading_token))
+    client.get("/api/lti/courses/101/names_and_roles", headers=bearer(roster_token))
+    client.get("/api/lti/courses/101/line_items", headers=bearer(roster_token))  # 401: scope missing
+
+    def rows(**query: str) -> list[tuple[str, str, str]]:
+        page = client.get("/__mock__/ui/requests", params=query).text
+        return re.findall(r'<li class="entry status-\dxx" data-operation="([^"]*)" data-status="([^"]*)">\s*<details>\s*'
+                          r'<summary>\s*<time>[^<]*</time>\s*<span class="method">(\w+)</span>', page)
+
+    assert rows(tool="10000000000003") == [("listLineItems", "401", "GET"), ("listCourseMemberships", "200", "GET"),
+                                           ("createAccessToken", "200", "POST")]
+    assert rows(operation="listLineItems") == [("listLineItems", "401", "GET"), ("listLineItems", "200", "GET")]
+    assert rows(tool="10000000000001", status="200") == [("listLineItems", "200", "GET"), ("createAccessToken", "200", "POST")]
+    assert rows(status="404") == []
