@@ -105,3 +105,16 @@ def test_budget_and_rate_limit_backoff(canvas: Any) -> None:
     main([*args, "--max-requests", "40"])
     assert any(status == 403 for _, _, status in fake.seen)  # it was throttled once …
     assert len(fake.seen) <= 41  # … and stopped at its budget (the token request may be the +1)
+
+
+def test_pacing_follows_canvas_headers_but_not_the_mocks() -> None:
+    """Real Canvas: a low X-Rate-Limit-Remaining makes the run wait. The mock always sends the
+    header too (as Canvas does) but refuses only when its throttle is on: no waiting for it."""
+    from conformance.safety import Gate
+
+    waits: list[float] = []
+    canvas = Gate(is_mock=False, sleep=waits.append)
+    assert canvas.observe(200, {"x-rate-limit-remaining": "-3.0"}, b"") == 0.0 and waits == [10.0]
+    mock = Gate(is_mock=True, sleep=waits.append)
+    assert mock.observe(200, {"x-rate-limit-remaining": "-3.0"}, b"") == 0.0 and waits == [10.0]
+    assert mock.observe(403, {"content-type": "text/plain; charset=utf-8"}, b"403 Forbidden (Rate Limit Exceeded)\n") > 0
