@@ -11,11 +11,11 @@ import sys
 from typing import Any
 
 import uvicorn
-import yaml
 
 from . import scenario
 from .app import create_app
-from .faults import FaultError, Faults, load_fault_file
+from .canvas.text import printable
+from .faults import load_fault_file
 from .fixtures import FixtureError
 from .throttle import ThrottleSettings
 
@@ -51,14 +51,7 @@ def configure_scenario(state: Any, args: argparse.Namespace) -> None:
                 if getattr(args, f"throttle_{key}", None) is not None}
     if getattr(args, "throttle", False):
         throttle["enabled"] = True
-    fault_sets = None
-    if getattr(args, "faults", None):
-        fault_sets = load_fault_file(args.faults)
-        for index, raw in enumerate(fault_sets):
-            try:
-                Faults().add(raw)
-            except FaultError as exc:
-                raise ValueError(f"{args.faults}: rule set {index}: {exc}") from None
+    fault_sets = load_fault_file(args.faults) if getattr(args, "faults", None) else None
     scenario.configure(state, fault_sets=fault_sets, throttle=throttle or None,
                        journal_capacity=getattr(args, "journal_size", None))
 
@@ -71,7 +64,7 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def _fail(message: str) -> int:
-    print(f"canvas-lti mock: error: {message}", file=sys.stderr)
+    print(f"canvas-lti mock: error: {printable(message)}", file=sys.stderr)
     return 2
 
 
@@ -84,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     try:
         configure_scenario(app.state, args)
-    except (OSError, ValueError, yaml.YAMLError) as exc:
+    except (OSError, ValueError) as exc:  # a bad --faults file, --throttle-* or --journal-size value
         return _fail(str(exc))
     try:
         sock = listen(args.host, args.port)

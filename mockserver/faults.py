@@ -252,15 +252,28 @@ class Faults:
             self._next_id = int(dump.get("next_id", max((s.id for s in sets), default=0) + 1))
 
 
-def load_fault_file(path: str) -> Any:
-    """Rule sets from a YAML or JSON file: one rule set, a list of rules, or ``{"sets": [...]}``."""
-    import yaml
+def load_fault_file(path: str) -> list[Any]:
+    """Rule sets from a YAML or JSON file: one rule set, a list of rules, or ``{"sets": [...]}``.
+    Each is validated; a bad file raises :class:`FaultError` with one line naming file and line."""
+    from .yamlfile import YamlFileError, load_yaml
 
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    try:
+        source = load_yaml(path, "faults file")
+    except YamlFileError as exc:
+        raise FaultError(str(exc)) from None
+    data = source.data
     if isinstance(data, Mapping) and "sets" in data:
-        return list(data["sets"])
-    return [data]
+        if not isinstance(data["sets"], list):
+            raise FaultError(f"{source.where(data)}: sets: expected a list of rule sets")
+        sets = list(data["sets"])
+    else:
+        sets = [data]
+    for index, raw in enumerate(sets):
+        try:
+            Faults().add(raw)
+        except FaultError as exc:
+            raise FaultError(f"{source.where(raw if isinstance(raw, Mapping) else data)}: rule set {index}: {exc}") from None
+    return sets
 
 
 # -- answers -------------------------------------------------------------------------------------

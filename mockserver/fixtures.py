@@ -1,19 +1,22 @@
 """Load and validate fixture files into a World.
 
-A fixture file is YAML (see ``fixtures/default.yaml``). It is checked twice: against a JSON
-Schema for shape, then for references (a course's account exists, a tool's key exists …), so a
-broken file fails at start-up with one message naming the file and the offending entry.
+A fixture file is YAML (see ``fixtures/default.yaml``). It is checked in turn as YAML (a key
+written twice is refused), against a JSON Schema for shape, for unique ids (a second user 25
+would silently replace the first), for text that can be encoded, then for references (a course's
+account exists, a tool's key exists …), so a broken file fails at start-up with one line naming
+the file, the line and the offending entry.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
 from .auth.keys import PlatformKeys, public_jwk_from_pem
+from .canvas.text import first_unencodable, printable, unencodable_message
 from .resources import default_fixtures_path
 from .world import (
     Account,
@@ -33,12 +36,18 @@ from .world import (
     World,
     stable_uuid,
 )
+from .yamlfile import YamlFileError, load_yaml
 
 DEFAULT_FIXTURES = default_fixtures_path()
 
 
 class FixtureError(ValueError):
-    """A fixture file that cannot be loaded; the message says where and why."""
+    """A fixture file that cannot be loaded; the message (one line) says where and why."""
+
+    def __init__(self, message: str, entry: Any = None) -> None:
+        super().__init__(message)
+        #: The mapping at fault, when known: its line is added to the message.
+        self.entry = entry
 
 
 _ID = {"type": "integer", "minimum": 1}
@@ -144,25 +153,80 @@ FIXTURE_SCHEMA: dict[str, Any] = {
 
 def load_fixture_file(path: str | Path | None = None) -> tuple[World, PlatformKeys]:
     """Read, validate and build the world described by a fixture file."""
-    path = Path(path) if path else DEFAULT_FIXTURES
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except OSError as exc:
-        raise FixtureError(f"{path}: cannot read fixture file ({exc.strerror})") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise FixtureError(f"{path}: not valid YAML: {exc}") from None
+        source = load_yaml(Path(path) if path else DEFAULT_FIXTURES, "fixture file")
+    except YamlFileError as exc:
+        raise FixtureError(str(exc)) from None
     try:
-        return build_world(data)
+        return build_world(source.data, source.line_of)
     except FixtureError as exc:
-        raise FixtureError(f"{path}: {exc}") from None
+        raise FixtureError(printable(f"{source.where(exc.entry)}: {exc}"), exc.entry) from None
 
 
-def build_world(data: Any) -> tuple[World, PlatformKeys]:
+#: Tables whose rows must be unique: ``table -> ((key, what it is), …)``.
+UNIQUE: dict[str, tuple[tuple[str, str], ...]] = {
+    "accounts": (("id", "account id"),),
+    "courses": (("id", "course id"),),
+    "users": (("id", "user id"), ("lti_id", "user lti_id")),
+    "enrollments": (("id", "enrollment id"),),
+    "groups": (("id", "group id"),),
+    "developer_keys": (("id", "developer key id"),),
+    "tools": (("id", "tool id"),),
+    "assignments": (("id", "assignment id"),),
+    "results": (("assignment_id+user_id", "result for assignment+user"),),
+    "api_tokens": (("token", "API token"),),
+    "progresses": (("id", "progress id"),),
+}
+
+
+def _check_unique(data: dict[str, Any], line_of: Callable[[Any], int | None]) -> None:
+    """Refuse a second row with the same id (or key) in any table: a world keyed by id would
+    keep only the last one, silently."""
+    tables = {**{name: data.get(name) or [] for name in UNIQUE}, "platform.keys": (data.get("platform") or {}).get("keys") or []}
+    for table, rows in tables.items():
+        for key, what in UNIQUE.get(table, (("kid", "platform key kid"),)):
+            seen: dict[Any, int] = {}
+            for index, row in enumerate(rows):
+                value = tuple(row.get(part) for part in key.split("+"))
+                if None in value:
+                    continue
+                if value in seen:
+                    shown = "" if key == "token" else " " + "+".join(str(v) for v in value)
+                    line = line_of(rows[seen[value]])
+                    first = f"{table}[{seen[value]}]" + (f", line {line}" if line else "")
+                    raise FixtureError(f"{table}[{index}]: duplicate {what}{shown} (the first is {first})", row)
+                seen[value] = index
+
+
+def _location(data: Any, path: list[Any]) -> tuple[str, Any]:
+    """``a[2].b`` for a schema error's path, and the innermost mapping on it (for its line)."""
+    where, entry, node = "", None, data
+    for part in path:
+        if isinstance(node, dict):
+            entry = node
+        where += f"[{part}]" if isinstance(part, int) else f".{part}"
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+    else:
+        if isinstance(node, dict):
+            entry = node
+    return where.lstrip("."), entry if entry is not data else None
+
+
+def build_world(data: Any, line_of: Callable[[Any], int | None] = lambda entry: None) -> tuple[World, PlatformKeys]:
+    """The world of parsed fixture ``data``; ``line_of`` gives the source line of an entry."""
     errors = sorted(jsonschema.Draft7Validator(FIXTURE_SCHEMA).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         first = errors[0]
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first.path).lstrip(".")
-        raise FixtureError(f"{where or 'top level'}: {first.message}")
+        where, entry = _location(data, list(first.path))
+        raise FixtureError(f"{where or 'top level'}: {' '.join(first.message.split())}", entry)
+    _check_unique(data, line_of)
+    unencodable = first_unencodable(data)
+    if unencodable is not None:
+        where, entry = _location(data, [int(p) if p.isdigit() else p for p in unencodable[0].split(".")])
+        raise FixtureError(f"{where}: {unencodable_message(unencodable[1])}", entry)
     platform = data.get("platform") or {}
     world = World(issuer=platform.get("issuer", "https://canvas.instructure.com"))
     keys = PlatformKeys.from_fixture(platform.get("keys") or [])
@@ -170,66 +234,67 @@ def build_world(data: Any) -> tuple[World, PlatformKeys]:
     for row in data["accounts"]:
         world.accounts[row["id"]] = Account(**row)
     for row in data["courses"]:
-        _require(row["account_id"] in world.accounts, f"course {row['id']}: unknown account_id {row['account_id']}")
+        _require(row["account_id"] in world.accounts, f"course {row['id']}: unknown account_id {row['account_id']}", row)
         world.courses[row["id"]] = Course(**row)
     for row in data["users"]:
         world.users[row["id"]] = User(**row)
     for row in data.get("enrollments", []):
-        _require(row["course_id"] in world.courses, f"enrollment: unknown course_id {row['course_id']}")
-        _require(row["user_id"] in world.users, f"enrollment: unknown user_id {row['user_id']}")
+        _require(row["course_id"] in world.courses, f"enrollment: unknown course_id {row['course_id']}", row)
+        _require(row["user_id"] in world.users, f"enrollment: unknown user_id {row['user_id']}", row)
         enrollment_id = row.get("id") or world.next_id("enrollments")
         world.add_enrollment(Enrollment(**{**row, "id": enrollment_id}))
     for row in data.get("groups", []):
-        _require(row["course_id"] in world.courses, f"group {row['id']}: unknown course_id")
+        _require(row["course_id"] in world.courses, f"group {row['id']}: unknown course_id", row)
         for member in [*row.get("member_ids", []), *([row["leader_id"]] if row.get("leader_id") else [])]:
-            _require(member in world.users, f"group {row['id']}: unknown user {member}")
+            _require(member in world.users, f"group {row['id']}: unknown user {member}", row)
         world.groups[row["id"]] = Group(**row)
-    for row in data.get("developer_keys", []):
-        row = dict(row)
+    for source in data.get("developer_keys", []):
+        row = dict(source)
         if "public_jwk" not in row and "public_jwk_url" not in row:
-            _require("private_key_pem" in row, f"developer key {row['id']}: needs public_jwk, public_jwk_url or private_key_pem")
+            _require("private_key_pem" in row, f"developer key {row['id']}: needs public_jwk, public_jwk_url or private_key_pem", source)
             try:
                 row["public_jwk"] = public_jwk_from_pem(row["private_key_pem"], row.get("kid", ""))
             except ValueError as exc:
-                raise FixtureError(f"developer key {row['id']}: {exc}") from None
+                raise FixtureError(f"developer key {row['id']}: {exc}", source) from None
         row["bindings"] = {str(k): v for k, v in (row.get("bindings") or {}).items()}
         world.developer_keys[row["id"]] = DeveloperKey(**row)
     for row in data.get("tools", []):
         key_id = row.get("developer_key_id")
-        _require(key_id is None or key_id in world.developer_keys, f"tool {row['id']}: unknown developer_key_id {key_id}")
+        _require(key_id is None or key_id in world.developer_keys, f"tool {row['id']}: unknown developer_key_id {key_id}", row)
         table = world.courses if row["context_type"] == "Course" else world.accounts
-        _require(row["context_id"] in table, f"tool {row['id']}: unknown {row['context_type']} {row['context_id']}")
+        _require(row["context_id"] in table, f"tool {row['id']}: unknown {row['context_type']} {row['context_id']}", row)
         world.tools[row["id"]] = Tool(**row)
     for row in data.get("assignments", []):
-        _add_fixture_assignment(world, dict(row))
+        _add_fixture_assignment(world, row)
     for row in data.get("results", []):
         _add_fixture_result(world, row)
     for row in data.get("api_tokens", []):
-        _require(row["user_id"] in world.users, f"api token: unknown user_id {row['user_id']}")
+        _require(row["user_id"] in world.users, f"api token: unknown user_id {row['user_id']}", row)
         world.api_tokens[row["token"]] = ApiToken(**row)
     world.tool_config_urls.update(data.get("tool_config_urls") or {})
     for row in data.get("progresses", []):
         assignment = world.assignments.get(row["assignment_id"])
-        _require(assignment is not None, f"progress {row['id']}: unknown assignment_id {row['assignment_id']}")
-        _require(row["user_id"] in world.users, f"progress {row['id']}: unknown user_id {row['user_id']}")
-        row = dict(row)
-        world.progresses[row["id"]] = Progress(
-            context_type="Assignment", context_id=row.pop("assignment_id"), course_id=assignment.course_id, **row)
+        _require(assignment is not None, f"progress {row['id']}: unknown assignment_id {row['assignment_id']}", row)
+        _require(row["user_id"] in world.users, f"progress {row['id']}: unknown user_id {row['user_id']}", row)
+        fields = dict(row)
+        world.progresses[fields["id"]] = Progress(
+            context_type="Assignment", context_id=fields.pop("assignment_id"), course_id=assignment.course_id, **fields)
     world._reindex()
     return world, keys
 
 
-def _require(condition: bool, message: str) -> None:
+def _require(condition: bool, message: str, entry: Any = None) -> None:
     if not condition:
-        raise FixtureError(message)
+        raise FixtureError(message, entry)
 
 
-def _add_fixture_assignment(world: World, row: dict[str, Any]) -> None:
+def _add_fixture_assignment(world: World, source: dict[str, Any]) -> None:
     """An assignment plus what Canvas would have created with it: for an external-tool
     assignment, its resource link and coupled default line item; for a tool-created one, the
     tool's uncoupled line item."""
+    row = dict(source)
     course = world.courses.get(row["course_id"])
-    _require(course is not None, f"assignment {row['id']}: unknown course_id {row['course_id']}")
+    _require(course is not None, f"assignment {row['id']}: unknown course_id {row['course_id']}", source)
     tool_id = row.pop("external_tool_id", None)
     link_uuid = row.pop("resource_link_uuid", None)
     created_by = row.pop("created_by_key", None)
@@ -238,7 +303,8 @@ def _add_fixture_assignment(world: World, row: dict[str, Any]) -> None:
     points = float(assignment.points_possible or 0)
     if tool_id is not None:
         tool = world.tools.get(tool_id)
-        _require(tool is not None and tool.developer_key_id is not None, f"assignment {row['id']}: external_tool_id {tool_id} is not an LTI 1.3 tool")
+        _require(tool is not None and tool.developer_key_id is not None,
+                 f"assignment {row['id']}: external_tool_id {tool_id} is not an LTI 1.3 tool", source)
         assignment.external_tool_id = tool_id
         assignment.external_tool_url = tool.url
         assignment.submission_types = "external_tool"
@@ -255,7 +321,7 @@ def _add_fixture_assignment(world: World, row: dict[str, Any]) -> None:
             resource_link_id=link.id, coupled=True,
         ))
     elif created_by is not None:
-        _require(created_by in world.developer_keys, f"assignment {row['id']}: unknown created_by_key {created_by}")
+        _require(created_by in world.developer_keys, f"assignment {row['id']}: unknown created_by_key {created_by}", source)
         world.add_line_item(LineItem(
             id=world.next_id("line_items"), assignment_id=assignment.id, course_id=course.id,
             label=assignment.name, score_maximum=points, client_id=created_by,
@@ -264,8 +330,8 @@ def _add_fixture_assignment(world: World, row: dict[str, Any]) -> None:
 
 def _add_fixture_result(world: World, row: dict[str, Any]) -> None:
     line_item_id = world.default_line_item_id(row["assignment_id"])
-    _require(line_item_id is not None, f"result: assignment {row['assignment_id']} has no line item")
-    _require(row["user_id"] in world.users, f"result: unknown user_id {row['user_id']}")
+    _require(line_item_id is not None, f"result: assignment {row['assignment_id']} has no line item", row)
+    _require(row["user_id"] in world.users, f"result: unknown user_id {row['user_id']}", row)
     result = Result(
         id=world.next_id("results"), line_item_id=line_item_id, user_id=row["user_id"],
         activity_progress=row["activity_progress"], grading_progress=row["grading_progress"],

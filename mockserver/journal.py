@@ -13,17 +13,17 @@ own entry with :func:`build_entry`: the id_tokens a probe has signed must be tra
 The response body is kept too (up to 16 KiB), parsed and redacted the same way when the journal is
 read (so the cost is not on the request path).
 
-Secrets never leave the journal: a bearer token is reduced to the client id and scopes of its
-(unverified) claims, a form field ``client_assertion`` to the assertion's ``sub``, and any string
-that looks like a JWT or a PEM block, anywhere in the entry, is replaced.
+Secrets never reach the journal (``redaction.py``): a bearer token is reduced to the client id
+and scopes of its (unverified) claims, a ``client_assertion`` to the assertion's ``sub``, and
+every string kept is redacted by meaning (secret field names, anything that parses as a JWS,
+tokens this mock issued, PEM blocks). A JSON body is parsed once for both the journal and the
+request validator (:data:`~.canvas.validation.PARSED_JSON_KEY`).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import json
-import re
 import threading
 import time
 from collections import deque
@@ -35,6 +35,10 @@ from urllib.parse import parse_qsl
 import jwt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .canvas.text import printable
+from .canvas.validation import PARSED_JSON_KEY, InvalidRequest, parse_json
+from .redaction import REDACTED, Redactor
+
 if TYPE_CHECKING:
     from .context import AppState
 
@@ -45,38 +49,18 @@ CONTROL_PREFIX = "/__mock__/"
 NOTES_KEY = "canvas_mock_journal"
 #: Private entry key: the response body as received, until a read turns it into ``response_body``.
 RAW_RESPONSE = "_raw_response"
+#: Private entry key: the request's :class:`Redactor` (it knows the API tokens of the world then).
+RAW_REDACTOR = "_redactor"
 
-JWT_RE = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
-PEM_RE = re.compile(r"-----BEGIN [A-Z0-9 ]+-----.*?(?:-----END [A-Z0-9 ]+-----|$)", re.S)
-SECRET_FIELDS = frozenset({
-    "access_token", "refresh_token", "id_token", "client_secret", "password", "private_key",
-    "private_key_pem", "secret", "api_key", "jwt", "token",
-})
 SECRET_HEADERS = frozenset({"cookie", "set-cookie", "proxy-authorization", "x-api-key"})
-#: Response headers kept in an entry (pagination checks, throttle figures).
+#: Standard request headers that never carry a credential: kept without scanning.
+PLAIN_HEADERS = frozenset({"host", "content-length", "content-type", "accept", "accept-encoding", "accept-language",
+                           "connection", "user-agent", "cache-control", "pragma", "origin"})
+#: Response headers kept in an entry (pagination checks, throttle figures), and those of them that
+#: can hold request text (a Link header echoes the query string), so are redacted.
 KEPT_RESPONSE_HEADERS = frozenset({"content-type", "link", "location", "retry-after", "x-request-cost",
                                    "x-rate-limit-remaining"})
-
-
-def scrub(text: str) -> str:
-    """Any JWT or PEM block inside ``text`` replaced by a marker."""
-    if "-----BEGIN" in text:
-        text = PEM_RE.sub("[redacted pem]", text)
-    # Every JWT starts "eyJ" (a JSON header in base64url): most strings skip the regex.
-    return JWT_RE.sub("[redacted jwt]", text) if "eyJ" in text else text
-
-
-def redact(value: Any, key: str | None = None) -> Any:
-    """A deep copy of a parsed body with secret fields and secret-looking strings replaced."""
-    if key is not None and key.lower() in SECRET_FIELDS and value not in (None, ""):
-        return "[redacted]"
-    if isinstance(value, dict):
-        return {k: redact(v, str(k)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact(v) for v in value]
-    if isinstance(value, str):
-        return scrub(value)
-    return value
+ECHOING_RESPONSE_HEADERS = frozenset({"link", "location"})
 
 
 def unverified_claims(token: str) -> dict[str, Any] | None:
@@ -93,23 +77,28 @@ def bearer_identity(authorization: str) -> dict[str, Any]:
 
     Memoised: a tool sends the same header for an hour, and decoding a JWT costs more than the
     rest of journaling. Callers must not mutate the result."""
-    scheme, _, token = authorization.partition(" ")
+    scheme, _, token = authorization.strip().partition(" ")
+    if not token:  # no scheme: the whole value is the credential
+        scheme, token = "", scheme
     token = token.strip()
+    scheme = scheme if scheme.isalpha() and len(scheme) <= 16 else "[redacted]"
     identity: dict[str, Any] = {"scheme": scheme or None, "client_id": None, "scopes": []}
     if not token:
         return identity
-    identity["token_sha256"] = hashlib.sha256(token.encode()).hexdigest()[:16]
+    identity["token_sha256"] = hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     claims = unverified_claims(token)
     if claims is not None:
-        identity["client_id"] = None if claims.get("sub") is None else str(claims["sub"])
+        identity["client_id"] = None if claims.get("sub") is None else printable(str(claims["sub"]))
         raw = claims.get("scopes")
-        identity["scopes"] = raw.split() if isinstance(raw, str) else []
+        identity["scopes"] = [printable(s) for s in raw.split()] if isinstance(raw, str) else []
     return identity
 
 
-def _assertion_summary(value: str) -> dict[str, Any]:
-    claims = unverified_claims(value) or {}
-    return {"redacted": "client_assertion", "sub": None if claims.get("sub") is None else str(claims["sub"])}
+def _assertion_summary(value: Any) -> dict[str, Any]:
+    value = value[0] if isinstance(value, list) and value else value
+    claims = (unverified_claims(value) if isinstance(value, str) else None) or {}
+    sub = claims.get("sub")
+    return {"redacted": "client_assertion", "sub": None if sub is None else printable(str(sub))}
 
 
 def _multi(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
@@ -123,26 +112,37 @@ def _multi(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     return out
 
 
-def parse_body(raw: bytes, content_type: str) -> tuple[str, Any]:
-    """``(format, redacted body)``; format is one of none, json, form, text, binary."""
+def _structured(redactor: Redactor, parsed: dict[str, Any] | list[Any] | Any) -> Any:
+    """A parsed JSON or form body, redacted; a top-level ``client_assertion`` is summarised."""
+    if isinstance(parsed, dict) and "client_assertion" in parsed:
+        assertion = parsed["client_assertion"]
+        body = redactor.value({k: v for k, v in parsed.items() if k != "client_assertion"})
+        body["client_assertion"] = _assertion_summary(assertion)
+        return body
+    return redactor.value(parsed)
+
+
+def parse_body(raw: bytes, content_type: str, redactor: Redactor, scope: Scope | None = None) -> tuple[str, Any]:
+    """``(format, redacted body)``; format is one of none, json, form, text, binary. A JSON
+    body that parses is handed on to the request validator through ``scope``."""
     if not raw:
         return "none", None
     media = content_type.split(";", 1)[0].strip().lower()
     if media.endswith("json"):
         try:
-            return "json", redact(json.loads(raw))
-        except (ValueError, RecursionError):  # not JSON, or nested too deep to keep: as text
+            parsed = parse_json(raw)
+        except InvalidRequest:  # not JSON, or refused text: kept as text (the validator says why)
             pass
+        else:
+            if scope is not None:
+                scope.setdefault("extensions", {})[PARSED_JSON_KEY] = (raw, parsed)
+            return "json", _structured(redactor, parsed)
     if media == "application/x-www-form-urlencoded":
         try:
             form = _multi(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
         except UnicodeDecodeError:
             return "binary", {"bytes": len(raw)}
-        assertion = form.pop("client_assertion", None)
-        body = redact(form)
-        if assertion is not None:
-            body["client_assertion"] = _assertion_summary(assertion if isinstance(assertion, str) else assertion[0])
-        return "form", body
+        return "form", _structured(redactor, form)
     if media.startswith("multipart/"):
         return "binary", {"bytes": len(raw)}
     try:
@@ -151,24 +151,25 @@ def parse_body(raw: bytes, content_type: str) -> tuple[str, Any]:
         return "binary", {"bytes": len(raw)}
     if len(text) > MAX_BODY_TEXT:
         text = text[:MAX_BODY_TEXT] + "…[truncated]"
-    return "text", scrub(text)
+    return "text", redactor.text(text)
 
 
-def response_summary(raw: bytes, content_type: str) -> tuple[str, Any]:
+def response_summary(raw: bytes, content_type: str, redactor: Redactor) -> tuple[str, Any]:
     """What an entry keeps of a response body: parsed and redacted like a request body; a body
     cut at ``MAX_BODY_TEXT`` (or one that is not valid JSON) is kept as text."""
     if len(raw) > MAX_BODY_TEXT:
         text = raw[:MAX_BODY_TEXT].decode("utf-8", "replace")
-        return "text", scrub(text) + "…[truncated]"
-    return parse_body(raw, content_type)
+        return "text", redactor.text(text) + "…[truncated]"
+    return parse_body(raw, content_type, redactor)
 
 
 def _settled(entry: dict[str, Any]) -> dict[str, Any]:
     """The entry with its raw response body replaced by the parsed, redacted one (once)."""
     raw = entry.pop(RAW_RESPONSE, None)
+    redactor = entry.pop(RAW_REDACTOR, None) or Redactor()
     if raw is not None:
         content_type = entry.get("response_headers", {}).get("content-type", "")
-        entry["response_body_format"], entry["response_body"] = response_summary(raw, content_type)
+        entry["response_body_format"], entry["response_body"] = response_summary(raw, content_type, redactor)
     return entry
 
 
@@ -278,19 +279,26 @@ def _header_map(scope: Scope) -> dict[str, str]:
     return headers
 
 
-def build_entry(state: AppState, scope: Scope, body: bytes) -> dict[str, Any]:
+def redactor_for(state: AppState) -> Redactor:
+    """Redaction that also knows the opaque API tokens of the current world."""
+    return Redactor(state.world.api_tokens.keys())
+
+
+def build_entry(state: AppState, scope: Scope, body: bytes, redactor: Redactor) -> dict[str, Any]:
     headers = _header_map(scope)
     auth = None
     if "authorization" in headers:
-        auth = bearer_identity(headers["authorization"])
-        headers["authorization"] = f"{auth['scheme'] or ''} [redacted]".strip()
-    for name in SECRET_HEADERS & headers.keys():
-        headers[name] = "[redacted]"
-    headers = {k: scrub(v) for k, v in headers.items()}
-    query = redact(_multi(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)))
-    body_format, parsed = parse_body(body, headers.get("content-type", ""))
+        auth = bearer_identity(headers.pop("authorization"))
+    content_type = headers.get("content-type", "")
+    headers = {k if k in PLAIN_HEADERS else redactor.text(k):
+               v if k in PLAIN_HEADERS else REDACTED if k in SECRET_HEADERS else redactor.value(v, k)
+               for k, v in headers.items()}
+    if auth is not None:
+        headers["authorization"] = f"{auth['scheme'] or ''} {REDACTED}".strip()
+    query = redactor.value(_multi(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)))
+    body_format, parsed = parse_body(body, content_type, redactor, scope)
     client_id = auth["client_id"] if auth else None
-    if client_id is None and body_format == "form" and isinstance(parsed.get("client_assertion"), dict):
+    if client_id is None and isinstance(parsed, dict) and isinstance(parsed.get("client_assertion"), dict):
         client_id = parsed["client_assertion"]["sub"]
     now = round(state.clock.now(), 6)  # microseconds, so time and time_iso compare equal
     client = scope.get("client")
@@ -299,7 +307,7 @@ def build_entry(state: AppState, scope: Scope, body: bytes) -> dict[str, Any]:
         "time": now,
         "time_iso": iso(now),
         "method": scope.get("method", ""),
-        "path": scope.get("path", ""),
+        "path": redactor.text(scope.get("path", "")),
         "query": query,
         "headers": headers,
         "client_ip": client[0] if client else None,
@@ -336,8 +344,9 @@ class JournalMiddleware:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
+        redactor = redactor_for(self.state)
         try:
-            entry = build_entry(self.state, scope, body)
+            entry = build_entry(self.state, scope, body, redactor)
         except Exception as exc:  # the journal must never break a request
             now = round(self.state.clock.now(), 6)
             entry = {"seq": 0, "time": now, "time_iso": iso(now), "method": scope.get("method", ""),
@@ -374,7 +383,7 @@ class JournalMiddleware:
             if message["type"] == "http.response.start" and entry["status"] is None:
                 entry["status"] = message["status"]
                 entry["response_headers"] = {
-                    name: value for name, value in (
+                    name: redactor.text(value) if name in ECHOING_RESPONSE_HEADERS else value for name, value in (
                         (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in message.get("headers", []))
                     if name in KEPT_RESPONSE_HEADERS
                 }
@@ -388,6 +397,7 @@ class JournalMiddleware:
             entry["operation_id"] = extensions.get("connexion_routing", {}).get("operation_id")
             # Parsed (and redacted) when the journal is read, not on the request's path.
             entry[RAW_RESPONSE] = b"".join(response_chunks)
+            entry[RAW_REDACTOR] = redactor
             entry.update(notes)
             if notes.get("fault", {}).get("kind") == "drop":
                 entry["status"] = None

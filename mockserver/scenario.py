@@ -79,39 +79,55 @@ def configure(state: AppState, *, fault_sets: list[Any] | None = None, throttle:
 
 def clock_body(state: AppState) -> dict[str, Any]:
     now = state.clock.now()
-    return {"now": iso(now), "epoch": now, "offset": state.clock.offset}
+    return {"now": iso(now), "epoch": now, "offset": state.clock.current_offset(), "frozen": state.clock.frozen}
 
 
 MAX_EPOCH = 221845392000.0  # 9000-01-01: far enough from 9999 that the clock can keep running
 
 
 def move_clock(state: AppState, body: Mapping[str, Any]) -> None:
-    """``{"advance": s}`` | ``{"now": ISO 8601 or epoch}`` | ``{"reset": true}``, one at a time."""
+    """``{"advance": s}`` | ``{"now": ISO 8601 or epoch}`` | ``{"reset": true}``, at most one,
+    with or without ``"freeze": true|false`` (stop the clock after the change, or let it run)."""
     given = [k for k in ("advance", "now", "reset") if body.get(k) not in (None, False)]
-    if len(given) != 1:
-        raise ValueError("give exactly one of 'advance' (seconds), 'now' (ISO 8601 or epoch) or 'reset': true")
-    if given[0] == "reset":
-        state.clock.reset()
-        return
-    if given[0] == "advance":
+    freeze = body.get("freeze")
+    if freeze is not None and not isinstance(freeze, bool):
+        raise ValueError("freeze: expected true or false")
+    if len(given) > 1 or (not given and freeze is None):
+        raise ValueError("give exactly one of 'advance' (seconds), 'now' (ISO 8601 or epoch) or 'reset': true, "
+                         "and/or 'freeze': true|false")
+    target = None
+    if given == ["advance"]:
         value = body["advance"]
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError("advance: expected a number of seconds")
         target = state.clock.now() + float(value)
-    else:
+    elif given == ["now"]:
         target = parse_time(body["now"])
-    if not 0 <= target <= MAX_EPOCH:  # also rejects NaN: datetimes must stay representable
+    if target is not None and not 0 <= target <= MAX_EPOCH:  # also rejects NaN: datetimes must stay representable
         raise ValueError("the mock clock must stay between 1970-01-01 and 9000-01-01")
-    state.clock.set(target)
+    if given == ["reset"]:
+        state.clock.reset()
+    if freeze is True:  # before the move, so the clock stands exactly where it was put
+        state.clock.freeze()
+    if given == ["advance"]:
+        state.clock.advance(float(body["advance"]))
+    elif target is not None:
+        state.clock.set(target)
+    if freeze is False:
+        state.clock.thaw()
 
 
 def dump(state: AppState, *, journal: bool = False) -> dict[str, Any]:
-    """The scenario part of a state dump; the journal only when asked for (it is a record of
-    traffic, not configuration: a dump taken before and after a reset should compare equal)."""
+    """The scenario part of a state dump; the journal and the throttle's buckets only when asked
+    for (they are a record of traffic, not configuration: a dump taken before and after a reset
+    should compare equal, and the always-on throttle counts every request)."""
+    throttle = state.throttle.dump()
+    if not journal:
+        del throttle["buckets"]
     out: dict[str, Any] = {
-        "clock": {"offset": state.clock.offset},
+        "clock": {"offset": state.clock.current_offset(), "frozen_at": state.clock.frozen_at},
         "faults": state.faults.dump(),
-        "throttle": state.throttle.dump(),
+        "throttle": throttle,
     }
     if journal:
         out["journal"] = state.journal.dump()
@@ -132,12 +148,17 @@ def load(state: AppState, raw: Any) -> None:
         faults.load(raw.get("faults", {}))
         throttle.load(raw.get("throttle", {}))
         offset = float(raw.get("clock", {}).get("offset", 0.0))
-    except (TypeError, KeyError, AttributeError) as exc:
+        frozen_at = raw.get("clock", {}).get("frozen_at")
+        frozen_at = None if frozen_at is None else float(frozen_at)
+    except (TypeError, KeyError, AttributeError, ValueError) as exc:
         raise ValueError(f"scenario: {exc}") from None
-    if not 0 <= time.time() + offset <= MAX_EPOCH:
+    if not 0 <= (time.time() + offset if frozen_at is None else frozen_at) <= MAX_EPOCH:
         raise ValueError("scenario: the clock offset puts the mock clock outside 1970..9000")
     if "journal" in raw:
         state.journal.load(journal.dump())
     state.faults.load(faults.dump())
-    state.throttle.load(throttle.dump())
-    state.clock.offset = offset
+    kept = throttle.dump()
+    if "buckets" not in raw.get("throttle", {}):  # like the journal: without them the current ones stay
+        kept["buckets"] = state.throttle.dump()["buckets"]
+    state.throttle.load(kept)
+    state.clock.offset, state.clock.frozen_at = offset, frozen_at

@@ -61,7 +61,7 @@ class RunningMock:
     # -- test scenario: journal, verification, faults, throttle, clock ---------------------------
 
     def _control(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = httpx.request(method, f"{self.base_url}/__mock__/{path}", **kwargs)
+        response = httpx.request(method, f"{self.base_url}/__mock__/{path}", timeout=30, **kwargs)
         response.raise_for_status()
         return response.json() if response.content else None
 
@@ -131,8 +131,16 @@ class RunningMock:
     def advance_clock(self, seconds: float) -> dict[str, Any]:
         return self._control("POST", "clock", json={"advance": seconds})
 
-    def set_clock(self, now: str | float) -> dict[str, Any]:
-        return self._control("POST", "clock", json={"now": now})
+    def set_clock(self, now: str | float, *, freeze: bool | None = None) -> dict[str, Any]:
+        return self._control("POST", "clock", json={"now": now} if freeze is None else {"now": now, "freeze": freeze})
+
+    def freeze_clock(self) -> dict[str, Any]:
+        """Stop the mock clock: time-dependent figures (throttle leak, token age) stay exact
+        however slow the machine is, and move only with ``advance_clock``/``set_clock``."""
+        return self._control("POST", "clock", json={"freeze": True})
+
+    def thaw_clock(self) -> dict[str, Any]:
+        return self._control("POST", "clock", json={"freeze": False})
 
     def reset_clock(self) -> dict[str, Any]:
         return self._control("POST", "clock", json={"reset": True})
@@ -152,14 +160,14 @@ def run_mock(fixtures: str | Path | None = None, *, host: str = "127.0.0.1", por
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, name=f"canvas-lti-mock:{port}", daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60  # only a failure waits this long; a loaded machine starts slowly
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError(f"the mock did not start on {host}:{port}")
         time.sleep(0.01)
     base_url = f"http://{host}:{port}"
     try:
-        config = httpx.get(f"{base_url}/__mock__/config").json()
+        config = httpx.get(f"{base_url}/__mock__/config", timeout=30).json()
         yield RunningMock(base_url=base_url, app=app, config=config)
     finally:
         server.should_exit = True

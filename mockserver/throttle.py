@@ -1,20 +1,25 @@
-"""Canvas's request throttle (§15.3, ``app/middleware/request_throttle.rb``), opt-in.
+"""Canvas's request throttle (§15.3, ``app/middleware/request_throttle.rb``): always on, refusals opt-in.
 
 One leaky bucket per client identifier: ``lti_advantage:<client id>`` for ``/api/lti/`` requests
 with a valid mock-issued LTI token, else ``token:<sha256 of the bearer token>``, else
 ``ip:<address>``. A request first reserves ``up_front_cost`` (after leaking ``outflow`` units per
-second of *mock* time), is refused when the bucket is then at or above ``hwm``, and finally
-costs ``cost`` (Canvas: CPU + DB seconds; here a fixed figure) plus ``token_endpoint_cost`` at
-the OAuth token endpoint; the up-front reservation is refunded. Every response carries
-``X-Request-Cost`` (not on refusals) and ``X-Rate-Limit-Remaining`` (``hwm - count``).
-Refusals are 403 ``text/plain; charset=utf-8`` ``403 Forbidden (Rate Limit Exceeded)\\n``.
+second of *mock* time), and finally costs ``cost`` (Canvas: CPU + DB seconds; here a fixed figure)
+plus ``token_endpoint_cost`` at the OAuth token endpoint; the up-front reservation is refunded.
 
-The bucket reads the mock clock, so a test drains it with ``POST /__mock__/clock {"advance": s}``.
+Like Canvas, the buckets are always kept and every response carries ``X-Request-Cost`` (not on
+refusals) and ``X-Rate-Limit-Remaining`` (``hwm - count``). Only refusing is opt-in (Canvas's
+``request_throttle.enabled``; off, Canvas only logs "would have throttled"): when ``enabled`` and
+the bucket is then at or above ``hwm``, the answer is 403 ``text/plain; charset=utf-8``
+``403 Forbidden (Rate Limit Exceeded)\\n``.
+
+The bucket reads the mock clock, so a test drains it with ``POST /__mock__/clock {"advance": s}``
+(and gets exact figures with a frozen clock).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import threading
 from collections.abc import Mapping
@@ -85,11 +90,24 @@ def ruby_float(value: float) -> str:
     return repr(float(value))
 
 
+#: Bucket count above which empty buckets are dropped (an always-on throttle sees every client,
+#: fuzzers sending random tokens included; an empty bucket is the same as none).
+PRUNE_AT = 4096
+
+
 class Throttle:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.settings = ThrottleSettings()
         self.buckets: dict[str, Bucket] = {}
+        self._prune_at = PRUNE_AT
+
+    def _prune(self, now: float) -> None:
+        for key, bucket in list(self.buckets.items()):
+            bucket.leak(now, self.settings.outflow)
+            if bucket.count <= 0:
+                del self.buckets[key]
+        self._prune_at = max(PRUNE_AT, 2 * len(self.buckets))  # amortised: never prune on every request
 
     def configure(self, raw: Mapping[str, Any]) -> None:
         with self.lock:
@@ -101,6 +119,7 @@ class Throttle:
         with self.lock:
             self.settings = ThrottleSettings()
             self.buckets.clear()
+            self._prune_at = PRUNE_AT
 
     def remaining(self, identifier: str, now: float) -> float:
         with self.lock:
@@ -114,6 +133,8 @@ class Throttle:
         """Leak, reserve the up-front cost; ``(allowed, up_front)``."""
         with self.lock:
             s = self.settings
+            if len(self.buckets) >= self._prune_at and identifier not in self.buckets:
+                self._prune(now)
             bucket = self.buckets.setdefault(identifier, Bucket())
             bucket.leak(now, s.outflow)
             bucket.count = min(s.maximum, bucket.count + s.up_front_cost)
@@ -146,6 +167,21 @@ class Throttle:
             self.buckets = buckets
 
 
+@functools.lru_cache(maxsize=1024)
+def _lti_token(secret: str, token: str) -> tuple[str, float] | None:
+    """``(client id, exp)`` of a token this mock signed, else None. Memoised: a tool sends the
+    same token for an hour, and this runs on every request."""
+    try:
+        claims = jwt.decode(token, secret, algorithms=["HS256"], options={
+            "verify_exp": False, "verify_aud": False, "verify_iat": False, "verify_nbf": False})
+    except jwt.PyJWTError:
+        return None
+    sub, exp = claims.get("sub"), claims.get("exp")
+    if not sub or isinstance(exp, bool) or not isinstance(exp, int | float):
+        return None
+    return str(sub), float(exp)
+
+
 def client_identifier(state: AppState, scope: Scope) -> str:
     authorization = ""
     for name, value in scope.get("headers", []):
@@ -156,14 +192,9 @@ def client_identifier(state: AppState, scope: Scope) -> str:
     token = token.strip()
     if scheme.lower() == "bearer" and token:
         if scope.get("path", "").startswith("/api/lti/"):
-            try:
-                claims = jwt.decode(token, state.secret, algorithms=["HS256"], options={
-                    "verify_exp": False, "verify_aud": False, "verify_iat": False, "verify_nbf": False})
-            except jwt.PyJWTError:
-                claims = None
-            if claims and claims.get("sub") and isinstance(claims.get("exp"), int | float) \
-                    and claims["exp"] > state.clock.now():
-                return f"lti_advantage:{claims['sub']}"
+            found = _lti_token(state.secret, token)
+            if found is not None and found[1] > state.clock.now():
+                return f"lti_advantage:{found[0]}"
         return "token:" + hashlib.sha256(token.encode()).hexdigest()
     client = scope.get("client")
     return f"ip:{client[0] if client else 'unknown'}"
@@ -176,15 +207,15 @@ class ThrottleMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         throttle: Throttle = self.state.throttle
-        if scope["type"] != "http" or not throttle.settings.enabled \
-                or scope.get("path", "").startswith(CONTROL_PREFIX):
+        if scope["type"] != "http" or scope.get("path", "").startswith(CONTROL_PREFIX):
             await self.app(scope, receive, send)
             return
         identifier = client_identifier(self.state, scope)
         allowed, reserved = throttle.reserve(identifier, self.state.clock.now())
+        refuse = not allowed and throttle.settings.enabled
         notes = scope.setdefault("extensions", {}).setdefault(NOTES_KEY, {})
-        notes["throttle"] = {"client": identifier, "throttled": not allowed}
-        if not allowed:
+        notes["throttle"] = {"client": identifier, "throttled": refuse}
+        if refuse:
             throttle.settle(identifier, reserved, 0.0)
             notes["throttle"]["remaining"] = 0.0
             await send({"type": "http.response.start", "status": 403, "headers": [

@@ -110,9 +110,9 @@ def test_concurrent_scores_leave_one_consistent_result() -> None:
     """Many scores for one user at once: exactly one result, equal to one of the posted scores."""
     with run_mock() as mock:
         async def go() -> None:
-            async with httpx.AsyncClient(timeout=120) as http:  # 20 at once on a loaded machine: no timing window
+            async with httpx.AsyncClient(timeout=120) as http:  # 20 at once on a loaded machine: no 5 s deadline
                 config = mock.config
-                token = get_token(httpx.Client(), config, "Mock Grading Tool")
+                token = get_token(httpx.Client(timeout=120), config, "Mock Grading Tool")
                 user = next(u for u in config["users"] if u["id"] == 21)["lti_id"]
                 url = f"{mock.base_url}/api/lti/courses/101/line_items/1/scores"
 

@@ -113,7 +113,7 @@ field_names = st.sampled_from(["label", "scoreMaximum", "userId", "timestamp", "
 near_valid = st.dictionaries(field_names, json_values, max_size=8)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(endpoint=st.sampled_from(ENDPOINTS), body=json_values | near_valid)
 def test_fuzzed_json_bodies(env: Any, endpoint: tuple[str, str, str], body: Any) -> None:
     method, path, media_type = endpoint
@@ -121,7 +121,7 @@ def test_fuzzed_json_bodies(env: Any, endpoint: tuple[str, str, str], body: Any)
     assert response.status_code < 500
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(endpoint=st.sampled_from(ENDPOINTS), body=st.binary(max_size=200))
 def test_fuzzed_raw_bytes(env: Any, endpoint: tuple[str, str, str], body: bytes) -> None:
     method, path, media_type = endpoint

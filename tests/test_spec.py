@@ -95,3 +95,19 @@ def test_upstream_paths_we_cover_exist_upstream(spec: dict[str, Any]) -> None:
             shared += 1
             assert theirs[normalise(path)] & methods, path
     assert shared >= 8
+
+
+def test_every_canvas_answer_declares_the_throttle_headers(spec: dict[str, Any]) -> None:
+    """Canvas's throttle middleware is always on (§15.3): every response of every operation but
+    the mock's own carries X-Request-Cost and X-Rate-Limit-Remaining."""
+    missing = []
+    for op_id, info in operations(spec).items():
+        op = spec["paths"][info.path][info.method.lower()]
+        if "MockControl" in op.get("tags", []):
+            continue
+        for status, response in op["responses"].items():
+            if "$ref" in response:
+                response = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+            if not {"X-Request-Cost", "X-Rate-Limit-Remaining"} <= set(response.get("headers", {})):
+                missing.append(f"{op_id} {status}")
+    assert missing == []

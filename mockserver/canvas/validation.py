@@ -33,6 +33,7 @@ from ..connexion_adapter import (
     is_nullable,
 )
 from .errors import CanvasError, api_error, lti_error, model_error, not_found, oauth_error, simple_error
+from .text import SURROGATE_ESCAPE, first_unencodable, unencodable_message
 
 
 @dataclass(frozen=True)
@@ -122,22 +123,47 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _refuse_unencodable(value: Any, location: str = "body") -> None:
+    found = first_unencodable(value)
+    if found is not None:
+        raise InvalidRequest([FieldError(location, found[0], "encoding", unencodable_message(found[1]))])
+
+
+def parse_json(raw: bytes, encoding: str = "utf-8") -> Any:
+    """A non-empty JSON body, strictly: no NaN/Infinity, and no text that cannot be encoded
+    again (a ``\\ud800`` escape). Raises :class:`InvalidRequest`. Shared with the journal, which
+    parses the body first and hands its result on (:data:`PARSED_JSON_KEY`)."""
+    try:
+        text = raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise InvalidRequest([FieldError("body", "", "encoding", "request body is not valid UTF-8")]) from None
+    try:
+        parsed = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        raise InvalidRequest([FieldError("body", "", "parse", f"invalid JSON in request body ({exc})")]) from None
+    if SURROGATE_ESCAPE.search(text):  # only then can a parsed string hold a lone surrogate
+        _refuse_unencodable(parsed)
+    return parsed
+
+
+#: ASGI scope extension: ``(raw body, parsed)`` of a JSON body the journal already parsed.
+PARSED_JSON_KEY = "canvas_parsed_json"
+
+
 class CanvasJSONBodyValidator(JSONRequestBodyValidator):
-    """JSON bodies: strict parsing (no NaN/Infinity, UTF-8 only) and structured failures."""
+    """JSON bodies: strict parsing (no NaN/Infinity, UTF-8 only, encodable text) and
+    structured failures."""
 
     async def _parse(self, stream, scope) -> Any:  # type: ignore[override]
         raw = b"".join([message async for message in stream])
         if not raw.strip():
             scope.setdefault("extensions", {})[JSON_BODY_KEY] = None
             return None
-        try:
-            text = raw.decode(self._encoding)
-        except (UnicodeDecodeError, LookupError):
-            raise InvalidRequest([FieldError("body", "", "encoding", "request body is not valid UTF-8")]) from None
-        try:
-            parsed = json.loads(text, parse_constant=_reject_constant)
-        except (ValueError, RecursionError) as exc:
-            raise InvalidRequest([FieldError("body", "", "parse", f"invalid JSON in request body ({exc})")]) from None
+        parsed_before = scope.get("extensions", {}).get(PARSED_JSON_KEY)
+        if parsed_before is not None and parsed_before[0] == raw and self._encoding.lower().replace("-", "") == "utf8":
+            parsed = parsed_before[1]
+        else:
+            parsed = parse_json(raw, self._encoding)
         if parsed is None:  # a literal ``null`` is a body, and never a valid one in this spec
             raise InvalidRequest([FieldError("body", "", "type", "request body must not be null")])
         scope.setdefault("extensions", {})[JSON_BODY_KEY] = parsed  # the handler's ``body``: parsed once
@@ -176,14 +202,15 @@ class CanvasFormValidator(FormDataValidator):
 
         try:
             data = await super()._parse(tee(), scope)
-            extensions = scope.setdefault("extensions", {})
-            extensions[RAW_FORM_KEY] = bytes(raw)
-            if self.hands_on_form:
-                extensions[FORM_BODY_KEY] = data  # the handler's ``body``: parsed once
-            return data
         except (UnicodeDecodeError, ValueError, HTTPException, MultiPartException) as exc:
             detail = getattr(exc, "detail", None) or getattr(exc, "message", None) or exc
             raise InvalidRequest([FieldError("body", "", "parse", f"invalid form body ({detail})")]) from None
+        _refuse_unencodable(data)  # a multipart part in charset=utf-7 can decode to a lone surrogate
+        extensions = scope.setdefault("extensions", {})
+        extensions[RAW_FORM_KEY] = bytes(raw)
+        if self.hands_on_form:
+            extensions[FORM_BODY_KEY] = data  # the handler's ``body``: parsed once
+        return data
 
     def _validate(self, body: Any) -> dict | None:
         errors = _schema_errors(self._schema, body)
@@ -271,7 +298,7 @@ def _score_error(errors: list[FieldError]) -> CanvasError:
 
     def rank(e: FieldError) -> tuple[int, int]:
         top = e.field.split(".")[0]
-        if e.location != "body" or not top:
+        if e.location != "body" or not top or e.keyword == "encoding":
             return (-1, 0)
         if top == "userId":
             return (0, 0)
@@ -283,6 +310,8 @@ def _score_error(errors: list[FieldError]) -> CanvasError:
 
     first = min(errors, key=rank)
     top = first.field.split(".")[0]
+    if first.keyword == "encoding":
+        return _lti_generic(first)
     if first.location == "body" and top == "userId":
         return lti_error(422, "User not found in course or is not a student")
     if first.keyword == "required":
@@ -299,7 +328,7 @@ _LINE_ITEM_ATTRIBUTES = {"scoreMaximum": "score_maximum", "label": "label"}
 def _line_item_error(errors: list[FieldError]) -> CanvasError:
     first = errors[0]
     top = first.field.split(".")[0]
-    if first.location == "body" and top in _LINE_ITEM_ATTRIBUTES:
+    if first.location == "body" and top in _LINE_ITEM_ATTRIBUTES and first.keyword != "encoding":
         attribute = _LINE_ITEM_ATTRIBUTES[top]
         if first.keyword in ("required", "minLength"):
             return model_error(attribute, "blank", "can't be blank")
@@ -350,7 +379,15 @@ OPERATION_TRANSLATORS: dict[str, Callable[[list[FieldError]], CanvasError]] = {
 
 
 def translate(operation_id: str | None, path: str, errors: list[FieldError]) -> CanvasError:
-    """The Canvas answer for a request that failed validation."""
+    """The Canvas answer for a request that failed validation. Text that cannot be decoded or
+    encoded is always a 400, in the shape the endpoint's family uses for its errors."""
+    error = _translate(operation_id, path, errors)
+    if error.status != 400 and any(e.keyword == "encoding" for e in errors) and error.body is not None:
+        return CanvasError(400, error.body, error.headers)
+    return error
+
+
+def _translate(operation_id: str | None, path: str, errors: list[FieldError]) -> CanvasError:
     if any(e.location == "path" for e in errors):
         return not_found()  # Canvas: RecordNotFound, whatever the malformed id looked like
     if path.startswith("/login/oauth2/"):
@@ -391,8 +428,8 @@ _LINK_CODES = {
 def _rest_coded_errors(errors: list[FieldError]) -> CanvasError:
     """Resource Links / Registrations: ``{"errors": [{"code", "message"}]}``, 422."""
     first = errors[0]
-    if first.location == "body" and first.keyword == "parse":
-        return api_error(400, first.message)
+    if first.location == "body" and first.keyword in ("parse", "encoding"):
+        return api_error(400, _describe(first))
     top = first.field.split(".")[0]
     code, message = _LINK_CODES.get(top, ("invalid_request", _describe(first)))
     return CanvasError(422, {"errors": [{"code": code, "message": message}]})

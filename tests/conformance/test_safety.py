@@ -24,6 +24,9 @@ class DisguisedCanvas:
 
     def __init__(self) -> None:
         self.app = create_app()
+        # A roomy bucket: the mock always sends Canvas's throttle headers, and the suite paces a
+        # real Canvas by them (10 s waits once a bucket runs low); this test throttles by hand.
+        self.app.state.throttle.configure({"hwm": 1e9, "maximum": 1e9})
         self.seen: list[tuple[str, str, int]] = []
         self.throttle_after: int | None = None
 
@@ -157,3 +160,16 @@ def test_semantic_write_checks_touch_only_line_items_the_run_created(canvas: Any
     assert active_line_items(fake) == active_before  # … and all of them are gone again
     # Nothing exposed another tool's line item, so that check never ran its writes.
     assert "exposes no line item of another tool" in rows["foreign_line_item_refused"]
+
+
+def test_pacing_follows_canvas_headers_but_not_the_mocks() -> None:
+    """Real Canvas: a low X-Rate-Limit-Remaining makes the run wait. The mock always sends the
+    header too (as Canvas does) but refuses only when its throttle is on: no waiting for it."""
+    from conformance.safety import Gate
+
+    waits: list[float] = []
+    canvas = Gate(is_mock=False, sleep=waits.append)
+    assert canvas.observe(200, {"x-rate-limit-remaining": "-3.0"}, b"") == 0.0 and waits == [10.0]
+    mock = Gate(is_mock=True, sleep=waits.append)
+    assert mock.observe(200, {"x-rate-limit-remaining": "-3.0"}, b"") == 0.0 and waits == [10.0]
+    assert mock.observe(403, {"content-type": "text/plain; charset=utf-8"}, b"403 Forbidden (Rate Limit Exceeded)\n") > 0

@@ -286,7 +286,7 @@ def serve(tool: ServedTool) -> Iterator[ServedTool]:
     server = uvicorn.Server(uvicorn.Config(tool.app(), host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60  # only a failure waits this long
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "tool did not start"
         time.sleep(0.01)
