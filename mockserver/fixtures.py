@@ -9,6 +9,7 @@ the file, the line and the offending entry.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -151,16 +152,34 @@ FIXTURE_SCHEMA: dict[str, Any] = {
 }
 
 
+#: Fixture data that built a world, pickled, by (path, mtime, size): a reset rebuilds from it without
+#: parsing and validating the file again (the pytest plugin resets before every test). An edited file
+#: has another key, so a reset still picks up the new content.
+_CHECKED: dict[tuple[str, int, int], bytes] = {}
+
+
 def load_fixture_file(path: str | Path | None = None) -> tuple[World, PlatformKeys]:
     """Read, validate and build the world described by a fixture file."""
+    path = Path(path) if path else DEFAULT_FIXTURES
     try:
-        source = load_yaml(Path(path) if path else DEFAULT_FIXTURES, "fixture file")
+        stat = path.stat()
+        key: tuple[str, int, int] | None = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None  # load_yaml words the error
+    if key in _CHECKED:
+        return build_world(pickle.loads(_CHECKED[key]), checked=True)
+    try:
+        source = load_yaml(path, "fixture file")
     except YamlFileError as exc:
         raise FixtureError(str(exc)) from None
+    pristine = pickle.dumps(source.data, protocol=pickle.HIGHEST_PROTOCOL)
     try:
-        return build_world(source.data, source.line_of)
+        built = build_world(source.data, source.line_of)
     except FixtureError as exc:
         raise FixtureError(printable(f"{source.where(exc.entry)}: {exc}"), exc.entry) from None
+    if key is not None:
+        _CHECKED[key] = pristine
+    return built
 
 
 #: Tables whose rows must be unique: ``table -> ((key, what it is), …)``.
@@ -215,8 +234,8 @@ def _location(data: Any, path: list[Any]) -> tuple[str, Any]:
     return where.lstrip("."), entry if entry is not data else None
 
 
-def build_world(data: Any, line_of: Callable[[Any], int | None] = lambda entry: None) -> tuple[World, PlatformKeys]:
-    """The world of parsed fixture ``data``; ``line_of`` gives the source line of an entry."""
+def _check(data: Any, line_of: Callable[[Any], int | None]) -> None:
+    """The fixture schema, unique ids and encodable text, each failure naming its entry."""
     errors = sorted(jsonschema.Draft7Validator(FIXTURE_SCHEMA).iter_errors(data), key=lambda e: list(e.path))
     if errors:
         first = errors[0]
@@ -227,6 +246,14 @@ def build_world(data: Any, line_of: Callable[[Any], int | None] = lambda entry: 
     if unencodable is not None:
         where, entry = _location(data, [int(p) if p.isdigit() else p for p in unencodable[0].split(".")])
         raise FixtureError(f"{where}: {unencodable_message(unencodable[1])}", entry)
+
+
+def build_world(data: Any, line_of: Callable[[Any], int | None] = lambda entry: None, *,
+                checked: bool = False) -> tuple[World, PlatformKeys]:
+    """The world of parsed fixture ``data``; ``line_of`` gives the source line of an entry.
+    ``checked``: the same data already built a world once, so its checks are skipped."""
+    if not checked:
+        _check(data, line_of)
     platform = data.get("platform") or {}
     world = World(issuer=platform.get("issuer", "https://canvas.instructure.com"))
     keys = PlatformKeys.from_fixture(platform.get("keys") or [])
