@@ -121,7 +121,7 @@ LINE_ITEM_WRITE = re.compile(r"^/api/lti/courses/101/line_items/(\d+)(?:/scores)
 def _semantic_rows(report: Path) -> dict[str, str]:
     """``{check: note}`` of the report's semantic rows (cases > 0 or a skip reason)."""
     rows = [line.split("|") for line in report.read_text().splitlines() if line.startswith("| `semantic:")]
-    return {row[1].strip(" `").removeprefix("semantic:"): f"{row[2].strip()} {row[5].strip()}" for row in rows}
+    return {row[1].strip(" `").removeprefix("semantic:"): f"{row[2].strip()} {row[-2].strip()}" for row in rows}  # cases, note
 
 
 def _semantic_args(args: list[str], report: Path) -> list[str]:
