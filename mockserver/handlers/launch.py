@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ..canvas.errors import api_error, json_response
 from ..context import RequestContext
-from ..journal import MAX_BODY_TEXT, build_entry
+from ..journal import MAX_BODY_TEXT, build_entry, redactor_for
 from ..launch import authorize as authz
 from ..launch.html import form_page
 from ..launch.id_token import RESOURCE_LINK_REQUEST, sign
@@ -77,7 +77,7 @@ async def sign_mock_id_token(ctx: RequestContext, body: Any = None, **_: Any) ->
     size = len(json.dumps(claims, separators=(",", ":")).encode())
     recorded = json.dumps({"claims": claims} if size <= MAX_BODY_TEXT else
                           {"claim_names": sorted(claims), "claims_bytes": size})
-    entry = build_entry(ctx.state, ctx.request.scope, recorded.encode())
+    entry = build_entry(ctx.state, ctx.request.scope, recorded.encode(), redactor_for(ctx.state))
     entry.update(operation_id="signMockIdToken", status=201)
     ctx.state.journal.add(entry)
     kid = jwt.get_unverified_header(token)["kid"]  # the key that signed, even if a rotation just ran
