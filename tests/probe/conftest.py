@@ -1,32 +1,18 @@
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from mockserver.testing import RunningMock, run_mock
-from tests.launch.conftest import point_key_at
+from mockserver.testing import RunningMock
+from tests.launch import conftest as launch
+from tests.launch.conftest import GRADING_KEY, GRADING_TOOL, point_key_at
 
 from .tools import careless_tool, pylti1p3_tool, serve
 
-GRADING_KEY = "10000000000001"
-GRADING_TOOL = 1
-
-
-@pytest.fixture(scope="package")
-def _served_mock() -> Iterator[RunningMock]:
-    warnings.simplefilter("ignore", DeprecationWarning)
-    with run_mock(validate_responses=True) as mock:
-        yield mock
-
-
-@pytest.fixture
-def mock(_served_mock: RunningMock) -> RunningMock:
-    _served_mock.reset()
-    return _served_mock
+_served_mock, mock = launch._served_mock, launch.mock  # the launch tests' package-scoped mock, shared
 
 
 def _key(mock: RunningMock, client_id: str) -> dict[str, Any]:
