@@ -14,7 +14,6 @@ created line items are the CLI's. The stateful runs stay with ``canvas-lti confo
 from __future__ import annotations
 
 import os
-import random
 import re
 from pathlib import Path
 from typing import Any
@@ -98,10 +97,9 @@ class ConformanceRun:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        seed = config.getoption("--canvas-seed")
         self.options = SuiteOptions(profile=config.getoption("--canvas-profile"),
                                     max_examples=config.getoption("--canvas-max-examples"),
-                                    seed=seed if seed is not None else random.randrange(2**31), stateful=False,
+                                    seed=config.getoption("--canvas-seed"), stateful=False,
                                     include_tags=config.getoption("--canvas-include-tag"),
                                     operations=config.getoption("--canvas-operation"))
         self._target: Target | None = None

@@ -11,7 +11,6 @@ import argparse
 import difflib
 import logging
 import os
-import random
 import sys
 from pathlib import Path
 from typing import Any
@@ -97,7 +96,6 @@ def main(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"canvas-lti conform: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    seed = args.seed if args.seed is not None else random.randrange(2**31)
     echo = (lambda _m: None) if args.quiet else (lambda m: print(m, flush=True))
     gate = Gate(allow_writes=True, max_requests=args.max_requests, max_time=args.max_time)
     try:
@@ -116,7 +114,7 @@ def main(args: argparse.Namespace) -> int:
     except (TargetError, OSError) as exc:
         print(f"canvas-lti conform: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    options = SuiteOptions(profile=args.profile, max_examples=args.max_examples, seed=seed,
+    options = SuiteOptions(profile=args.profile, max_examples=args.max_examples, seed=args.seed,
                            include_tags=args.include_tag, operations=args.operation,
                            stateful=not args.no_stateful, progress=echo)
     try:
@@ -138,5 +136,5 @@ def main(args: argparse.Namespace) -> int:
     code = result.exit_code(strict=args.strict)
     if code:
         print(f"{result.verdict(args.strict)}: {len(result.findings)} distinct failures, {len(result.warnings())} "
-              f"warnings (seed {seed}); rerun with --seed {seed} to reproduce", file=sys.stderr)
+              f"warnings (seed {options.seed}); rerun with --seed {options.seed} to reproduce", file=sys.stderr)
     return code

@@ -34,7 +34,6 @@ from hypothesis.stateful import (
     initialize,
     precondition,
     rule,
-    run_state_machine_as_test,
 )
 from schemathesis.core.failures import FailureGroup
 
@@ -144,13 +143,10 @@ def _curl(case: Any, response: Any) -> str | None:
 
 def _run(suite: Suite, machine: type, row: str) -> None:
     try:
-        if suite.options.seed is not None:
-            # ``hypothesis.seed`` only takes effect on the @given test that runs the machine,
-            # so seed that test, not a function around it (which left stateful runs random).
-            machine.TestCase.settings = _settings(suite)
-            hypothesis.seed(suite.options.seed)(get_state_machine_test(machine, settings=_settings(suite)))()
-        else:
-            run_state_machine_as_test(machine, settings=_settings(suite))
+        # ``hypothesis.seed`` only takes effect on the @given test that runs the machine,
+        # so seed that test, not a function around it (which left stateful runs random).
+        machine.TestCase.settings = _settings(suite)
+        hypothesis.seed(suite.options.seed)(get_state_machine_test(machine, settings=_settings(suite)))()
     except RunStopped:
         pass  # the budget ran out; the run ends with what it has
     except (ModelDivergence, LinkCheckFailed):

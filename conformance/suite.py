@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -82,6 +83,12 @@ class SuiteOptions:
     #: Run the semantic checks (conformance/semantics): meaning, not only shape.
     semantic: bool = True
     progress: Callable[[str], None] = lambda _message: None
+
+    def __post_init__(self) -> None:
+        # An unseeded run draws its own seed, so every report names one that reproduces it (and
+        # Hypothesis's CI profile, which derandomizes unseeded tests, cannot pin every run to one).
+        if self.seed is None:
+            self.seed = random.randrange(2**31)
 
     @property
     def settings(self) -> Profile:
@@ -439,8 +446,7 @@ class Suite:
                 # failure per check), and the report keeps the shortest reproduction.
                 raise check_failure(failed[0])(f"{', '.join(failed)} failed on {op['operationId']}")
 
-        if self.options.seed is not None:
-            generated = hypothesis.seed(self.options.seed)(generated)
+        generated = hypothesis.seed(self.options.seed)(generated)
         try:
             generated()
         except (hypothesis.errors.Unsatisfiable, RunStopped):

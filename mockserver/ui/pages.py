@@ -1,8 +1,10 @@
 """The console's handlers: thin, a view (``views.py``) in, a rendered template out.
 
-Pages with a live region (gradebook, requests, deep linking results, scenario state) poll their
-own URL with ``v=<fingerprint of what the region showed>``; the answer is ``204`` while nothing
-changed, so htmx keeps the region (and any row a person opened) as it is.
+Pages with live regions (gradebook, requests, deep linking results, scenario state) poll their
+own URL with ``region=<id>&v=<fingerprint of what that region showed>``; the answer is ``204``
+while nothing in that region changed, so htmx keeps it (and any row a person opened, or a button
+under the pointer) as it is. Data that changes by itself (throttle buckets drain with the clock)
+gets a region of its own, so it never re-renders the controls next to it.
 """
 
 from __future__ import annotations
@@ -39,12 +41,15 @@ def fingerprint(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def render(ctx: RequestContext, name: str, page: dict[str, Any], *, live: Any = None, status: int = 200) -> Response:
-    """The page, or ``204`` when the caller already shows this ``live`` data (``?v=``)."""
-    version = fingerprint(live) if live is not None else ""
-    if version and ctx.request.query_params.get("v") == version:
+def render(ctx: RequestContext, name: str, page: dict[str, Any], *, live: dict[str, Any] | None = None,
+           status: int = 200) -> Response:
+    """The page, or ``204`` when the caller already shows the current data of ``live[region]``."""
+    versions = {region: fingerprint(data) for region, data in (live or {}).items()}
+    query = ctx.request.query_params
+    shown = versions.get(query.get("region", ""))
+    if shown is not None and query.get("v") == shown:
         return Response(status_code=204, headers=NO_STORE)
-    context = {**page, "version": version, "base_url": ctx.base_url, "clock": clock_body(ctx.state)}
+    context = {**page, "versions": versions, "base_url": ctx.base_url, "clock": clock_body(ctx.state)}
     return templates.TemplateResponse(ctx.request, name, context, status_code=status, headers=NO_STORE)
 
 
@@ -69,7 +74,7 @@ async def course(ctx: RequestContext, course_id: Any, user: int | None = None, *
     page = views.course_page(ctx.state, cid, user) if cid is not None else None
     if page is None:
         return not_found(ctx, f"course {course_id}")
-    return render(ctx, "course.html", page, live=[page["assignments"], page["deep_linking"]])
+    return render(ctx, "course.html", page, live={"course-live": [page["assignments"], page["deep_linking"]]})
 
 
 async def gradebook(ctx: RequestContext, course_id: Any, **_: Any) -> Response:
@@ -77,7 +82,7 @@ async def gradebook(ctx: RequestContext, course_id: Any, **_: Any) -> Response:
     page = views.gradebook(ctx.state, cid) if cid is not None else None
     if page is None:
         return not_found(ctx, f"course {course_id}")
-    return render(ctx, "gradebook.html", page, live=page)
+    return render(ctx, "gradebook.html", page, live={"gradebook": page})
 
 
 async def roster(ctx: RequestContext, course_id: Any, **_: Any) -> Response:
@@ -92,12 +97,13 @@ async def requests(ctx: RequestContext, tool: str | None = None, operation: str 
                    status: str | None = None, **_: Any) -> Response:
     wanted = int(status) if status and is_digits(status) else None
     page = views.requests_page(ctx.state, ctx.base_url, tool=tool, operation=operation, status=wanted)
-    return render(ctx, "requests.html", page, live=[page["rows"], page["matching"], page["total"]])
+    return render(ctx, "requests.html", page, live={"journal": [page["rows"], page["matching"], page["total"]]})
 
 
 async def scenario(ctx: RequestContext, **_: Any) -> Response:
     page = views.scenario_page(ctx.state)
-    return render(ctx, "scenario.html", page, live=[page["faults"], page["throttle"], page["buckets"], page["platform_keys"]])
+    return render(ctx, "scenario.html", page, live={"fault-sets": [page["faults"], page["platform_keys"]],
+                                                    "throttle-state": [page["throttle"], page["buckets"]]})
 
 
 async def launch_page(ctx: RequestContext, **_: Any) -> Response:

@@ -37,11 +37,30 @@ def test_static_files_and_the_pinned_htmx(client: Any) -> None:
 
 def test_live_region_answers_204_until_its_data_changes(client: Any, grading_token: str) -> None:
     page = client.get("/__mock__/ui/requests")
-    version = re.search(r'hx-get="/__mock__/ui/requests\?[^"]*v=([0-9a-f]+)"', page.text).group(1)
-    assert client.get(f"/__mock__/ui/requests?v={version}").status_code == 204
+    version = region_versions(page.text)["journal"]
+    assert client.get(f"/__mock__/ui/requests?region=journal&v={version}").status_code == 204
     client.get("/api/lti/courses/101/line_items", headers=bearer(grading_token))
-    fresh = client.get(f"/__mock__/ui/requests?v={version}")
+    fresh = client.get(f"/__mock__/ui/requests?region=journal&v={version}")
     assert fresh.status_code == 200 and "/api/lti/courses/101/line_items" in fresh.text
+
+
+def region_versions(html: str) -> dict[str, str]:
+    return dict(re.findall(r'id="([\w-]+)" hx-get="[^"]*region=[\w-]+&amp;v=([0-9a-f]+)"', html))
+
+
+def test_draining_throttle_buckets_leave_the_fault_controls_alone(client: Any, grading_token: str) -> None:
+    """Buckets drain with the clock; the region with the Remove buttons must not re-render for that
+    (a button replaced every second cannot be clicked)."""
+    client.post("/__mock__/faults", json={"rules": [{"kind": "status", "status": 503, "operation_id": "createScore"}]})
+    for _ in range(3):
+        client.get("/api/lti/courses/101/line_items", headers=bearer(grading_token))
+    versions = region_versions(client.get("/__mock__/ui/scenario").text)
+    assert set(versions) == {"fault-sets", "throttle-state"}
+    client.post("/__mock__/clock", json={"advance": 1})
+    assert client.get(f"/__mock__/ui/scenario?region=fault-sets&v={versions['fault-sets']}").status_code == 204
+    assert client.get(f"/__mock__/ui/scenario?region=throttle-state&v={versions['throttle-state']}").status_code == 200
+    client.delete("/__mock__/faults")
+    assert client.get(f"/__mock__/ui/scenario?region=fault-sets&v={versions['fault-sets']}").status_code == 200
 
 
 def test_curl_replays_the_request_with_placeholders_for_secrets() -> None:
