@@ -1,0 +1,74 @@
+"""An independent corpus: base/revision pairs and verdicts taken from oasdiff's own checker tests.
+
+``pairs.yaml`` (written by ``harvest.py`` from a clone of oasdiff/oasdiff) lists each pair, its
+OpenAPI version, whether oasdiff's tests assert an ERR-level rule for it (breaking), and the
+tests that asserted so; the documents are under ``data/`` as in oasdiff's repository
+(Apache-2.0, see ``LICENSE`` and ``README.md`` here). ``EXCEPTIONS`` lists the pairs where our
+verdict differs from oasdiff's on purpose, with the reason. ``python -m tests.drift.oasdiff_corpus``
+prints the figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from conformance.drift import Severity, compare, load_spec
+from tests.drift.corpus.pairs import Score
+
+HERE = Path(__file__).resolve().parent
+
+# pair id -> why our verdict differs from oasdiff's on purpose (kept short; the README lists them).
+EXCEPTIONS: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Pair:
+    id: str  # "base -> revision", paths as in oasdiff's repository
+    version: str
+    breaking: bool
+    rules: tuple[str, ...]
+    tests: tuple[str, ...]
+    base: Path
+    revision: Path
+
+
+@cache
+def pairs() -> tuple[Pair, ...]:
+    entries = yaml.safe_load((HERE / "pairs.yaml").read_text())
+    return tuple(
+        Pair(f"{e['base']} -> {e['revision']}", e["version"], e["breaking"], tuple(e["rules"]),
+             tuple(e["tests"]), HERE / "data" / e["base"], HERE / "data" / e["revision"])
+        for e in entries
+    )
+
+
+def called_breaking(pair: Pair) -> bool:
+    report = compare(load_spec(pair.base), load_spec(pair.revision))
+    return report.has_at_least(Severity.BREAKING)
+
+
+def measure(corpus: tuple[Pair, ...] | None = None) -> Score:
+    """Recall per version and false-breaking rate, over the pairs that are not documented exceptions."""
+    corpus = pairs() if corpus is None else corpus
+    missed, false_positives = [], []
+    hits: dict[str, list[bool]] = {}
+    negatives = 0
+    for pair in corpus:
+        if pair.id in EXCEPTIONS:
+            continue
+        verdict = called_breaking(pair)
+        if pair.breaking:
+            hits.setdefault(pair.version, []).append(verdict)
+            if not verdict:
+                missed.append(pair.id)
+        else:
+            negatives += 1
+            if verdict:
+                false_positives.append(pair.id)
+    recall = {version: sum(found) / len(found) for version, found in sorted(hits.items())}
+    rate = len(false_positives) / negatives if negatives else 0.0
+    return Score(recall, rate, missed, false_positives, len(corpus))

@@ -1,0 +1,253 @@
+"""Harvest base/revision pairs and their expected verdicts from oasdiff's own checker tests.
+
+Usage: ``python -m tests.drift.oasdiff_corpus.harvest GIT_DIR`` where GIT_DIR is a clone (or a
+bare git directory, e.g. the one the ``fetch`` tool gives for ``github:oasdiff/oasdiff``).
+
+Why from the Go tests: a pair's expected verdict is then oasdiff's own, asserted by its authors,
+not ours. Each ``checker/*_test.go`` function is read with regular expressions, and kept only
+when it is simple enough to trust:
+
+* both documents are loaded from files (``open("…")``, the ``xxxFile("…")`` helpers,
+  ``l(t, N)``/``d(t, cfg, a, b)``) and never mutated in Go (no ``s1.Spec…``), diffed once with
+  ``diff.NewConfig()``, and checked once with ``singleCheckConfig(check)`` or
+  ``allChecksConfig()`` and no other option (severity overrides, deprecation days);
+* **breaking** when a rule the test asserts present has level ERR (its level in oasdiff's
+  ``checker/rules.go``, or the ``Level:`` the test spells out);
+* **not breaking** only when every check ran (``allChecksConfig``) at a threshold that includes
+  ERR and the test pins the whole result (``require.Empty``, ``require.Len(…, 0)``,
+  ``requireSingle…``, ``require.Len(…, N)`` with N asserted ids, ``requireApiChanges``) with no
+  ERR in it. A single-check test that sees only a WARN says nothing about the other rules.
+
+The pairs' files are copied (with the relative files they ``$ref``) under ``data/`` keeping their
+paths in oasdiff's repository, and ``pairs.yaml`` lists every pair with the tests that asserted
+its verdict.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+
+FUNC = re.compile(r"^func (Test\w+)\(t \*testing\.T\) \{\n(.*?)^\}", re.M | re.S)
+RULE = re.compile(r"newBackwardCompatibilityRule\((\w+), (ERR|WARN|INFO)\b")
+ID_CONST = re.compile(r'^\s*(\w+Id)\s*=\s*"([^"]+)"', re.M)
+HELPERS = {"deprecationFile": "deprecation", "paramDeprecationFile": "param-deprecation",
+           "requiredPropertyFile": "required-properties", "stabilityFile": "stability"}
+PATH_EXPR = r'(?:"([^"]+)"|(\w+)\("([^"]+)"\))'
+LOAD = re.compile(
+    r"\b(\w+), err :?= (?:open\(" + PATH_EXPR + r"(?:, [\w()]+)?\)"
+    r"|load\.NewSpecInfo\(\w+, load\.NewSource\(" + PATH_EXPR + r"\)\)"
+    r"|\w+\.LoadFromFile\(" + PATH_EXPR + r"\))"
+)
+LOAD_NUMBERED = re.compile(r"\b(\w+) :?= l\(t, (\d+)\)")
+DIFF = re.compile(r"diff\.GetWithOperationsSourcesMap\(diff\.NewConfig\(\),\s*(?:&load\.SpecInfo\{Spec: )?(\w+)\}?,"
+                  r"\s*(?:&load\.SpecInfo\{Spec: )?(\w+)\}?,?\s*\)")
+D_HELPER = re.compile(r"\bd\(t, diff\.NewConfig\(\), (\d+), (\d+)\)")
+CHECK = re.compile(r"checker\.CheckBackwardCompatibility(UntilLevel)?\((.*?), d, osm(?:, checker\.(ERR|WARN|INFO))?\)")
+POSITIVE = [
+    re.compile(r"\bId:\s*checker\.(\w+Id)"),
+    re.compile(r"require(?:Single)?Change\(t, \w+, checker\.(\w+Id)\)"),
+    re.compile(r"require\.Equal\(t, checker\.(\w+Id), \w+\[\d+\]\.GetId\(\)\)"),
+    re.compile(r"require\.NotNil\(t, findChange\(\w+, checker\.(\w+Id)\)\)"),
+    re.compile(r"require\.True\(t, \w+\[checker\.(\w+Id)\]"),
+]
+STRING_ID = re.compile(r'require\.Equal\(t, "([a-z0-9-]+)", \w+\.(?:Id|GetId\(\))\)')
+EXPLICIT_ERR = re.compile(r"Level:\s*checker\.ERR|require\.Equal\(t, checker\.ERR, \w+\[\d+\]\.GetLevel\(\)\)")
+WHOLE_EMPTY = re.compile(r"require\.(?:Empty\(t, \w+\)|Len\(t, \w+, 0\))")
+WHOLE_LEN = re.compile(r"require\.Len\(t, \w+, (\d+)")
+WHOLE_SET = re.compile(r"requireSingle(?:Api)?Change\(|requireApiChanges\(")
+LEVELS = {"ERR": 3, "WARN": 2, "INFO": 1}
+
+
+@dataclass
+class Pair:
+    base: str
+    revision: str
+    breaking: bool
+    tests: list[str] = field(default_factory=list)
+    rules: set[str] = field(default_factory=set)
+
+
+class Repo:
+    def __init__(self, git_dir: str) -> None:
+        self.git_dir = git_dir
+        self.commit = self.git("rev-parse", "HEAD").strip()
+
+    def git(self, *args: str) -> str:
+        return subprocess.run(["git", f"--git-dir={self.git_dir}", *args], check=True,
+                              capture_output=True, text=True).stdout
+
+    def show(self, path: str) -> str:
+        return self.git("show", f"HEAD:{path}")
+
+    def files(self) -> list[str]:
+        return self.git("ls-tree", "-r", "HEAD", "--name-only").splitlines()
+
+
+def rule_levels(repo: Repo) -> dict[str, tuple[str, str]]:
+    """Go constant name -> (rule id, default level)."""
+    consts: dict[str, str] = {}
+    for path in repo.files():
+        if path.startswith("checker/") and path.endswith(".go") and not path.endswith("_test.go"):
+            consts.update(dict(ID_CONST.findall(repo.show(path))))
+    return {name: (consts.get(name, name), level) for name, level in RULE.findall(repo.show("checker/rules.go"))}
+
+
+def _path(groups: tuple[str | None, ...]) -> str | None:
+    for i in range(0, len(groups), 3):
+        literal, helper, arg = groups[i:i + 3]
+        if literal:
+            return literal
+        if helper in HELPERS and arg:
+            return f"../data/{HELPERS[helper]}/{arg}"
+    return None
+
+
+def _repo_path(go_path: str) -> str:
+    return str(PurePosixPath("checker") / go_path).replace("checker/../", "")
+
+
+def read_test(name: str, body: str, levels: dict[str, tuple[str, str]]) -> tuple[str, str, bool, set[str]] | None:
+    """(base, revision, breaking, rule ids) for a trustworthy test function, else None."""
+    if re.search(r"\bs\d\.Spec\b|\btc\.|checker\.With(?!SingleCheck)|^\s*for .*\{$", body, re.M):
+        return None
+    checks = CHECK.findall(body)
+    helper = D_HELPER.findall(body)
+    if helper:
+        if len(helper) != 1 or checks or "GetWithOperationsSourcesMap" in body:
+            return None
+        base, revision = (f"data/openapi-test{n}.yaml" for n in helper[0])
+        config, threshold = "allChecksConfig()", "WARN"
+    else:
+        loads = {m.group(1): _path(m.groups()[1:]) for m in LOAD.finditer(body)}
+        loads.update({var: f"../data/openapi-test{n}.yaml" for var, n in LOAD_NUMBERED.findall(body)})
+        diffs = DIFF.findall(body)
+        if len(diffs) != 1 or len(checks) != 1 or body.count("GetWithOperationsSourcesMap") != 1:
+            return None
+        old, new = diffs[0]
+        if not loads.get(old) or not loads.get(new) or loads[old] == loads[new]:
+            return None
+        base, revision = _repo_path(loads[old]), _repo_path(loads[new])
+        until, config, level = checks[0]
+        threshold = level if until else "WARN"
+        if not until and level:
+            return None
+    single = re.fullmatch(r"singleCheckConfig\(checker\.\w+\)", config)
+    if not single and config != "allChecksConfig()":
+        return None
+    positive = {m for pattern in POSITIVE for m in pattern.findall(body)}
+    by_id = {rule: name for name, (rule, _) in levels.items()}
+    positive |= {by_id.get(rule, rule) for rule in STRING_ID.findall(body)}
+    if any(m not in levels for m in positive):
+        return None
+    rules = {levels[m][0] for m in positive}
+    breaking = bool(EXPLICIT_ERR.search(body)) or any(levels[m][1] == "ERR" for m in positive)
+    if breaking:
+        return base, revision, True, rules
+    if single or LEVELS[threshold] > LEVELS["ERR"]:
+        return None
+    pinned = bool(WHOLE_EMPTY.search(body) and not positive) or bool(WHOLE_SET.search(body))
+    pinned = pinned or any(int(n) == len(POSITIVE[0].findall(body)) + len(POSITIVE[2].findall(body))
+                           for n in WHOLE_LEN.findall(body))
+    if not pinned or ("NotEmpty" in body and not positive):
+        return None
+    return base, revision, False, rules
+
+
+def harvest(repo: Repo) -> dict[tuple[str, str], Pair]:
+    levels = rule_levels(repo)
+    pairs: dict[tuple[str, str], Pair] = {}
+    conflicts: set[tuple[str, str]] = set()
+    for path in repo.files():
+        if not (path.startswith("checker/") and path.endswith("_test.go")) or path.count("/") != 1:
+            continue
+        for name, body in FUNC.findall(repo.show(path)):
+            found = read_test(name, body, levels)
+            if found is None:
+                continue
+            base, revision, breaking, rules = found
+            pair = pairs.setdefault((base, revision), Pair(base, revision, breaking))
+            if pair.breaking != breaking:
+                conflicts.add((base, revision))
+            pair.tests.append(f"{path}:{name}")
+            pair.rules |= rules
+    for key in conflicts:  # a test that pins the whole result wins only if no test saw an ERR
+        pairs[key].breaking = True
+    return pairs
+
+
+def refs_of(text: str) -> set[str]:
+    return {m for m in re.findall(r"""\$ref:\s*['"]?([^#'"\s]+)""", text) if not m.startswith("http")}
+
+
+def vendor(repo: Repo, pairs: dict[tuple[str, str], Pair], out: Path) -> list[str]:
+    """Copy each pair's files (and what they $ref, transitively); return the pairs that loaded."""
+    wanted = [p for pair in pairs.values() for p in (pair.base, pair.revision)]
+    copied: set[str] = set()
+    missing: set[str] = set()
+    while wanted:
+        path = wanted.pop()
+        if path in copied or path in missing:
+            continue
+        try:
+            text = repo.show(path)
+        except subprocess.CalledProcessError:
+            missing.add(path)
+            continue
+        target = out / "data" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+        copied.add(path)
+        folder = PurePosixPath(path).parent
+        wanted += [str(PurePosixPath(*_normal(folder / ref))) for ref in refs_of(text)]
+    return sorted(missing)
+
+
+def _normal(path: PurePosixPath) -> list[str]:
+    parts: list[str] = []
+    for part in path.parts:
+        if part == "..":
+            parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return parts
+
+
+def version_of(text: str) -> str:
+    match = re.search(r"""^openapi:\s*['"]?(3\.\d)""", text, re.M)
+    return match.group(1) if match else "3.0"
+
+
+def main(git_dir: str) -> None:
+    repo = Repo(git_dir)
+    pairs = harvest(repo)
+    missing = vendor(repo, pairs, HERE)
+    entries = []
+    for (base, revision), pair in sorted(pairs.items()):
+        if base in missing or revision in missing:
+            continue
+        texts = [(HERE / "data" / p).read_text() for p in (base, revision)]
+        entries.append({
+            "base": base,
+            "revision": revision,
+            "version": max(version_of(t) for t in texts),
+            "breaking": pair.breaking,
+            "rules": sorted(pair.rules),
+            "tests": sorted(set(pair.tests)),
+        })
+    header = (f"# Harvested by tests/drift/oasdiff_corpus/harvest.py from oasdiff/oasdiff at {repo.commit}.\n"
+              "# Each pair's verdict is the one oasdiff's checker tests assert (see README.md here).\n")
+    (HERE / "pairs.yaml").write_text(header + yaml.safe_dump(entries, sort_keys=False, width=120))
+    breaking = sum(e["breaking"] for e in entries)
+    print(f"{len(entries)} pairs ({breaking} breaking), missing files: {missing}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
