@@ -25,13 +25,18 @@ its verdict.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import yaml
+
+from conformance.drift.loader import parse_text
+from tests.drift.oasdiff_corpus import replay
 
 HERE = Path(__file__).resolve().parent
 
@@ -46,7 +51,7 @@ LOAD = re.compile(
     r"|load\.NewSpecInfo\(\w+, load\.NewSource\(" + PATH_EXPR + r"\)\)"
     r"|\w+\.LoadFromFile\(" + PATH_EXPR + r"\))"
 )
-LOAD_NUMBERED = re.compile(r"\b(\w+) :?= l\(t, (\d+)\)")
+LOAD_NUMBERED = re.compile(r"\b(\w+) :?= l\(t, (\d+)(?:, newLoaderWithOriginTracking\(\))?\)")
 DIFF = re.compile(r"diff\.GetWithOperationsSourcesMap\(diff\.NewConfig\(\),\s*(?:&load\.SpecInfo\{Spec: )?(\w+)\}?,"
                   r"\s*(?:&load\.SpecInfo\{Spec: )?(\w+)\}?,?\s*\)")
 D_HELPER = re.compile(r"\bd\(t, diff\.NewConfig\(\), (\d+), (\d+)\)")
@@ -54,23 +59,46 @@ CHECK = re.compile(r"checker\.CheckBackwardCompatibility(UntilLevel)?\((.*?), d,
 POSITIVE = [
     re.compile(r"\bId:\s*checker\.(\w+Id)"),
     re.compile(r"require(?:Single)?Change\(t, \w+, checker\.(\w+Id)\)"),
-    re.compile(r"require\.Equal\(t, checker\.(\w+Id), \w+\[\d+\]\.GetId\(\)\)"),
+    re.compile(r"require\.Equal\(t, checker\.(\w+Id), [\w\[\]]+\.(?:Id|GetId\(\))\)"),
     re.compile(r"require\.NotNil\(t, findChange\(\w+, checker\.(\w+Id)\)\)"),
     re.compile(r"require\.True\(t, \w+\[checker\.(\w+Id)\]"),
 ]
-STRING_ID = re.compile(r'require\.Equal\(t, "([a-z0-9-]+)", \w+\.(?:Id|GetId\(\))\)')
+STRING_ID = re.compile(r'require\.Equal\(t, "([a-z0-9-]+)", [\w\[\]]+\.(?:Id|GetId\(\))\)')
 EXPLICIT_ERR = re.compile(r"Level:\s*checker\.ERR|require\.Equal\(t, checker\.ERR, \w+\[\d+\]\.GetLevel\(\)\)")
 WHOLE_EMPTY = re.compile(r"require\.(?:Empty\(t, \w+\)|Len\(t, \w+, 0\))")
 WHOLE_LEN = re.compile(r"require\.Len\(t, \w+, (\d+)")
 WHOLE_SET = re.compile(r"requireSingle(?:Api)?Change\(|requireApiChanges\(")
+DERIVED = ("# Derived from oasdiff's test data (Apache-2.0) by replaying the Go edits its test makes;\n"
+           "# see pairs.yaml (go_edits) and README.md in tests/drift/oasdiff_corpus.\n")
 LEVELS = {"ERR": 3, "WARN": 2, "INFO": 1}
+
+
+@dataclass(frozen=True)
+class Side:
+    """A document as a test builds it: a file, and the Go statements that change it after loading."""
+
+    path: str
+    statements: tuple[str, ...] = ()
+
+    def document(self, repo: Repo) -> Any:
+        doc = parse_text(repo.show(self.path), self.path)
+        replay.replay(doc, list(self.statements), {})
+        return doc
+
+    def name(self, test: str, role: str) -> str:
+        if not self.statements:
+            return self.path
+        stem = PurePosixPath(self.path)
+        return str(stem.with_name(f"{stem.stem}~{test}-{role}{stem.suffix}"))
 
 
 @dataclass
 class Pair:
-    base: str
-    revision: str
+    base: Side
+    revision: Side
     breaking: bool
+    name: str = ""  # the first test that built it (names the derived files)
+    documents: tuple[Any, Any] = (None, None)
     tests: list[str] = field(default_factory=list)
     rules: set[str] = field(default_factory=set)
 
@@ -114,16 +142,40 @@ def _repo_path(go_path: str) -> str:
     return str(PurePosixPath("checker") / go_path).replace("checker/../", "")
 
 
-def read_test(name: str, body: str, levels: dict[str, tuple[str, str]]) -> tuple[str, str, bool, set[str]] | None:
+def edits(body: str) -> tuple[dict[str, list[str]], dict[str, Any]] | None:
+    """The Go statements that change each loaded document (by variable), and the local values they use."""
+    statements: dict[str, list[str]] = {}
+    for line in body.splitlines():
+        line = line.strip()
+        if re.search(r"\bs\d\.Spec\b", line) and not line.startswith("require."):
+            target = re.search(r"\b(s\d)\.Spec\b", line).group(1)
+            statements.setdefault(target, []).append(line)
+    variables: dict[str, Any] = {}
+    for name, value in re.findall(r"^\s*(\w+) :?= (.+)$", body, re.M):
+        try:
+            variables[name] = replay._literal(value, {})
+        except replay.Unsupported:
+            continue
+    for lines in statements.values():
+        for i, line in enumerate(lines):
+            if (m := re.search(r"&(\w+)$", line)) and m.group(1) in variables:
+                lines[i] = line[:m.start()] + json.dumps(variables[m.group(1)])
+    return statements, variables
+
+
+def read_test(name: str, body: str, levels: dict[str, tuple[str, str]]) -> tuple[Side, Side, bool, set[str]] | None:
     """(base, revision, breaking, rule ids) for a trustworthy test function, else None."""
-    if re.search(r"\bs\d\.Spec\b|\btc\.|checker\.With(?!SingleCheck)|^\s*for .*\{$", body, re.M):
+    if re.search(r"\btc\.|checker\.With(?!SingleCheck)|^\s*for (?!_, \w+ := range errs)", body, re.M):
         return None
+    statements, _ = edits(body)
     checks = CHECK.findall(body)
     helper = D_HELPER.findall(body)
     if helper:
         if len(helper) != 1 or checks or "GetWithOperationsSourcesMap" in body:
             return None
-        base, revision = (f"data/openapi-test{n}.yaml" for n in helper[0])
+        if statements:
+            return None
+        base, revision = (Side(f"data/openapi-test{n}.yaml") for n in helper[0])
         config, threshold = "allChecksConfig()", "WARN"
     else:
         loads = {m.group(1): _path(m.groups()[1:]) for m in LOAD.finditer(body)}
@@ -132,9 +184,11 @@ def read_test(name: str, body: str, levels: dict[str, tuple[str, str]]) -> tuple
         if len(diffs) != 1 or len(checks) != 1 or body.count("GetWithOperationsSourcesMap") != 1:
             return None
         old, new = diffs[0]
-        if not loads.get(old) or not loads.get(new) or loads[old] == loads[new]:
+        if not loads.get(old) or not loads.get(new) or set(statements) - {old, new}:
             return None
-        base, revision = _repo_path(loads[old]), _repo_path(loads[new])
+        base, revision = (Side(_repo_path(loads[v]), tuple(statements.get(v, ()))) for v in (old, new))
+        if base == revision:
+            return None
         until, config, level = checks[0]
         threshold = level if until else "WARN"
         if not until and level:
@@ -161,10 +215,10 @@ def read_test(name: str, body: str, levels: dict[str, tuple[str, str]]) -> tuple
     return base, revision, False, rules
 
 
-def harvest(repo: Repo) -> dict[tuple[str, str], Pair]:
+def harvest(repo: Repo) -> list[Pair]:
     levels = rule_levels(repo)
-    pairs: dict[tuple[str, str], Pair] = {}
-    conflicts: set[tuple[str, str]] = set()
+    pairs: dict[tuple[Side, Side], Pair] = {}
+    conflicts: set[tuple[Side, Side]] = set()
     for path in repo.files():
         if not (path.startswith("checker/") and path.endswith("_test.go")) or path.count("/") != 1:
             continue
@@ -173,41 +227,49 @@ def harvest(repo: Repo) -> dict[tuple[str, str], Pair]:
             if found is None:
                 continue
             base, revision, breaking, rules = found
-            pair = pairs.setdefault((base, revision), Pair(base, revision, breaking))
+            try:
+                documents = (base.document(repo), revision.document(repo))
+            except (replay.Unsupported, KeyError, IndexError, TypeError, StopIteration,
+                    subprocess.CalledProcessError):
+                continue
+            if documents[0] == documents[1]:
+                continue
+            pair = pairs.setdefault((base, revision), Pair(base, revision, breaking, name=name, documents=documents))
             if pair.breaking != breaking:
                 conflicts.add((base, revision))
             pair.tests.append(f"{path}:{name}")
             pair.rules |= rules
     for key in conflicts:  # a test that pins the whole result wins only if no test saw an ERR
         pairs[key].breaking = True
-    return pairs
+    return list(pairs.values())
 
 
 def refs_of(text: str) -> set[str]:
     return {m for m in re.findall(r"""\$ref:\s*['"]?([^#'"\s]+)""", text) if not m.startswith("http")}
 
 
-def vendor(repo: Repo, pairs: dict[tuple[str, str], Pair], out: Path) -> list[str]:
-    """Copy each pair's files (and what they $ref, transitively); return the pairs that loaded."""
-    wanted = [p for pair in pairs.values() for p in (pair.base, pair.revision)]
+def vendor(repo: Repo, pairs: list[Pair], out: Path) -> None:
+    """Copy each pair's files (and what they $ref, transitively); write the documents Go code built."""
+    wanted: list[str] = []
+    for pair in pairs:
+        for side, role, document in zip((pair.base, pair.revision), ("base", "revision"), pair.documents, strict=True):
+            wanted.append(side.path)
+            if side.statements:
+                target = out / "data" / side.name(pair.name, role)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(DERIVED + yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
     copied: set[str] = set()
-    missing: set[str] = set()
     while wanted:
         path = wanted.pop()
-        if path in copied or path in missing:
+        if path in copied:
             continue
-        try:
-            text = repo.show(path)
-        except subprocess.CalledProcessError:
-            missing.add(path)
-            continue
+        text = repo.show(path)
         target = out / "data" / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text)
         copied.add(path)
         folder = PurePosixPath(path).parent
         wanted += [str(PurePosixPath(*_normal(folder / ref))) for ref in refs_of(text)]
-    return sorted(missing)
 
 
 def _normal(path: PurePosixPath) -> list[str]:
@@ -228,25 +290,27 @@ def version_of(text: str) -> str:
 def main(git_dir: str) -> None:
     repo = Repo(git_dir)
     pairs = harvest(repo)
-    missing = vendor(repo, pairs, HERE)
+    vendor(repo, pairs, HERE)
     entries = []
-    for (base, revision), pair in sorted(pairs.items()):
-        if base in missing or revision in missing:
-            continue
-        texts = [(HERE / "data" / p).read_text() for p in (base, revision)]
-        entries.append({
-            "base": base,
-            "revision": revision,
-            "version": max(version_of(t) for t in texts),
+    for pair in sorted(pairs, key=lambda p: (p.base.name(p.name, "base"), p.revision.name(p.name, "revision"))):
+        entry = {
+            "base": pair.base.name(pair.name, "base"),
+            "revision": pair.revision.name(pair.name, "revision"),
+            "version": max(version_of(yaml.safe_dump(d)) for d in pair.documents),
             "breaking": pair.breaking,
             "rules": sorted(pair.rules),
             "tests": sorted(set(pair.tests)),
-        })
+        }
+        statements = {role: list(side.statements) for role, side in (("base", pair.base), ("revision", pair.revision))
+                      if side.statements}
+        if statements:
+            entry["go_edits"] = statements
+        entries.append(entry)
     header = (f"# Harvested by tests/drift/oasdiff_corpus/harvest.py from oasdiff/oasdiff at {repo.commit}.\n"
               "# Each pair's verdict is the one oasdiff's checker tests assert (see README.md here).\n")
     (HERE / "pairs.yaml").write_text(header + yaml.safe_dump(entries, sort_keys=False, width=120))
     breaking = sum(e["breaking"] for e in entries)
-    print(f"{len(entries)} pairs ({breaking} breaking), missing files: {missing}")
+    print(f"{len(entries)} pairs ({breaking} breaking)")
 
 
 if __name__ == "__main__":
