@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 from conformance.drift.context import Context
 from conformance.drift.ignore import IgnoreRule, partition
+from conformance.drift.lifecycle import before_sunset
 from conformance.drift.model import Report
 from conformance.drift.operations import diff_operation
 from conformance.drift.paths import collect_operations, template_key
 from conformance.drift.refs import Resolver
 from conformance.drift.security import diff_security_schemes
 from conformance.drift.webhooks import diff_webhooks
-
-
-def before_sunset(operation: dict[str, Any], today: date | None = None) -> bool:
-    """Whether a deprecated operation's ``x-sunset`` date (oasdiff's extension) lies ahead:
-    clients were promised it until then. An unreadable date counts as ahead (be safe)."""
-    sunset = operation.get("x-sunset")
-    if sunset is None:
-        return False
-    try:
-        when = sunset if isinstance(sunset, date) else date.fromisoformat(str(sunset)[:10])
-    except ValueError:
-        return True
-    return when > (today or date.today())
 
 
 def compare(

@@ -6,6 +6,7 @@ from typing import Any
 
 from conformance.drift.bodies import diff_request_body
 from conformance.drift.context import Context
+from conformance.drift.lifecycle import diff_stability, diff_sunset
 from conformance.drift.parameters import diff_parameters
 from conformance.drift.paths import Operation
 from conformance.drift.responses import diff_responses
@@ -38,7 +39,8 @@ def diff_operation(
             ctx.emit("operation-deprecated", "/deprecated", "operation deprecated")
         else:
             ctx.emit("operation-undeprecated", "/deprecated", "operation no longer deprecated")
-    _diff_stability(ctx, o.get("x-stability-level"), n.get("x-stability-level"))
+    diff_stability(ctx, o, n)
+    diff_sunset(ctx, o, n, "operation", "", "deprecated operation")
     for field in ("summary", "description"):
         if _text(o.get(field)) != _text(n.get(field)):
             ctx.emit(f"operation-{field}-changed", f"/{field}", f"{field} text changed")
@@ -46,15 +48,3 @@ def diff_operation(
     diff_request_body(ctx, o, n)
     diff_responses(ctx, o, n)
     diff_security(ctx, effective_security(o, old_doc), effective_security(n, new_doc))
-
-
-#: oasdiff's ``x-stability-level`` ladder: a promise may only grow.
-_STABILITY = {"draft": 0, "alpha": 1, "beta": 2, "stable": 3}
-
-
-def _diff_stability(ctx: Context, old: Any, new: Any) -> None:
-    old_rank, new_rank = _STABILITY.get(str(old).lower()), _STABILITY.get(str(new).lower())
-    if old_rank is None or new_rank is None or old_rank == new_rank:
-        return
-    change = "decreased" if new_rank < old_rank else "increased"
-    ctx.emit(f"operation-stability-{change}", "/x-stability-level", f"x-stability-level {old} -> {new}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from conformance.drift.context import Context
+from conformance.drift.lifecycle import before_sunset, diff_sunset
 from conformance.drift.model import Severity, pointer
 from conformance.drift.normalize import flatten, types
 from conformance.drift.paths import Operation, template_names
@@ -63,6 +64,13 @@ def diff_parameters(ctx: Context, old_op: Operation, new_op: Operation) -> None:
     _diff_moved(ctx, removed, added)
     for key in sorted(removed):
         param = removed[key]
+        if param.get("deprecated") and before_sunset(param):
+            ctx.emit(
+                "request-parameter-removed-before-sunset",
+                _where(param),
+                f"deprecated {param.get('in')} parameter {param['name']!r} removed before its sunset {param['x-sunset']}",
+            )
+            continue
         ctx.emit(
             "request-parameter-removed",
             _where(param),
@@ -121,6 +129,7 @@ def _diff_parameter(ctx: Context, old: dict[str, Any], new: dict[str, Any]) -> N
             )
     if new.get("deprecated") and not old.get("deprecated"):
         ctx.emit("request-parameter-deprecated", where, f"parameter {new['name']!r} deprecated")
+    diff_sunset(ctx, old, new, "request-parameter", where, f"deprecated parameter {new['name']!r}")
     old_schema, new_schema = parameter_schema(old), parameter_schema(new)
     if old_schema is None or new_schema is None:
         return

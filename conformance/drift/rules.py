@@ -88,6 +88,24 @@ _add(
     "x-stability-level went down (e.g. stable -> beta): the promise clients built on is withdrawn.",
 )
 _add("operation-stability-increased", INF, OP, "x-stability-level went up (e.g. beta -> stable).")
+_add(
+    "operation-stability-invalid",
+    BRK,
+    OP,
+    "x-stability-level is not draft, alpha, beta or stable: what was promised cannot be read.",
+)
+_add(
+    "operation-sunset-removed",
+    BRK,
+    OP,
+    "A deprecated operation's x-sunset date was dropped: the date clients planned for is withdrawn.",
+)
+_add(
+    "operation-sunset-invalid",
+    BRK,
+    OP,
+    "A deprecated operation's x-sunset changed to or from a value that is not a date.",
+)
 _add("operation-id-changed", WRN, OP, "operationId changed: generated clients rename methods.")
 _add("operation-id-added", INF, OP, "An operationId was added.")
 _add("operation-id-removed", WRN, OP, "An operationId was removed.")
@@ -126,6 +144,26 @@ _add(
     "A parameter moved between path/query/header/cookie.",
 )
 _add("request-parameter-deprecated", INF, REQ, "A parameter is now deprecated.")
+_add(
+    "request-parameter-removed-before-sunset",
+    BRK,
+    REQ,
+    "A deprecated parameter was removed before the date its x-sunset promised.",
+    "parameter",
+    "removed",
+)
+_add(
+    "request-parameter-sunset-removed",
+    BRK,
+    REQ,
+    "A deprecated parameter's x-sunset date was dropped: the date clients planned for is withdrawn.",
+)
+_add(
+    "request-parameter-sunset-invalid",
+    BRK,
+    REQ,
+    "A deprecated parameter's x-sunset changed to or from a value that is not a date.",
+)
 _add(
     "request-parameter-became-array",
     INF,

@@ -1215,6 +1215,50 @@ case(
     (op_doc({"x-stability-level": "beta"}), op_doc({"x-stability-level": "stable"})),
     (op_doc({"x-stability-level": "stable"}), op_doc({"x-stability-level": "beta"})),
 )
+case(
+    "operation-stability-invalid",
+    B,
+    OP,
+    (op_doc({"x-stability-level": "stable"}), op_doc({"x-stability-level": "production"})),
+    (op_doc({"x-stability-level": "alpha"}), op_doc({"x-stability-level": "beta"})),
+)
+DEPRECATED = {"deprecated": True}
+case(
+    "operation-sunset-removed",
+    B,
+    OP,
+    (op_doc({**DEPRECATED, "x-sunset": "2999-01-01"}), op_doc(DEPRECATED)),
+    (op_doc({**DEPRECATED, "x-sunset": "2999-01-01"}), op_doc({"x-sunset": "2999-01-01"})),
+)
+case(
+    "operation-sunset-invalid",
+    B,
+    OP,
+    (op_doc({**DEPRECATED, "x-sunset": "2999-01-01"}), op_doc({**DEPRECATED, "x-sunset": "soon"})),
+    (op_doc({**DEPRECATED, "x-sunset": "2999-01-01"}), op_doc({**DEPRECATED, "x-sunset": "2999-02-01T00:00:00Z"})),
+)
+OLD_PARAM = {"name": "q", "in": "query", "schema": {"type": "string"}, "deprecated": True}
+case(
+    "request-parameter-removed-before-sunset",
+    B,
+    REQ,
+    (params_doc({**OLD_PARAM, "x-sunset": "2999-01-01"}), params_doc()),
+    (params_doc({**OLD_PARAM, "x-sunset": "2001-01-01"}), params_doc()),
+)
+case(
+    "request-parameter-sunset-removed",
+    B,
+    REQ,
+    (params_doc({**OLD_PARAM, "x-sunset": "2999-01-01"}), params_doc(OLD_PARAM)),
+    (params_doc({**OLD_PARAM, "x-sunset": "2999-01-01"}), params_doc({**OLD_PARAM, "x-sunset": "2999-03-01"})),
+)
+case(
+    "request-parameter-sunset-invalid",
+    B,
+    REQ,
+    (params_doc({**OLD_PARAM, "x-sunset": "2999-01-01"}), params_doc({**OLD_PARAM, "x-sunset": "2999-13-01"})),
+    (params_doc(OLD_PARAM), params_doc({**OLD_PARAM, "x-sunset": "2999-12-01"})),
+)
 STR_ARRAY = {"type": "array", "items": {"type": "string"}}
 case(
     "request-parameter-became-array",
