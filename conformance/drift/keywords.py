@@ -122,7 +122,9 @@ def diff_keywords(
     _diff_enum(ctx, o, n, location, prefix)
     _diff_const(ctx, o, n, location, prefix)
     _diff_extensible_enum(ctx, o, n, location, prefix)
-    for keyword, stem, upper, absent in _BOUNDS:
+    for upper in (True, False):
+        _diff_range(ctx, o, n, location, prefix, upper)
+    for keyword, stem, upper, absent in _BOUNDS[4:]:
         if keyword in o or keyword in n:
             _diff_bound(ctx, o, n, location, prefix, keyword, stem, upper, absent)
     _diff_multiple_of(ctx, _number(o.get("multipleOf")), _number(n.get("multipleOf")), location, prefix)
@@ -279,6 +281,43 @@ def _number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return value
+
+
+def _bound(schema: dict[str, Any], upper: bool) -> tuple[float, bool] | None:
+    """The effective maximum (or minimum) and whether it is exclusive, in either spelling:
+    3.0's ``minimum: 0, exclusiveMinimum: true`` is 3.1's ``exclusiveMinimum: 0``."""
+    inclusive = _number(schema.get("maximum" if upper else "minimum"))
+    exclusive = schema.get("exclusiveMaximum" if upper else "exclusiveMinimum")
+    if exclusive is True and inclusive is not None:
+        return inclusive, True
+    value = _number(exclusive)
+    if value is not None and (inclusive is None or (value <= inclusive if upper else value >= inclusive)):
+        return value, True
+    return None if inclusive is None else (inclusive, False)
+
+
+def _diff_range(ctx: Context, o: dict[str, Any], n: dict[str, Any], location: str, prefix: str, upper: bool) -> None:
+    """maximum/exclusiveMaximum (or the minimums) compared as one bound: a bound that only changes
+    spelling is no change, one that turns exclusive at the same value is tightened."""
+    old, new = _bound(o, upper), _bound(n, upper)
+    if old == new:
+        return
+    names = ("exclusiveMaximum", "exclusive-max") if upper else ("exclusiveMinimum", "exclusive-min")
+    plain = ("maximum", "max") if upper else ("minimum", "min")
+    if old is None or new is None or old[1] == new[1]:
+        present = new if new is not None else old
+        keyword, stem = names if present[1] else plain
+        before = {} if old is None else {keyword: old[0]}
+        after = {} if new is None else {keyword: new[0]}
+        _diff_bound(ctx, before, after, location, prefix, keyword, stem, upper, None)
+        return
+    moved = new[0] < old[0] if upper else new[0] > old[0]
+    tighter = moved or (new[0] == old[0] and new[1])
+    keyword, stem = names if new[1] or new[0] == old[0] else plain  # same value: exclusivity changed
+    suffix = ("decreased" if tighter else "increased") if upper else ("increased" if tighter else "decreased")
+    label = "exclusive" if new[1] else "inclusive"
+    ctx.emit(f"{prefix}-{stem}-{suffix}", f"{location}/{keyword}",
+             f"{'upper' if upper else 'lower'} bound changed from {_fmt(old[0])} to {label} {_fmt(new[0])}")
 
 
 def _diff_bound(

@@ -313,3 +313,38 @@ def test_flag_abbreviations_are_refused(tmp_path: Path) -> None:
 def test_comparing_stays_exact_for_identical_31_documents() -> None:
     document = v31(body_doc(obj({"p": {"type": ["string", "null"], "const": "x", "not": {"const": "y"}}})))
     assert compare(document, json.loads(json.dumps(document))).findings == []
+
+
+# Found by the oasdiff corpus: a bound written the 3.0 way (minimum + exclusiveMinimum: true) or the
+# 3.1 way (exclusiveMinimum: N) is the same bound; turning it exclusive at the same value tightens it.
+def test_exclusive_bounds_compare_across_spellings() -> None:
+    num = {"type": "number"}
+    old30 = response_doc({**num, "minimum": 0, "exclusiveMinimum": True})
+    new31 = v31(response_doc({**num, "exclusiveMinimum": 0}))
+    assert findings(old30, new31) == []
+    assert findings(param_doc({**num, "maximum": 9, "exclusiveMaximum": True}),
+                    v31(param_doc({**num, "exclusiveMaximum": 9}))) == []
+    inclusive, exclusive = param_doc({**num, "minimum": 0}), param_doc({**num, "minimum": 0, "exclusiveMinimum": True})
+    assert breaking(inclusive, exclusive) == {"request-parameter-exclusive-min-increased"}
+    assert breaking(exclusive, inclusive) == set()
+    assert breaking(response_doc({**num, "maximum": 5, "exclusiveMaximum": True}), response_doc({**num, "maximum": 5})) == {
+        "response-property-exclusive-max-increased"}
+    assert breaking(param_doc({**num, "maximum": 5, "exclusiveMaximum": True}), param_doc({**num, "maximum": 4})) == {
+        "request-parameter-max-decreased"}
+
+
+# Found by the oasdiff corpus: oasdiff's lifecycle extensions on operations and parameters.
+def test_sunset_and_stability_promises() -> None:
+    dep = {"deprecated": True, "x-sunset": "2999-01-01"}
+    assert breaking(op_doc(dep), op_doc({"deprecated": True})) == {"operation-sunset-removed"}
+    assert breaking(op_doc(dep), op_doc({**dep, "x-sunset": "next year"})) == {"operation-sunset-invalid"}
+    assert breaking(op_doc({**dep, "x-sunset": "next year"}), op_doc(dep)) == {"operation-sunset-invalid"}
+    assert breaking(op_doc(dep), op_doc({**dep, "x-sunset": "2999-06-01"})) == set()
+    assert breaking(op_doc({"x-stability-level": "stable"}), op_doc({"x-stability-level": "GA"})) == {
+        "operation-stability-invalid"}
+    param = {"name": "q", "in": "query", "schema": ST, "deprecated": True}
+    with_param, without = op_doc({"parameters": [{**param, "x-sunset": "2999-01-01"}]}), op_doc()
+    assert breaking(with_param, without) == {"request-parameter-removed-before-sunset"}
+    past = op_doc({"parameters": [{**param, "x-sunset": "2001-01-01"}]})
+    assert breaking(past, without) == set()
+    assert breaking(with_param, op_doc({"parameters": [param]})) == {"request-parameter-sunset-removed"}

@@ -13,10 +13,13 @@ when it is simple enough to trust:
   ``allChecksConfig()`` and no other option (severity overrides, deprecation days);
 * **breaking** when a rule the test asserts present has level ERR (its level in oasdiff's
   ``checker/rules.go``, or the ``Level:`` the test spells out);
+* from the CLI tests (``internal/*_test.go``), ``oasdiff breaking A B --fail-on ERR``: exit 1 is
+  breaking, exit 0 not (flags that only normalise the documents are allowed, see ``NEUTRAL_FLAGS``);
 * **not breaking** only when every check ran (``allChecksConfig``) at a threshold that includes
   ERR and the test pins the whole result (``require.Empty``, ``require.Len(…, 0)``,
   ``requireSingle…``, ``require.Len(…, N)`` with N asserted ids, ``requireApiChanges``) with no
-  ERR in it. A single-check test that sees only a WARN says nothing about the other rules.
+  ERR in it. A single-check test that sees only a WARN says nothing about the other rules:
+  such pairs are kept with ``breaking: null`` and only reported, never counted.
 
 The pairs' files are copied (with the relative files they ``$ref``) under ``data/`` keeping their
 paths in oasdiff's repository, and ``pairs.yaml`` lists every pair with the tests that asserted
@@ -96,7 +99,7 @@ class Side:
 class Pair:
     base: Side
     revision: Side
-    breaking: bool
+    breaking: bool | None  # None: only a single check ran, and it saw WARN/INFO
     name: str = ""  # the first test that built it (names the derived files)
     documents: tuple[Any, Any] = (None, None)
     tests: list[str] = field(default_factory=list)
@@ -163,8 +166,9 @@ def edits(body: str) -> tuple[dict[str, list[str]], dict[str, Any]] | None:
     return statements, variables
 
 
-def read_test(name: str, body: str, levels: dict[str, tuple[str, str]]) -> tuple[Side, Side, bool, set[str]] | None:
-    """(base, revision, breaking, rule ids) for a trustworthy test function, else None."""
+def read_test(name: str, body: str, levels: dict[str, tuple[str, str]]) -> tuple[Side, Side, bool | None, set[str]] | None:
+    """(base, revision, breaking, rule ids) for a trustworthy test function, else None.
+    ``breaking`` is None when only one check ran and it asserted WARN/INFO findings."""
     if re.search(r"\btc\.|checker\.With(?!SingleCheck)|^\s*for (?!_, \w+ := range errs)", body, re.M):
         return None
     statements, _ = edits(body)
@@ -205,6 +209,8 @@ def read_test(name: str, body: str, levels: dict[str, tuple[str, str]]) -> tuple
     breaking = bool(EXPLICIT_ERR.search(body)) or any(levels[m][1] == "ERR" for m in positive)
     if breaking:
         return base, revision, True, rules
+    if single and positive:  # one check saw only WARN/INFO: says nothing about the other rules
+        return base, revision, None, rules
     if single or LEVELS[threshold] > LEVELS["ERR"]:
         return None
     pinned = bool(WHOLE_EMPTY.search(body) and not positive) or bool(WHOLE_SET.search(body))
@@ -213,6 +219,28 @@ def read_test(name: str, body: str, levels: dict[str, tuple[str, str]]) -> tuple
     if not pinned or ("NotEmpty" in body and not positive):
         return None
     return base, revision, False, rules
+
+
+#: ``oasdiff breaking`` flags that only normalise (our engine merges allOf, path-level parameters
+#: and 3.0/3.1 nullability itself), so the verdict holds for the documents as they are.
+NEUTRAL_FLAGS = {"--flatten", "--flatten-allof", "--flatten-params", "--auto-upgrade"}
+CLI = re.compile(r'require\.(Zero|Equal)\(t, (?:1, )?internal\.Run\(cmdToArgs\("oasdiff breaking (\S+) (\S+)((?: --[\w-]+)*) '
+                 r'--fail-on ERR"\)')
+
+
+def cli_pairs(repo: Repo) -> list[tuple[Side, Side, bool, str]]:
+    """Pairs from the CLI tests: ``oasdiff breaking A B --fail-on ERR`` exits 1 exactly when an ERR fires."""
+    found = []
+    for path in repo.files():
+        if not (path.startswith("internal/") and path.endswith("_test.go")):
+            continue
+        for name, body in FUNC.findall(repo.show(path)):
+            for assertion, old, new, flags in CLI.findall(body):
+                if old == new or set(flags.split()) - NEUTRAL_FLAGS:
+                    continue
+                sides = [Side(str(PurePosixPath(*_normal(PurePosixPath("internal") / p)))) for p in (old, new)]
+                found.append((sides[0], sides[1], assertion == "Equal", f"{path}:{name}"))
+    return found
 
 
 def harvest(repo: Repo) -> list[Pair]:
@@ -235,12 +263,19 @@ def harvest(repo: Repo) -> list[Pair]:
             if documents[0] == documents[1]:
                 continue
             pair = pairs.setdefault((base, revision), Pair(base, revision, breaking, name=name, documents=documents))
-            if pair.breaking != breaking:
+            if {pair.breaking, breaking} == {True, False}:
                 conflicts.add((base, revision))
+            if pair.breaking is None or breaking is True:
+                pair.breaking = breaking
             pair.tests.append(f"{path}:{name}")
             pair.rules |= rules
+    for found in cli_pairs(repo):
+        base, revision, breaking, test = found
+        pair = pairs.setdefault((base, revision), Pair(base, revision, breaking, name=test.split(":")[1],
+                                                       documents=(base.document(repo), revision.document(repo))))
+        pair.tests.append(test)
     for key in conflicts:  # a test that pins the whole result wins only if no test saw an ERR
-        pairs[key].breaking = True
+        print(f"conflicting verdicts, kept breaking: {key[0].path} -> {key[1].path}", file=sys.stderr)
     return list(pairs.values())
 
 
@@ -309,8 +344,9 @@ def main(git_dir: str) -> None:
     header = (f"# Harvested by tests/drift/oasdiff_corpus/harvest.py from oasdiff/oasdiff at {repo.commit}.\n"
               "# Each pair's verdict is the one oasdiff's checker tests assert (see README.md here).\n")
     (HERE / "pairs.yaml").write_text(header + yaml.safe_dump(entries, sort_keys=False, width=120))
-    breaking = sum(e["breaking"] for e in entries)
-    print(f"{len(entries)} pairs ({breaking} breaking)")
+    verdicts = [e["breaking"] for e in entries]
+    print(f"{len(entries)} pairs: {verdicts.count(True)} breaking, {verdicts.count(False)} not, "
+          f"{verdicts.count(None)} single-check WARN/INFO (informational)")
 
 
 if __name__ == "__main__":
