@@ -147,19 +147,6 @@ def diff_keywords(
             location + "/default",
             f"default changed from {short(o.get('default'))} to {short(n.get('default'))}",
         )
-    if prefix == "request-property" and bool(o.get("readOnly")) != bool(n.get("readOnly")):
-        if n.get("readOnly"):
-            ctx.emit(
-                "request-property-became-read-only",
-                location + "/readOnly",
-                "property became readOnly: values sent are ignored",
-            )
-        else:
-            ctx.emit(
-                "request-property-became-writable",
-                location + "/readOnly",
-                "property is no longer readOnly",
-            )
 
 
 def _diff_enum(

@@ -6,12 +6,14 @@ parameters are identified by position so that a rename is not reported as remove
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from conformance.drift.bodies import is_json
 from conformance.drift.context import Context
 from conformance.drift.lifecycle import before_sunset, diff_sunset
 from conformance.drift.model import Severity, pointer
-from conformance.drift.normalize import flatten, types
+from conformance.drift.normalize import flatten, media_key, types
 from conformance.drift.paths import Operation, template_names
 from conformance.drift.refs import Resolver
 from conformance.drift.schemas import diff_schema
@@ -91,7 +93,9 @@ def diff_parameters(ctx: Context, old_op: Operation, new_op: Operation) -> None:
 def _diff_moved(
     ctx: Context, removed: dict[_Key, dict[str, Any]], added: dict[_Key, dict[str, Any]]
 ) -> None:
-    """Same name, different ``in``: one finding instead of an unrelated remove + add."""
+    """Same name, different ``in``: one finding instead of an unrelated remove + add. Same name
+    and ``in`` under another key (a path parameter matched by name on one side, by its place in
+    the template on the other) is the same parameter."""
     by_name: dict[str, _Key] = {}
     for key in sorted(added):  # first in sorted order wins: symmetric under OLD/NEW swap
         by_name.setdefault(str(added[key]["name"]).lower(), key)
@@ -99,6 +103,9 @@ def _diff_moved(
         name = str(removed[key]["name"]).lower()
         if name in by_name and by_name[name] in added:
             old, new = removed.pop(key), added.pop(by_name.pop(name))
+            if old.get("in") == new.get("in"):  # a path parameter now (or no longer) in the template
+                _diff_parameter(ctx, old, new)
+                continue
             ctx.emit(
                 "request-parameter-location-changed",
                 _where(new),
@@ -135,7 +142,11 @@ def _diff_parameter(ctx: Context, old: dict[str, Any], new: dict[str, Any]) -> N
         return
     if _became_exploded_array(ctx, new, old_schema, new_schema, where + "/schema"):
         return
-    diff_schema(ctx, old_schema, new_schema, where + "/schema", "request-parameter")
+    # Parameter values travel as text (unless the parameter declares a JSON ``content``), nested
+    # properties of a deepObject or exploded object included.
+    json = any(is_json(media_key(str(media))) for media in (new.get("content") or {}))
+    scoped = ctx if json else replace(ctx, weak=True)
+    diff_schema(scoped, old_schema, new_schema, where + "/schema", "request-parameter")
 
 
 def _became_exploded_array(

@@ -116,8 +116,15 @@ def _diff_all_of(
     if old_members.keys() == new_members.keys() or canon(o) == canon(n):
         return
     where = location + "/allOf"
-    added = [new_members[k] for k in new_members.keys() - old_members.keys()]
-    removed = [old_members[k] for k in old_members.keys() - new_members.keys()]
+    added_ids = sorted(new_members.keys() - old_members.keys())
+    removed_ids = sorted(old_members.keys() - new_members.keys())
+    # An inline member edited in place is neither added nor removed: its changes are in the
+    # merged schema, compared property by property like any other.
+    edited = min(sum(k.startswith("inline:") for k in added_ids), sum(k.startswith("inline:") for k in removed_ids))
+    added_ids = _drop_inline(added_ids, edited)
+    removed_ids = _drop_inline(removed_ids, edited)
+    added = [new_members[k] for k in added_ids]
+    removed = [old_members[k] for k in removed_ids]
     annotation = [m for m in added + removed if annotation_only(ctx.new.deref(m))]
     if [m for m in added if m not in annotation]:
         ctx.emit(f"{prefix}-all-of-added", where, f"{len(added)} allOf member(s) added")
@@ -129,6 +136,16 @@ def _diff_all_of(
             where,
             "allOf member(s) that only annotate added or removed",
         )
+
+
+def _drop_inline(ids: list[str], count: int) -> list[str]:
+    kept = []
+    for identity in ids:
+        if count and identity.startswith("inline:"):
+            count -= 1
+            continue
+        kept.append(identity)
+    return kept
 
 
 def _diff_wrapping(
@@ -240,17 +257,22 @@ def _diff_object(
                 ctx.emit(
                     f"{side}-property-became-optional", where, f"property {name!r} became optional"
                 )
-        if hidden and _hidden(ctx.old, old_props[name], side):
-            continue  # never sent (readOnly) or never returned (writeOnly) on this side
+        was_hidden = _hidden(ctx.old, old_props[name], side)
+        if hidden != was_hidden and side == "request":
+            if hidden:
+                ctx.emit("request-property-became-read-only", where + "/readOnly",
+                         "property became readOnly: values sent are ignored")
+            else:
+                ctx.emit("request-property-became-writable", where + "/readOnly", "property is no longer readOnly")
+        if hidden or was_hidden:
+            continue  # not sent (readOnly) or not returned (writeOnly) on this side, before or after
         diff_schema(ctx, old_props[name], new_props[name], where, nested, depth + 1, stack)
     _diff_additional(ctx, o, n, location, nested, side, depth, stack)
 
 
 def _hidden(resolver: Any, schema: Any, side: str) -> bool:
     """readOnly properties never appear in requests, writeOnly ones never in responses."""
-    resolved = resolver.deref(schema)
-    if not isinstance(resolved, dict):
-        return False
+    resolved, _ = flatten(schema, resolver)  # the flag may come from a $ref or an allOf member
     return bool(resolved.get("readOnly" if side == "request" else "writeOnly"))
 
 

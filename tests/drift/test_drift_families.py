@@ -348,3 +348,54 @@ def test_sunset_and_stability_promises() -> None:
     past = op_doc({"parameters": [{**param, "x-sunset": "2001-01-01"}]})
     assert breaking(past, without) == set()
     assert breaking(with_param, op_doc({"parameters": [param]})) == {"request-parameter-sunset-removed"}
+
+
+# Found by the oasdiff corpus: a property that is readOnly on either side is not sent in requests then
+# (its constraints do not matter), whatever else changed; a flag inherited from allOf counts too.
+def test_read_only_on_either_side_hides_request_constraints() -> None:
+    plain = body_doc(obj({"p": {**ST, "maxLength": 100}}))
+    now_read_only = body_doc(obj({"p": {**ST, "maxLength": 50, "readOnly": True}}))
+    assert severities(plain, now_read_only) == {"request-property-became-read-only": Severity.WARNING}
+    assert breaking(now_read_only, plain) == set()
+    inherited = body_doc(obj({"p": {"allOf": [{**ST, "maxLength": 50}, {"readOnly": True}]}}))
+    assert breaking(plain, inherited) == set()
+
+
+# Found by the oasdiff corpus: an inline allOf member edited in place is compared property by property.
+def test_inline_all_of_member_edited_in_place_is_not_added() -> None:
+    member = obj({"a": ST})
+    old = body_doc({"allOf": [{"$ref": "#/components/schemas/B"}, member]})
+    new = body_doc({"allOf": [{"$ref": "#/components/schemas/B"}, obj({"a": {**ST, "deprecated": True}})]})
+    parts = {"components": {"schemas": {"B": obj({"b": ST})}}}
+    assert breaking({**old, **parts}, {**new, **parts}) == set()
+    narrowed = body_doc({"allOf": [{"$ref": "#/components/schemas/B"}, obj({"a": {**ST, "maxLength": 3}})]})
+    assert severities({**old, **parts}, {**narrowed, **parts}) == {"request-property-max-length-set": Severity.WARNING}
+    added = body_doc({"allOf": [{"$ref": "#/components/schemas/B"}, member, obj({"c": ST})]})
+    assert breaking({**old, **parts}, {**added, **parts}) == {"request-property-all-of-added"}
+
+
+# Found by the oasdiff corpus: a path parameter declared under another name than the template's, then
+# renamed to match it, is the same parameter, not one moved "from path to path".
+def test_path_parameter_matching_the_template_after_a_rename_is_not_moved() -> None:
+    param = {"name": "testId", "in": "path", "required": True, "schema": ST}
+    old = doc({"/t/{id}": {"parameters": [param], "get": {"responses": {"200": {"description": "ok"}}}}})
+    new = doc({"/t/{testId}": {"parameters": [param], "get": {"responses": {"200": {"description": "ok"}}}}})
+    assert breaking(old, new) == set()
+
+
+# Found by the oasdiff corpus: a property inside an object parameter travels as text like the parameter
+# (?filter[id]=5), so number -> string widens it; a parameter with JSON content stays strictly typed.
+def test_object_parameter_properties_are_text() -> None:
+    def deep(kind: str, **extra: Any) -> Doc:
+        param = {"name": "filter", "in": "query", "style": "deepObject", **extra}
+        if "content" not in extra:
+            param["schema"] = obj({"id": {"type": kind}})
+        return op_doc({"parameters": [param]})
+
+    assert breaking(deep("number"), deep("string")) == set()
+    assert breaking(deep("string"), deep("number")) == {"request-property-type-changed"}
+
+    def as_json(kind: str) -> Doc:
+        return deep(kind, content={"application/json": {"schema": obj({"id": {"type": kind}})}})
+
+    assert breaking(as_json("number"), as_json("string")) == {"request-property-type-changed"}
