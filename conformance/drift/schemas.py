@@ -248,7 +248,8 @@ def _diff_object(
             kind = "required" if name in new_req and not hidden else "optional"
             ctx.emit(f"{side}-{kind}-property-added", where, f"{kind} property {name!r} added")
             continue
-        if (name in old_req) != (name in new_req) and not hidden:
+        was_hidden = _hidden(ctx.old, old_props[name], side)
+        if (name in old_req) != (name in new_req) and not (hidden or was_hidden):
             if name in new_req:
                 ctx.emit(
                     f"{side}-property-became-required", where, f"property {name!r} became required"
@@ -257,7 +258,6 @@ def _diff_object(
                 ctx.emit(
                     f"{side}-property-became-optional", where, f"property {name!r} became optional"
                 )
-        was_hidden = _hidden(ctx.old, old_props[name], side)
         if hidden != was_hidden and side == "request":
             if hidden:
                 ctx.emit("request-property-became-read-only", where + "/readOnly",

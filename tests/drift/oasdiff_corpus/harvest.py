@@ -171,6 +171,9 @@ def read_test(name: str, body: str, levels: dict[str, tuple[str, str]]) -> tuple
     ``breaking`` is None when only one check ran and it asserted WARN/INFO findings."""
     if re.search(r"\btc\.|checker\.With(?!SingleCheck)|^\s*for (?!_, \w+ := range errs)", body, re.M):
         return None
+    # oasdiff's helper: every check at WARN finds nothing, the changelog has one INFO entry.
+    body = re.sub(r"verifyNonBreakingChangeIsChangelogEntry\(t, d, osm, checker\.\w+\)",
+                  "errs := checker.CheckBackwardCompatibility(allChecksConfig(), d, osm)\n\trequire.Empty(t, errs)", body)
     statements, _ = edits(body)
     checks = CHECK.findall(body)
     helper = D_HELPER.findall(body)
