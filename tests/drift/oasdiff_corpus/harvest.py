@@ -8,8 +8,9 @@ not ours. Each ``checker/*_test.go`` function is read with regular expressions, 
 when it is simple enough to trust:
 
 * both documents are loaded from files (``open("…")``, the ``xxxFile("…")`` helpers,
-  ``l(t, N)``/``d(t, cfg, a, b)``) and never mutated in Go (no ``s1.Spec…``), diffed once with
-  ``diff.NewConfig()``, and checked once with ``singleCheckConfig(check)`` or
+  ``l(t, N)``/``d(t, cfg, a, b)``), changed in Go only by plain assignments that ``replay.py``
+  translates to the same YAML edit (``s2.Spec.Paths.Value("/x").Post…Pattern = "^a$"``), diffed
+  once with ``diff.NewConfig()``, and checked once with ``singleCheckConfig(check)`` or
   ``allChecksConfig()`` and no other option (severity overrides, deprecation days);
 * **breaking** when a rule the test asserts present has level ERR (its level in oasdiff's
   ``checker/rules.go``, or the ``Level:`` the test spells out);
@@ -17,9 +18,10 @@ when it is simple enough to trust:
   breaking, exit 0 not (flags that only normalise the documents are allowed, see ``NEUTRAL_FLAGS``);
 * **not breaking** only when every check ran (``allChecksConfig``) at a threshold that includes
   ERR and the test pins the whole result (``require.Empty``, ``require.Len(…, 0)``,
-  ``requireSingle…``, ``require.Len(…, N)`` with N asserted ids, ``requireApiChanges``) with no
-  ERR in it. A single-check test that sees only a WARN says nothing about the other rules:
-  such pairs are kept with ``breaking: null`` and only reported, never counted.
+  ``requireSingle…``, ``require.Len(…, N)`` with N asserted ids, ``requireApiChanges``, every
+  finding asserted INFO, oasdiff's ``verifyNonBreakingChangeIsChangelogEntry``) with no ERR in it.
+  A single-check test that sees only a WARN says nothing about the other rules: such pairs are
+  kept with ``breaking: null`` and only reported, never counted.
 
 The pairs' files are copied (with the relative files they ``$ref``) under ``data/`` keeping their
 paths in oasdiff's repository, and ``pairs.yaml`` lists every pair with the tests that asserted
