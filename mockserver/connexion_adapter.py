@@ -53,9 +53,14 @@ from connexion.datastructures import MediaTypeDict  # noqa: E402
 from connexion.decorators import StarletteDecorator  # noqa: E402
 from connexion.decorators.parameter import _get_typed_body_values as get_typed_body_values  # noqa: E402
 from connexion.json_schema import Draft4RequestValidator  # noqa: E402
+from connexion.middleware.request_validation import (  # noqa: E402
+    RequestValidationAPI,
+    RequestValidationMiddleware,
+    RequestValidationOperation,
+)
 from connexion.middleware.security import SecurityMiddleware  # noqa: E402
 from connexion.spec import OpenAPISpecification  # noqa: E402
-from connexion.utils import is_null, is_nullable, make_type  # noqa: E402
+from connexion.utils import is_null, is_nullable, make_type, split_content_type  # noqa: E402
 from connexion.validators import (  # noqa: E402
     VALIDATOR_MAP,
     FormDataValidator,
@@ -83,6 +88,7 @@ __all__ = [
     "make_type",
     "meta_schema_checked_by_tests",
     "middlewares_without_security",
+    "validate_requests_lean",
 ]
 
 
@@ -157,6 +163,90 @@ class MockApp(connexion.AsyncApp):
         if not lean_arguments:
             self._middleware_app.api_cls = _GeneralApi
         self.middleware.app = self._middleware_app  # before any add_api: the stack is built lazily
+
+
+#: Media types remembered per operation (a client chooses the header, so the memory is bounded).
+_MEDIA_TYPES_KEPT = 32
+
+
+@functools.lru_cache(maxsize=256)
+def _mime_and_encoding(content_type: str | None) -> tuple[str | None, str | None]:
+    return split_content_type(content_type)
+
+
+class _ValidateOnce(RequestValidationOperation):
+    """connexion's request validation with what does not depend on the request made once per
+    operation: its URI parser, its parameter validator and, per media type, the body schema and
+    validator arguments (connexion rebuilds all of them on every request, copying schemas and
+    parsing the parameter definitions again). The checks and their order are connexion's."""
+
+    @functools.cached_property
+    def _parameter_validator(self) -> Any:
+        operation = self._operation
+        return self._validator_map["parameter"](
+            operation.parameters, uri_parser=operation._uri_parser_class(operation.parameters, operation.body_definition()),
+            strict_validation=self.strict_validation, security_query_params=self.security_query_params)
+
+    @functools.cached_property
+    def _bodies(self) -> dict[str, tuple[Any, dict[str, Any]] | None]:
+        return {}
+
+    def _body_validation(self, mime_type: str) -> tuple[Any, dict[str, Any]] | None:
+        """The body validator class and its arguments for ``mime_type`` (None: nothing to validate).
+        Raises connexion's UnsupportedMediaTypeProblem for a media type the operation does not take."""
+        if mime_type in self._bodies:
+            return self._bodies[mime_type]
+        self.validate_mime_type(mime_type)
+        operation, plan = self._operation, None
+        schema = operation.body_schema(mime_type)
+        if schema:
+            try:
+                validator_cls = self._validator_map["body"][mime_type]
+            except KeyError:
+                pass
+            else:
+                plan = (validator_cls, {
+                    "schema": schema, "required": operation.request_body.get("required", False),
+                    "nullable": is_nullable(operation.body_definition(mime_type)),
+                    "strict_validation": self.strict_validation,
+                    "uri_parser": operation.uri_parser_class(operation.parameters, operation.body_definition()),
+                })
+        if len(self._bodies) < _MEDIA_TYPES_KEPT:
+            self._bodies[mime_type] = plan
+        return plan
+
+    def extract_content_type(self, headers: list[tuple[bytes, bytes]]) -> tuple[str, str]:  # type: ignore[override]
+        content_type = next((value.decode("latin-1") for key, value in headers if key.lower() == b"content-type"), None)
+        mime_type, encoding = _mime_and_encoding(content_type)
+        if mime_type is None:
+            mime_type = self._operation.consumes[0] if self._operation.consumes else "application/octet-stream"
+        return mime_type, encoding or "utf-8"
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        self._parameter_validator.validate(scope)
+        mime_type, encoding = self.extract_content_type(scope["headers"])
+        plan = self._body_validation(mime_type)
+        if plan is not None:
+            validator_cls, arguments = plan
+            receive, scope = await validator_cls(encoding=encoding, **arguments).wrap_receive(receive, scope=scope)
+        await self.next_app(scope, receive, send)
+
+
+class _ValidateOnceAPI(RequestValidationAPI):
+    def make_operation(self, operation: Any) -> Any:
+        return _ValidateOnce(self.next_app, operation=operation, strict_validation=self.strict_validation,
+                             validator_map=self.validator_map)
+
+
+class _ValidateOnceMiddleware(RequestValidationMiddleware):
+    api_cls = _ValidateOnceAPI
+
+
+def validate_requests_lean(app: MockApp) -> None:
+    """Swap connexion's request validation middleware for :class:`_ValidateOnce`'s. Called once
+    every middleware is in place (the others are positioned relative to connexion's class)."""
+    middlewares = app.middleware.middlewares
+    middlewares[middlewares.index(RequestValidationMiddleware)] = _ValidateOnceMiddleware
 
 
 _SPEC_PATCH = threading.Lock()

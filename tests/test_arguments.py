@@ -96,6 +96,11 @@ def _session(app: Any) -> list[tuple[int, str, Any]]:
         send("POST", "/login/oauth2/token", data={"grant_type": ["a", "b"]})
         send("GET", "/api/v1/accounts/1/lti_registrations?include[]=overlay&include[]=configuration&per_page=1", headers=ADMIN)
         send("GET", "/api/lti/security/jwks")
+        for content_type in ("text/plain", "application/json; charset=utf-8", "application/json;x=1",
+                             "application/x-www-form-urlencoded", "multipart/form-data; boundary=b", ""):
+            send("POST", items, headers={**auth, "Content-Type": content_type}, content=b'{"label": "T", "scoreMaximum": 1}')
+        send("POST", items, headers=[*auth.items(), ("Content-Type", "text/plain"), ("Content-Type", "application/json")],
+             content=b'{"label": "Two types", "scoreMaximum": 1}')
         registration = send("GET", "/api/lti/accounts/1/registration_token", headers=ADMIN).json()
         send("GET", f"/api/lti/security/openid-configuration?registration_token={registration['token']}")
         send("GET", "/api/lti/security/openid-configuration?registration_token=nope")
