@@ -39,9 +39,9 @@ from .connexion_adapter import (
     VALIDATOR_MAP,
     MediaTypeDict,
     MockApp,
+    lean_middlewares,
     meta_schema_checked_by_tests,
     middlewares_without_security,
-    validate_requests_lean,
 )
 from .context import SCOPE_KEY, AppState, RequestContext
 from .fixtures import load_fixture_file
@@ -146,7 +146,7 @@ def build_app(state: AppState, *, validate_responses: bool = False, lean_argumen
     app.add_error_handler(405, _on_not_found)
     app.add_error_handler(Exception, _on_unexpected(state))
     if lean_arguments:
-        validate_requests_lean(app)
+        lean_middlewares(app)
     return app
 
 
@@ -164,8 +164,8 @@ def _add_api(app: connexion.AsyncApp, state: AppState, spec: dict[str, Any], val
 def create_app(fixtures: str | Path | None = None, *, validate_responses: bool = False,
                lean_arguments: bool = True) -> connexion.AsyncApp:
     """A fresh mock: its own world from ``fixtures`` (default set when None), keys and secret.
-    ``lean_arguments=False`` sends every request through connexion's own request validation and
-    parameter decorator (the reference that tests hold the lean paths to)."""
+    ``lean_arguments=False`` sends every request through connexion's own spec router, request
+    validation and parameter decorator (the reference that tests hold the lean paths to)."""
     world, keys = load_fixture_file(fixtures)
     state = AppState(
         world=world, keys=keys, fixtures_path=Path(fixtures) if fixtures else None,

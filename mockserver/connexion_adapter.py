@@ -59,6 +59,7 @@ from connexion.middleware.request_validation import (  # noqa: E402
     RequestValidationOperation,
 )
 from connexion.middleware.security import SecurityMiddleware  # noqa: E402
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware  # noqa: E402
 from connexion.spec import OpenAPISpecification  # noqa: E402
 from connexion.utils import is_null, is_nullable, make_type, split_content_type  # noqa: E402
 from connexion.validators import (  # noqa: E402
@@ -85,10 +86,10 @@ __all__ = [
     "get_typed_body_values",
     "is_null",
     "is_nullable",
+    "lean_middlewares",
     "make_type",
     "meta_schema_checked_by_tests",
     "middlewares_without_security",
-    "validate_requests_lean",
 ]
 
 
@@ -242,11 +243,32 @@ class _ValidateOnceMiddleware(RequestValidationMiddleware):
     api_cls = _ValidateOnceAPI
 
 
-def validate_requests_lean(app: MockApp) -> None:
-    """Swap connexion's request validation middleware for :class:`_ValidateOnce`'s. Called once
-    every middleware is in place (the others are positioned relative to connexion's class)."""
+class _SpecWhereServed(SwaggerUIMiddleware):
+    """connexion's spec-serving middleware routes every request through two Starlette routers
+    to find that it is not ``/openapi.json``; only paths it serves (or would redirect to, with
+    or without a trailing slash) take its router. Others go on as its router's default sends
+    them: with a copy of the scope as it came in."""
+
+    @functools.cached_property
+    def _served(self) -> frozenset[str]:
+        mounts = [route for route in self.router.routes if hasattr(route, "routes")]
+        return frozenset(mount.path + route.path for mount in mounts for route in mount.routes)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and not scope.get("root_path") and path not in self._served \
+                and path.rstrip("/") not in self._served and path + "/" not in self._served:
+            await self.app(scope.copy(), receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def lean_middlewares(app: MockApp) -> None:
+    """Swap connexion's request validation and spec-serving middlewares for the lean ones above.
+    Called once every middleware is in place (the others are positioned relative to connexion's)."""
     middlewares = app.middleware.middlewares
-    middlewares[middlewares.index(RequestValidationMiddleware)] = _ValidateOnceMiddleware
+    for general, lean in ((RequestValidationMiddleware, _ValidateOnceMiddleware), (SwaggerUIMiddleware, _SpecWhereServed)):
+        middlewares[middlewares.index(general)] = lean
 
 
 _SPEC_PATCH = threading.Lock()

@@ -1,5 +1,6 @@
-"""The argument plan (``mockserver/arguments.py``) against connexion's own decorator: the same
-requests, sent to a mock on each path, get the same answers."""
+"""The lean paths (the argument plan of ``mockserver/arguments.py``, request validation made once
+and the spec router skipped where it serves nothing, ``connexion_adapter.py``) against connexion's
+own: the same requests, sent to a mock on each path, get the same answers."""
 
 from __future__ import annotations
 
@@ -99,6 +100,8 @@ def _session(app: Any) -> list[tuple[int, str, Any]]:
         for content_type in ("text/plain", "application/json; charset=utf-8", "application/json;x=1",
                              "application/x-www-form-urlencoded", "multipart/form-data; boundary=b", ""):
             send("POST", items, headers={**auth, "Content-Type": content_type}, content=b'{"label": "T", "scoreMaximum": 1}')
+        for path in ("/openapi.json", "/openapi.json/", "/openapi.yaml", "/api/lti/security/jwks/", "/nope/", "/nope"):
+            send("GET", path, follow_redirects=False)
         send("POST", items, headers=[*auth.items(), ("Content-Type", "text/plain"), ("Content-Type", "application/json")],
              content=b'{"label": "Two types", "scoreMaximum": 1}')
         registration = send("GET", "/api/lti/accounts/1/registration_token", headers=ADMIN).json()
