@@ -8,8 +8,10 @@ import re
 from typing import Any
 
 import pytest
+from connexion.middleware.routing import RoutingMiddleware
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from starlette.routing import Match, Router
 
 from mockserver import create_app
 from tests.ltiutil import LINE_ITEM, SCORE, bearer, get_token
@@ -136,3 +138,29 @@ def test_any_query_string_gets_the_same_answer_on_both_paths(pair: tuple[Any, An
             headers = bearer(get_token(client, config, "Mock Grading Tool")) if "/api/lti/" in target else ADMIN
             answers.append(_answer(client.get(target, params=query, headers=headers)))
     assert answers[0] == answers[1]
+
+
+def test_the_indexed_route_table_picks_the_route_a_full_scan_picks() -> None:
+    """The routing middleware's route index (connexion_adapter._IndexedRouter) against Starlette's
+    scan of every route, for every spec path with several parameter values and every method."""
+    app = create_app()
+    with app.test_client() as client:
+        client.get("/api/lti/security/jwks")  # the middleware stack is built on the first request
+    routing = next(m for m in app.middleware.middleware_stack if isinstance(m, RoutingMiddleware))
+    router = next(route.app for route in routing.router.routes if isinstance(route.app, Router))
+    assert hasattr(router, "candidates"), "the lean app routes through the indexed router"
+    paths = {"/", "/api", "/api/lti", "/api/lti/", "/api/lti/courses", "/api/lti/courses/", "//api/lti/courses/1/line_items",
+             "/api/v1/courses/101/external_tools/", "/API/lti/security/jwks", "/api/lti/security/jwks/x"}
+    for route in router.routes:
+        for value in ("101", "abc", "a/b", "", "1.5", "%20"):
+            paths.add(re.sub(r"\{[^}]*\}", value, route.path))
+    indexed = 0
+    for path in sorted(paths | {p + "/" for p in paths} | {p.rstrip("/") for p in paths}):
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"):
+            scope = {"type": "http", "path": path, "method": method, "root_path": "", "headers": []}
+            candidates = router.candidates(scope)
+            indexed += candidates is not None and len(candidates) < len(router.routes)
+            first = next((r for r in router.routes if r.matches(scope)[0] is Match.FULL), None)
+            found = next((r for r in candidates if r.matches(scope)[0] is Match.FULL), None) if candidates is not None else first
+            assert found is first, (method, path)
+    assert indexed > 1000
