@@ -239,12 +239,21 @@ class CanvasParameterValidator(ParameterValidator):
             return None
         if value is None:
             return f"Missing {parameter_type} parameter '{param['name']}'" if param.get("required") else None
-        fast = _RUST.get(param, lambda p: _compile_rust(p.get("schema", p)))
+        fast = self._compiled(param)
         if fast is not None and fast.is_valid(value):
             return None
         validator = _PARAMETERS.get(param, lambda p: Draft4Validator(p.get("schema", p), format_checker=draft4_format_checker))
         error = next(validator.iter_errors(value), None)
         return None if error is None else error.message
+
+    def _compiled(self, param: dict) -> Any:
+        """The parameter's jsonschema-rs validator: kept on this validator too (the lean path
+        makes one per operation), so the shared cache and its lock are asked once."""
+        kept = self.__dict__.setdefault("_compiled_params", {})
+        hit = kept.get(id(param))
+        if hit is None or hit[0] is not param:
+            hit = kept[id(param)] = (param, _RUST.get(param, lambda p: _compile_rust(p.get("schema", p))))
+        return hit[1]
 
     def validate_request(self, request) -> None:  # type: ignore[override]
         # Each source is read once: connexion re-parses and re-coerces the whole query string
@@ -263,7 +272,10 @@ class CanvasParameterValidator(ParameterValidator):
             sources["cookie"] = lambda p: request.cookies.get(p["name"])
         for location, value_of in sources.items():
             for param in self.parameters[location]:
-                message = self.validate_parameter(location, value_of(param), param)
+                value = value_of(param)
+                if value is None and not param.get("required"):
+                    continue  # what validate_parameter answers for an absent optional parameter
+                message = self.validate_parameter(location, value, param)
                 if message:
                     raise InvalidRequest([FieldError(location, param["name"], "parameter", message.split("\n")[0])])
 
