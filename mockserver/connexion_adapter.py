@@ -265,32 +265,34 @@ class _SpecWhereServed(SwaggerUIMiddleware):
         await super().__call__(scope, receive, send)
 
 
-#: Path segments a route table is indexed by (``/api/lti/courses/…``).
+#: Leading path segments a route table is indexed by (``/api/lti/courses/…``).
 _INDEX_DEPTH = 3
 
 
-def _index_key(route: Any) -> tuple[str, ...] | None:
-    """The first path segments every path ``route`` matches starts with; None when it has fewer
-    literal segments than the index depth (or is not a plain route)."""
-    if not isinstance(route, Route):
+def _index_key(route: Any) -> tuple[int, tuple[str, ...]] | None:
+    """What every path ``route`` matches has: its number of ``/`` (a parameter other than a
+    ``:path`` one matches within a segment) and its first literal segments. None when the
+    route has fewer literal segments than the index depth, a ``:path`` parameter, or is not a
+    plain route: such routes are tried for every path."""
+    if not isinstance(route, Route) or ":path}" in route.path:
         return None
     path = route.path
     segments = path.split("/")[1:] if "{" not in path else path.split("{", 1)[0].split("/")[1:-1]
-    return tuple(segments[:_INDEX_DEPTH]) if len(segments) >= _INDEX_DEPTH else None
+    return (path.count("/"), tuple(segments[:_INDEX_DEPTH])) if len(segments) >= _INDEX_DEPTH else None
 
 
 class _IndexedRouter(Router):
     """A Starlette router that tries only the routes a path can match. Starlette tries every route
     in turn (a regex and two Python calls each: 22 routes for an External Tools list); here the
-    routes are bucketed by their first literal path segments, in their order. When none of a
+    routes are bucketed by their number of segments and first literal segments, in their order. When none of a
     bucket's routes matches in full, the general scan runs, so 405s, trailing-slash redirects and
     the default answer as before."""
 
     def __init__(self, router: Router) -> None:
         super().__init__(routes=router.routes, redirect_slashes=router.redirect_slashes, default=router.default)
-        self._index: tuple[int, dict[tuple[str, ...], list[Any]], list[Any]] = (-1, {}, [])
+        self._index: tuple[int, dict[Any, list[Any]], list[Any]] = (-1, {}, [])
 
-    def _buckets(self) -> tuple[dict[tuple[str, ...], list[Any]], list[Any]]:
+    def _buckets(self) -> tuple[dict[Any, list[Any]], list[Any]]:
         if self._index[0] != len(self.routes):
             keys = [_index_key(route) for route in self.routes]
             always = [route for route, key in zip(self.routes, keys, strict=True) if key is None]
@@ -303,11 +305,12 @@ class _IndexedRouter(Router):
         """The routes, in order, that may match ``scope`` in full; None: try them all."""
         if scope["type"] != "http" or scope.get("root_path"):
             return None
-        parts = scope["path"].split("/", _INDEX_DEPTH + 1)
+        path = scope["path"]
+        parts = path.split("/", _INDEX_DEPTH + 1)
         if len(parts) <= _INDEX_DEPTH:
             return None
         buckets, always = self._buckets()
-        return buckets.get(tuple(parts[1:_INDEX_DEPTH + 1]), always)
+        return buckets.get((path.count("/"), tuple(parts[1:_INDEX_DEPTH + 1])), always)
 
     async def app(self, scope: Any, receive: Any, send: Any) -> None:
         for route in self.candidates(scope) or ():
