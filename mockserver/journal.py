@@ -53,6 +53,8 @@ CONTROL_PREFIX = "/__mock__/"
 NOTES_KEY = "canvas_mock_journal"
 #: Private entry key: the response body as received, until a read turns it into ``response_body``.
 RAW_RESPONSE = "_raw_response"
+#: Private entry key: the response headers as sent, until a read picks the kept ones.
+RAW_RESPONSE_HEADERS = "_raw_response_headers"
 #: Private entry key: the request as received (:class:`_Received`), until a read builds the entry.
 RAW_REQUEST = "_raw_request"
 #: Media types whose bodies are kept raw until a read (others are summarised on the request path).
@@ -173,6 +175,7 @@ def _settled(entry: dict[str, Any]) -> dict[str, Any]:
     """The entry with what the request path kept raw parsed and redacted (once)."""
     received: _Received | None = entry.pop(RAW_REQUEST, None)
     raw = entry.pop(RAW_RESPONSE, None)
+    raw_headers = entry.pop(RAW_RESPONSE_HEADERS, None)
     if received is None and raw is None:
         return entry
     redactor = Redactor(received.tokens if received is not None else ())
@@ -182,8 +185,11 @@ def _settled(entry: dict[str, Any]) -> dict[str, Any]:
             entry.clear()
             entry.update(_entry(received.scope, received.body, redactor, recorded["time"], received.summary))
             entry.update(recorded)
-            entry["response_headers"] = {name: redactor.text(value) if name in ECHOING_RESPONSE_HEADERS else value
-                                         for name, value in recorded.get("response_headers", {}).items()}
+        if raw_headers is not None:
+            entry["response_headers"] = {
+                name: redactor.text(value) if name in ECHOING_RESPONSE_HEADERS else value for name, value in (
+                    (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in raw_headers)
+                if name in KEPT_RESPONSE_HEADERS}
         if raw is not None:
             content_type = entry.get("response_headers", {}).get("content-type", "")
             entry["response_body_format"], entry["response_body"] = response_summary(raw, content_type, redactor)
@@ -441,11 +447,7 @@ class JournalMiddleware:
                 kept += len(chunk)
             if message["type"] == "http.response.start" and entry["status"] is None:
                 entry["status"] = message["status"]
-                entry["response_headers"] = {  # the echoing ones are redacted when read
-                    name: value for name, value in (
-                        (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in message.get("headers", []))
-                    if name in KEPT_RESPONSE_HEADERS
-                }
+                entry[RAW_RESPONSE_HEADERS] = list(message.get("headers", ()))  # picked and redacted when read
             await send(message)
 
         started = time.perf_counter()

@@ -264,7 +264,8 @@ class CanvasParameterValidator(ParameterValidator):
             path = resolved["path"] = request.path_params
             sources["path"] = lambda p: path.get(p["name"].replace("-", "_"))
         if self.parameters.get("query"):
-            query = resolved["query"] = request.query_params
+            # connexion resolves an empty query string to {} (through two parsers and its URI parser)
+            query = resolved["query"] = request.query_params if request.scope.get("query_string") else {}
             sources["query"] = lambda p: query.get(p["name"])
         if self.parameters.get("header"):
             sources["header"] = lambda p: request.headers.get(p["name"])
