@@ -33,6 +33,7 @@ from ..connexion_adapter import (
     is_nullable,
 )
 from .errors import CanvasError, api_error, lti_error, model_error, not_found, oauth_error, simple_error
+from .form_parser import FormParser
 from .text import SURROGATE_ESCAPE, first_unencodable, unencodable_message
 
 
@@ -189,6 +190,10 @@ class CanvasFormValidator(FormDataValidator):
 
     #: Whether what it parses is the handler's body too (not for multipart: files are apart).
     hands_on_form = True
+
+    @property
+    def _form_parser_cls(self):  # type: ignore[no-untyped-def]
+        return FormParser
 
     async def _parse(self, stream, scope) -> dict:  # type: ignore[override]
         # Keep the raw body for handlers that read Rails nested fields (``a[b]=…``, repeated
