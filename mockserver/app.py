@@ -39,6 +39,7 @@ from .connexion_adapter import (
     VALIDATOR_MAP,
     MediaTypeDict,
     MockApp,
+    SchemasOnceURIParser,
     lean_middlewares,
     meta_schema_checked_by_tests,
     middlewares_without_security,
@@ -135,7 +136,7 @@ def _on_unexpected(state: AppState) -> Any:
 def build_app(state: AppState, *, validate_responses: bool = False, lean_arguments: bool = True) -> connexion.AsyncApp:
     app = MockApp(__name__, middlewares=middlewares_without_security(), lean_arguments=lean_arguments)
     with meta_schema_checked_by_tests():
-        _add_api(app, state, load_spec(), validate_responses)
+        _add_api(app, state, load_spec(), validate_responses, lean_arguments)
     install_scenario(app, state)  # journal, faults, throttle: outside the filter chain
     app.add_middleware(FilterChainMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, state=state)
     app.add_error_handler(InvalidRequest, _on_invalid)
@@ -150,13 +151,15 @@ def build_app(state: AppState, *, validate_responses: bool = False, lean_argumen
     return app
 
 
-def _add_api(app: connexion.AsyncApp, state: AppState, spec: dict[str, Any], validate_responses: bool) -> None:
+def _add_api(app: connexion.AsyncApp, state: AppState, spec: dict[str, Any], validate_responses: bool,
+             lean: bool) -> None:
     app.add_api(
         spec,
         resolver=Resolver(function_resolver=lambda operation_id: _bind(state, operation_id)),
         validator_map=VALIDATORS,
         validate_responses=validate_responses,
         strict_validation=False,
+        uri_parser_class=SchemasOnceURIParser if lean else None,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=True, spec_path="/openapi.json"),
     )
 
