@@ -147,7 +147,7 @@ def build_app(state: AppState, *, validate_responses: bool = False, lean_argumen
     app.add_error_handler(405, _on_not_found)
     app.add_error_handler(Exception, _on_unexpected(state))
     if lean_arguments:
-        lean_middlewares(app)
+        lean_middlewares(app, validate_responses=validate_responses)
     return app
 
 

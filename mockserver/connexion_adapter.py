@@ -53,11 +53,13 @@ from connexion.datastructures import MediaTypeDict  # noqa: E402
 from connexion.decorators import StarletteDecorator  # noqa: E402
 from connexion.decorators.parameter import _get_typed_body_values as get_typed_body_values  # noqa: E402
 from connexion.json_schema import Draft4RequestValidator  # noqa: E402
+from connexion.middleware.lifespan import LifespanMiddleware  # noqa: E402
 from connexion.middleware.request_validation import (  # noqa: E402
     RequestValidationAPI,
     RequestValidationMiddleware,
     RequestValidationOperation,
 )
+from connexion.middleware.response_validation import ResponseValidationMiddleware  # noqa: E402
 from connexion.middleware.routing import RoutingAPI, RoutingMiddleware  # noqa: E402
 from connexion.middleware.security import SecurityMiddleware  # noqa: E402
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware  # noqa: E402
@@ -359,13 +361,20 @@ class SchemasOnceURIParser(OpenAPIURIParser):
         return super().form_defns
 
 
-def lean_middlewares(app: MockApp) -> None:
-    """Swap connexion's request validation, spec-serving and routing middlewares for the lean ones above.
-    Called once every middleware is in place (the others are positioned relative to connexion's)."""
+def lean_middlewares(app: MockApp, *, validate_responses: bool) -> None:
+    """Swap connexion's request validation, spec-serving and routing middlewares for the lean ones
+    above, and leave out the two that would only pass requests on: response validation when it
+    is off (its operations are then the next app itself) and the lifespan middleware when the
+    app has no lifespan handler. Called once every middleware is in place (the others are
+    positioned relative to connexion's classes)."""
     middlewares = app.middleware.middlewares
     for general, lean in ((RequestValidationMiddleware, _ValidateOnceMiddleware), (SwaggerUIMiddleware, _SpecWhereServed),
                           (RoutingMiddleware, _IndexedRoutingMiddleware)):
         middlewares[middlewares.index(general)] = lean
+    if not validate_responses:
+        middlewares.remove(ResponseValidationMiddleware)
+    if app.middleware.lifespan is None:
+        middlewares.remove(LifespanMiddleware)
 
 
 _SPEC_PATCH = threading.Lock()
