@@ -22,9 +22,11 @@ chromium:
 	elif [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	else echo "chromium is missing and installing it needs root: the browser tests will skip (in CI they fail)"; fi
 
+# JOBS: pytest-xdist workers (one per core by default; JOBS=0 runs in this process, e.g. for pdb).
+JOBS ?= auto
 test: $(STAMP) chromium
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

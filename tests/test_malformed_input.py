@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -127,3 +128,27 @@ def test_fuzzed_raw_bytes(env: Any, endpoint: tuple[str, str, str], body: bytes)
     method, path, media_type = endpoint
     response = check_unchanged(env, method, path, content=body, headers={"Content-Type": media_type})
     assert response.status_code < 500
+
+
+RAILS_FORM_ENDPOINTS = [  # REST endpoints that read Rails-style nested form fields (name[child][]=…)
+    ("post", "/api/v1/courses/101/external_tools"),
+    ("put", "/api/v1/accounts/1/external_tools/1"),
+]
+form_names = st.text(alphabet=st.sampled_from("ab[]_ \n\r\t%=&é"), min_size=1, max_size=12)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(endpoint=st.sampled_from(RAILS_FORM_ENDPOINTS),
+       fields=st.lists(st.tuples(form_names, st.text(max_size=8)), min_size=1, max_size=6))
+def test_fuzzed_rails_form_field_names_never_500(env: Any, endpoint: tuple[str, str], fields: list[tuple[str, str]]) -> None:
+    """Any field name (stray brackets, newlines, conflicts) is parsed as Rack would or refused with a 4xx."""
+    app, client, _ = env
+    method, path = endpoint
+    before = app.state.world.snapshot()
+    response = client.request(method, path, content=urlencode(fields),
+                              headers={"Authorization": "Bearer mock-admin-token-TEST-ONLY",
+                                       "Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code < 500, (fields, response.status_code, response.text)
+    if response.status_code >= 400:
+        canvas_shaped(response)
+        assert app.state.world.snapshot() == before

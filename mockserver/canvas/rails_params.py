@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 DEPTH_LIMIT = 32
-_KEY = re.compile(r"^([^\[\]]*)((?:\[[^\[\]]*\])*)(.*)$")
+_KEY = re.compile(r"^([^\[\]]*)((?:\[[^\[\]]*\])*)(.*)$", re.DOTALL)  # a name may hold a newline
 
 
 class RailsParamsError(ValueError):

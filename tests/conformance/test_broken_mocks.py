@@ -20,8 +20,7 @@ logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
 
 
 def run(app: Any, operations: list[str], stateful: bool = False, examples: int | None = 10) -> RunResult:
-    options = SuiteOptions(seed=7, max_examples=examples, operations=operations, stateful=stateful,
-                           profile="deep" if stateful else "ci")
+    options = SuiteOptions(seed=7, max_examples=examples, operations=operations, stateful=stateful)
     return run_suite(in_process_target(Gate(), app=app), options)
 
 
