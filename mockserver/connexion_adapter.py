@@ -3,7 +3,12 @@
 The mock needs what connexion does not offer publicly: its own request validators (to answer in
 Canvas's error shapes), handler arguments planned once instead of decorated on every request
 (``arguments.py``), a middleware stack without connexion's security middleware (Canvas's filter
-chain replaces it), and no meta-schema check of the curated spec on every app.
+chain replaces it), and no meta-schema check of the curated spec on every app. For speed, the lean
+app (``lean_middlewares``) also validates requests with what does not depend on the request made
+once per operation, routes through an indexed route table, passes requests that are not for the
+served spec around the spec router, and leaves out the layers that would only pass requests on;
+``create_app(lean_arguments=False)`` keeps connexion's own, and tests/test_arguments.py holds the
+two to the same answers.
 Those reach into connexion's internals, which change between minor versions, so this module
 checks the installed version first and refuses any other than the one the suite was run with.
 """
