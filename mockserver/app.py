@@ -24,6 +24,7 @@ from starlette.responses import Response
 from .auth.pipeline import FilterChainMiddleware
 from .auth.tokens import new_secret
 from .canvas.errors import CanvasError, api_error, generic_error
+from .canvas.request_media_type import LowercaseMediaTypeMiddleware
 from .canvas.validation import (
     CanvasFormValidator,
     CanvasJSONBodyValidator,
@@ -139,6 +140,7 @@ def build_app(state: AppState, *, validate_responses: bool = False, lean_argumen
         _add_api(app, state, load_spec(), validate_responses, lean_arguments)
     install_scenario(app, state)  # journal, faults, throttle: outside the filter chain
     app.add_middleware(FilterChainMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, state=state)
+    app.add_middleware(LowercaseMediaTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION)
     app.add_error_handler(InvalidRequest, _on_invalid)
     app.add_error_handler(BadRequestProblem, _on_bad_request)
     app.add_error_handler(UnsupportedMediaTypeProblem, _on_media_type)

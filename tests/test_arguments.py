@@ -101,7 +101,8 @@ def _session(app: Any) -> list[tuple[int, str, Any]]:
         send("GET", "/api/v1/accounts/1/lti_registrations?include[]=overlay&include[]=configuration&per_page=1", headers=ADMIN)
         send("GET", "/api/lti/security/jwks")
         for content_type in ("text/plain", "application/json; charset=utf-8", "application/json;x=1",
-                             "application/x-www-form-urlencoded", "multipart/form-data; boundary=b", ""):
+                             "application/x-www-form-urlencoded", "multipart/form-data; boundary=b", "",
+                             "APPLICATION/JSON", "Application/VND.IMS.LIS.V2.LINEITEM+JSON; charset=UTF-8"):
             send("POST", items, headers={**auth, "Content-Type": content_type}, content=b'{"label": "T", "scoreMaximum": 1}')
         for path in ("/openapi.json", "/openapi.json/", "/openapi.yaml", "/api/lti/security/jwks/", "/nope/", "/nope"):
             send("GET", path, follow_redirects=False)
