@@ -24,6 +24,7 @@ from starlette.responses import Response
 from .auth.pipeline import FilterChainMiddleware
 from .auth.tokens import new_secret
 from .canvas.errors import CanvasError, api_error, generic_error
+from .canvas.request_media_type import LowercaseMediaTypeMiddleware
 from .canvas.validation import (
     CanvasFormValidator,
     CanvasJSONBodyValidator,
@@ -39,6 +40,8 @@ from .connexion_adapter import (
     VALIDATOR_MAP,
     MediaTypeDict,
     MockApp,
+    SchemasOnceURIParser,
+    lean_middlewares,
     meta_schema_checked_by_tests,
     middlewares_without_security,
 )
@@ -134,9 +137,10 @@ def _on_unexpected(state: AppState) -> Any:
 def build_app(state: AppState, *, validate_responses: bool = False, lean_arguments: bool = True) -> connexion.AsyncApp:
     app = MockApp(__name__, middlewares=middlewares_without_security(), lean_arguments=lean_arguments)
     with meta_schema_checked_by_tests():
-        _add_api(app, state, load_spec(), validate_responses)
+        _add_api(app, state, load_spec(), validate_responses, lean_arguments)
     install_scenario(app, state)  # journal, faults, throttle: outside the filter chain
     app.add_middleware(FilterChainMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, state=state)
+    app.add_middleware(LowercaseMediaTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION)
     app.add_error_handler(InvalidRequest, _on_invalid)
     app.add_error_handler(BadRequestProblem, _on_bad_request)
     app.add_error_handler(UnsupportedMediaTypeProblem, _on_media_type)
@@ -144,16 +148,20 @@ def build_app(state: AppState, *, validate_responses: bool = False, lean_argumen
     app.add_error_handler(404, _on_not_found)
     app.add_error_handler(405, _on_not_found)
     app.add_error_handler(Exception, _on_unexpected(state))
+    if lean_arguments:
+        lean_middlewares(app, validate_responses=validate_responses)
     return app
 
 
-def _add_api(app: connexion.AsyncApp, state: AppState, spec: dict[str, Any], validate_responses: bool) -> None:
+def _add_api(app: connexion.AsyncApp, state: AppState, spec: dict[str, Any], validate_responses: bool,
+             lean: bool) -> None:
     app.add_api(
         spec,
         resolver=Resolver(function_resolver=lambda operation_id: _bind(state, operation_id)),
         validator_map=VALIDATORS,
         validate_responses=validate_responses,
         strict_validation=False,
+        uri_parser_class=SchemasOnceURIParser if lean else None,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=True, spec_path="/openapi.json"),
     )
 
@@ -161,8 +169,8 @@ def _add_api(app: connexion.AsyncApp, state: AppState, spec: dict[str, Any], val
 def create_app(fixtures: str | Path | None = None, *, validate_responses: bool = False,
                lean_arguments: bool = True) -> connexion.AsyncApp:
     """A fresh mock: its own world from ``fixtures`` (default set when None), keys and secret.
-    ``lean_arguments=False`` sends every request through connexion's parameter decorator (the
-    reference that tests hold the argument plan to)."""
+    ``lean_arguments=False`` sends every request through connexion's own spec router, request
+    validation and parameter decorator (the reference that tests hold the lean paths to)."""
     world, keys = load_fixture_file(fixtures)
     state = AppState(
         world=world, keys=keys, fixtures_path=Path(fixtures) if fixtures else None,

@@ -51,10 +51,13 @@ class ArgumentPlan:
         self._uri_parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
         parameters = operation.parameters
         self._path = {p["name"]: p for p in parameters if p["in"] == "path"}
+        self._path_names = {name: sanitized(name) for name in self._path}
         self._query = {p["name"]: p for p in parameters if p["in"] == "query"}
         self._query_names = {name: sanitized(name) for name in self._query}
         self._defaults = {name: p["schema"]["default"] for name, p in self._query.items()
                           if "default" in p.get("schema", {})}
+        #: Whether a shallow copy of the defaults is a deep one (all of them immutable scalars).
+        self._flat_defaults = all(isinstance(v, str | int | float | bool) or v is None for v in self._defaults.values())
         self._has_body = operation.is_request_body_defined
         self._body_name = sanitized(operation.body_name("application/json")) if self._has_body else "body"
         self._body_default = operation.body_schema("application/json").get("default", {}) if self._has_body else None
@@ -75,12 +78,12 @@ class ArgumentPlan:
             path_params = self._uri_parser.resolve_path(dict(scope["path_params"]))
         for name, value in (path_params or {}).items():
             definition = self._path.get(name)
-            kwargs[sanitized(name)] = _cast(value, definition) if definition else value
+            kwargs[self._path_names.get(name) or sanitized(name)] = _cast(value, definition) if definition else value
         query = resolved.get("query")
         if query is None:
             query = self._query_values(scope.get("query_string", b""))
         if query or self._defaults:
-            merged = copy.deepcopy(self._defaults)
+            merged = dict(self._defaults) if self._flat_defaults else copy.deepcopy(self._defaults)
             merged.update(query)
             for name, value in merged.items():
                 definition = self._query.get(name)

@@ -90,7 +90,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"  config (client ids, keys, URLs): {base}/__mock__/config", flush=True)
     print(f"  JWKS: {base}/api/lti/security/jwks   token: {base}/login/oauth2/token", flush=True)
     verbose = getattr(args, "verbose", False)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="info" if verbose else "warning", lifespan="off"))
+    # No access log unless verbose: uvicorn formats its arguments for every request even when the
+    # level drops the record (bench/servers.py runs the Starlette baseline with the same settings).
+    server = uvicorn.Server(uvicorn.Config(app, log_level="info" if verbose else "warning", lifespan="off",
+                                           access_log=verbose))
     # uvicorn re-raises the signal that stopped it once it has shut down: a stop is not an error.
     signal.signal(signal.SIGTERM, _stopped)
     with contextlib.suppress(KeyboardInterrupt):

@@ -3,7 +3,12 @@
 The mock needs what connexion does not offer publicly: its own request validators (to answer in
 Canvas's error shapes), handler arguments planned once instead of decorated on every request
 (``arguments.py``), a middleware stack without connexion's security middleware (Canvas's filter
-chain replaces it), and no meta-schema check of the curated spec on every app.
+chain replaces it), and no meta-schema check of the curated spec on every app. For speed, the lean
+app (``lean_middlewares``) also validates requests with what does not depend on the request made
+once per operation, routes through an indexed route table, passes requests that are not for the
+served spec around the spec router, and leaves out the layers that would only pass requests on;
+``create_app(lean_arguments=False)`` keeps connexion's own, and tests/test_arguments.py holds the
+two to the same answers.
 Those reach into connexion's internals, which change between minor versions, so this module
 checks the installed version first and refuses any other than the one the suite was run with.
 """
@@ -53,9 +58,19 @@ from connexion.datastructures import MediaTypeDict  # noqa: E402
 from connexion.decorators import StarletteDecorator  # noqa: E402
 from connexion.decorators.parameter import _get_typed_body_values as get_typed_body_values  # noqa: E402
 from connexion.json_schema import Draft4RequestValidator  # noqa: E402
+from connexion.middleware.lifespan import LifespanMiddleware  # noqa: E402
+from connexion.middleware.request_validation import (  # noqa: E402
+    RequestValidationAPI,
+    RequestValidationMiddleware,
+    RequestValidationOperation,
+)
+from connexion.middleware.response_validation import ResponseValidationMiddleware  # noqa: E402
+from connexion.middleware.routing import RoutingAPI, RoutingMiddleware  # noqa: E402
 from connexion.middleware.security import SecurityMiddleware  # noqa: E402
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware  # noqa: E402
 from connexion.spec import OpenAPISpecification  # noqa: E402
-from connexion.utils import is_null, is_nullable, make_type  # noqa: E402
+from connexion.uri_parsing import OpenAPIURIParser  # noqa: E402
+from connexion.utils import is_null, is_nullable, make_type, split_content_type  # noqa: E402
 from connexion.validators import (  # noqa: E402
     VALIDATOR_MAP,
     FormDataValidator,
@@ -64,6 +79,7 @@ from connexion.validators import (  # noqa: E402
     ParameterValidator,
 )
 from connexion.validators.parameter import draft4_format_checker  # noqa: E402
+from starlette.routing import Match, Mount, Route, Router  # noqa: E402
 
 __all__ = [
     "VALIDATOR_MAP",
@@ -74,12 +90,14 @@ __all__ = [
     "MediaTypeDict",
     "MockApp",
     "ParameterValidator",
+    "SchemasOnceURIParser",
     "UnsupportedConnexionError",
     "check_version",
     "draft4_format_checker",
     "get_typed_body_values",
     "is_null",
     "is_nullable",
+    "lean_middlewares",
     "make_type",
     "meta_schema_checked_by_tests",
     "middlewares_without_security",
@@ -157,6 +175,211 @@ class MockApp(connexion.AsyncApp):
         if not lean_arguments:
             self._middleware_app.api_cls = _GeneralApi
         self.middleware.app = self._middleware_app  # before any add_api: the stack is built lazily
+
+
+#: Media types remembered per operation (a client chooses the header, so the memory is bounded).
+_MEDIA_TYPES_KEPT = 32
+
+
+@functools.lru_cache(maxsize=256)
+def _mime_and_encoding(content_type: str | None) -> tuple[str | None, str | None]:
+    return split_content_type(content_type)
+
+
+class _ValidateOnce(RequestValidationOperation):
+    """connexion's request validation with what does not depend on the request made once per
+    operation: its URI parser, its parameter validator and, per media type, the body schema and
+    validator arguments (connexion rebuilds all of them on every request, copying schemas and
+    parsing the parameter definitions again). The checks and their order are connexion's."""
+
+    @functools.cached_property
+    def _parameter_validator(self) -> Any:
+        operation = self._operation
+        return self._validator_map["parameter"](
+            operation.parameters, uri_parser=operation._uri_parser_class(operation.parameters, operation.body_definition()),
+            strict_validation=self.strict_validation, security_query_params=self.security_query_params)
+
+    @functools.cached_property
+    def _bodies(self) -> dict[str, tuple[Any, dict[str, Any]] | None]:
+        return {}
+
+    def _body_validation(self, mime_type: str) -> tuple[Any, dict[str, Any]] | None:
+        """The body validator class and its arguments for ``mime_type`` (None: nothing to validate).
+        Raises connexion's UnsupportedMediaTypeProblem for a media type the operation does not take."""
+        if mime_type in self._bodies:
+            return self._bodies[mime_type]
+        self.validate_mime_type(mime_type)
+        operation, plan = self._operation, None
+        schema = operation.body_schema(mime_type)
+        if schema:
+            try:
+                validator_cls = self._validator_map["body"][mime_type]
+            except KeyError:
+                pass
+            else:
+                plan = (validator_cls, {
+                    "schema": schema, "required": operation.request_body.get("required", False),
+                    "nullable": is_nullable(operation.body_definition(mime_type)),
+                    "strict_validation": self.strict_validation,
+                    "uri_parser": operation.uri_parser_class(operation.parameters, operation.body_definition()),
+                })
+        if len(self._bodies) < _MEDIA_TYPES_KEPT:
+            self._bodies[mime_type] = plan
+        return plan
+
+    def extract_content_type(self, headers: list[tuple[bytes, bytes]]) -> tuple[str, str]:  # type: ignore[override]
+        content_type = next((value.decode("latin-1") for key, value in headers if key.lower() == b"content-type"), None)
+        mime_type, encoding = _mime_and_encoding(content_type)
+        if mime_type is None:
+            mime_type = self._operation.consumes[0] if self._operation.consumes else "application/octet-stream"
+        return mime_type, encoding or "utf-8"
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        self._parameter_validator.validate(scope)
+        mime_type, encoding = self.extract_content_type(scope["headers"])
+        plan = self._body_validation(mime_type)
+        if plan is not None:
+            validator_cls, arguments = plan
+            receive, scope = await validator_cls(encoding=encoding, **arguments).wrap_receive(receive, scope=scope)
+        await self.next_app(scope, receive, send)
+
+
+class _ValidateOnceAPI(RequestValidationAPI):
+    def make_operation(self, operation: Any) -> Any:
+        return _ValidateOnce(self.next_app, operation=operation, strict_validation=self.strict_validation,
+                             validator_map=self.validator_map)
+
+
+class _ValidateOnceMiddleware(RequestValidationMiddleware):
+    api_cls = _ValidateOnceAPI
+
+
+class _SpecWhereServed(SwaggerUIMiddleware):
+    """connexion's spec-serving middleware routes every request through two Starlette routers
+    to find that it is not ``/openapi.json``; only paths it serves (or would redirect to, with
+    or without a trailing slash) take its router. Others go on as its router's default sends
+    them: with a copy of the scope as it came in."""
+
+    @functools.cached_property
+    def _served(self) -> frozenset[str]:
+        mounts = [route for route in self.router.routes if hasattr(route, "routes")]
+        return frozenset(mount.path + route.path for mount in mounts for route in mount.routes)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and not scope.get("root_path") and path not in self._served \
+                and path.rstrip("/") not in self._served and path + "/" not in self._served:
+            await self.app(scope.copy(), receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+#: Leading path segments a route table is indexed by (``/api/lti/courses/…``).
+_INDEX_DEPTH = 3
+
+
+def _index_key(route: Any) -> tuple[int, tuple[str, ...]] | None:
+    """What every path ``route`` matches has: its number of ``/`` (a parameter other than a
+    ``:path`` one matches within a segment) and its first literal segments. None when the
+    route has fewer literal segments than the index depth, a ``:path`` parameter, or is not a
+    plain route: such routes are tried for every path."""
+    if not isinstance(route, Route) or ":path}" in route.path:
+        return None
+    path = route.path
+    segments = path.split("/")[1:] if "{" not in path else path.split("{", 1)[0].split("/")[1:-1]
+    return (path.count("/"), tuple(segments[:_INDEX_DEPTH])) if len(segments) >= _INDEX_DEPTH else None
+
+
+class _IndexedRouter(Router):
+    """A Starlette router that tries only the routes a path can match. Starlette tries every route
+    in turn (a regex and two Python calls each: 22 routes for an External Tools list); here the
+    routes are bucketed by their number of segments and first literal segments, in their order. When none of a
+    bucket's routes matches in full, the general scan runs, so 405s, trailing-slash redirects and
+    the default answer as before."""
+
+    def __init__(self, router: Router) -> None:
+        super().__init__(routes=router.routes, redirect_slashes=router.redirect_slashes, default=router.default)
+        self._index: tuple[int, dict[Any, list[Any]], list[Any]] = (-1, {}, [])
+
+    def _buckets(self) -> tuple[dict[Any, list[Any]], list[Any]]:
+        if self._index[0] != len(self.routes):
+            keys = [_index_key(route) for route in self.routes]
+            always = [route for route, key in zip(self.routes, keys, strict=True) if key is None]
+            buckets = {key: [route for route, other in zip(self.routes, keys, strict=True) if other in (key, None)]
+                       for key in set(keys) if key is not None}
+            self._index = (len(self.routes), buckets, always)
+        return self._index[1], self._index[2]
+
+    def candidates(self, scope: Any) -> list[Any] | None:
+        """The routes, in order, that may match ``scope`` in full; None: try them all."""
+        if scope["type"] != "http" or scope.get("root_path"):
+            return None
+        path = scope["path"]
+        parts = path.split("/", _INDEX_DEPTH + 1)
+        if len(parts) <= _INDEX_DEPTH:
+            return None
+        buckets, always = self._buckets()
+        return buckets.get((path.count("/"), tuple(parts[1:_INDEX_DEPTH + 1])), always)
+
+    async def app(self, scope: Any, receive: Any, send: Any) -> None:
+        for route in self.candidates(scope) or ():
+            match, child_scope = route.matches(scope)
+            if match is Match.FULL:
+                scope.setdefault("router", self)
+                scope["route"] = route
+                scope.update(child_scope)
+                await route.handle(scope, receive, send)
+                return
+        await super().app(scope, receive, send)
+
+
+class _IndexedRoutingAPI(RoutingAPI):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.router = _IndexedRouter(self.router)
+
+
+class _IndexedRoutingMiddleware(RoutingMiddleware):
+    """connexion's routing middleware with each API's route table indexed (:class:`_IndexedRouter`)."""
+
+    def add_api(self, specification: Any, base_path: str | None = None, arguments: dict | None = None,
+                **kwargs: Any) -> None:
+        # connexion's RoutingMiddleware.add_api with the indexed API.
+        api = _IndexedRoutingAPI(specification, base_path=base_path, arguments=arguments, next_app=self.app, **kwargs)
+        for route in self.router.routes:
+            if isinstance(route, Mount) and route.path == api.base_path:
+                route.app.default = api.router
+        self.router.mount(api.base_path, app=api.router)
+
+
+class SchemasOnceURIParser(OpenAPIURIParser):
+    """connexion's URI parser with its parameter and form schema maps built once: they are
+    properties that rebuild a dict of every parameter on each access, two or three times per
+    query parameter of every request. Both depend only on the definitions it was made with."""
+
+    @functools.cached_property
+    def param_schemas(self) -> dict[str, Any]:  # type: ignore[override]
+        return super().param_schemas
+
+    @functools.cached_property
+    def form_defns(self) -> dict[str, Any]:  # type: ignore[override]
+        return super().form_defns
+
+
+def lean_middlewares(app: MockApp, *, validate_responses: bool) -> None:
+    """Swap connexion's request validation, spec-serving and routing middlewares for the lean ones
+    above, and leave out the two that would only pass requests on: response validation when it
+    is off (its operations are then the next app itself) and the lifespan middleware when the
+    app has no lifespan handler. Called once every middleware is in place (the others are
+    positioned relative to connexion's classes)."""
+    middlewares = app.middleware.middlewares
+    for general, lean in ((RequestValidationMiddleware, _ValidateOnceMiddleware), (SwaggerUIMiddleware, _SpecWhereServed),
+                          (RoutingMiddleware, _IndexedRoutingMiddleware)):
+        middlewares[middlewares.index(general)] = lean
+    if not validate_responses:
+        middlewares.remove(ResponseValidationMiddleware)
+    if app.middleware.lifespan is None:
+        middlewares.remove(LifespanMiddleware)
 
 
 _SPEC_PATCH = threading.Lock()

@@ -10,14 +10,17 @@ throttling answers too. It reads the request body up front and replays it to the
 ``/__mock__/`` requests are not journaled here (the handler of ``signMockIdToken`` records its
 own entry with :func:`build_entry`: the id_tokens a probe has signed must be traceable).
 
-The response body is kept too (up to 16 KiB), parsed and redacted the same way when the journal is
-read (so the cost is not on the request path).
+What the request path keeps is raw: the request's method, path, query string, headers, client
+and body (JSON and form bodies; other media types are summarised at once, as they are bounded),
+the kept response headers and the response body (up to 16 KiB). An entry is parsed and redacted
+when the journal is first read (:func:`_settled`, on every read path), so neither the parsing nor
+the redaction is on the request's path; a request's entry is redacted with the API tokens its
+world had when it was received.
 
 Secrets never reach the journal (``redaction.py``): a bearer token is reduced to the client id
 and scopes of its (unverified) claims, a ``client_assertion`` to the assertion's ``sub``, and
 every string kept is redacted by meaning (secret field names, anything that parses as a JWS,
-tokens this mock issued, PEM blocks). A JSON body is parsed once for both the journal and the
-request validator (:data:`~.canvas.validation.PARSED_JSON_KEY`).
+tokens this mock issued, PEM blocks).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -49,8 +53,12 @@ CONTROL_PREFIX = "/__mock__/"
 NOTES_KEY = "canvas_mock_journal"
 #: Private entry key: the response body as received, until a read turns it into ``response_body``.
 RAW_RESPONSE = "_raw_response"
-#: Private entry key: the request's :class:`Redactor` (it knows the API tokens of the world then).
-RAW_REDACTOR = "_redactor"
+#: Private entry key: the response headers as sent, until a read picks the kept ones.
+RAW_RESPONSE_HEADERS = "_raw_response_headers"
+#: Private entry key: the request as received (:class:`_Received`), until a read builds the entry.
+RAW_REQUEST = "_raw_request"
+#: Media types whose bodies are kept raw until a read (others are summarised on the request path).
+DEFERRED_MEDIA = ("json", "application/x-www-form-urlencoded")
 
 SECRET_HEADERS = frozenset({"cookie", "set-cookie", "proxy-authorization", "x-api-key"})
 #: Standard request headers that never carry a credential: kept without scanning.
@@ -164,12 +172,30 @@ def response_summary(raw: bytes, content_type: str, redactor: Redactor) -> tuple
 
 
 def _settled(entry: dict[str, Any]) -> dict[str, Any]:
-    """The entry with its raw response body replaced by the parsed, redacted one (once)."""
+    """The entry with what the request path kept raw parsed and redacted (once)."""
+    received: _Received | None = entry.pop(RAW_REQUEST, None)
     raw = entry.pop(RAW_RESPONSE, None)
-    redactor = entry.pop(RAW_REDACTOR, None) or Redactor()
-    if raw is not None:
-        content_type = entry.get("response_headers", {}).get("content-type", "")
-        entry["response_body_format"], entry["response_body"] = response_summary(raw, content_type, redactor)
+    raw_headers = entry.pop(RAW_RESPONSE_HEADERS, None)
+    if received is None and raw is None:
+        return entry
+    redactor = Redactor(received.tokens if received is not None else ())
+    recorded = dict(entry)
+    try:
+        if received is not None:
+            entry.clear()
+            entry.update(_entry(received.scope, received.body, redactor, recorded["time"], received.summary))
+            entry.update(recorded)
+        if raw_headers is not None:
+            entry["response_headers"] = {
+                name: redactor.text(value) if name in ECHOING_RESPONSE_HEADERS else value for name, value in (
+                    (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in raw_headers)
+                if name in KEPT_RESPONSE_HEADERS}
+        if raw is not None:
+            content_type = entry.get("response_headers", {}).get("content-type", "")
+            entry["response_body_format"], entry["response_body"] = response_summary(raw, content_type, redactor)
+    except Exception as exc:  # the journal must never break a read: keep what is safe to keep
+        entry.clear()
+        entry.update(_unparsed(recorded, exc))
     return entry
 
 
@@ -284,7 +310,23 @@ def redactor_for(state: AppState) -> Redactor:
     return Redactor(state.world.api_tokens.keys())
 
 
+@dataclass(frozen=True, slots=True)
+class _Received:
+    """A request as the journal middleware kept it, until a read builds its entry."""
+
+    scope: dict[str, Any]  # method, path, query_string, headers, client
+    body: bytes
+    summary: tuple[str, Any] | None  # (format, body) of a body summarised on the request path
+    tokens: tuple[str, ...]  # the world's API tokens when it was received
+
+
 def build_entry(state: AppState, scope: Scope, body: bytes, redactor: Redactor) -> dict[str, Any]:
+    """A complete, redacted entry for a request received now (for handlers that journal themselves)."""
+    return _entry(scope, body, redactor, round(state.clock.now(), 6))
+
+
+def _entry(scope: Scope, body: bytes, redactor: Redactor, now: float,
+           summary: tuple[str, Any] | None = None) -> dict[str, Any]:
     headers = _header_map(scope)
     auth = None
     if "authorization" in headers:
@@ -296,11 +338,10 @@ def build_entry(state: AppState, scope: Scope, body: bytes, redactor: Redactor) 
     if auth is not None:
         headers["authorization"] = f"{auth['scheme'] or ''} {REDACTED}".strip()
     query = redactor.value(_multi(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)))
-    body_format, parsed = parse_body(body, content_type, redactor, scope)
+    body_format, parsed = summary if summary is not None else parse_body(body, content_type, redactor)
     client_id = auth["client_id"] if auth else None
     if client_id is None and isinstance(parsed, dict) and isinstance(parsed.get("client_assertion"), dict):
         client_id = parsed["client_assertion"]["sub"]
-    now = round(state.clock.now(), 6)  # microseconds, so time and time_iso compare equal
     client = scope.get("client")
     return {
         "seq": 0,
@@ -324,6 +365,23 @@ def build_entry(state: AppState, scope: Scope, body: bytes, redactor: Redactor) 
     }
 
 
+def _unparsed(recorded: dict[str, Any], exc: Exception) -> dict[str, Any]:
+    """An entry whose request could not be parsed for the journal: what was recorded, no bodies."""
+    return {"seq": recorded.get("seq", 0), "time": recorded["time"], "time_iso": iso(recorded["time"]),
+            "method": recorded.get("method", ""), "path": REDACTED, "query": {}, "headers": {}, "client_ip": None,
+            "client_id": None, "auth": None, "body_format": "none", "body": None,
+            "operation_id": recorded.get("operation_id"), "status": recorded.get("status"), "response_headers": {},
+            "response_body_format": "none", "response_body": None, "duration_ms": recorded.get("duration_ms"),
+            "journal_error": type(exc).__name__}
+
+
+def _deferred(body: bytes, content_type: str) -> bool:
+    """Whether a body is kept raw until a read: JSON and form bodies (bounded by what they parse
+    to); others are summarised at once (multipart and binary as a byte count, text cut at 16 KiB)."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return not body or media.endswith("json") or media == "application/x-www-form-urlencoded"
+
+
 class JournalMiddleware:
     def __init__(self, app: ASGIApp, state: AppState) -> None:
         self.app = app
@@ -344,17 +402,24 @@ class JournalMiddleware:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        redactor = redactor_for(self.state)
-        try:
-            entry = build_entry(self.state, scope, body, redactor)
-        except Exception as exc:  # the journal must never break a request
-            now = round(self.state.clock.now(), 6)
-            entry = {"seq": 0, "time": now, "time_iso": iso(now), "method": scope.get("method", ""),
-                     "path": scope.get("path", ""), "query": {}, "headers": {}, "client_ip": None,
-                     "client_id": None, "auth": None, "body_format": "none", "body": None,
-                     "operation_id": None, "status": None, "response_headers": {}, "response_body_format": "none",
-                     "response_body": None, "duration_ms": None,
-                     "journal_error": type(exc).__name__}
+        # Kept raw: the entry is parsed and redacted when the journal is read (``_settled``).
+        headers = list(scope.get("headers", ()))
+        tokens = tuple(self.state.world.api_tokens)
+        summary = None
+        if body:
+            content_type = ", ".join(v.decode("latin-1") for k, v in headers if k.lower() == b"content-type")
+            if not _deferred(body, content_type):
+                try:
+                    summary = parse_body(body, content_type, Redactor(tokens))
+                except Exception:  # the journal must never break a request
+                    summary = ("none", None)
+        received = _Received({"method": scope.get("method", ""), "path": scope.get("path", ""),
+                              "query_string": scope.get("query_string", b""), "headers": headers,
+                              "client": scope.get("client")},
+                             body if summary is None else b"", summary, tokens)
+        entry: dict[str, Any] = {"seq": 0, "time": round(self.state.clock.now(), 6), "method": scope.get("method", ""),
+                                 "operation_id": None, "status": None, "response_headers": {}, "duration_ms": None,
+                                 RAW_REQUEST: received}
         notes: dict[str, Any] = {}
         # The extensions dict is shared with the (shallow) scope copies further in, so routing's
         # ``connexion_routing`` and the inner middlewares' notes show up here.
@@ -382,11 +447,7 @@ class JournalMiddleware:
                 kept += len(chunk)
             if message["type"] == "http.response.start" and entry["status"] is None:
                 entry["status"] = message["status"]
-                entry["response_headers"] = {
-                    name: redactor.text(value) if name in ECHOING_RESPONSE_HEADERS else value for name, value in (
-                        (k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in message.get("headers", []))
-                    if name in KEPT_RESPONSE_HEADERS
-                }
+                entry[RAW_RESPONSE_HEADERS] = list(message.get("headers", ()))  # picked and redacted when read
             await send(message)
 
         started = time.perf_counter()
@@ -397,7 +458,6 @@ class JournalMiddleware:
             entry["operation_id"] = extensions.get("connexion_routing", {}).get("operation_id")
             # Parsed (and redacted) when the journal is read, not on the request's path.
             entry[RAW_RESPONSE] = b"".join(response_chunks)
-            entry[RAW_REDACTOR] = redactor
             entry.update(notes)
             if notes.get("fault", {}).get("kind") == "drop":
                 entry["status"] = None

@@ -1,5 +1,6 @@
-"""The argument plan (``mockserver/arguments.py``) against connexion's own decorator: the same
-requests, sent to a mock on each path, get the same answers."""
+"""The lean paths (the argument plan of ``mockserver/arguments.py``, request validation made once
+and the spec router skipped where it serves nothing, ``connexion_adapter.py``) against connexion's
+own: the same requests, sent to a mock on each path, get the same answers."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import re
 from typing import Any
 
 import pytest
+from connexion.middleware.routing import RoutingMiddleware
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from starlette.routing import Match, Router
 
 from mockserver import create_app
 from tests.ltiutil import LINE_ITEM, SCORE, bearer, get_token
@@ -36,9 +39,10 @@ def _answer(response: Any) -> tuple[int, str, Any]:
     return response.status_code, kind, _masked(body)
 
 
-def _twins() -> tuple[Any, Any]:
+def _twins(validate_responses: bool = True) -> tuple[Any, Any]:
     """The same world twice, one on each path, with one secret."""
-    lean, general = create_app(validate_responses=True), create_app(validate_responses=True, lean_arguments=False)
+    lean = create_app(validate_responses=validate_responses)
+    general = create_app(validate_responses=validate_responses, lean_arguments=False)
     general.state.secret = lean.state.secret
     return lean, general
 
@@ -96,14 +100,23 @@ def _session(app: Any) -> list[tuple[int, str, Any]]:
         send("POST", "/login/oauth2/token", data={"grant_type": ["a", "b"]})
         send("GET", "/api/v1/accounts/1/lti_registrations?include[]=overlay&include[]=configuration&per_page=1", headers=ADMIN)
         send("GET", "/api/lti/security/jwks")
+        for content_type in ("text/plain", "application/json; charset=utf-8", "application/json;x=1",
+                             "application/x-www-form-urlencoded", "multipart/form-data; boundary=b", "",
+                             "APPLICATION/JSON", "Application/VND.IMS.LIS.V2.LINEITEM+JSON; charset=UTF-8"):
+            send("POST", items, headers={**auth, "Content-Type": content_type}, content=b'{"label": "T", "scoreMaximum": 1}')
+        for path in ("/openapi.json", "/openapi.json/", "/openapi.yaml", "/api/lti/security/jwks/", "/nope/", "/nope"):
+            send("GET", path, follow_redirects=False)
+        send("POST", items, headers=[*auth.items(), ("Content-Type", "text/plain"), ("Content-Type", "application/json")],
+             content=b'{"label": "Two types", "scoreMaximum": 1}')
         registration = send("GET", "/api/lti/accounts/1/registration_token", headers=ADMIN).json()
         send("GET", f"/api/lti/security/openid-configuration?registration_token={registration['token']}")
         send("GET", "/api/lti/security/openid-configuration?registration_token=nope")
     return answers
 
 
-def test_a_session_gets_the_same_answers_on_both_paths() -> None:
-    lean, general = _twins()
+@pytest.mark.parametrize("validate_responses", [True, False], ids=["responses-validated", "as-served"])
+def test_a_session_gets_the_same_answers_on_both_paths(validate_responses: bool) -> None:
+    lean, general = _twins(validate_responses)
     ours, theirs = _session(lean), _session(general)
     assert len(ours) == len(theirs) > 25
     for index, (mine, reference) in enumerate(zip(ours, theirs, strict=True)):
@@ -128,3 +141,29 @@ def test_any_query_string_gets_the_same_answer_on_both_paths(pair: tuple[Any, An
             headers = bearer(get_token(client, config, "Mock Grading Tool")) if "/api/lti/" in target else ADMIN
             answers.append(_answer(client.get(target, params=query, headers=headers)))
     assert answers[0] == answers[1]
+
+
+def test_the_indexed_route_table_picks_the_route_a_full_scan_picks() -> None:
+    """The routing middleware's route index (connexion_adapter._IndexedRouter) against Starlette's
+    scan of every route, for every spec path with several parameter values and every method."""
+    app = create_app()
+    with app.test_client() as client:
+        client.get("/api/lti/security/jwks")  # the middleware stack is built on the first request
+    routing = next(m for m in app.middleware.middleware_stack if isinstance(m, RoutingMiddleware))
+    router = next(route.app for route in routing.router.routes if isinstance(route.app, Router))
+    assert hasattr(router, "candidates"), "the lean app routes through the indexed router"
+    paths = {"/", "/api", "/api/lti", "/api/lti/", "/api/lti/courses", "/api/lti/courses/", "//api/lti/courses/1/line_items",
+             "/api/v1/courses/101/external_tools/", "/API/lti/security/jwks", "/api/lti/security/jwks/x"}
+    for route in router.routes:
+        for value in ("101", "abc", "a/b", "", "1.5", "%20"):
+            paths.add(re.sub(r"\{[^}]*\}", value, route.path))
+    indexed = 0
+    for path in sorted(paths | {p + "/" for p in paths} | {p.rstrip("/") for p in paths}):
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"):
+            scope = {"type": "http", "path": path, "method": method, "root_path": "", "headers": []}
+            candidates = router.candidates(scope)
+            indexed += candidates is not None and len(candidates) < len(router.routes)
+            first = next((r for r in router.routes if r.matches(scope)[0] is Match.FULL), None)
+            found = next((r for r in candidates if r.matches(scope)[0] is Match.FULL), None) if candidates is not None else first
+            assert found is first, (method, path)
+    assert indexed > 1000

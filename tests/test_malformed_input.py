@@ -152,3 +152,13 @@ def test_fuzzed_rails_form_field_names_never_500(env: Any, endpoint: tuple[str, 
     if response.status_code >= 400:
         canvas_shaped(response)
         assert app.state.world.snapshot() == before
+
+
+@pytest.mark.parametrize("content_type", ["APPLICATION/JSON", "Application/Vnd.Ims.Lis.V2.LineItem+Json; charset=utf-8"])
+def test_media_types_are_case_insensitive_as_in_rack(env: Any, content_type: str) -> None:
+    """Rack lower-cases the media type: Canvas parses ``APPLICATION/JSON`` as JSON."""
+    _, client, auth = env
+    created = client.post("/api/lti/courses/101/line_items", headers={**auth, "Content-Type": content_type},
+                          content=b'{"label": "Upper", "scoreMaximum": 4}')
+    assert created.status_code == 201, created.text
+    assert client.get(created.json()["id"], headers=auth).json()["label"] == "Upper"

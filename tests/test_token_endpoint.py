@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import time
+import warnings
 from typing import Any
 
 import jwt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from mockserver.auth import jws
 from tests.ltiutil import AGS_LINEITEM, AGS_SCORE, NRPS, token_form, tool_named
 
 
@@ -120,3 +124,23 @@ def test_malformed_assertion_is_unknown_client(client: Any, config: dict[str, An
     form = token_form(tool, config["token_url"], [NRPS])
     form["client_assertion"] = "not-a-jwt"
     oauth_error(client.post("/login/oauth2/token", data=form), 401, "invalid_client", "unknown client")
+
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+                           max_leaves=8)
+
+
+@settings(max_examples=40, deadline=None)
+@given(claims=st.dictionaries(st.text(), JSON_VALUES, max_size=6), secret=st.text(min_size=1))
+def test_access_tokens_are_signed_exactly_as_pyjwt_signs_them(claims: dict[str, Any], secret: str) -> None:
+    """The endpoint's HS256 fast path (auth/jws.py) against ``jwt.encode`` on the same claims."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jwt.InsecureKeyLengthWarning)
+        try:
+            expected = jwt.encode(claims, secret, algorithm="HS256")
+        except jwt.InvalidKeyError:  # PyJWT refuses the secret: so must the fast path
+            with pytest.raises(jwt.InvalidKeyError):
+                jws.encode_hs256(claims, secret)
+            return
+        assert jws.encode_hs256(claims, secret) == expected

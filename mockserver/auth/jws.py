@@ -4,20 +4,31 @@ PyJWT checks the base64url alphabet one character at a time in Python and parses
 for every call (``get_unverified_header``, ``decode``): for a fresh client assertion on each
 token request that was half the endpoint's cost. This parses once (a regex for the alphabet,
 the C base64 decoder) and leaves the signature check to PyJWT's algorithm objects.
+
+The access tokens the endpoint issues are signed the same way (:func:`encode_hs256`): PyJWT's
+``encode`` vets the secret on every call (is it PEM, SSH, DER — a DER parse attempt through
+cryptography — or a JWK?), which cost as much as the rest of the signing. The secret is vetted
+once by PyJWT itself; the token is byte-for-byte what ``jwt.encode`` makes.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from jwt.algorithms import RSAAlgorithm
+import jwt
+from jwt.algorithms import HMACAlgorithm, RSAAlgorithm
+from jwt.utils import base64url_encode
 
 _SEGMENT = re.compile(rb"[A-Za-z0-9_-]*={0,2}")
 RS256 = RSAAlgorithm(RSAAlgorithm.SHA256)
+HS256 = HMACAlgorithm(HMACAlgorithm.SHA256)
+#: PyJWT's header for ``algorithm="HS256"`` without extra headers (sorted keys, compact).
+_HS256_HEADER = base64url_encode(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":"), sort_keys=True).encode())
 
 
 @dataclass(frozen=True)
@@ -54,3 +65,16 @@ def parse(token: str) -> CompactJWS:
     if not isinstance(header, dict) or not isinstance(claims, dict):
         raise ValueError("header and claims must be JSON objects")
     return CompactJWS(header, claims, parts[0] + b"." + parts[1], _segment(parts[2]))
+
+
+@functools.lru_cache(maxsize=64)
+def _hmac_key(secret: str) -> bytes:
+    """The secret as PyJWT prepares it, after PyJWT's own checks (and warnings) ran once."""
+    jwt.encode({}, secret, algorithm="HS256")
+    return HS256.prepare_key(secret)
+
+
+def encode_hs256(claims: dict[str, Any], secret: str) -> str:
+    """``jwt.encode(claims, secret, algorithm="HS256")`` for JSON-ready claims (no datetimes)."""
+    signing_input = _HS256_HEADER + b"." + base64url_encode(json.dumps(claims, separators=(",", ":")).encode())
+    return (signing_input + b"." + base64url_encode(HS256.sign(signing_input, _hmac_key(secret)))).decode()

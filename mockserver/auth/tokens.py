@@ -140,7 +140,7 @@ def issue_access_token(secret: str, issuer: str, grant: Grant, audience: str, no
         "iss": issuer, "sub": grant.key.id, "aud": audience, "iat": iat,
         "exp": iat + ACCESS_TOKEN_LIFETIME, "jti": str(uuid.uuid4()), "scopes": " ".join(grant.scopes),
     }
-    return jwt.encode(claims, secret, algorithm="HS256")
+    return jws.encode_hs256(claims, secret)
 
 
 # -- service side --------------------------------------------------------------------------------

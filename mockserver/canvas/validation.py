@@ -9,6 +9,7 @@ score without ``userId`` is Canvas's 422 "User not found in course or is not a s
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections import OrderedDict
@@ -33,6 +34,7 @@ from ..connexion_adapter import (
     is_nullable,
 )
 from .errors import CanvasError, api_error, lti_error, model_error, not_found, oauth_error, simple_error
+from .form_parser import FormParser
 from .text import SURROGATE_ESCAPE, first_unencodable, unencodable_message
 
 
@@ -190,6 +192,10 @@ class CanvasFormValidator(FormDataValidator):
     #: Whether what it parses is the handler's body too (not for multipart: files are apart).
     hands_on_form = True
 
+    @property
+    def _form_parser_cls(self):  # type: ignore[no-untyped-def]
+        return FormParser
+
     async def _parse(self, stream, scope) -> dict:  # type: ignore[override]
         # Keep the raw body for handlers that read Rails nested fields (``a[b]=…``, repeated
         # ``a[]=…``), which connexion's flattened form arguments cannot represent (issue 4).
@@ -239,31 +245,63 @@ class CanvasParameterValidator(ParameterValidator):
             return None
         if value is None:
             return f"Missing {parameter_type} parameter '{param['name']}'" if param.get("required") else None
-        fast = _RUST.get(param, lambda p: _compile_rust(p.get("schema", p)))
+        fast = self._compiled(param)
         if fast is not None and fast.is_valid(value):
             return None
         validator = _PARAMETERS.get(param, lambda p: Draft4Validator(p.get("schema", p), format_checker=draft4_format_checker))
         error = next(validator.iter_errors(value), None)
         return None if error is None else error.message
 
+    def _compiled(self, param: dict) -> Any:
+        """The parameter's jsonschema-rs validator: kept on this validator too (the lean path
+        makes one per operation), so the shared cache and its lock are asked once."""
+        kept = self.__dict__.setdefault("_compiled_params", {})
+        hit = kept.get(id(param))
+        if hit is None or hit[0] is not param:
+            hit = kept[id(param)] = (param, _RUST.get(param, lambda p: _compile_rust(p.get("schema", p))))
+        return hit[1]
+
+    @functools.cached_property
+    def _query_index(self) -> tuple[dict[str, list[tuple[int, dict]]], list[tuple[int, dict]]]:
+        """Declared query parameters by name, and the required ones, with their positions."""
+        by_name: dict[str, list[tuple[int, dict]]] = {}
+        for index, param in enumerate(self.parameters.get("query", [])):
+            by_name.setdefault(param["name"], []).append((index, param))
+        return by_name, [(i, p) for i, p in enumerate(self.parameters.get("query", [])) if p.get("required")]
+
+    def _present_or_required(self, query: Any) -> list[dict]:
+        """The query parameters given or required, in declaration order: an absent optional one
+        has nothing to check, and most requests give one or two of a dozen."""
+        by_name, required = self._query_index
+        chosen = dict(required)
+        for name in query:
+            chosen.update(by_name.get(name, ()))
+        return [chosen[index] for index in sorted(chosen)]
+
     def validate_request(self, request) -> None:  # type: ignore[override]
         # Each source is read once: connexion re-parses and re-coerces the whole query string
         # for every declared query parameter.
         sources: dict[str, Callable[[dict], Any]] = {}
+        checked: dict[str, list[dict]] = {}  # the parameters worth checking, in declaration order
         resolved = request.scope.setdefault("extensions", {}).setdefault(RESOLVED_PARAMS_KEY, {})
         if self.parameters.get("path"):
             path = resolved["path"] = request.path_params
             sources["path"] = lambda p: path.get(p["name"].replace("-", "_"))
         if self.parameters.get("query"):
-            query = resolved["query"] = request.query_params
+            # connexion resolves an empty query string to {} (through two parsers and its URI parser)
+            query = resolved["query"] = request.query_params if request.scope.get("query_string") else {}
             sources["query"] = lambda p: query.get(p["name"])
+            checked["query"] = self._present_or_required(query)
         if self.parameters.get("header"):
             sources["header"] = lambda p: request.headers.get(p["name"])
         if self.parameters.get("cookie"):
             sources["cookie"] = lambda p: request.cookies.get(p["name"])
         for location, value_of in sources.items():
-            for param in self.parameters[location]:
-                message = self.validate_parameter(location, value_of(param), param)
+            for param in checked[location] if location in checked else self.parameters[location]:
+                value = value_of(param)
+                if value is None and not param.get("required"):
+                    continue  # what validate_parameter answers for an absent optional parameter
+                message = self.validate_parameter(location, value, param)
                 if message:
                     raise InvalidRequest([FieldError(location, param["name"], "parameter", message.split("\n")[0])])
 
