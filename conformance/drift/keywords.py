@@ -70,7 +70,7 @@ def diff_type(
     change = f"type changed from {_type_label(old_types)} to {_type_label(new_types)}"
     if (ctx.weak or prefix == "request-parameter") and _loose_swap(old_types, new_types, side):
         ctx.emit(f"{prefix}-type-compatible", where, change + " (sent as text either way)")
-        return True
+        return bool(old_x & new_x)  # disjoint types (object -> string): what lies deeper is noise, as the reverse
     if side == "request":
         if not new_types or (old_types and old_x <= new_x):
             ctx.emit(f"{prefix}-type-widened", where, change + " (accepts more)")

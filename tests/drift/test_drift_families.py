@@ -399,3 +399,15 @@ def test_object_parameter_properties_are_text() -> None:
         return deep(kind, content={"application/json": {"schema": obj({"id": {"type": kind}})}})
 
     assert breaking(as_json("number"), as_json("string")) == {"request-property-type-changed"}
+
+
+# Found by the swap property test: in a text body, object -> string is compatible but the object's
+# properties are not compared with a string (the reverse, string -> object, stops there too), so
+# swapping the sides only swaps additions and removals.
+def test_disjoint_compatible_type_change_does_not_descend() -> None:
+    text = {"required": False, "content": {"text/plain": {"schema": {"type": "array", "items": ST}}}}
+    as_object = {"required": False, "content": {"text/plain": {"schema": {
+        "type": "array", "items": obj({"c": {"type": "integer"}})}}}}
+    old, new = op_doc({"requestBody": as_object}, method="post"), op_doc({"requestBody": text}, method="post")
+    assert set(severities(old, new)) == {"request-property-type-compatible"}
+    assert breaking(new, old) == {"request-property-type-changed"}
