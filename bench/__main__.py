@@ -194,9 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         seconds, code = timed_command([*env_python, "conformance.cli", "conform", "--profile", "ci", "--seed", "1"])
         figures["conform_ci_s"] = round(seconds, 1)
         print(f"Conformance suite, ci profile, in-process: {seconds:.0f} s (exit {code}; target ≤ 120 s: {verdict(seconds <= 120)})")
-        seconds, code = timed_command([*env_python, "pytest", "-q", "-x", "-p", "no:cacheprovider"])
+        # As `make test` runs it: one pytest-xdist worker per core.
+        seconds, code = timed_command([*env_python, "pytest", "-q", "-x", "-n", "auto", "-p", "no:cacheprovider"])
         figures["test_suite_s"] = round(seconds, 1)
-        print(f"This project's test suite (pytest): {seconds:.0f} s (exit {code})")
+        print(f"This project's test suite (pytest -n auto, as `make test`): {seconds:.0f} s (exit {code})")
     if not args.no_scale:
         scale = scale_figures()
         figures["scale"] = scale
