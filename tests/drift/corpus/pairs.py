@@ -11,7 +11,7 @@ non-breaking pairs called breaking; ``python -m bench.drift_corpus`` prints it.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -402,13 +402,17 @@ def called_breaking(pair: Pair) -> bool:
     return report.has_at_least(Severity.BREAKING)
 
 
-def measure(corpus: list[Pair] | None = None) -> Score:
+def measure(corpus: Sequence[Any] | None = None, judge: Callable[[Any], bool] | None = None,
+            total: int | None = None) -> Score:
+    """Recall per version and false-breaking rate of ``judge`` (our engine by default) over
+    ``corpus``: anything with ``id``, ``version`` and a boolean ``breaking``."""
     corpus = pairs() if corpus is None else corpus
+    judge = judge or called_breaking
     missed, false_positives = [], []
     hits: dict[str, list[bool]] = {}
     negatives = 0
     for pair in corpus:
-        verdict = called_breaking(pair)
+        verdict = judge(pair)
         if pair.breaking:
             hits.setdefault(pair.version, []).append(verdict)
             if not verdict:
@@ -419,4 +423,4 @@ def measure(corpus: list[Pair] | None = None) -> Score:
                 false_positives.append(pair.id)
     recall = {version: sum(found) / len(found) for version, found in sorted(hits.items())}
     rate = len(false_positives) / negatives if negatives else 0.0
-    return Score(recall, rate, missed, false_positives, len(corpus))
+    return Score(recall, rate, missed, false_positives, len(corpus) if total is None else total)

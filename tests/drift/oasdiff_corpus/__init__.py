@@ -20,6 +20,7 @@ import yaml
 
 from conformance.drift import Severity, compare, load_spec
 from tests.drift.corpus.pairs import Score
+from tests.drift.corpus.pairs import measure as measure_pairs
 
 HERE = Path(__file__).resolve().parent
 
@@ -67,21 +68,5 @@ def called_breaking(pair: Pair) -> bool:
 def measure(corpus: tuple[Pair, ...] | None = None) -> Score:
     """Recall per version and false-breaking rate, over the pairs that are not documented exceptions."""
     corpus = pairs() if corpus is None else corpus
-    missed, false_positives = [], []
-    hits: dict[str, list[bool]] = {}
-    negatives = 0
-    for pair in corpus:
-        if pair.id in EXCEPTIONS or pair.breaking is None:
-            continue
-        verdict = called_breaking(pair)
-        if pair.breaking:
-            hits.setdefault(pair.version, []).append(verdict)
-            if not verdict:
-                missed.append(pair.id)
-        else:
-            negatives += 1
-            if verdict:
-                false_positives.append(pair.id)
-    recall = {version: sum(found) / len(found) for version, found in sorted(hits.items())}
-    rate = len(false_positives) / negatives if negatives else 0.0
-    return Score(recall, rate, missed, false_positives, len(corpus))
+    counted = [pair for pair in corpus if pair.id not in EXCEPTIONS and pair.breaking is not None]
+    return measure_pairs(counted, judge=called_breaking, total=len(corpus))
