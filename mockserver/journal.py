@@ -57,8 +57,9 @@ RAW_RESPONSE = "_raw_response"
 RAW_RESPONSE_HEADERS = "_raw_response_headers"
 #: Private entry key: the request as received (:class:`_Received`), until a read builds the entry.
 RAW_REQUEST = "_raw_request"
-#: Media types whose bodies are kept raw until a read (others are summarised on the request path).
-DEFERRED_MEDIA = ("json", "application/x-www-form-urlencoded")
+#: Media types whose bodies are kept raw until a read: any ``…json`` and forms (others are summarised
+#: on the request path).
+DEFERRED_SUFFIX, DEFERRED_FORM = "json", "application/x-www-form-urlencoded"
 
 SECRET_HEADERS = frozenset({"cookie", "set-cookie", "proxy-authorization", "x-api-key"})
 #: Standard request headers that never carry a credential: kept without scanning.
@@ -379,7 +380,7 @@ def _deferred(body: bytes, content_type: str) -> bool:
     """Whether a body is kept raw until a read: JSON and form bodies (bounded by what they parse
     to); others are summarised at once (multipart and binary as a byte count, text cut at 16 KiB)."""
     media = content_type.split(";", 1)[0].strip().lower()
-    return not body or media.endswith("json") or media == "application/x-www-form-urlencoded"
+    return not body or media.endswith(DEFERRED_SUFFIX) or media == DEFERRED_FORM
 
 
 class JournalMiddleware:
