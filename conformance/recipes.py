@@ -105,6 +105,7 @@ class Recipes:
             "updateToolConfiguration": self.update_tool_configuration,
             "createLtiAccountExternalTool": self.lti_account_tool,
             "createDataServiceSubscription": self.subscription,
+            "updateDataServiceSubscription": self.subscription_update,
             "updatePublicJwk": self.public_jwk,
             "createScore": self.score,
             "removeMockFaultSet": self.fault_set,
@@ -365,6 +366,16 @@ class Recipes:
                                  "EventTypes": ["asset_accessed"], "Format": "live-event", "TransportType": "https",
                                  "TransportMetadata": {"Url": "https://conform.example.com/live-events"}}}
         return [KnownGood({"account_id": self.account()}, None, self.suite.bearer(*scopes), body, "application/json")]
+
+
+    def subscription_update(self) -> list[KnownGood]:
+        """Changing the event types of one of the run's own subscriptions (made by ``ensure_rest_fixtures``)."""
+        if not self.suite.pools.subscriptions:
+            raise RecipeUnavailable("no subscription of the run's own")
+        scopes = self.suite.scopes_for("updateDataServiceSubscription")
+        body = {"subscription": {"EventTypes": ["asset_accessed"]}}
+        return [KnownGood({"account_id": self.account(), "subscription_id": self.suite.pools.subscriptions[0]}, None,
+                          self.suite.bearer(*scopes), body, "application/json")]
 
 
 def utc_now() -> str:

@@ -1,8 +1,8 @@
 """The one gate every request of a run passes: budgets, the write policy and rate limiting.
 
 Against anything that is not our mock the suite must be harmless by construction, so the policy
-is enforced where requests leave the process (a ``requests`` adapter for HTTP targets, an ASGI
-wrapper for the in-process mock) rather than trusted to the generators:
+is enforced where requests leave the suite (a ``requests`` adapter in front of the HTTP or the
+in-process transport) rather than trusted to the generators:
 
 * read-only unless ``allow_writes``: the only non-GET request is the suite's own token request;
 * with writes: only under the sandbox course, and PUT/DELETE/scores only on line items the suite
@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
+from requests.adapters import BaseAdapter, HTTPAdapter
 
 COURSE_PATH = re.compile(r"^/api/lti/courses/(\d+)(?:/line_items(?:/(\d+))?)?")
 TOKEN_PATH = "/login/oauth2/token"
@@ -143,17 +143,20 @@ class Gate:
 MAX_RETRIES = 4
 
 
-class GatedAdapter(HTTPAdapter):
-    """``requests`` transport for HTTP targets: admission, then send, then throttle handling."""
+class GatedAdapter(BaseAdapter):
+    """A ``requests`` adapter that puts the gate in front of another: admission, then send, then
+    throttle handling. Over HTTP the inner adapter is urllib3's; in-process it calls the mock's
+    ASGI app in this thread, so both kinds of target take the same path."""
 
-    def __init__(self, gate: Gate, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, gate: Gate, inner: BaseAdapter | None = None) -> None:
+        super().__init__()
         self.gate = gate
+        self.inner = inner if inner is not None else HTTPAdapter()
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         for _ in range(MAX_RETRIES + 1):
             self.gate.admit(str(request.method), str(request.url))
-            response = super().send(request, *args, **kwargs)
+            response = self.inner.send(request, *args, **kwargs)
             headers = {k.lower(): v for k, v in response.headers.items()}
             wait = self.gate.observe(response.status_code, headers, response.content[:200])
             if not wait:
@@ -161,26 +164,14 @@ class GatedAdapter(HTTPAdapter):
             self.gate.sleep(wait)
         return response
 
+    def close(self) -> None:
+        self.inner.close()
 
-def gated_session(gate: Gate) -> requests.Session:
+
+def gated_session(gate: Gate, inner: BaseAdapter | None = None) -> requests.Session:
+    """A session whose every request passes ``gate`` (then ``inner``, by default plain HTTP)."""
     session = requests.Session()
-    adapter = GatedAdapter(gate)
+    adapter = GatedAdapter(gate, inner)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
-
-
-class GatedASGI:
-    """The in-process counterpart of :class:`GatedAdapter`, wrapping the mock's ASGI app."""
-
-    def __init__(self, app: Any, gate: Gate) -> None:
-        self.app = app
-        self.gate = gate
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.app, name)
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            self.gate.admit(scope["method"], scope.get("path", "/"))
-        await self.app(scope, receive, send)

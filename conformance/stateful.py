@@ -340,6 +340,9 @@ def make_ags_machine(suite: Suite) -> type[RuleBasedStateMachine]:
             self.expect("deleteLineItem", response, 204 if state.alive else 404,
                         "deleting a live line item" if state.alive else "the line item was already deleted")
             state.alive = False
+            # Read back at once, so a delete that only answers 204 is caught whatever steps follow.
+            gone = self.send("GET", f"/line_items/{item}", (AGS_LINEITEM,))
+            self.expect("getLineItem", gone, 404, "the line item was deleted")
 
         @rule(item=items, student=st.sampled_from(students) if students else st.nothing(), given=GIVEN,
               maximum=DECIMALS, timing=st.sampled_from(TIMINGS), seconds=st.integers(1, 3600),
@@ -365,6 +368,9 @@ def make_ags_machine(suite: Suite) -> type[RuleBasedStateMachine]:
                 self.expect("createScore", response, 200, why)
                 url = response.json().get("resultUrl")
                 state.results[student] = ModelResult(given, maximum, comment, when, url if isinstance(url, str) else None)
+                # Read back at once, so a score that is answered but not stored is caught whatever steps follow.
+                listed = self.collect("listResults", f"/line_items/{item}/results", (AGS_RESULT,), {"user_id": student})
+                self.same_results("listResults", listed, {student: state.results[student]}, state)
 
         @precondition(lambda self: any(s.alive and s.results for s in self.model.values()))
         @rule(data=st.data(), given=GIVEN, timing=st.sampled_from(TIMINGS), seconds=st.integers(1, 3600))

@@ -160,14 +160,11 @@ class Suite:
     def _schema(self) -> Any:
         schema = schemathesis.openapi.from_dict(self.raw, config=schemathesis.Config())
         schema.config.update(base_url=self.target.base_url)
-        if self.target.in_process:
-            schema.app = self.target.app
         schema.auth(refresh_interval=None)(make_auth_provider(self.tokens, self.raw, lambda: self.target.api_token))
         return schema
 
     def transport_kwargs(self) -> dict[str, Any]:
-        if self.target.in_process:
-            return {}
+        """Every case goes through the target's gated session, in-process or over HTTP alike."""
         return {"session": self.target.session, "base_url": self.target.base_url}
 
     def bearer(self, *scopes: str) -> dict[str, str]:

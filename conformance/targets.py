@@ -12,14 +12,15 @@ from typing import Any, Protocol
 
 import requests
 
+from mockserver.inprocess import BASE_URL as IN_PROCESS_BASE
+from mockserver.inprocess import InThreadAdapter
 from mockserver.spec import load_spec
 
 from .auth import LtiCredentials
-from .safety import Gate, GatedASGI, gated_session
+from .safety import Gate, gated_session
 
 SANDBOX_TOOL = "Mock Grading Tool"
 DEFAULT_MOCK_COURSE = 101
-IN_PROCESS_BASE = "http://testserver"
 
 
 class HttpResponse(Protocol):
@@ -53,10 +54,9 @@ class Target:
     is_mock: bool
     creds: LtiCredentials
     sandbox: Sandbox
+    session: requests.Session
     api_token: str | None = None
-    app: Any = None  # the gated ASGI app when in-process
-    session: requests.Session | None = None
-    _client: Any = None
+    app: Any = None  # the mock's ASGI app when in-process (its requests still go through ``session``)
 
     @property
     def in_process(self) -> bool:
@@ -65,13 +65,6 @@ class Target:
     def request(self, method: str, path_or_url: str, **kwargs: Any) -> HttpResponse:
         """Send one of the suite's own requests through the gate."""
         url = path_or_url if "://" in path_or_url else self.base_url + path_or_url
-        if self.in_process:
-            if self._client is None:
-                from starlette.testclient import TestClient
-
-                self._client = TestClient(self.app, base_url=IN_PROCESS_BASE)
-            return self._client.request(method, url, **kwargs)
-        assert self.session is not None
         return self.session.request(method, url, timeout=30, **kwargs)
 
     def post_token(self, url: str, form: dict[str, str]) -> tuple[int, Any]:
@@ -82,10 +75,7 @@ class Target:
             return response.status_code, response.text
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-        if self.session is not None:
-            self.session.close()
+        self.session.close()
 
 
 def spec_operations(spec: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -133,8 +123,8 @@ def in_process_target(gate: Gate, app: Any = None, course_id: int | None = None)
         from mockserver import create_app
 
         app = create_app()
-    gated = GatedASGI(app, gate)
-    target = Target(base_url=IN_PROCESS_BASE, gate=gate, is_mock=True, app=gated,
+    target = Target(base_url=IN_PROCESS_BASE, gate=gate, is_mock=True, app=app,
+                    session=gated_session(gate, InThreadAdapter(app)),
                     creds=LtiCredentials("", "", "", ""), sandbox=Sandbox(course_id or DEFAULT_MOCK_COURSE))
     config = target.request("GET", "/__mock__/config").json()
     target.creds, target.sandbox = _mock_credentials(config, IN_PROCESS_BASE, course_id or DEFAULT_MOCK_COURSE)

@@ -148,9 +148,9 @@ class LivePlan:
         if params:
             kwargs["params"] = params
         if body is not None:
-            kwargs["content" if self.target.in_process else "data"] = json.dumps(body).encode()
+            kwargs["data"] = json.dumps(body).encode()
             headers["Content-Type"] = content_type or "application/json"
-        kwargs["follow_redirects" if self.target.in_process else "allow_redirects"] = False
+        kwargs["allow_redirects"] = False
         try:
             response = self.target.request(method, path, **kwargs)
         except BudgetExhausted as exc:

@@ -17,7 +17,7 @@ from conformance.report import RunResult, junit_xml, markdown
 from conformance.safety import Gate
 from conformance.suite import SuiteOptions, run_suite
 from conformance.targets import in_process_target
-from mockserver.testing import run_mock
+from tests.mock_process import mock_process
 
 from . import variants
 
@@ -43,8 +43,8 @@ def suite(app: Any = None, **options: Any) -> RunResult:
 def test_default_run_in_process_and_over_http_agree(tmp_path: Any, capsys: Any) -> None:
     code = main(["conform", "--seed", str(SEED), "--report", str(tmp_path / "a.md")])
     in_process = capsys.readouterr().out
-    with run_mock() as mock:
-        code_http = main(["conform", "--base-url", mock.base_url, "--seed", str(SEED),
+    with mock_process() as base_url:
+        code_http = main(["conform", "--base-url", base_url, "--seed", str(SEED),
                           "--report", str(tmp_path / "b.md")])
     over_http = capsys.readouterr().out
     assert "getLineItem" in in_process and "createScore" in over_http

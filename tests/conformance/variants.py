@@ -291,15 +291,26 @@ wrong_role_uris = _json_rewrite(
     lambda method, path, status: bool(ROSTER_PATH.match(path)) and status == 200, _student_role_renamed)
 
 
-def scores_for_anyone(method: str, path: str, query: str, status: int, headers: dict[str, str], body: bytes):
-    """A score for a user who is not an active student answers 200 like an accepted one. Only plain
-    requests (no query string) are rewritten: a negative case whose mutated query the mock ignores
-    must still be refused, or the shape check ``negative_data_rejection`` would rightly fire."""
-    if method == "POST" and path.endswith("/scores") and not query and status == 422 and b"not a student" in body:
-        result = f"http://testserver{path.removesuffix('/scores')}/results/999999"
+def scores_for_anyone(original: Any) -> Any:
+    """The enrollment check is skipped: a score for any user Canvas knows (staff, a concluded
+    student, a user of another course) answers 200 like an accepted one. An id that names nobody
+    is still refused, so a fuzzed ``userId`` keeps its 422 and the shape checks stay quiet."""
+
+    async def handler(ctx: Any, course_id: int, body: Any = None, **params: Any) -> Any:
+        from mockserver.canvas.errors import CanvasError, json_response
+
+        try:
+            return await original(ctx, course_id=course_id, body=body, **params)
+        except CanvasError as error:
+            user = body.get("userId") if isinstance(body, dict) else None
+            refused_as_non_student = error.status == 422 and "not a student" in str(error.body)
+            if not refused_as_non_student or not isinstance(user, str) or user not in ctx.world.user_by_lti_id:
+                raise
+        result = f"http://testserver/api/lti/courses/{course_id}/line_items/{ctx.auth.line_item.id}/results/999999"
         ok = {"resultUrl": result, "https://canvas.instructure.com/lti/submission": {"content_items": []}}
-        return 200, {"content-type": "application/vnd.ims.lis.v1.score+json"}, json.dumps(ok).encode()
-    return status, headers, body
+        return json_response(ok, media_type="application/vnd.ims.lis.v1.score+json")
+
+    return handler
 
 
 def results_open_to_any_ags_read_scope() -> Any:
