@@ -4,6 +4,7 @@ and called in-process, gives the same answers either way."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from typing import Any
 
@@ -35,8 +36,8 @@ def _requests(token: str, student: str) -> list[tuple[str, str, dict[str, Any]]]
                                                      "content": b'{"label": 5}'}),  # 400: invalid body
         ("POST", "/api/lti/courses/101/line_items/999999/scores",
          {"headers": {**auth, "Content-Type": SCORE},
-          "content": ('{"userId": "%s", "scoreGiven": 1, "scoreMaximum": 2, "activityProgress": "Completed", '
-                      '"gradingProgress": "FullyGraded", "timestamp": "2026-01-01T00:00:00Z"}' % student).encode()}),
+          "content": json.dumps({"userId": student, "scoreGiven": 1, "scoreMaximum": 2, "activityProgress": "Completed",
+                                 "gradingProgress": "FullyGraded", "timestamp": "2026-01-01T00:00:00Z"}).encode()}),
         ("POST", "/login/oauth2/token", {"headers": {"Content-Type": "application/x-www-form-urlencoded"},
                                          "content": b"grant_type=client_credentials&scope=x"}),  # OAuth error
         ("GET", "/api/lti/authorize_redirect?client_id=nope", {}),  # not followed: the answer itself
