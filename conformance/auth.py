@@ -16,6 +16,8 @@ from typing import Any
 
 import jwt
 
+from mockserver.tool_client import signing_key
+
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 #: Refresh this many seconds before the token's ``expires_in`` runs out.
 EXPIRY_MARGIN = 60.0
@@ -45,7 +47,7 @@ def client_assertion(creds: LtiCredentials, now: float | None = None) -> str:
     issued = int(now if now is not None else time.time())
     claims = {"iss": creds.client_id, "sub": creds.client_id, "aud": creds.token_url,
               "iat": issued, "exp": issued + 300, "jti": str(uuid.uuid4())}
-    return jwt.encode(claims, creds.private_key_pem, algorithm="RS256", headers={"kid": creds.kid})
+    return jwt.encode(claims, signing_key(creds.private_key_pem), algorithm="RS256", headers={"kid": creds.kid})
 
 
 def _schemes(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:

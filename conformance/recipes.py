@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 import jwt
-from cryptography.hazmat.primitives import serialization
 from jwt.algorithms import RSAAlgorithm
+
+from mockserver.tool_client import signing_key
 
 if TYPE_CHECKING:
     from .suite import Suite
@@ -175,7 +176,7 @@ class Recipes:
 
     def own_jwk(self) -> dict[str, Any]:
         creds = self.suite.tokens.creds
-        key = serialization.load_pem_private_key(creds.private_key_pem.encode(), password=None)
+        key = signing_key(creds.private_key_pem)
         public = json.loads(RSAAlgorithm.to_jwk(key.public_key()))  # type: ignore[arg-type]
         return {**public, "kid": creds.kid, "alg": "RS256", "use": "sig"}
 
@@ -292,7 +293,7 @@ class Recipes:
                    DL + "content_items": [{"type": "ltiResourceLink", "title": "Conformance link", "url": TOOL_URL}]}
         if "data" in settings:
             payload[DL + "data"] = settings["data"]
-        signed = jwt.encode(payload, creds.private_key_pem, algorithm="RS256", headers={"kid": creds.kid})
+        signed = jwt.encode(payload, signing_key(creds.private_key_pem), algorithm="RS256", headers={"kid": creds.kid})
         course = return_url.path.strip("/").split("/")[1] if return_url.path.count("/") >= 2 else str(self.suite.course)
         return [KnownGood({"course_id": course}, dict(parse_qsl(return_url.query)) or None, {}, {"JWT": signed},
                           "application/x-www-form-urlencoded")]
