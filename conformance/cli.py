@@ -9,6 +9,7 @@ wrong flag, ``--verbose`` for third-party log output, and its exit codes in ``--
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 import warnings
@@ -102,7 +103,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     first = argv[0] if argv and argv[0] in SUBCOMMANDS else None
-    parser = build_parser(first)
+    gc.disable()  # importing a subcommand creates many objects and frees few: collecting meanwhile is wasted
+    try:
+        parser = build_parser(first)
+    finally:
+        gc.enable()
     args, extra = parser.parse_known_args(argv)
     if extra:  # report it with the subcommand's usage, not the top-level one
         args.subparser.error(f"unrecognized arguments: {' '.join(extra)}")

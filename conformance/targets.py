@@ -56,11 +56,6 @@ class Target:
     sandbox: Sandbox
     session: requests.Session
     api_token: str | None = None
-    app: Any = None  # the mock's ASGI app when in-process (its requests still go through ``session``)
-
-    @property
-    def in_process(self) -> bool:
-        return self.app is not None
 
     def request(self, method: str, path_or_url: str, **kwargs: Any) -> HttpResponse:
         """Send one of the suite's own requests through the gate."""
@@ -123,8 +118,7 @@ def in_process_target(gate: Gate, app: Any = None, course_id: int | None = None)
         from mockserver import create_app
 
         app = create_app()
-    target = Target(base_url=IN_PROCESS_BASE, gate=gate, is_mock=True, app=app,
-                    session=gated_session(gate, InThreadAdapter(app)),
+    target = Target(base_url=IN_PROCESS_BASE, gate=gate, is_mock=True, session=gated_session(gate, InThreadAdapter(app)),
                     creds=LtiCredentials("", "", "", ""), sandbox=Sandbox(course_id or DEFAULT_MOCK_COURSE))
     config = target.request("GET", "/__mock__/config").json()
     target.creds, target.sandbox = _mock_credentials(config, IN_PROCESS_BASE, course_id or DEFAULT_MOCK_COURSE)

@@ -120,6 +120,7 @@ class InThreadAdapter(requests.adapters.HTTPAdapter):
         return self.build_response(request, raw)
 
     def close(self) -> None:
+        super().close()
         self.transport.close()
 
 
