@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import io
+import threading
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -33,7 +34,10 @@ class InThreadTransport(httpx.BaseTransport):
     def __init__(self, app: Any, *, raise_app_exceptions: bool = True) -> None:
         self.app = app
         self._asgi = httpx.ASGITransport(app, raise_app_exceptions=raise_app_exceptions, client=CLIENT)
-        self._loop: asyncio.AbstractEventLoop | None = None
+        # One loop per calling thread: a client shared by threads must not re-enter a running loop.
+        self._local = threading.local()
+        self._loops: list[asyncio.AbstractEventLoop] = []
+        self._lock = threading.Lock()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.read()  # a sync body becomes a ByteStream, which ASGITransport can iterate
@@ -49,17 +53,25 @@ class InThreadTransport(httpx.BaseTransport):
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            if self._loop is None or self._loop.is_closed():
-                self._loop = asyncio.new_event_loop()
-            return self._loop.run_until_complete(coroutine)
+            return self._thread_loop().run_until_complete(coroutine)
         # Called from async code (an async test): that thread's loop is busy, so use a worker thread.
         with ThreadPoolExecutor(1) as worker:
             return worker.submit(asyncio.run, coroutine).result()
 
+    def _thread_loop(self) -> asyncio.AbstractEventLoop:
+        loop: asyncio.AbstractEventLoop | None = getattr(self._local, "loop", None)
+        if loop is None or loop.is_closed():
+            loop = self._local.loop = asyncio.new_event_loop()
+            with self._lock:
+                self._loops.append(loop)
+        return loop
+
     def close(self) -> None:
-        if self._loop is not None:
-            self._loop.close()
-            self._loop = None
+        with self._lock:
+            loops, self._loops = self._loops, []
+        for loop in loops:
+            if not loop.is_running():
+                loop.close()
 
 
 class InProcessClient(httpx.Client):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -102,6 +103,25 @@ def test_works_from_inside_a_running_event_loop() -> None:
 
     assert asyncio.run(inside()) == 200
     assert client.get("/api/lti/security/jwks").status_code == 200  # and the private loop still works after
+
+
+def test_one_client_serves_several_threads_at_once() -> None:
+    """Each thread gets its own event loop; the world behind them is one (its lock orders writes)."""
+    app = create_app()
+    client = app.test_client()
+    config = client.get("/__mock__/config").json()
+    token = get_token(client, config, "Mock Grading Tool")
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": LINE_ITEM}
+
+    def create(n: int) -> int:
+        return client.post("/api/lti/courses/101/line_items", headers=auth,
+                           json={"label": f"thread {n}", "scoreMaximum": 10}).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(create, range(40))) == [201] * 40
+    listed = client.get("/api/lti/courses/101/line_items?per_page=100", headers={"Authorization": f"Bearer {token}"})
+    assert {f"thread {n}" for n in range(40)} <= {item["label"] for item in listed.json()}
+    client.close()
 
 
 async def _failing_app(scope: Any, receive: Any, send: Any) -> None:
