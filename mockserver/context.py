@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from starlette.datastructures import URL
 from starlette.requests import Request
 
 from .auth.keys import PlatformKeys
@@ -69,6 +71,15 @@ class ServiceAuth:
     line_item: LineItem | None = None
 
 
+@functools.lru_cache(maxsize=256)
+def _origin(scheme: str, host: bytes | None, server: tuple[str, int] | None) -> str:
+    """Starlette's ``scheme://netloc`` for a request with this Host header and server address.
+    It depends on nothing else (the path is escaped apart), so it is worked out once per client
+    host rather than by parsing each request's whole URL."""
+    url = URL(scope={"scheme": scheme, "server": server, "path": "/", "headers": [(b"host", host)] if host is not None else []})
+    return f"{url.scheme}://{url.netloc}"
+
+
 @dataclass
 class RequestContext:
     state: AppState
@@ -82,7 +93,10 @@ class RequestContext:
     @property
     def base_url(self) -> str:
         """``scheme://host[:port]`` of this request: Canvas builds its URLs from the request host."""
-        return f"{self.request.url.scheme}://{self.request.url.netloc}"
+        scope = self.request.scope
+        host = next((value for key, value in scope["headers"] if key == b"host"), None)
+        server = scope.get("server")
+        return _origin(scope.get("scheme", "http"), host, tuple(server) if server is not None else None)
 
     @property
     def url(self) -> str:

@@ -97,9 +97,8 @@ def verify_client_assertion(world: World, form: dict[str, Any], token_url: str, 
     if key is None or key.workflow_state != "active":
         raise oauth_error(401, "invalid_client", "unknown client")
 
-    signature_invalid = oauth_error(400, "invalid_request", "JWS signature invalid.")
     if header.get("alg") != "RS256":
-        raise signature_invalid
+        raise _signature_invalid()
     jwks = jwks_for(key) if key.public_jwk_url and jwks_for else None
     candidates = (jwks or {}).get("keys", []) if jwks is not None else ([key.public_jwk] if key.public_jwk else [])
     if jwks is not None and header.get("kid"):
@@ -113,7 +112,7 @@ def verify_client_assertion(world: World, form: dict[str, Any], token_url: str, 
         except (jwt.PyJWTError, ValueError, TypeError):
             continue
     if claims is None:
-        raise signature_invalid
+        raise _signature_invalid()
 
     errors = claim_errors(claims, [token_url], now, ASSERTION_MAX_AGE)
     errors = ["the JWT has expired" if e == "EXPIRED" else e for e in errors]
@@ -122,10 +121,15 @@ def verify_client_assertion(world: World, form: dict[str, Any], token_url: str, 
 
     raw = form.get("scope") or form.get("scopes") or ""
     requested = [s for s in str(raw).split(" ") if s]
-    not_granted = [s for s in requested if s not in key.scopes]
+    granted = frozenset(key.scopes)
+    not_granted = [s for s in requested if s not in granted]
     if not requested or not_granted:
         raise oauth_error(400, "invalid_scope", INVALID_SCOPE + to_sentence(not_granted))
     return Grant(key, requested)
+
+
+def _signature_invalid() -> CanvasError:
+    return oauth_error(400, "invalid_request", "JWS signature invalid.")
 
 
 @functools.lru_cache(maxsize=256)
