@@ -148,17 +148,20 @@ def main(argv: list[str] | None = None) -> int:
 
     figures: dict[str, Any] = {"machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
                                "connections": args.connections, "seconds": args.seconds, "operations": {}}
-    load = lambda url, req: run_wrk(url, req, connections=args.connections, seconds=args.seconds)  # noqa: E731
+    def load(url: str, req: Request, pid: int | None = None) -> LoadResult:
+        return run_wrk(url, req, connections=args.connections, seconds=args.seconds, server_pid=pid)
+
     with serve("mock", mock_command(MOCK_PORT), f"http://127.0.0.1:{MOCK_PORT}") as mock:
         requests = scenarios(mock.base_url)
         recordings = record_gets(mock.base_url, requests)
-        ours = {name: load(mock.base_url, req) for name, req in requests.items()}
+        ours = {name: load(mock.base_url, req, mock.process.pid) for name, req in requests.items()}
     with tempfile.NamedTemporaryFile("w", suffix=".json") as recorded:
         json.dump(recordings, recorded)
         recorded.flush()
         with serve("baseline", baseline_command(BASELINE_PORT), f"http://127.0.0.1:{BASELINE_PORT}",
                    env={"BENCH_BASELINE_RECORDINGS": recorded.name}) as baseline:
-            base = {row["name"]: load(baseline.base_url, requests[row["name"]]) for row in recordings.values()}
+            base = {row["name"]: load(baseline.base_url, requests[row["name"]], baseline.process.pid)
+                    for row in recordings.values()}
     prism: dict[str, LoadResult] = {}
     prism_note = ""
     command = None if args.no_prism else prism_command(PRISM_PORT)
@@ -169,8 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             prism = {name: load(prism_server.base_url, req) for name, req in requests.items()}
 
     print(f"\nMachine: {figures['machine']}; wrk -c{args.connections} -t2 -d{args.seconds}s\n")
-    print(f"{'operation':32} {'ours: req/s  p50   p99 ms':>26} {'Prism: req/s  p50   p99':>26} {'ours/Prism':>12} "
-          f"{'p99≤10ms':>9} {'of Starlette':>14}")
+    print(f"{'operation':32} {'ours: req/s  p50   p99 ms':>26} {'CPU µs/req':>11} {'Prism: req/s  p50   p99':>26} "
+          f"{'ours/Prism':>12} {'p99≤10ms':>9} {'of Starlette':>14}")
     for name, result in ours.items():
         peer, ceiling = prism.get(name), base.get(name)
         ratio = result.requests_per_second / peer.requests_per_second if peer and peer.requests_per_second else None
@@ -178,8 +181,9 @@ def main(argv: list[str] | None = None) -> int:
         target, floor = PRISM_TARGET.get(name, PRISM_TARGET_DEFAULT), BASELINE_TARGET.get(name, BASELINE_TARGET_DEFAULT)
         ratio_text = "—" if ratio is None else f"{ratio:.2f}x {verdict(ratio >= target)}"
         share_text = "" if share is None else f"{share:.0%} {verdict(share >= floor)}"
-        print(f"{name:32} {fmt(result):>26} {fmt(peer):>26} {ratio_text:>12} {verdict(result.p99_ms <= P99_TARGET_MS):>9} "
-              f"{share_text:>14}")
+        cpu_text = "—" if result.server_cpu_us is None else f"{result.server_cpu_us:.0f}"
+        print(f"{name:32} {fmt(result):>26} {cpu_text:>11} {fmt(peer):>26} {ratio_text:>12} "
+              f"{verdict(result.p99_ms <= P99_TARGET_MS):>9} {share_text:>14}")
         figures["operations"][name] = {"ours": asdict(result), "prism": asdict(peer) if peer else None,
                                        "ratio_vs_prism": ratio, "prism_target": target,
                                        "starlette": asdict(ceiling) if ceiling else None, "share_of_starlette": share}
@@ -187,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
         print(prism_note)
     print(f"Targets: ours/Prism ≥ {PRISM_TARGET_DEFAULT:.0f}x (token ≥ 2x); p99 ≤ {P99_TARGET_MS:.0f} ms; "
           f"share of plain Starlette sending the same bytes: JWKS ≥ 40%, other GETs ≥ 25%")
+    print("CPU µs/req: the mock process's CPU time per request served (from /proc). One event loop serves all "
+          f"{args.connections} connections, so p50 is about {args.connections} × this, and p99 up to twice that.")
 
     figures["startup_s"] = startup = startup_median()
     print(f"\nStart-up (process start → first 200, median of 5): {startup:.2f} s "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -27,6 +28,8 @@ class LoadResult:
     p99_ms: float
     non_2xx: int
     errors: int
+    #: The server process's CPU time (user + system) per request served, µs; None off Linux.
+    server_cpu_us: float | None = None
 
 
 def wrk_available() -> bool:
@@ -46,7 +49,20 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * UNITS[match.group(2)]
 
 
-def run_wrk(base_url: str, request: Request, *, connections: int = 16, threads: int = 2, seconds: int = 5) -> LoadResult:
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process, from ``/proc`` (None where there is none). With one
+    event loop serving every connection, latency at a fixed connection count follows from it."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(base_url: str, request: Request, *, connections: int = 16, threads: int = 2, seconds: int = 5,
+            server_pid: int | None = None) -> LoadResult:
+    cpu_before = process_cpu_seconds(server_pid) if server_pid else None
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         script.write(_lua(request))
         script.flush()
@@ -55,10 +71,13 @@ def run_wrk(base_url: str, request: Request, *, connections: int = 16, threads: 
              base_url + request.path],
             capture_output=True, text=True, timeout=seconds + 60, check=True,
         ).stdout
+    cpu_after = process_cpu_seconds(server_pid) if server_pid else None
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    served = rps * seconds
+    cpu_us = (cpu_after - cpu_before) / served * 1e6 if cpu_before is not None and cpu_after is not None and served else None
     p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return LoadResult(rps, p50, p99, int(non_2xx.group(1)) if non_2xx else 0,
-                      sum(int(g) for g in errors.groups()) if errors else 0)
+                      sum(int(g) for g in errors.groups()) if errors else 0, cpu_us)
