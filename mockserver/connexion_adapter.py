@@ -193,6 +193,21 @@ def _mime_and_encoding(content_type: str | None) -> tuple[str | None, str | None
     return split_content_type(content_type)
 
 
+def distinct_parameters(parameters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each (location, name) once, the first definition kept. connexion's OpenAPIOperation extends
+    the resolved spec's own list with the path-level parameters every time it is built, once per
+    middleware, so a path parameter is listed (and was checked) four times; the operation's own
+    definitions come first and override the path's, as OpenAPI has it."""
+    seen: set[tuple[Any, Any]] = set()
+    kept = []
+    for parameter in parameters:
+        key = (parameter.get("in"), parameter.get("name"))
+        if key not in seen:
+            seen.add(key)
+            kept.append(parameter)
+    return kept
+
+
 class _ValidateOnce(RequestValidationOperation):
     """connexion's request validation with what does not depend on the request made once per
     operation: its URI parser, its parameter validator and, per media type, the body schema and
@@ -202,8 +217,9 @@ class _ValidateOnce(RequestValidationOperation):
     @functools.cached_property
     def _parameter_validator(self) -> Any:
         operation = self._operation
+        parameters = distinct_parameters(operation.parameters)
         return self._validator_map["parameter"](
-            operation.parameters, uri_parser=operation._uri_parser_class(operation.parameters, operation.body_definition()),
+            parameters, uri_parser=operation._uri_parser_class(parameters, operation.body_definition()),
             strict_validation=self.strict_validation, security_query_params=self.security_query_params)
 
     @functools.cached_property

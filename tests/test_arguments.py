@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from starlette.routing import Match, Router
 
 from mockserver import create_app
+from mockserver.connexion_adapter import distinct_parameters
 from tests.ltiutil import LINE_ITEM, SCORE, bearer, get_token
 
 RANDOM = re.compile(r"[\w-]{8,}\.[\w-]{8,}\.[\w-]*|[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -167,3 +168,27 @@ def test_the_indexed_route_table_picks_the_route_a_full_scan_picks() -> None:
             found = next((r for r in candidates if r.matches(scope)[0] is Match.FULL), None) if candidates is not None else first
             assert found is first, (method, path)
     assert indexed > 1000
+
+
+def test_each_parameter_is_checked_once_and_the_operations_own_definition_wins() -> None:
+    """connexion lists a path-level parameter once per middleware that built the operation; the
+    lean validator keeps each (location, name) once, the operation-level definition first."""
+    path_level = {"in": "path", "name": "course_id", "schema": {"type": "integer"}}
+    own = {"in": "query", "name": "limit", "schema": {"type": "integer", "minimum": 1}}
+    overriding = {"in": "path", "name": "course_id", "schema": {"type": "string"}}
+    assert distinct_parameters([own, overriding, path_level, path_level, path_level]) == [own, overriding]
+    app = create_app()
+    with app.test_client() as client:
+        auth = bearer(get_token(client, client.get("/__mock__/config").json(), "Mock Grading Tool"))
+        assert client.get("/api/lti/courses/101/line_items?limit=abc", headers=auth).status_code == 400
+    node, validators = app.middleware.app, []
+    while node is not None:
+        for api in (api for listed in (getattr(node, "apis", None) or {}).values() for api in listed):
+            validators += [op.__dict__["_parameter_validator"] for op in api.operations.values()
+                           if "_parameter_validator" in op.__dict__]
+        node = getattr(node, "app", None)
+    assert validators  # the request above built one
+    for validator in validators:
+        for location, parameters in validator.parameters.items():
+            names = [p["name"] for p in parameters]
+            assert len(names) == len(set(names)), (location, names)
