@@ -214,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
         ratio = scale["loaded_page_ms"] / scale["empty_page_ms"]
         print(f"Scale: {scale['line_items']} line items, {scale['results']} results: page {scale['loaded_page_ms']:.2f} ms "
               f"vs {scale['empty_page_ms']:.2f} ms empty = {ratio:.2f}x (target ≤ 1.5x: {verdict(ratio <= 1.5)}); "
-              f"results page {scale['loaded_results_page_ms']:.2f} ms; RSS {scale['rss_mb']:.0f} MB "
+              f"results page {scale['loaded_results_page_ms']:.2f} ms; NRPS page at {scale['students']} students "
+              f"{scale['loaded_roster_page_ms']:.2f} ms vs {scale['empty_roster_page_ms']:.2f} ms; RSS {scale['rss_mb']:.0f} MB "
               f"(target ≤ 1536 MB: {verdict(scale['rss_mb'] <= 1536)})")
     if args.json:
         with open(args.json, "w") as handle:

@@ -1,4 +1,4 @@
-"""Page latency and memory with 100,000 line items and 1,000,000 results in the store.
+"""Page latency and memory with 100,000 line items, 1,000,000 results and 10,000 students in the store.
 
 Run by ``python -m bench`` in its own interpreter; prints one JSON object. Paging cost must
 depend on the page, not on the store size, so the loaded figure is compared with the same
@@ -68,15 +68,19 @@ def main() -> None:
     with app.test_client() as client:
         auth = bearer(get_token(client, client.get("/__mock__/config").json(), "Mock Grading Tool"))
         items_url, results_url = "/api/lti/courses/101/line_items?limit=10", "/api/lti/courses/101/line_items/1/results?limit=10"
+        roster_url = "/api/lti/courses/101/names_and_roles?limit=10"
         empty_page = timed(client, items_url, auth)
         empty_results = timed(client, results_url, auth)
+        empty_roster = timed(client, roster_url, auth)
         first = fill(app.state.world)
         loaded_page = timed(client, items_url + "&page=5000", auth)
         loaded_results = timed(client, f"/api/lti/courses/101/line_items/{first}/results?limit=10&page=500", auth)
+        loaded_roster = timed(client, roster_url + "&page=500", auth)
         print(json.dumps({
             "line_items": len(app.state.world.line_items), "results": len(app.state.world.results),
             "empty_page_ms": empty_page, "loaded_page_ms": loaded_page,
-            "empty_results_page_ms": empty_results, "loaded_results_page_ms": loaded_results, "rss_mb": rss_mb(),
+            "empty_results_page_ms": empty_results, "loaded_results_page_ms": loaded_results,
+            "students": USERS, "empty_roster_page_ms": empty_roster, "loaded_roster_page_ms": loaded_roster, "rss_mb": rss_mb(),
         }))
 
 

@@ -14,13 +14,15 @@ import dataclasses
 import hashlib
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from .canvas.ids import is_digits
 
 STATE_FORMAT = "canvas-lti-mock-state/1"
+
+_T = TypeVar("_T")
 
 STUDENT_TYPES = frozenset({"StudentEnrollment", "StudentViewEnrollment"})
 
@@ -439,6 +441,8 @@ class World:
         self.enrollments_by_course: dict[int, list[Enrollment]] = {}
         for enrollment in sorted(self.enrollments.values(), key=lambda e: e.id):
             self.enrollments_by_course.setdefault(enrollment.course_id, []).append(enrollment)
+        #: What :meth:`from_enrollments` built, until the enrollments change.
+        self._from_enrollments: dict[Hashable, Any] = {}
         self.results_by_line_item: dict[int, dict[int, int]] = {}
         self.results_order: dict[int, list[int]] = {}
         for result in sorted(self.results.values(), key=lambda r: r.id):
@@ -544,6 +548,18 @@ class World:
     def add_enrollment(self, enrollment: Enrollment) -> None:
         self.enrollments[enrollment.id] = enrollment
         self.enrollments_by_course.setdefault(enrollment.course_id, []).append(enrollment)
+        self._from_enrollments.clear()
+
+    def from_enrollments(self, key: Hashable, build: Callable[[], _T]) -> _T:
+        """What ``build`` derives from the enrollments and their users (a course's NRPS roster),
+        built once and kept until the enrollments change (``add_enrollment``; ``replace_with`` on
+        reset or a state upload reindexes): a roster page then costs the page, not the course.
+        Callers must not mutate what they get."""
+        try:
+            return self._from_enrollments[key]  # type: ignore[no-any-return]
+        except KeyError:
+            built = self._from_enrollments[key] = build()
+            return built
 
     def active_enrollments(self, course_id: int) -> list[Enrollment]:
         return [e for e in self.enrollments_by_course.get(course_id, ()) if e.state == "active"]

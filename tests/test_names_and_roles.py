@@ -94,3 +94,25 @@ def test_group_roster(client: Any, auth: dict[str, str]) -> None:
     assert [m["name"] for m in managers["members"]] == ["Sienna Howell"]
     learners = client.get(f"/api/lti/groups/501/names_and_roles?role={quote(LIS + '#Learner')}", headers=auth).json()
     assert learners["members"] == []
+
+
+def test_the_roster_follows_enrollment_changes(app: Any, client: Any, auth: dict[str, str]) -> None:
+    """The world keeps a course's roster between requests; every way enrollments change shows."""
+    from mockserver.world import Enrollment
+
+    def names() -> set[str]:
+        return {m.get("name") for m in client.get(f"{COURSE}?limit=50", headers=auth).json()["members"]}
+
+    before = names()
+    state = client.get("/__mock__/state").json()
+    new_user = max(u["id"] for u in state["users"] if u["id"] not in {e["user_id"] for e in state["enrollments"]
+                                                                       if e["course_id"] == 101})
+    expected_name = next(u["name"] for u in state["users"] if u["id"] == new_user)
+    state["enrollments"].append({"id": 9999, "course_id": 101, "user_id": new_user, "type": "StudentEnrollment",
+                                 "state": "active"})
+    assert client.put("/__mock__/state", json=state).status_code in (200, 204)
+    assert names() == before | {expected_name}  # a state upload
+    assert client.post("/__mock__/reset").status_code in (200, 204)
+    assert names() == before  # a reset
+    app.state.world.add_enrollment(Enrollment(id=9998, course_id=101, user_id=new_user, type="StudentEnrollment"))
+    assert names() == before | {expected_name}  # the world's own add_enrollment

@@ -27,13 +27,13 @@ NRPS_PAGE = 50
 BAD_RLID = "Tool does not have access to rlid or rlid does not exist"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Membership:
     user: User
-    roles: list[str]
+    roles: tuple[str, ...]
 
 
-def _member(user: User, roles: list[str], tool: Tool, message: dict[str, Any] | None) -> dict[str, Any]:
+def _member(user: User, roles: tuple[str, ...], tool: Tool, message: dict[str, Any] | None) -> dict[str, Any]:
     privacy = tool.privacy_level
     names = privacy in ("public", "name_only")
     body: dict[str, Any] = {
@@ -60,16 +60,19 @@ def _member(user: User, roles: list[str], tool: Tool, message: dict[str, Any] | 
 
 
 def _course_memberships(world: World, course_id: int) -> list[Membership]:
-    by_user: dict[int, Membership] = {}
+    """The course's active members by user id, kept by the world until enrollments change."""
+    return world.from_enrollments(("nrps roster", course_id), lambda: _build_course_memberships(world, course_id))
+
+
+def _build_course_memberships(world: World, course_id: int) -> list[Membership]:
+    by_user: dict[int, tuple[User, list[str]]] = {}
     for enrollment in world.active_enrollments(course_id):
         user = world.users.get(enrollment.user_id)
         if user is None:
             continue
-        membership = by_user.setdefault(user.id, Membership(user, []))
-        for role in ROLE_URIS.get(enrollment.type, ()):
-            if role not in membership.roles:
-                membership.roles.append(role)
-    return [by_user[k] for k in sorted(by_user)]
+        _, roles = by_user.setdefault(user.id, (user, []))
+        roles.extend(role for role in ROLE_URIS.get(enrollment.type, ()) if role not in roles)
+    return [Membership(user, tuple(roles)) for user, roles in (by_user[k] for k in sorted(by_user))]
 
 
 def _check_rlid(ctx: RequestContext, rlid: str | None, context_id: str) -> bool:
@@ -122,7 +125,7 @@ async def list_group_memberships(ctx: RequestContext, group_id: int, **_: Any) -
         wants_message = _check_rlid(ctx, ctx.request.query_params.get("rlid"), group.lti_context_id)
         member_ids = sorted(set(group.member_ids) | ({group.leader_id} if group.leader_id else set()))
         memberships = [
-            Membership(world.users[uid], [GROUP_MEMBER, GROUP_MANAGER] if uid == group.leader_id else [GROUP_MEMBER])
+            Membership(world.users[uid], (GROUP_MEMBER, GROUP_MANAGER) if uid == group.leader_id else (GROUP_MEMBER,))
             for uid in member_ids if uid in world.users
         ]
         context = {"id": group.lti_context_id, "title": group.name}
