@@ -116,3 +116,37 @@ def test_the_roster_follows_enrollment_changes(app: Any, client: Any, auth: dict
     assert names() == before  # a reset
     app.state.world.add_enrollment(Enrollment(id=9998, course_id=101, user_id=new_user, type="StudentEnrollment"))
     assert names() == before | {expected_name}  # the world's own add_enrollment
+
+
+def _context_id(client: Any, auth: dict[str, str]) -> str:
+    return client.get(COURSE, headers=auth).json()["context"]["id"]
+
+
+def test_roster_bodies_are_canonical_json(client: Any, auth: dict[str, str]) -> None:
+    """Members' JSON is made once and joined: the bytes must be what encoding the whole body gives."""
+    from mockserver.canvas.errors import json_text
+
+    queries = ["", "?limit=2", "?limit=2&page=2", "?limit=2&page=9", f"?role={quote(LIS + '#Learner')}",
+               f"?rlid={_context_id(client, auth)}", f"?rlid={_context_id(client, auth)}&limit=1&page=3"]
+    for query in queries:
+        response = client.get(COURSE + query, headers=auth)
+        assert response.status_code == 200
+        assert response.content == json_text(response.json()).encode(), query
+
+
+def test_the_roster_follows_edits_of_the_tool(client: Any, auth: dict[str, str]) -> None:
+    """Members' JSON depends on the tool's privacy level and custom fields, which the API can change."""
+    admin = {"Authorization": "Bearer mock-admin-token-TEST-ONLY"}
+    rlid = f"{COURSE}?rlid={_context_id(client, auth)}"
+    assert all("name" in m for m in client.get(COURSE, headers=auth).json()["members"])
+    assert client.get(rlid, headers=auth).json()["members"][0]["message"][0][CUSTOM] == {}
+    edit = client.put("/api/v1/accounts/2/external_tools/1", headers=admin, data={"custom_fields[color]": "blue"})
+    assert edit.status_code == 200, edit.text
+    assert client.get(rlid, headers=auth).json()["members"][0]["message"][0][CUSTOM] == {"color": "blue"}
+    edit = client.put("/api/v1/accounts/2/external_tools/1", headers=admin, data={"privacy_level": "anonymous"})
+    assert edit.status_code == 200, edit.text
+    members = client.get(COURSE, headers=auth).json()["members"]
+    assert members and all("name" not in m for m in members)
+
+
+CUSTOM = "https://purl.imsglobal.org/spec/lti/claim/custom"

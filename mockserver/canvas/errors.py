@@ -38,10 +38,14 @@ ERROR_CODES = {
 }
 
 
+def json_text(value: Any) -> str:
+    """Canvas's compact JSON (``to_json``): no spaces, UTF-8 left as is."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def json_response(body: Any, status: int = 200, media_type: str = "application/json",
                   headers: Mapping[str, str] | None = None) -> Response:
-    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    return Response(content, status_code=status, media_type=media_type, headers=dict(headers or {}))
+    return Response(json_text(body).encode(), status_code=status, media_type=media_type, headers=dict(headers or {}))
 
 
 class CanvasError(Exception):

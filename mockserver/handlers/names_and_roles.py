@@ -8,7 +8,7 @@ from typing import Any
 from starlette.responses import Response
 
 from ..canvas import media
-from ..canvas.errors import json_response, lti_error
+from ..canvas.errors import json_text, lti_error
 from ..canvas.pagination import Page, link_header, requested_page
 from ..context import RequestContext
 from ..world import Tool, User, World
@@ -98,14 +98,22 @@ def _respond(ctx: RequestContext, memberships: list[Membership], context: dict[s
         memberships = [m for m in memberships if role in m.roles]
     number, size = requested_page(params, NRPS_PAGE, NRPS_PAGE, limit_cap=NRPS_PAGE)
     page = Page(number, size, len(memberships))
-    members = [
-        _member(m.user, m.roles, ctx.auth.tool, {} if rlid_message else None)
-        for m in memberships[page.start:page.start + size]
-    ]
+    tool = ctx.auth.tool
+    members = ",".join(_member_json(ctx.world, m, tool, rlid_message) for m in memberships[page.start:page.start + size])
     query = [(k, v) for k, v in ctx.query if k != "limit"]
     link = link_header(base, query, page)
-    body = {"id": ctx.url, "context": context, "members": members}
-    return json_response(body, media_type=media.MEMBERSHIP_CONTAINER, headers={"Link": link})
+    # json_text({"id": …, "context": …, "members": [...]}), with each member's JSON made once
+    body = f'{{"id":{json_text(ctx.url)},"context":{json_text(context)},"members":[{members}]}}'
+    return Response(body.encode(), media_type=media.MEMBERSHIP_CONTAINER, headers={"Link": link})
+
+
+def _member_json(world: World, membership: Membership, tool: Tool, message: bool) -> str:
+    """A member's JSON, kept by the world until enrollments change (users change only with them).
+    The key holds everything else it depends on: roles, the tool's privacy level and, in a
+    ``message`` claim, the tool's custom fields (both can be edited through the API)."""
+    custom = json_text(list(tool.custom_fields.items())) if message else None
+    key = ("nrps member", membership.user.id, membership.roles, tool.privacy_level, custom)
+    return world.from_enrollments(key, lambda: json_text(_member(membership.user, membership.roles, tool, {} if message else None)))
 
 
 async def list_course_memberships(ctx: RequestContext, course_id: int, **_: Any) -> Response:
