@@ -91,16 +91,22 @@ def _operation_id(request: ConnexionRequest) -> str | None:
     return request.scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")
 
 
+def _path(request: ConnexionRequest) -> str:
+    """The request path, read from the scope: ``request.url`` decodes the query string as UTF-8
+    and raises for one that is not, which would fail the error handler itself."""
+    return str(request.scope.get("path", ""))
+
+
 async def _on_invalid(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     assert isinstance(exc, InvalidRequest)
-    return translate(_operation_id(request), request.url.path, exc.errors).connexion_response()
+    return translate(_operation_id(request), _path(request), exc.errors).connexion_response()
 
 
 async def _on_bad_request(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     """Connexion's own 400s (a required body that is absent)."""
     detail = getattr(exc, "detail", None) or "Bad request"
     error = FieldError("body", "", "missing", "request body is missing" if "required" in detail else detail)
-    return translate(_operation_id(request), request.url.path, [error]).connexion_response()
+    return translate(_operation_id(request), _path(request), [error]).connexion_response()
 
 
 async def _on_http_bad_request(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
@@ -110,11 +116,11 @@ async def _on_http_bad_request(request: ConnexionRequest, exc: Exception) -> Con
     if isinstance(exc, BadRequestProblem):
         return await _on_bad_request(request, exc)
     error = FieldError("body", "", "parse", f"unreadable request body ({getattr(exc, 'detail', '') or exc})")
-    return translate(_operation_id(request), request.url.path, [error]).connexion_response()
+    return translate(_operation_id(request), _path(request), [error]).connexion_response()
 
 
 async def _on_media_type(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    return unsupported_media_type(request.url.path, getattr(exc, "detail", "") or "").connexion_response()
+    return unsupported_media_type(_path(request), getattr(exc, "detail", "") or "").connexion_response()
 
 
 async def _on_not_found(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
@@ -128,7 +134,7 @@ def _on_unexpected(state: AppState) -> Any:
 
     async def handler(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         report_id = next(state.error_reports)
-        logger.error("error_report_id=%d: %s %s", report_id, request.method, request.url.path, exc_info=exc)
+        logger.error("error_report_id=%d: %s %s", report_id, request.method, _path(request), exc_info=exc)
         return generic_error(500, report_id).connexion_response()
 
     return handler

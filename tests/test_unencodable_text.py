@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -251,3 +253,76 @@ def test_query_strings_and_paths_cannot_carry_a_surrogate(session: Session, url:
     assert client.get(url, headers=session.lti).status_code in (200, 404)
     assert client.get("/__mock__/requests").status_code == 200
     assert client.get("/__mock__/state?journal=true").status_code == 200
+
+
+def _raw_get(base_url: str, target: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    """A GET whose request line carries ``target`` byte for byte (clients percent-encode)."""
+    host, port = base_url.removeprefix("http://").split(":")
+    lines = [b"GET " + target + b" HTTP/1.1", f"Host: {host}:{port}".encode(), b"Connection: close",
+             *(f"{k}: {v}".encode() for k, v in headers.items())]
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(b"\r\n".join(lines) + b"\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+RAW_TARGETS = [b"/api/lti/courses/101/names_and_roles?role=\xff", b"/api/lti/courses/101/line_items?tag=caf\xe9",
+               b"/api/v1/courses/101/external_tools?search_term=\xc3\x28", b"/api/lti/security/jwks?x=\xff"]
+
+
+def _headers_for(target: bytes, lti: dict[str, str]) -> dict[str, str]:
+    return lti if b"/api/lti/courses" in target else {"Authorization": "Bearer mock-teacher-token-TEST-ONLY"}
+
+
+@pytest.mark.parametrize("target", RAW_TARGETS)
+def test_a_raw_query_string_that_is_not_utf8_is_a_400(target: bytes) -> None:
+    """Over HTTP uvicorn refuses raw non-ASCII bytes in the request line itself; either way the
+    answer is a 400 and nothing is stored."""
+    from mockserver.testing import run_mock
+    from tests.ltiutil import bearer, get_token
+
+    with run_mock() as mock:
+        lti = bearer(get_token(httpx.Client(base_url=mock.base_url), mock.config, "Mock Grading Tool"))
+        before = httpx.get(f"{mock.base_url}/__mock__/state").json()
+        status, body = _raw_get(mock.base_url, target, _headers_for(target, lti))
+        assert status == 400, body
+        assert httpx.get(f"{mock.base_url}/__mock__/state").json() == before
+        assert httpx.get(f"{mock.base_url}/__mock__/requests").status_code == 200
+
+
+@pytest.mark.parametrize("target", RAW_TARGETS)
+def test_an_asgi_server_passing_such_a_query_string_through_gets_canvas_400(target: bytes) -> None:
+    """ASGI servers that hand the raw bytes on (the mock answered 500 here, its error handler
+    failing too): Rack's "invalid byte sequence in UTF-8", a 400 in the endpoint's error shape."""
+    import asyncio
+
+    from mockserver import create_app
+    from tests.ltiutil import bearer, get_token
+
+    app = create_app()
+    with app.test_client() as client:
+        lti = bearer(get_token(client, client.get("/__mock__/config").json(), "Mock Grading Tool"))
+        before = client.get("/__mock__/state").json()
+    path, _, query = target.partition(b"?")
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "path": path.decode(), "raw_path": path, "query_string": query, "root_path": "",
+             "headers": [(b"host", b"testserver"), *((k.lower().encode(), v.encode()) for k, v in _headers_for(target, lti).items())],
+             "client": ("127.0.0.1", 1), "server": ("testserver", 80)}
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 400
+    body = json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
+    assert "Invalid query parameters: invalid byte sequence in UTF-8" in json.dumps(body)
+    with app.test_client() as client:
+        assert client.get("/__mock__/state").json() == before
+        assert client.get("/__mock__/requests").status_code == 200

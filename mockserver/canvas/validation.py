@@ -131,6 +131,16 @@ def _refuse_unencodable(value: Any, location: str = "body") -> None:
         raise InvalidRequest([FieldError(location, found[0], "encoding", unencodable_message(found[1]))])
 
 
+def _refuse_undecodable_query(query_string: bytes) -> None:
+    """Raw bytes in a query string that are not UTF-8 (percent-escapes are decoded leniently
+    later): Rack's params raise "invalid byte sequence in UTF-8", a 400. Past this check the
+    request's URL can be read; before it, Starlette's ``request.url`` raises."""
+    try:
+        query_string.decode()
+    except UnicodeDecodeError:
+        raise InvalidRequest([FieldError("query", "", "encoding", "invalid byte sequence in UTF-8")]) from None
+
+
 def parse_json(raw: bytes, encoding: str = "utf-8") -> Any:
     """A non-empty JSON body, strictly: no NaN/Infinity, and no text that cannot be encoded
     again (a ``\\ud800`` escape). Raises :class:`InvalidRequest`. Shared with the journal, which
@@ -279,6 +289,7 @@ class CanvasParameterValidator(ParameterValidator):
         return [chosen[index] for index in sorted(chosen)]
 
     def validate_request(self, request) -> None:  # type: ignore[override]
+        _refuse_undecodable_query(request.scope.get("query_string") or b"")
         # Each source is read once: connexion re-parses and re-coerces the whole query string
         # for every declared query parameter.
         sources: dict[str, Callable[[dict], Any]] = {}
@@ -383,6 +394,8 @@ def _line_item_error(errors: list[FieldError]) -> CanvasError:
 def _describe(error: FieldError) -> str:
     if error.location == "body" and not error.field:
         return error.message
+    if error.location == "query" and not error.field:  # the query string as a whole
+        return f"Invalid query parameters: {error.message}"
     where = f"{error.location} parameter '{error.field}'" if error.location != "body" else f"'{error.field}'"
     return f"Invalid {where}: {error.message}"
 
