@@ -80,6 +80,15 @@ def _origin(scheme: str, host: bytes | None, server: tuple[str, int] | None) -> 
     return f"{url.scheme}://{url.netloc}"
 
 
+#: Characters ``urllib.parse.urlsplit`` removes from a URL (WHATWG: tab and newlines).
+_DROPPED_BY_URLSPLIT = str.maketrans("", "", "\t\r\n")
+
+
+def _escaped_path(scope: Any) -> str:
+    """The request path as Starlette's ``URL`` writes it (the characters that would end a path escaped)."""
+    return scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+
+
 @dataclass
 class RequestContext:
     state: AppState
@@ -100,7 +109,19 @@ class RequestContext:
 
     @property
     def url(self) -> str:
-        return str(self.request.url)
+        """``str(request.url)``: the origin, the path as Starlette escapes it and the query string."""
+        origin, scope = self.base_url, self.request.scope
+        if origin.endswith("://"):  # no host at all: Starlette's URL is the bare path
+            return str(self.request.url)
+        query = scope.get("query_string", b"").decode()
+        return f"{origin}{_escaped_path(scope)}?{query}" if query else f"{origin}{_escaped_path(scope)}"
+
+    @property
+    def path(self) -> str:
+        """``request.url.path``: the path as Starlette escapes it, less what ``urlsplit`` drops."""
+        if self.base_url.endswith("://"):
+            return self.request.url.path
+        return _escaped_path(self.request.scope).translate(_DROPPED_BY_URLSPLIT)
 
     @property
     def query(self) -> list[tuple[str, str]]:

@@ -317,7 +317,7 @@ async def list_tools(ctx: RequestContext, **_: Any) -> Response:
         size = page_size(int_param(query.get("per_page")), 10, 100)
         page = Page(max(1, int_param(query.get("page")) or 1), size, len(tools))
         body = [tool_json(world, t) for t in tools[page.start:page.start + size]]
-    link = link_header(f"{ctx.base_url}{ctx.request.url.path}", ctx.query, page)
+    link = link_header(f"{ctx.base_url}{ctx.path}", ctx.query, page)
     return json_response(body, headers={"Link": link})
 
 

@@ -362,7 +362,7 @@ async def list_registrations(ctx: RequestContext, **_: Any) -> Response:
         size = page_size(int_param(query.get("per_page")), 15, 100)
         page = Page(max(1, int_param(page_raw) or 1), size, len(regs))
         data = [registration_json(world, r, account, includes) for r in regs[page.start:page.start + size]]
-    link = link_header(f"{ctx.base_url}{ctx.request.url.path}", ctx.query, page)
+    link = link_header(f"{ctx.base_url}{ctx.path}", ctx.query, page)
     return json_response({"total": len(regs), "data": data}, headers={"Link": link})
 
 
@@ -542,7 +542,7 @@ async def registration_history(ctx: RequestContext, **_: Any) -> Response:
         size = page_size(int_param(query.get("per_page")), 10, 100)
         page = Page(max(1, int_param(query.get("page")) or 1), size, len(entries))
         body = entries[page.start:page.start + size]
-    return json_response(body, headers={"Link": link_header(f"{ctx.base_url}{ctx.request.url.path}", ctx.query, page)})
+    return json_response(body, headers={"Link": link_header(f"{ctx.base_url}{ctx.path}", ctx.query, page)})
 
 
 async def apply_update_request(ctx: RequestContext, body: Any = None, **_: Any) -> Response:

@@ -133,7 +133,7 @@ async def list_links(ctx: RequestContext, **_: Any) -> Response:
         size = page_size(int_param(query.get("per_page")), 50, 100)
         page = Page(max(1, int_param(query.get("page")) or 1), size, len(links))
         body = [link_json(ctx.base_url, rl) for rl in links[page.start:page.start + size]]
-    return json_response(body, headers={"Link": link_header(f"{ctx.base_url}{ctx.request.url.path}", ctx.query, page)})
+    return json_response(body, headers={"Link": link_header(f"{ctx.base_url}{ctx.path}", ctx.query, page)})
 
 
 async def show_link(ctx: RequestContext, **_: Any) -> Response:
