@@ -113,8 +113,8 @@ class RequestContext:
         origin, scope = self.base_url, self.request.scope
         if origin.endswith("://"):  # no host at all: Starlette's URL is the bare path
             return str(self.request.url)
-        query = scope.get("query_string", b"").decode()
-        return f"{origin}{_escaped_path(scope)}?{query}" if query else f"{origin}{_escaped_path(scope)}"
+        url, query = origin + _escaped_path(scope), scope.get("query_string", b"").decode()
+        return f"{url}?{query}" if query else url
 
     @property
     def path(self) -> str:

@@ -121,8 +121,7 @@ def verify_client_assertion(world: World, form: dict[str, Any], token_url: str, 
 
     raw = form.get("scope") or form.get("scopes") or ""
     requested = [s for s in str(raw).split(" ") if s]
-    granted = frozenset(key.scopes)
-    not_granted = [s for s in requested if s not in granted]
+    not_granted = [s for s in requested if s not in key.scopes]
     if not requested or not_granted:
         raise oauth_error(400, "invalid_scope", INVALID_SCOPE + to_sentence(not_granted))
     return Grant(key, requested)

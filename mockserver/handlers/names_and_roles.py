@@ -99,7 +99,10 @@ def _respond(ctx: RequestContext, memberships: list[Membership], context: dict[s
     number, size = requested_page(params, NRPS_PAGE, NRPS_PAGE, limit_cap=NRPS_PAGE)
     page = Page(number, size, len(memberships))
     tool = ctx.auth.tool
-    members = ",".join(_member_json(ctx.world, m, tool, rlid_message) for m in memberships[page.start:page.start + size])
+    # What a member's JSON depends on besides the member: the tool's privacy level and, in a
+    # ``message`` claim, its custom fields (both editable through the API).
+    variant = (tool.privacy_level, json_text(list(tool.custom_fields.items())) if rlid_message else None)
+    members = ",".join(_member_json(ctx.world, m, tool, variant) for m in memberships[page.start:page.start + size])
     query = [(k, v) for k, v in ctx.query if k != "limit"]
     link = link_header(base, query, page)
     # json_text({"id": …, "context": …, "members": [...]}), with each member's JSON made once
@@ -107,13 +110,12 @@ def _respond(ctx: RequestContext, memberships: list[Membership], context: dict[s
     return Response(body.encode(), media_type=media.MEMBERSHIP_CONTAINER, headers={"Link": link})
 
 
-def _member_json(world: World, membership: Membership, tool: Tool, message: bool) -> str:
-    """A member's JSON, kept by the world until enrollments change (users change only with them).
-    The key holds everything else it depends on: roles, the tool's privacy level and, in a
-    ``message`` claim, the tool's custom fields (both can be edited through the API)."""
-    custom = json_text(list(tool.custom_fields.items())) if message else None
-    key = ("nrps member", membership.user.id, membership.roles, tool.privacy_level, custom)
-    return world.from_enrollments(key, lambda: json_text(_member(membership.user, membership.roles, tool, {} if message else None)))
+def _member_json(world: World, membership: Membership, tool: Tool, variant: tuple[str, str | None]) -> str:
+    """A member's JSON, kept by the world until enrollments change (users change only with them),
+    per ``variant``: the tool's privacy level and custom fields, or None without a message claim."""
+    key = ("nrps member", membership.user.id, membership.roles, variant)
+    message = {} if variant[1] is not None else None
+    return world.from_enrollments(key, lambda: json_text(_member(membership.user, membership.roles, tool, message)))
 
 
 async def list_course_memberships(ctx: RequestContext, course_id: int, **_: Any) -> Response:
