@@ -342,7 +342,9 @@ def _narrowings(schema: dict[str, Any]) -> list[dict[str, Any]]:
     if kind == "string":
         edits += [
             {"maxLength": schema["maxLength"] - 1} if schema.get("maxLength", 0) > 1 else {"const": "k"},
-            {"pattern": "^z+$"} if "pattern" not in schema else {"format": "byte"},
+            # A format where there was one is a change, breaking both ways, as in oasdiff.
+            {"pattern": "^z+$"} if "pattern" not in schema
+            else {"format": "byte"} if "format" not in schema else {"const": "k"},
             {"enum": ["only"]} if "enum" not in schema else {"enum": schema["enum"][:-1]},
         ]
     elif kind in ("integer", "number"):
