@@ -362,8 +362,33 @@ class _IndexedRoutingAPI(RoutingAPI):
         self.router = _IndexedRouter(self.router)
 
 
+class _RootMountRouter(Router):
+    """connexion's outer router: one Mount per API base path, before each API's own router. The
+    mock serves one API, at ``""``, whose Mount matches every path that starts with ``/`` and holds
+    no newline (``^/(?P<path>.*)$``). Such a path goes straight to that API's router with the
+    scope Starlette's Mount would give it; any other path or set of mounts takes the general scan."""
+
+    async def app(self, scope: Any, receive: Any, send: Any) -> None:
+        routes, path = self.routes, scope.get("path", "")
+        if len(routes) == 1 and type(routes[0]) is Mount and routes[0].path == "" and scope["type"] == "http" \
+                and not scope.get("root_path") and path[:1] == "/" and "\n" not in path:
+            mount = routes[0]
+            scope.setdefault("router", self)
+            scope["route"] = mount
+            scope.update(path_params=dict(scope.get("path_params", {})), app_root_path=scope.get("app_root_path", ""),
+                         root_path="", endpoint=mount.app)
+            await mount.app(scope, receive, send)
+            return
+        await super().app(scope, receive, send)
+
+
 class _IndexedRoutingMiddleware(RoutingMiddleware):
-    """connexion's routing middleware with each API's route table indexed (:class:`_IndexedRouter`)."""
+    """connexion's routing middleware with each API's route table indexed (:class:`_IndexedRouter`)
+    and its lone API mounted without a scan (:class:`_RootMountRouter`)."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.router = _RootMountRouter(default=self.router.default)
 
     def add_api(self, specification: Any, base_path: str | None = None, arguments: dict | None = None,
                 **kwargs: Any) -> None:

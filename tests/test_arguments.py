@@ -4,6 +4,7 @@ own: the same requests, sent to a mock on each path, get the same answers."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -11,10 +12,10 @@ import pytest
 from connexion.middleware.routing import RoutingMiddleware
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from starlette.routing import Match, Router
+from starlette.routing import Match, Mount, Router
 
 from mockserver import create_app
-from mockserver.connexion_adapter import distinct_parameters
+from mockserver.connexion_adapter import _RootMountRouter, distinct_parameters
 from tests.ltiutil import LINE_ITEM, SCORE, bearer, get_token
 
 RANDOM = re.compile(r"[\w-]{8,}\.[\w-]{8,}\.[\w-]*|[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -168,6 +169,42 @@ def test_the_indexed_route_table_picks_the_route_a_full_scan_picks() -> None:
             found = next((r for r in candidates if r.matches(scope)[0] is Match.FULL), None) if candidates is not None else first
             assert found is first, (method, path)
     assert indexed > 1000
+
+
+def _routed(router_cls: type[Router], scope: dict[str, Any], mounts: list[str]) -> tuple[str, dict[str, Any]]:
+    """Where a router sends ``scope`` (which mount, its default, or a redirect) and the scope it hands on."""
+    seen: list[tuple[str, dict[str, Any]]] = []
+
+    def recorder(name: str) -> Any:
+        async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            seen.append((name, {k: ("router" if k == "router" else v.__name__ if k == "endpoint" else v)
+                                for k, v in scope.items() if k != "route"}))
+        app.__name__ = name
+        return app
+
+    router = router_cls(default=recorder("default"))
+    for path in mounts:
+        router.routes.append(Mount(path, app=recorder(f"mount {path!r}")))
+    async def send(message: dict[str, Any]) -> None:  # a trailing-slash redirect
+        if message["type"] == "http.response.start":
+            seen.append(("response", {"status": message["status"], "headers": message["headers"]}))
+
+    asyncio.run(router.app(dict(scope), None, send))
+    return seen[0]
+
+
+PATH_TEXT = st.text(st.sampled_from("/ab\n\r%.é"), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(path=PATH_TEXT, root_path=st.sampled_from(["", "/ab"]), params=st.sampled_from([{}, {"x": "1"}]),
+       mounts=st.sampled_from([[""], ["/a"], ["", "/a"], ["/a", ""]]), kind=st.sampled_from(["http", "websocket"]))
+def test_the_lone_mount_shortcut_hands_on_the_scope_starlettes_mount_does(
+        path: str, root_path: str, params: dict[str, str], mounts: list[str], kind: str) -> None:
+    """connexion_adapter._RootMountRouter skips the scan when the only mount is at "": the mount
+    it picks and the scope it hands on are Starlette's, for any path (newlines and all)."""
+    scope = {"type": kind, "path": path, "root_path": root_path, "path_params": params, "method": "GET", "headers": []}
+    assert _routed(_RootMountRouter, scope, mounts) == _routed(Router, scope, mounts)
 
 
 def test_each_parameter_is_checked_once_and_the_operations_own_definition_wins() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -23,6 +24,24 @@ def test_jwks(client: Any) -> None:
     state = client.app.state
     token = jwt.encode({"x": 1}, state.keys.current.private_key, algorithm="RS256")
     assert jwt.decode(token, current, algorithms=["RS256"]) == {"x": 1}
+
+
+def test_jwks_body_is_compact_json_of_the_current_set(client: Any) -> None:
+    """The body is encoded once per key set: it must follow each rotation and reset."""
+    def body() -> bytes:
+        response = client.get("/api/lti/security/jwks")
+        assert response.headers["content-type"] == "application/json"
+        return response.content
+
+    before = body()
+    assert before == json.dumps(json.loads(before), ensure_ascii=False, separators=(",", ":")).encode()
+    assert client.post("/__mock__/keys/rotate").status_code == 200
+    rotated = body()
+    assert len(json.loads(rotated)["keys"]) == len(json.loads(before)["keys"]) + 1
+    assert [k["kid"] for k in json.loads(rotated)["keys"]] == [k.kid for k in (
+        client.app.state.keys.past, client.app.state.keys.current, client.app.state.keys.future)]
+    client.post("/__mock__/reset")
+    assert body() == before
 
 
 def _registration_token(app: Any, **claims: Any) -> str:

@@ -16,6 +16,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from ..canvas.errors import json_text
+
 #: The JWK members Canvas publishes (spec "returns well-formed public key jwks").
 PUBLIC_JWK_MEMBERS = ("kty", "e", "n", "kid", "alg", "use")
 
@@ -59,7 +61,7 @@ class PlatformKeys:
     def __init__(self, current: PlatformKey, past: PlatformKey | None = None,
                  future: PlatformKey | None = None) -> None:
         self.current, self.past, self.future = current, past, future
-        self._jwks: dict[str, Any] | None = None
+        self._jwks: tuple[dict[str, Any], bytes] | None = None
         self._lock = threading.Lock()  # rotation vs. a concurrent JWKS build
 
     @classmethod
@@ -74,10 +76,18 @@ class PlatformKeys:
 
     def jwks(self) -> dict[str, Any]:
         """The published set, computed once per key set (it sits on a hot path)."""
+        return self._published()[0]
+
+    def jwks_json(self) -> bytes:
+        """The published set as Canvas's compact JSON, encoded once per key set as well."""
+        return self._published()[1]
+
+    def _published(self) -> tuple[dict[str, Any], bytes]:
         with self._lock:
             if self._jwks is None:
                 present = [k for k in (self.past, self.current, self.future) if k is not None]
-                self._jwks = {"keys": [k.jwk for k in present]}
+                jwks = {"keys": [k.jwk for k in present]}
+                self._jwks = (jwks, json_text(jwks).encode())
             return self._jwks
 
     def rotation_report(self, now: float) -> list[str]:

@@ -13,6 +13,7 @@ from ..context import RequestContext
 from ..launch import dynamic_registration, tool_keys
 
 JWKS_MAX_AGE = 864000  # Canvas: the key storage's max cache age (10 days)
+JWKS_HEADERS = {"Cache-Control": f"max-age={JWKS_MAX_AGE}"}
 
 
 PLACEMENTS = [
@@ -46,7 +47,7 @@ async def create_access_token(ctx: RequestContext, body: dict[str, Any] | None =
 async def get_platform_jwks(ctx: RequestContext, **_: Any) -> Response:
     if "rotation_check" in ctx.request.query_params:  # any value, even none (``params.include?``)
         return json_response(ctx.state.keys.rotation_report(ctx.now()))
-    return json_response(ctx.state.keys.jwks(), headers={"Cache-Control": f"max-age={JWKS_MAX_AGE}"})
+    return Response(ctx.state.keys.jwks_json(), media_type="application/json", headers=JWKS_HEADERS)
 
 
 async def get_open_id_configuration(ctx: RequestContext, registration_token: str | None = None, **_: Any) -> Response:
