@@ -144,3 +144,22 @@ def test_access_tokens_are_signed_exactly_as_pyjwt_signs_them(claims: dict[str, 
                 jws.encode_hs256(claims, secret)
             return
         assert jws.encode_hs256(claims, secret) == expected
+
+
+def test_a_public_jwk_is_one_key_object_whatever_its_member_order() -> None:
+    """``tokens._public_key_of`` keys its cache by a JWK's content: member order does not matter,
+    a member that is not a string (``key_ops``) still works, and other content is another key."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from mockserver.auth.keys import public_jwk
+    from mockserver.auth.tokens import _public_key_of
+
+    def jwk(kid: str) -> dict[str, Any]:
+        return public_jwk(rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key(), kid)
+
+    first, second = jwk("a"), jwk("b")
+    reordered = dict(reversed(list(first.items())))
+    assert _public_key_of(reordered) is _public_key_of(first)
+    assert _public_key_of(second).public_numbers() != _public_key_of(first).public_numbers()
+    with_ops = {**first, "key_ops": ["verify"]}
+    assert _public_key_of(with_ops).public_numbers() == _public_key_of(first).public_numbers()

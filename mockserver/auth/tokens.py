@@ -106,7 +106,7 @@ def verify_client_assertion(world: World, form: dict[str, Any], token_url: str, 
     claims = None
     for jwk in candidates:
         try:
-            if parsed.verifies_with(_public_key(json.dumps(jwk, sort_keys=True))):
+            if parsed.verifies_with(_public_key_of(jwk)):
                 claims = unverified
                 break
         except (jwt.PyJWTError, ValueError, TypeError):
@@ -131,10 +131,19 @@ def _signature_invalid() -> CanvasError:
     return oauth_error(400, "invalid_request", "JWS signature invalid.")
 
 
+def _public_key_of(jwk: Any) -> Any:
+    """The RSA key object of a JWK, built once per JWK. A JWK of string members (all a public RSA
+    JWK has) is keyed by its sorted members: its canonical JSON cost more than the rest of the
+    lookup. Any other is keyed by that JSON."""
+    if isinstance(jwk, dict) and all(type(v) is str for v in jwk.values()):
+        return _public_key(tuple(sorted(jwk.items())))
+    return _public_key(json.dumps(jwk, sort_keys=True))
+
+
 @functools.lru_cache(maxsize=256)
-def _public_key(jwk_json: str) -> Any:
-    """RSA key objects built once per JWK (keyed by its canonical JSON)."""
-    return jwt.PyJWK(json.loads(jwk_json), algorithm="RS256").key
+def _public_key(jwk: tuple[tuple[str, str], ...] | str) -> Any:
+    """RSA key objects built once per JWK (keyed by its sorted members or its canonical JSON)."""
+    return jwt.PyJWK(dict(jwk) if isinstance(jwk, tuple) else json.loads(jwk), algorithm="RS256").key
 
 
 def issue_access_token(secret: str, issuer: str, grant: Grant, audience: str, now: float) -> str:
