@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hmac
 import json
 import re
 from dataclasses import dataclass
@@ -77,4 +78,5 @@ def _hmac_key(secret: str) -> bytes:
 def encode_hs256(claims: dict[str, Any], secret: str) -> str:
     """``jwt.encode(claims, secret, algorithm="HS256")`` for JSON-ready claims (no datetimes)."""
     signing_input = _HS256_HEADER + b"." + base64url_encode(json.dumps(claims, separators=(",", ":")).encode())
-    return (signing_input + b"." + base64url_encode(HS256.sign(signing_input, _hmac_key(secret)))).decode()
+    # hmac.digest: the one-shot C HMAC, the bytes of PyJWT's ``hmac.new(key, msg, sha256).digest()``.
+    return (signing_input + b"." + base64url_encode(hmac.digest(_hmac_key(secret), signing_input, "sha256"))).decode()
