@@ -18,7 +18,6 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
-from starlette.requests import Request
 from starlette.responses import Response
 
 from .auth.pipeline import FilterChainMiddleware
@@ -45,7 +44,7 @@ from .connexion_adapter import (
     meta_schema_checked_by_tests,
     middlewares_without_security,
 )
-from .context import SCOPE_KEY, AppState, RequestContext
+from .context import SCOPE_KEY, AppState, CanvasRequest, RequestContext
 from .fixtures import load_fixture_file
 from .handlers import HANDLERS
 from .scenario import install as install_scenario
@@ -77,7 +76,7 @@ def _bind(state: AppState, operation_id: str) -> Any:
 
     async def endpoint(**params: Any) -> Response:
         scope = connexion_context.scope._get_current_object()
-        ctx = RequestContext(state, Request(scope), scope.get("extensions", {}).get(SCOPE_KEY))
+        ctx = RequestContext(state, CanvasRequest(scope), scope.get("extensions", {}).get(SCOPE_KEY))
         try:
             return await handler(ctx, **params)
         except CanvasError as error:

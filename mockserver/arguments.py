@@ -25,6 +25,9 @@ JSON_BODY_KEY = "canvas_json_body"
 FORM_BODY_KEY = "canvas_form_body"
 #: … and where the parameter validator leaves the path and query parameters it resolved.
 RESOLVED_PARAMS_KEY = "canvas_resolved_params"
+#: The raw query string as validation parsed it (a ``QueryParams``), which handlers read again
+#: (``context.CanvasRequest``).
+QUERY_PARAMS_KEY = "canvas_query_params"
 FORM = "application/x-www-form-urlencoded"
 
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from starlette.datastructures import URL
+from starlette.datastructures import URL, QueryParams
 from starlette.requests import Request
 
+from .arguments import QUERY_PARAMS_KEY
 from .auth.keys import PlatformKeys
 from .clock import Clock
 from .faults import Faults
@@ -23,6 +24,16 @@ from .throttle import Throttle
 from .world import Course, DeveloperKey, Group, LineItem, Tool, World
 
 SCOPE_KEY = "canvas_lti"
+
+
+class CanvasRequest(Request):
+    """Starlette's request, whose query parameters are the ones request validation already parsed
+    from this request's query string (kept in its scope; immutable), not parsed a second time."""
+
+    @property
+    def query_params(self) -> QueryParams:
+        parsed = self.scope.get("extensions", {}).get(QUERY_PARAMS_KEY)
+        return parsed if parsed is not None else super().query_params
 
 
 @dataclass

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.ltiutil import LINE_ITEM, LINE_ITEM_CONTAINER, api_error, bearer, lti_error
 
@@ -167,3 +170,23 @@ def test_delete_extra_line_item_keeps_assignment(app: Any, client: Any, auth: di
     assert app.state.world.assignments[301].workflow_state == "published"
     assert client.get(extra, headers=auth).status_code == 404
     assert client.get(f"{BASE}/1", headers=auth).status_code == 200
+
+
+QUERY_NAMES = st.sampled_from(["tag", "resource_id", "include[]", "x", "a b", "limit", "per_page", "access_token"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pairs=st.lists(st.tuples(QUERY_NAMES, st.text(max_size=6)), max_size=5))
+def test_the_page_links_keep_exactly_the_query_the_request_sent(client: Any, auth: dict[str, str],
+                                                                pairs: list[tuple[str, str]]) -> None:
+    """Handlers read the query string request validation parsed (context.CanvasRequest): the Link
+    header still carries this request's parameters, each value as sent, Canvas's own dropped."""
+    pairs = [(k, str(len(v) + 1)) if k in ("limit", "per_page") else (k, v) for k, v in pairs]
+    raw = urlencode(pairs)
+    response = client.get(f"{BASE}?{raw}" if raw else BASE, headers=auth)
+    assert response.status_code == 200, response.text
+    current = next(link for link in response.headers["link"].split(",") if link.endswith('rel="current"'))
+    linked = parse_qsl(urlsplit(current[1:current.index(">")]).query, keep_blank_values=True)
+    kept = sorted(((k, v) for k, v in parse_qsl(raw, keep_blank_values=True)
+                   if k not in ("page", "per_page", "access_token")), key=lambda kv: kv[0])  # stable, as Canvas
+    assert [(k, v) for k, v in linked if k not in ("page", "per_page")] == kept

@@ -19,10 +19,11 @@ from typing import Any
 
 import jsonschema_rs
 from jsonschema import Draft4Validator, ValidationError
+from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from ..arguments import FORM_BODY_KEY, JSON_BODY_KEY, RESOLVED_PARAMS_KEY
+from ..arguments import FORM_BODY_KEY, JSON_BODY_KEY, QUERY_PARAMS_KEY, RESOLVED_PARAMS_KEY
 from ..connexion_adapter import (
     Draft4RequestValidator,
     FormDataValidator,
@@ -294,13 +295,21 @@ class CanvasParameterValidator(ParameterValidator):
         # for every declared query parameter.
         sources: dict[str, Callable[[dict], Any]] = {}
         checked: dict[str, list[dict]] = {}  # the parameters worth checking, in declaration order
-        resolved = request.scope.setdefault("extensions", {}).setdefault(RESOLVED_PARAMS_KEY, {})
+        extensions = request.scope.setdefault("extensions", {})
+        resolved = extensions.setdefault(RESOLVED_PARAMS_KEY, {})
         if self.parameters.get("path"):
             path = resolved["path"] = request.path_params
             sources["path"] = lambda p: path.get(p["name"].replace("-", "_"))
         if self.parameters.get("query"):
             # connexion resolves an empty query string to {} (through two parsers and its URI parser)
-            query = resolved["query"] = request.query_params if request.scope.get("query_string") else {}
+            query_string = request.scope.get("query_string")
+            if query_string:
+                # connexion's ConnexionRequest.query_params, from a parse the handler reuses (CanvasRequest)
+                parsed = extensions[QUERY_PARAMS_KEY] = QueryParams(query_string)
+                query = self.uri_parser.resolve_query({key: parsed.getlist(key) for key in parsed})
+            else:
+                query = {}
+            resolved["query"] = query
             sources["query"] = lambda p: query.get(p["name"])
             checked["query"] = self._present_or_required(query)
         if self.parameters.get("header"):
