@@ -110,9 +110,10 @@ class RequestContext:
     def world(self) -> World:
         return self.state.world
 
-    @property
+    @functools.cached_property
     def base_url(self) -> str:
-        """``scheme://host[:port]`` of this request: Canvas builds its URLs from the request host."""
+        """``scheme://host[:port]`` of this request: Canvas builds its URLs from the request host
+        (once per request: a page writes it into every item's URL)."""
         scope = self.request.scope
         host = next((value for key, value in scope["headers"] if key == b"host"), None)
         server = scope.get("server")

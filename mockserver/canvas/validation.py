@@ -290,19 +290,20 @@ class CanvasParameterValidator(ParameterValidator):
         return [chosen[index] for index in sorted(chosen)]
 
     def validate_request(self, request) -> None:  # type: ignore[override]
-        _refuse_undecodable_query(request.scope.get("query_string") or b"")
+        scope = request.scope  # (ConnexionRequest hands attributes on from Starlette's, a call each)
+        query_string = scope.get("query_string")
+        _refuse_undecodable_query(query_string or b"")
         # Each source is read once: connexion re-parses and re-coerces the whole query string
         # for every declared query parameter.
         sources: dict[str, Callable[[dict], Any]] = {}
         checked: dict[str, list[dict]] = {}  # the parameters worth checking, in declaration order
-        extensions = request.scope.setdefault("extensions", {})
+        extensions = scope.setdefault("extensions", {})
         resolved = extensions.setdefault(RESOLVED_PARAMS_KEY, {})
         if self.parameters.get("path"):
             path = resolved["path"] = request.path_params
             sources["path"] = lambda p: path.get(p["name"].replace("-", "_"))
         if self.parameters.get("query"):
             # connexion resolves an empty query string to {} (through two parsers and its URI parser)
-            query_string = request.scope.get("query_string")
             if query_string:
                 # connexion's ConnexionRequest.query_params, from a parse the handler reuses (CanvasRequest)
                 parsed = extensions[QUERY_PARAMS_KEY] = QueryParams(query_string)
