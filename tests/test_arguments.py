@@ -137,12 +137,12 @@ VALUES = st.one_of(st.integers(-3, 200).map(str), st.text(max_size=8), st.sample
 def test_any_query_string_gets_the_same_answer_on_both_paths(pair: tuple[Any, Any], target: str,
                                                               query: list[tuple[str, str]]) -> None:
     answers = []
-    for app in pair:
+    for app in (pair[0], *pair):  # the lean app twice: the second time its validator knows the query string
         with app.test_client() as client:
             config = client.get("/__mock__/config").json()
             headers = bearer(get_token(client, config, "Mock Grading Tool")) if "/api/lti/" in target else ADMIN
             answers.append(_answer(client.get(target, params=query, headers=headers)))
-    assert answers[0] == answers[1]
+    assert answers[0] == answers[1] == answers[2]
 
 
 def test_the_indexed_route_table_picks_the_route_a_full_scan_picks() -> None:

@@ -289,6 +289,29 @@ class CanvasParameterValidator(ParameterValidator):
             chosen.update(by_name.get(name, ()))
         return [chosen[index] for index in sorted(chosen)]
 
+    #: Query strings whose parse is kept, per operation.
+    QUERY_MEMO_SIZE = 256
+
+    @functools.cached_property
+    def _query_memo(self) -> dict[bytes, tuple[QueryParams, dict[str, Any], list[dict]]]:
+        return {}
+
+    def _parsed_query(self, query_string: bytes) -> tuple[QueryParams, dict[str, Any], list[dict]]:
+        """connexion's ``ConnexionRequest.query_params`` (Starlette's parse, then the URI parser's
+        typing) and the parameters worth checking, memoised by the raw query string: a tool sends
+        the same query strings again and again, and this was a fifth of validating a request. What
+        it returns is only read: handler arguments copy the dict and make their lists anew."""
+        memo = self._query_memo
+        hit = memo.get(query_string)
+        if hit is None:
+            parsed = QueryParams(query_string)
+            query = self.uri_parser.resolve_query({key: parsed.getlist(key) for key in parsed})
+            hit = (parsed, query, self._present_or_required(query))
+            if len(memo) >= self.QUERY_MEMO_SIZE:
+                memo.clear()
+            memo[query_string] = hit
+        return hit
+
     def validate_request(self, request) -> None:  # type: ignore[override]
         scope = request.scope  # (ConnexionRequest hands attributes on from Starlette's, a call each)
         query_string = scope.get("query_string")
@@ -305,14 +328,12 @@ class CanvasParameterValidator(ParameterValidator):
         if self.parameters.get("query"):
             # connexion resolves an empty query string to {} (through two parsers and its URI parser)
             if query_string:
-                # connexion's ConnexionRequest.query_params, from a parse the handler reuses (CanvasRequest)
-                parsed = extensions[QUERY_PARAMS_KEY] = QueryParams(query_string)
-                query = self.uri_parser.resolve_query({key: parsed.getlist(key) for key in parsed})
+                parsed, query, checked["query"] = self._parsed_query(query_string)
+                extensions[QUERY_PARAMS_KEY] = parsed  # the handler reads it again (CanvasRequest)
             else:
-                query = {}
+                query, checked["query"] = {}, self._present_or_required({})
             resolved["query"] = query
             sources["query"] = lambda p: query.get(p["name"])
-            checked["query"] = self._present_or_required(query)
         if self.parameters.get("header"):
             sources["header"] = lambda p: request.headers.get(p["name"])
         if self.parameters.get("cookie"):
