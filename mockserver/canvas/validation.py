@@ -22,6 +22,7 @@ from jsonschema import Draft4Validator, ValidationError
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.requests import Request
 
 from ..arguments import FORM_BODY_KEY, JSON_BODY_KEY, QUERY_PARAMS_KEY, RESOLVED_PARAMS_KEY
 from ..connexion_adapter import (
@@ -312,8 +313,35 @@ class CanvasParameterValidator(ParameterValidator):
             memo[query_string] = hit
         return hit
 
+    @functools.cached_property
+    def _path_memo(self) -> dict[tuple[tuple[str, Any], ...], dict[str, Any]]:
+        return {}
+
+    def _resolved_path(self, path_params: dict[str, Any]) -> dict[str, Any]:
+        """connexion's ``ConnexionRequest.path_params`` (the URI parser's typing of the route's
+        parameters), memoised as the query is: a tool works in the same few courses. Only read."""
+        key = tuple(path_params.items())
+        memo = self._path_memo
+        try:
+            hit = memo.get(key)
+        except TypeError:  # a value no route convertor makes (they make str, int, float, UUID)
+            return self.uri_parser.resolve_path(path_params)
+        if hit is None:
+            hit = self.uri_parser.resolve_path(path_params)
+            if len(memo) >= self.QUERY_MEMO_SIZE:
+                memo.clear()
+            memo[key] = hit
+        return hit
+
+    def validate(self, scope) -> None:  # type: ignore[override]
+        """connexion's entry point, without the ConnexionRequest it builds: only header and cookie
+        parameters need a request, and Starlette's gives the headers and cookies connexion's hands on."""
+        self._validate_scope(scope)
+
     def validate_request(self, request) -> None:  # type: ignore[override]
-        scope = request.scope  # (ConnexionRequest hands attributes on from Starlette's, a call each)
+        self._validate_scope(request.scope)
+
+    def _validate_scope(self, scope: Any) -> None:
         query_string = scope.get("query_string")
         _refuse_undecodable_query(query_string or b"")
         # Each source is read once: connexion re-parses and re-coerces the whole query string
@@ -323,7 +351,7 @@ class CanvasParameterValidator(ParameterValidator):
         extensions = scope.setdefault("extensions", {})
         resolved = extensions.setdefault(RESOLVED_PARAMS_KEY, {})
         if self.parameters.get("path"):
-            path = resolved["path"] = request.path_params
+            path = resolved["path"] = self._resolved_path(scope.get("path_params", {}))
             sources["path"] = lambda p: path.get(p["name"].replace("-", "_"))
         if self.parameters.get("query"):
             # connexion resolves an empty query string to {} (through two parsers and its URI parser)
@@ -334,10 +362,12 @@ class CanvasParameterValidator(ParameterValidator):
                 query, checked["query"] = {}, self._present_or_required({})
             resolved["query"] = query
             sources["query"] = lambda p: query.get(p["name"])
-        if self.parameters.get("header"):
-            sources["header"] = lambda p: request.headers.get(p["name"])
-        if self.parameters.get("cookie"):
-            sources["cookie"] = lambda p: request.cookies.get(p["name"])
+        if self.parameters.get("header") or self.parameters.get("cookie"):
+            request = Request(scope)
+            if self.parameters.get("header"):
+                sources["header"] = lambda p: request.headers.get(p["name"])
+            if self.parameters.get("cookie"):
+                sources["cookie"] = lambda p: request.cookies.get(p["name"])
         for location, value_of in sources.items():
             for param in checked[location] if location in checked else self.parameters[location]:
                 value = value_of(param)
