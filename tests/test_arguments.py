@@ -86,15 +86,15 @@ def _session(app: Any) -> list[tuple[int, str, Any]]:
             send("GET", f"/api/lti/courses/101/names_and_roles?{query}", headers=auth)
         send("DELETE", url, headers=auth)
         send("GET", url, headers=auth)
-        send("GET", "/api/v1/accounts/1/external_tools?include_parents=true&per_page=1", headers=TEACHER)
-        tool = send("POST", "/api/v1/accounts/1/external_tools", headers=TEACHER, json={
+        send("GET", "/api/v1/courses/101/external_tools?include_parents=true&per_page=1", headers=TEACHER)
+        tool = send("POST", "/api/v1/courses/101/external_tools", headers=TEACHER, json={
             "name": "Quizzer", "consumer_key": "ck", "shared_secret": "TEST-ONLY-secret",
             "url": "https://quiz.example.com/lti", "privacy_level": "public", "custom_fields": {"a": "b"}}).json()
-        send("PUT", f"/api/v1/accounts/1/external_tools/{tool['id']}", headers=TEACHER, json={"name": "Quizzer 2"})
-        send("POST", "/api/v1/accounts/1/external_tools", headers=TEACHER, data={
+        send("PUT", f"/api/v1/courses/101/external_tools/{tool['id']}", headers=TEACHER, json={"name": "Quizzer 2"})
+        send("POST", "/api/v1/courses/101/external_tools", headers=TEACHER, data={
             "name": "Form Tool", "consumer_key": "fk", "shared_secret": "TEST-ONLY-secret", "url": "https://f.example.com/lti",
             "privacy_level": "name_only", "custom_fields[key1]": "value1", "course_navigation[text]": "Materials"})
-        send("POST", "/api/v1/accounts/1/external_tools", headers=TEACHER, files={"name": (None, "Multipart Tool"),
+        send("POST", "/api/v1/courses/101/external_tools", headers=TEACHER, files={"name": (None, "Multipart Tool"),
              "consumer_key": (None, "mk"), "shared_secret": (None, "TEST-ONLY-secret"), "url": (None, "https://m.example.com/lti")})
         send("POST", "/api/v1/courses/101/lti_resource_links", headers=TEACHER,
              data={"url": "http://127.0.0.1:9001/launch/item/1", "title": "Embedded", "custom[hello]": "world"})
@@ -127,7 +127,7 @@ def test_a_session_gets_the_same_answers_on_both_paths(validate_responses: bool)
 
 QUERY_TARGETS = ("/api/lti/courses/101/line_items", "/api/lti/courses/101/names_and_roles",
                  "/api/lti/courses/102/line_items", "/api/lti/courses/999/names_and_roles",
-                 "/api/v1/accounts/1/external_tools", "/api/v1/accounts/1/lti_registrations")
+                 "/api/v1/courses/101/external_tools", "/api/v1/accounts/1/lti_registrations")
 NAMES = st.sampled_from(["limit", "page", "per_page", "tag", "resource_id", "resource_link_id", "role", "rlid",
                          "include[]", "include_parents", "user_id", "x"])
 VALUES = st.one_of(st.integers(-3, 200).map(str), st.text(max_size=8), st.sampled_from(["true", "false", "overlay"]))
@@ -156,7 +156,7 @@ def test_the_indexed_route_table_picks_the_route_a_full_scan_picks() -> None:
     router = next(route.app for route in routing.router.routes if isinstance(route.app, Router))
     assert hasattr(router, "candidates"), "the lean app routes through the indexed router"
     paths = {"/", "/api", "/api/lti", "/api/lti/", "/api/lti/courses", "/api/lti/courses/", "//api/lti/courses/1/line_items",
-             "/api/v1/accounts/1/external_tools/", "/API/lti/security/jwks", "/api/lti/security/jwks/x"}
+             "/api/v1/courses/101/external_tools/", "/API/lti/security/jwks", "/api/lti/security/jwks/x"}
     for route in router.routes:
         for value in ("101", "abc", "a/b", "", "1.5", "%20"):
             paths.add(re.sub(r"\{[^}]*\}", value, route.path))
