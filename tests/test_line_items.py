@@ -190,3 +190,12 @@ def test_the_page_links_keep_exactly_the_query_the_request_sent(client: Any, aut
     kept = sorted(((k, v) for k, v in parse_qsl(raw, keep_blank_values=True)
                    if k not in ("page", "per_page", "access_token")), key=lambda kv: kv[0])  # stable, as Canvas
     assert [(k, v) for k, v in linked if k not in ("page", "per_page")] == kept
+
+
+def test_a_long_query_string_is_read_afresh_each_time(client: Any, auth: dict[str, str]) -> None:
+    """Query strings over the validator's memo limit are parsed per request, with the same answers."""
+    long_tag = "t" * 2000
+    answers = [client.get(f"{BASE}?tag={long_tag}&limit={n}", headers=auth) for n in (1, 1, 2)]
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert answers[0].headers["link"] == answers[1].headers["link"] != answers[2].headers["link"]
+    assert f"tag={long_tag}" in answers[2].headers["link"] and "limit=2" in answers[2].headers["link"]

@@ -290,8 +290,10 @@ class CanvasParameterValidator(ParameterValidator):
             chosen.update(by_name.get(name, ()))
         return [chosen[index] for index in sorted(chosen)]
 
-    #: Query strings whose parse is kept, per operation.
+    #: Query strings (and path-parameter sets) whose parse is kept, per operation, and the longest
+    #: query string kept: a tool's own are short, a fuzzer's long ones are parsed each time.
     QUERY_MEMO_SIZE = 256
+    QUERY_MEMO_MAX_BYTES = 1024
 
     @functools.cached_property
     def _query_memo(self) -> dict[bytes, tuple[QueryParams, dict[str, Any], list[dict]]]:
@@ -308,9 +310,10 @@ class CanvasParameterValidator(ParameterValidator):
             parsed = QueryParams(query_string)
             query = self.uri_parser.resolve_query({key: parsed.getlist(key) for key in parsed})
             hit = (parsed, query, self._present_or_required(query))
-            if len(memo) >= self.QUERY_MEMO_SIZE:
-                memo.clear()
-            memo[query_string] = hit
+            if len(query_string) <= self.QUERY_MEMO_MAX_BYTES:
+                if len(memo) >= self.QUERY_MEMO_SIZE:
+                    memo.clear()
+                memo[query_string] = hit
         return hit
 
     @functools.cached_property
