@@ -20,7 +20,7 @@ from typing import Any
 
 from mockserver import create_app
 
-from .profile_request import OPERATIONS, call, requests
+from .profile_request import OPERATIONS, loop, requests
 
 
 def _chain(app: Any) -> Iterator[Any]:
@@ -92,17 +92,13 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app()
     request = requests(app)[args.operation]
 
-    async def run(n: int) -> None:
-        for _ in range(n):
-            await call(app, *request)
-
-    asyncio.run(run(1))  # connexion builds its stack on the first request
+    asyncio.run(loop(app, request, 1))  # connexion builds its stack on the first request
     with timed_layers(app) as own:
-        asyncio.run(run(200))  # warm up
+        asyncio.run(loop(app, request, 200))  # warm up
         for name in own:
             own[name] = 0
         start = time.perf_counter_ns()
-        asyncio.run(run(args.n))
+        asyncio.run(loop(app, request, args.n))
         total = (time.perf_counter_ns() - start) / args.n / 1000
     print(f"{args.operation}: {total:.1f} µs per request (in-process wall time, timers included); own time per layer:")
     for name, nanoseconds in own.items():

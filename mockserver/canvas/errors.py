@@ -66,8 +66,7 @@ class CanvasError(Exception):
         """The same answer, in the type connexion's error handlers must return."""
         if self.body is None:
             return ConnexionResponse(status_code=self.status, body=b"", headers=dict(self.headers))
-        content = json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode()
-        return ConnexionResponse(status_code=self.status, mimetype="application/json", body=content,
+        return ConnexionResponse(status_code=self.status, mimetype="application/json", body=json_text(self.body).encode(),
                                  headers=dict(self.headers))
 
 

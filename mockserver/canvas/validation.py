@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import jsonschema_rs
 from jsonschema import Draft4Validator, ValidationError
@@ -38,6 +38,8 @@ from ..connexion_adapter import (
 from .errors import CanvasError, api_error, lti_error, model_error, not_found, oauth_error, simple_error
 from .form_parser import FormParser
 from .text import SURROGATE_ESCAPE, first_unencodable, unencodable_message
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -296,45 +298,44 @@ class CanvasParameterValidator(ParameterValidator):
     QUERY_MEMO_MAX_BYTES = 1024
 
     @functools.cached_property
-    def _query_memo(self) -> dict[bytes, tuple[QueryParams, dict[str, Any], list[dict]]]:
+    def _memo(self) -> dict[Any, Any]:
         return {}
 
-    def _parsed_query(self, query_string: bytes) -> tuple[QueryParams, dict[str, Any], list[dict]]:
-        """connexion's ``ConnexionRequest.query_params`` (Starlette's parse, then the URI parser's
-        typing) and the parameters worth checking, memoised by the raw query string: a tool sends
-        the same query strings again and again, and this was a fifth of validating a request. What
-        it returns is only read: handler arguments copy the dict and make their lists anew."""
-        memo = self._query_memo
-        hit = memo.get(query_string)
+    def _remembered(self, key: Any, build: Callable[[], _T]) -> _T:
+        """``build()``, kept by ``key`` among this operation's last :attr:`QUERY_MEMO_SIZE` keys.
+        Callers only read what they get."""
+        memo = self._memo
+        hit = memo.get(key)
         if hit is None:
-            parsed = QueryParams(query_string)
-            query = self.uri_parser.resolve_query({key: parsed.getlist(key) for key in parsed})
-            hit = (parsed, query, self._present_or_required(query))
-            if len(query_string) <= self.QUERY_MEMO_MAX_BYTES:
-                if len(memo) >= self.QUERY_MEMO_SIZE:
-                    memo.clear()
-                memo[query_string] = hit
-        return hit
-
-    @functools.cached_property
-    def _path_memo(self) -> dict[tuple[tuple[str, Any], ...], dict[str, Any]]:
-        return {}
-
-    def _resolved_path(self, path_params: dict[str, Any]) -> dict[str, Any]:
-        """connexion's ``ConnexionRequest.path_params`` (the URI parser's typing of the route's
-        parameters), memoised as the query is: a tool works in the same few courses. Only read."""
-        key = tuple(path_params.items())
-        memo = self._path_memo
-        try:
-            hit = memo.get(key)
-        except TypeError:  # a value no route convertor makes (they make str, int, float, UUID)
-            return self.uri_parser.resolve_path(path_params)
-        if hit is None:
-            hit = self.uri_parser.resolve_path(path_params)
+            hit = build()
             if len(memo) >= self.QUERY_MEMO_SIZE:
                 memo.clear()
             memo[key] = hit
         return hit
+
+    def _parsed_query(self, query_string: bytes) -> tuple[QueryParams, dict[str, Any], list[dict]]:
+        """connexion's ``ConnexionRequest.query_params`` (Starlette's parse, then the URI parser's
+        typing; ``{}`` for an empty query string) and the parameters worth checking, kept by the
+        raw query string: a tool sends the same query strings again and again, and this was a
+        fifth of validating a request. Handler arguments copy the dict and make their lists anew."""
+        def build() -> tuple[QueryParams, dict[str, Any], list[dict]]:
+            parsed = QueryParams(query_string)
+            query = self.uri_parser.resolve_query({key: parsed.getlist(key) for key in parsed})
+            return parsed, query, self._present_or_required(query)
+
+        if len(query_string) > self.QUERY_MEMO_MAX_BYTES:
+            return build()
+        return self._remembered(("query", query_string), build)
+
+    def _resolved_path(self, path_params: dict[str, Any]) -> dict[str, Any]:
+        """connexion's ``ConnexionRequest.path_params`` (the URI parser's typing of the route's
+        parameters), kept as the query is: a tool works in the same few courses."""
+        key = ("path", tuple(path_params.items()))
+        try:
+            hash(key)
+        except TypeError:  # a value no route convertor makes (they make str, int, float, UUID)
+            return self.uri_parser.resolve_path(path_params)
+        return self._remembered(key, lambda: self.uri_parser.resolve_path(path_params))
 
     def validate(self, scope) -> None:  # type: ignore[override]
         """connexion's entry point, without the ConnexionRequest it builds: only header and cookie
@@ -357,12 +358,8 @@ class CanvasParameterValidator(ParameterValidator):
             path = resolved["path"] = self._resolved_path(scope.get("path_params", {}))
             sources["path"] = lambda p: path.get(p["name"].replace("-", "_"))
         if self.parameters.get("query"):
-            # connexion resolves an empty query string to {} (through two parsers and its URI parser)
-            if query_string:
-                parsed, query, checked["query"] = self._parsed_query(query_string)
-                extensions[QUERY_PARAMS_KEY] = parsed  # the handler reads it again (CanvasRequest)
-            else:
-                query, checked["query"] = {}, self._present_or_required({})
+            parsed, query, checked["query"] = self._parsed_query(query_string or b"")
+            extensions[QUERY_PARAMS_KEY] = parsed  # the handler reads it again (CanvasRequest)
             resolved["query"] = query
             sources["query"] = lambda p: query.get(p["name"])
         if self.parameters.get("header") or self.parameters.get("cookie"):
