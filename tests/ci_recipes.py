@@ -1,6 +1,6 @@
-"""Run the README's CI recipes locally, step by step, as the CI service would.
+"""Run the CI recipes of the docs locally, step by step, as the CI service would.
 
-A recipe is a ```yaml block of the README whose first line names the file (``# .github/workflows/…``
+A recipe is a ```yaml block of the README or a docs page whose first line names the file (``# .github/workflows/…``
 or ``# .gitlab-ci.yml``). For each job, the steps become shell scripts run in a working copy:
 
 - GitHub Actions: each ``run:`` step is one ``bash -e`` script with the step's ``env`` and the
@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from tests.readme_runner import README, with_port
+from tests.readme_runner import markdown_files, with_port
 
 EXPRESSION_RE = re.compile(r"\$\{\{\s*([^}]+?)\s*\}\}")
 FENCE_RE = re.compile(r"^```yaml\s*$")
@@ -66,11 +66,14 @@ class JobResult:
 def recipes() -> dict[str, dict[str, Any]]:
     """File name (``.github/workflows/x.yml``, ``.gitlab-ci.yml``) -> the parsed recipe."""
     found: dict[str, dict[str, Any]] = {}
-    lines = README.read_text(encoding="utf-8").splitlines()
-    for index, line in enumerate(lines):
-        if FENCE_RE.match(line) and index + 1 < len(lines) and lines[index + 1].startswith("# ."):
-            end = next(i for i in range(index + 1, len(lines)) if lines[i].startswith("```"))
-            found[lines[index + 1][2:].strip()] = yaml.safe_load("\n".join(lines[index + 1:end]))
+    for path in markdown_files():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for index, line in enumerate(lines):
+            if FENCE_RE.match(line) and index + 1 < len(lines) and lines[index + 1].startswith("# ."):
+                end = next(i for i in range(index + 1, len(lines)) if lines[i].startswith("```"))
+                name = lines[index + 1][2:].strip()
+                assert name not in found, f"two recipes named {name} ({path.name})"
+                found[name] = yaml.safe_load("\n".join(lines[index + 1:end]))
     return found
 
 

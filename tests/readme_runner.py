@@ -1,6 +1,6 @@
-"""Run the README's code blocks the way a reader would (see README, "Development": README examples).
+"""Run the code blocks of the README and of the docs site the way a reader would (docs/development.md).
 
-Conventions:
+Every Markdown file counts: ``README.md`` and ``docs/**/*.md``. Conventions:
 
 - A fenced block runs when its language is ``python``, ``sh``, ``bash`` or ``shell``; anything else
   (``text`` for command syntax and output, ``yaml``, ``json`` …) is not code.
@@ -27,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+DOCS = ROOT / "docs"
 RUN_LANGUAGES = {"python": "python", "sh": "sh", "bash": "sh", "shell": "sh"}
 LINKED = ("specs", "fixtures", "examples")
 PORT_RE = re.compile(r"(?<=127\.0\.0\.1:)8080\b|(?<=localhost:)8080\b|(?<=--port )8080\b")
@@ -41,6 +42,7 @@ class Block:
     line: int  # of the opening fence, 1-based
     language: str  # "python" or "sh"
     code: str
+    source: str = "README.md"  # the file, relative to the repository
 
     @property
     def kind(self) -> str:
@@ -54,10 +56,21 @@ class Block:
 
     @property
     def label(self) -> str:
-        return f"README.md:{self.line} ({self.kind})"
+        return f"{self.source}:{self.line} ({self.kind})"
+
+    @property
+    def module(self) -> str:
+        """The name of the test module a pytest block is written to (unique across files)."""
+        stem = re.sub(r"\W+", "_", self.source.removesuffix(".md")).strip("_").lower()
+        return f"test_{stem}_line_{self.line}"
 
 
-def blocks(text: str) -> list[Block]:
+def markdown_files() -> list[Path]:
+    """The README and every page of the docs site, in a stable order."""
+    return [README, *sorted(DOCS.rglob("*.md"))]
+
+
+def blocks(text: str, source: str = "README.md") -> list[Block]:
     """The runnable fenced blocks of a Markdown text, with the line of their opening fence."""
     found: list[Block] = []
     lines = text.splitlines()
@@ -77,12 +90,14 @@ def blocks(text: str) -> list[Block]:
         index += 1  # the closing fence (or the end of the file)
         language = RUN_LANGUAGES.get(info.split()[0].lower() if info else "")
         if language:
-            found.append(Block(start + 1, language, "\n".join(body) + "\n"))
+            found.append(Block(start + 1, language, "\n".join(body) + "\n", source))
     return found
 
 
 def readme_blocks() -> list[Block]:
-    return blocks(README.read_text(encoding="utf-8"))
+    """The runnable blocks of the README and of every docs page."""
+    return [block for path in markdown_files()
+            for block in blocks(path.read_text(encoding="utf-8"), path.relative_to(ROOT).as_posix())]
 
 
 def with_port(code: str, port: int) -> str:
@@ -131,23 +146,23 @@ def run_script(block: Block, cwd: Path, port: int) -> subprocess.CompletedProces
         return subprocess.run(command, cwd=cwd, env=environment(), capture_output=True, text=True, timeout=TIMEOUT)
 
 
-def run_pytest_blocks(test_blocks: list[Block], cwd: Path) -> dict[int, str | None]:
-    """Every pytest block as a module of one pytest run; line -> None (passed) or the failure."""
+def run_pytest_blocks(test_blocks: list[Block], cwd: Path) -> dict[str, str | None]:
+    """Every pytest block as a module of one pytest run; label -> None (passed) or the failure."""
     for block in test_blocks:
-        (cwd / f"test_readme_line_{block.line}.py").write_text(block.code, encoding="utf-8")
+        (cwd / f"{block.module}.py").write_text(block.code, encoding="utf-8")
     report = cwd / "readme-junit.xml"
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}",
-                          "--rootdir", str(cwd), *(f"test_readme_line_{b.line}.py" for b in test_blocks)],
+                          "--rootdir", str(cwd), *(f"{b.module}.py" for b in test_blocks)],
                          cwd=cwd, env=environment(), capture_output=True, text=True, timeout=TIMEOUT)
-    return {block.line: _module_failure(report, block.line, run) for block in test_blocks}
+    return {block.label: _module_failure(report, block.module, run) for block in test_blocks}
 
 
-def _module_failure(report: Path, line: int, run: subprocess.CompletedProcess[str]) -> str | None:
+def _module_failure(report: Path, module: str, run: subprocess.CompletedProcess[str]) -> str | None:
     import xml.etree.ElementTree as ET
 
     if not report.exists():
         return f"pytest did not run (exit {run.returncode}):\n{run.stdout}\n{run.stderr}"
-    cases = [case for case in ET.parse(report).iter("testcase") if case.get("classname", "").endswith(f"test_readme_line_{line}")]
+    cases = [case for case in ET.parse(report).iter("testcase") if case.get("classname", "").endswith(module)]
     if not cases:
         return f"no test ran from this block (exit {run.returncode}):\n{run.stdout[-3000:]}"
     problems = [f"{case.get('name')}: {child.get('message', '')}\n{child.text or ''}"

@@ -1,4 +1,4 @@
-"""The README's CI recipes work: each job runs locally through tests/ci_recipes.py."""
+"""The CI recipes of the docs work: each job runs locally through tests/ci_recipes.py."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ GITHUB_DRIFT = ".github/workflows/api-drift.yml"
 GITLAB = ".gitlab-ci.yml"
 
 
-def test_the_readme_has_the_recipes() -> None:
+def test_the_docs_have_the_recipes() -> None:
     assert {GITHUB_TOOL, GITHUB_DRIFT, GITLAB} <= set(RECIPES)
     assert set(RECIPES[GITLAB]) >= {"tests-against-canvas-mock", "spec-drift"}
 

@@ -16,7 +16,7 @@ import pytest
 
 from conformance.cli import EXIT_CODES, SUBCOMMANDS, main
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+CLI_PAGE = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 CLI = [sys.executable, "-m", "conformance.cli"]
 
 
@@ -86,15 +86,15 @@ def test_flag_abbreviations_are_refused(argv: list[str], abbreviation: str, caps
 
 
 @pytest.mark.parametrize("command", list(SUBCOMMANDS))
-def test_every_exit_code_is_in_the_help_epilog_and_the_readme(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_exit_code_is_in_the_help_epilog_and_the_cli_page(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main([command, "--help"])
     help_text = capsys.readouterr().out
-    readme = README.read_text(encoding="utf-8")
+    page = CLI_PAGE.read_text(encoding="utf-8")
     assert "exit codes:" in help_text
     for code, meaning in EXIT_CODES[command].items():
         assert f"  {code}  {meaning}" in help_text
-        assert f"| `{command}` | {code} | {meaning} |" in readme, f"README's exit-code table lacks {command} {code}"
+        assert f"| `{command}` | {code} | {meaning} |" in page, f"docs/cli.md's exit-code table lacks {command} {code}"
 
 
 def _multipart_with_a_bad_header(base: str) -> None:

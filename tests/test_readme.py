@@ -1,4 +1,4 @@
-"""Every Python and shell block of the README runs (conventions: tests/readme_runner.py)."""
+"""Every Python and shell block of the README and the docs site runs (conventions: tests/readme_runner.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ TESTS = [b for b in BLOCKS if b.kind == "pytest"]
 
 
 @pytest.fixture(scope="module")
-def pytest_block_results(tmp_path_factory: pytest.TempPathFactory) -> dict[int, str | None]:
+def pytest_block_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str | None]:
     return run_pytest_blocks(TESTS, project_dir(tmp_path_factory.mktemp("readme-tests")))
 
 
@@ -26,13 +26,20 @@ def test_readme_script_block_runs(block: Block, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("block", TESTS, ids=[b.label for b in TESTS])
-def test_readme_pytest_block_passes(block: Block, pytest_block_results: dict[int, str | None]) -> None:
-    failure = pytest_block_results[block.line]
+def test_readme_pytest_block_passes(block: Block, pytest_block_results: dict[str, str | None]) -> None:
+    failure = pytest_block_results[block.label]
     assert failure is None, f"{block.label}: {failure}"
 
 
 def test_the_readme_has_runnable_blocks_of_each_kind() -> None:
+    assert {b.kind for b in BLOCKS if b.source == "README.md"} >= {"sh", "pytest"}
     assert {b.kind for b in BLOCKS} == {"python", "sh", "pytest"}
+
+
+def test_the_docs_pages_are_collected() -> None:
+    sources = {b.source for b in BLOCKS}
+    assert {"README.md", "docs/mock.md", "docs/launches.md", "docs/getting-started/vendor.md"} <= sources
+    assert len({b.module for b in TESTS}) == len(TESTS)
 
 
 def test_block_extraction_follows_the_conventions() -> None:
@@ -42,8 +49,9 @@ def test_block_extraction_follows_the_conventions() -> None:
         "````python", "```", "def test_x(canvas_mock):", "    pass", "````",
         "```yaml", "a: 1", "```", "```bash title", "canvas-lti mock --port 8080 &", "```",
     ])
-    found = blocks(text)
+    found = blocks(text, "docs/x.md")
     assert [(b.line, b.kind, b.starts_mock) for b in found] == [(5, "sh", False), (8, "pytest", False), (16, "sh", True)]
+    assert [b.label for b in found][0] == "docs/x.md:5 (sh)" and found[1].module == "test_docs_x_line_8"
     assert found[1].code == "```\ndef test_x(canvas_mock):\n    pass\n"
 
 
