@@ -51,7 +51,7 @@ def test_block_extraction_follows_the_conventions() -> None:
     ])
     found = blocks(text, "docs/x.md")
     assert [(b.line, b.kind, b.starts_mock) for b in found] == [(5, "sh", False), (8, "pytest", False), (16, "sh", True)]
-    assert [b.label for b in found][0] == "docs/x.md:5 (sh)" and found[1].module == "test_docs_x_line_8"
+    assert found[0].label == "docs/x.md:5 (sh)" and found[1].module == "test_docs_x_line_8"
     assert found[1].code == "```\ndef test_x(canvas_mock):\n    pass\n"
 
 
