@@ -68,14 +68,23 @@ def parse_text(text: str, source: str = "<text>") -> Any:
 def load_spec(source: str | Path) -> dict[str, Any]:
     """Load and sanity-check an OpenAPI 3.x document from a path or http(s) URL.
 
-    References into other files (relative to ``source``) are loaded too; see ``bundle``.
+    References into other files (relative to ``source``) are loaded too; see ``bundle``. A
+    reference that resolves to nothing is a load error: comparing through it would report
+    nonsense (a schema "changed to any") or nothing at all.
     """
     label = str(source)
     document = parse_text(read_source(source), label)
     check_openapi(document, label)
     from conformance.drift.bundle import bundle  # bundle imports this module
+    from conformance.drift.refs import dangling_refs
 
-    return bundle(document, label)
+    document = bundle(document, label)
+    dangling = dangling_refs(document)
+    if dangling:
+        ref, where = dangling[0]
+        more = f" (and {len(dangling) - 1} more)" if len(dangling) > 1 else ""
+        raise LoadError(f"{label}: $ref {ref!r} resolves to nothing, used at {where}{more}")
+    return document
 
 
 def check_openapi(document: Any, label: str = "<document>") -> None:

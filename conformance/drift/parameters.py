@@ -136,6 +136,14 @@ def _diff_parameter(ctx: Context, old: dict[str, Any], new: dict[str, Any]) -> N
             )
     if new.get("deprecated") and not old.get("deprecated"):
         ctx.emit("request-parameter-deprecated", where, f"parameter {new['name']!r} deprecated")
+    if bool(old.get("allowEmptyValue")) != bool(new.get("allowEmptyValue")):
+        if new.get("allowEmptyValue"):
+            ctx.emit("request-parameter-allow-empty-value-added", where + "/allowEmptyValue",
+                     f"parameter {new['name']!r} now accepts an empty value")
+        else:
+            ctx.emit("request-parameter-allow-empty-value-removed", where + "/allowEmptyValue",
+                     f"parameter {new['name']!r} no longer accepts an empty value (?{new['name']}=)")
+    diff_serialization(ctx, old, new, where, "request-parameter")
     diff_sunset(ctx, old, new, "request-parameter", where, f"deprecated parameter {new['name']!r}")
     old_schema, new_schema = parameter_schema(old), parameter_schema(new)
     if old_schema is None or new_schema is None:
@@ -147,6 +155,33 @@ def _diff_parameter(ctx: Context, old: dict[str, Any], new: dict[str, Any]) -> N
     json = any(is_json(media_key(str(media))) for media in (new.get("content") or {}))
     scoped = ctx if json else replace(ctx, weak=True)
     diff_schema(scoped, old_schema, new_schema, where + "/schema", "request-parameter")
+
+
+def serialization(param: dict[str, Any]) -> tuple[str, bool]:
+    """The effective ``style`` and ``explode`` (OpenAPI's defaults: ``form`` for query and cookie
+    values, ``simple`` for path and header ones; ``explode`` is true for ``form`` only)."""
+    style = str(param.get("style") or ("form" if param.get("in", "header") in ("query", "cookie") else "simple"))
+    return style, bool(param.get("explode", style == "form"))
+
+
+def diff_serialization(ctx: Context, old: dict[str, Any], new: dict[str, Any], where: str, family: str) -> None:
+    """``style``/``explode`` say how an array or object travels as text (``a=1&a=2`` or ``a=1,2``):
+    a change makes the other side read such values another way. A single value looks the same
+    in every query, cookie or header style, so there the change is only reported as info; path
+    styles differ for any value (``5``, ``.5``, ``;id=5``)."""
+    (old_style, old_explode), (new_style, new_explode) = serialization(old), serialization(new)
+    if (old_style, old_explode) == (new_style, new_explode):
+        return
+    schema = parameter_schema(new)
+    structured = schema is not None and bool(types(flatten(schema, ctx.new)[0]) & {"array", "object"})
+    changes = ", ".join(f"{field} {a} -> {b}" for field, a, b in (("style", old_style, new_style), ("explode", old_explode, new_explode)) if a != b)
+    if not structured and not (new.get("in") == "path" and old_style != new_style):
+        ctx.emit(f"{family}-single-value-serialization-changed", where, f"{changes}: the same text for a single value")
+        return
+    if old_style != new_style:
+        ctx.emit(f"{family}-style-changed", where + "/style", f"style changed from {old_style} to {new_style}")
+    if old_explode != new_explode:
+        ctx.emit(f"{family}-explode-changed", where + "/explode", f"explode changed from {old_explode} to {new_explode}")
 
 
 def _became_exploded_array(

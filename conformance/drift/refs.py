@@ -66,3 +66,60 @@ class Resolver:
 
     def deref(self, node: Any) -> Any:
         return self.resolve(node)[0]
+
+
+#: Keys whose value maps names (chosen by the author) to objects: below them, a key such as
+#: ``example`` or ``x-id`` is a name, not a keyword.
+_NAME_MAPS = frozenset({
+    "properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "paths", "webhooks",
+    "responses", "content", "headers", "links", "callbacks", "encoding", "schemas", "parameters",
+    "examples", "requestBodies", "securitySchemes", "pathItems", "variables",
+})  # fmt: skip
+#: Keywords whose value is data, never a reference (a ``$ref`` key inside an example is a value).
+_LITERALS = frozenset({"example", "default", "enum", "const", "value"})
+
+
+def dangling_refs(document: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every ``$ref`` (and discriminator ``mapping`` reference) that resolves to nothing, as
+    ``(reference, where it is used)``; ``where`` is a JSON pointer, prefixed by the file for
+    references met in another file of a bundle."""
+    resolver = Resolver(document)
+    found: list[tuple[str, str]] = []
+    roots: list[tuple[str, Any]] = [("#", document)]
+    documents = document.get(DOCUMENTS_KEY)
+    if isinstance(documents, dict):
+        roots += [(f"{source}#", loaded) for source, loaded in documents.items()]
+    for root, node in roots:
+        stack: list[tuple[Any, str, bool]] = [(node, root, False)]
+        while stack:
+            current, where, names = stack.pop()
+            if isinstance(current, list):
+                stack.extend((item, f"{where}/{index}", False) for index, item in enumerate(current))
+                continue
+            if not isinstance(current, dict):
+                continue
+            ref = current.get("$ref")
+            if not names and isinstance(ref, str) and UNRESOLVED in _as_dict(resolver.lookup(ref)):
+                found.append((ref, where))
+            for key, value in current.items():
+                key = str(key)
+                if not names and (key in _LITERALS or key == "$ref" or (key.startswith("x-") and key != DOCUMENTS_KEY)):
+                    continue
+                if not names and key == "mapping" and isinstance(value, dict):
+                    found += [(target, f"{where}/mapping/{_escape(name)}") for name, target in value.items()
+                              if isinstance(target, str) and "#" in target and UNRESOLVED in _as_dict(resolver.lookup(target))]
+                    continue
+                if key == DOCUMENTS_KEY:
+                    continue  # walked as roots of their own
+                if not names and key == "examples" and isinstance(value, list):
+                    continue  # JSON Schema's examples: a list of values
+                stack.append((value, f"{where}/{_escape(key)}", not names and key in _NAME_MAPS))
+    return sorted(found, key=lambda item: item[1])
+
+
+def _as_dict(node: Any) -> dict[str, Any]:
+    return node if isinstance(node, dict) else {}
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")

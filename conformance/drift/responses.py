@@ -7,7 +7,7 @@ from typing import Any
 from conformance.drift.bodies import diff_content
 from conformance.drift.context import Context
 from conformance.drift.model import pointer
-from conformance.drift.parameters import parameter_schema
+from conformance.drift.parameters import diff_serialization, parameter_schema
 from conformance.drift.refs import Resolver
 from conformance.drift.schemas import diff_schema
 
@@ -87,6 +87,9 @@ def _diff_headers(ctx: Context, code: str, old: dict[str, Any], new: dict[str, A
                 where,
                 f"response header {name} is no longer guaranteed",
             )
+        elif header.get("required") and not old_headers[key][1].get("required"):
+            ctx.emit("response-header-became-required", where, f"response header {name} is now always sent")
+        diff_serialization(ctx, {"in": "header", **old_headers[key][1]}, {"in": "header", **header}, where, "response-header")
         old_schema, new_schema = parameter_schema(old_headers[key][1]), parameter_schema(header)
         if old_schema is not None and new_schema is not None:
             diff_schema(ctx, old_schema, new_schema, where + "/schema", "response-property")

@@ -145,6 +145,19 @@ _add(
 )
 _add("request-parameter-deprecated", INF, REQ, "A parameter is now deprecated.")
 _add(
+    "request-parameter-allow-empty-value-removed",
+    BRK,
+    REQ,
+    "A parameter no longer accepts an empty value: clients sending ?name= are refused.",
+)
+_add("request-parameter-allow-empty-value-added", INF, REQ, "A parameter now accepts an empty value.")
+_add("request-parameter-style-changed", BRK, REQ,
+     "A parameter's style changed: arrays and objects (and path values) are written another way.")
+_add("request-parameter-explode-changed", BRK, REQ,
+     "A parameter's explode changed: arrays and objects are written another way (a=1&a=2 vs a=1,2).")
+_add("request-parameter-single-value-serialization-changed", INF, REQ,
+     "A parameter's style/explode changed where its value is a single one (the same text on the wire).")
+_add(
     "request-parameter-removed-before-sunset",
     BRK,
     REQ,
@@ -256,7 +269,13 @@ _add(
     REQ,
     "A request property became readOnly: values sent by clients are ignored.",
 )
-_add("request-property-became-writable", INF, REQ, "A request property is no longer readOnly.")
+_add("request-property-became-writable", INF, REQ, "An optional request property is no longer readOnly.")
+_add(
+    "request-required-property-became-writable",
+    BRK,
+    REQ,
+    "A required request property is no longer readOnly: clients that never sent it must now.",
+)
 _add(
     "request-property-additional-properties-tightened",
     BRK,
@@ -303,6 +322,14 @@ _add(
     "response-property",
     "removed",
 )
+_add(
+    "response-property-became-write-only",
+    WRN,
+    RESP,
+    "A response property became writeOnly: it is no longer returned (oasdiff does not count this as breaking "
+    "even for a required property, so neither do we; --fail-on warning catches it).",
+)
+_add("response-property-became-readable", INF, RESP, "A response property is no longer writeOnly: it is returned now.")
 _add("response-property-became-required", INF, RESP, "A response property is now always present.")
 _add(
     "response-property-became-optional",
@@ -390,6 +417,11 @@ _add(
     "removed",
 )
 _add("response-header-became-optional", BRK, RESP, "A response header is no longer guaranteed.")
+_add("response-header-became-required", INF, RESP, "A response header is now always sent.")
+_add("response-header-style-changed", WRN, RESP, "A response header's style changed: clients split its array or object another way.")
+_add("response-header-explode-changed", WRN, RESP, "A response header's explode changed: clients split its object another way.")
+_add("response-header-single-value-serialization-changed", INF, RESP,
+     "A response header's style/explode changed where its value is a single one (the same text on the wire).")
 
 # --- webhooks (OpenAPI 3.1) --------------------------------------------------------------
 _add("webhook-added", INF, OP, "A webhook was added.", "webhook", "added")
@@ -455,6 +487,18 @@ _add(
     "A security scheme changed type/scheme/location: clients authenticate differently.",
 )
 _add("security-scheme-token-url-changed", WRN, SEC, "An OAuth2 token URL changed.")
+_add("security-scheme-authorization-url-changed", WRN, SEC,
+     "An OAuth2 authorization URL changed: clients configured with the old one send users elsewhere.")
+_add("security-scheme-refresh-url-changed", WRN, SEC, "An OAuth2 refresh URL changed.")
+_add("security-scheme-open-id-connect-url-changed", WRN, SEC,
+     "An OpenID Connect discovery URL changed: clients configured with the old one find no provider.")
+_add("security-scheme-bearer-format-changed", INF, SEC, "A bearer token's declared format changed (documentation).")
+_add(
+    "security-requirement-relaxed",
+    INF,
+    SEC,
+    "An alternative was replaced by a weaker one (fewer schemes or scopes): its credentials still suffice.",
+)
 
 # --- schema keywords, per prefix ---------------------------------------------------------------
 #: suffix -> (request-parameter, request-property, response-property severities, description).
@@ -533,6 +577,12 @@ SCHEMA_RULES: dict[str, tuple[Severity | None, Severity | None, Severity | None,
     "one-of-branch-removed": (BRK, BRK, INF, "A oneOf branch was removed."),
     "any-of-branch-added": (INF, INF, INF, "An anyOf branch was added."),
     "any-of-branch-removed": (BRK, BRK, INF, "An anyOf branch was removed."),
+    "one-of-added": (BRK, BRK, BRK, "A oneOf was added where there was none: values must match "
+                     "exactly one branch, and responses come in the branches' shapes."),
+    "one-of-removed": (INF, INF, WRN, "A oneOf was removed (the schema keeps its other constraints)."),
+    "any-of-added": (BRK, BRK, BRK, "An anyOf was added where there was none: values must match "
+                     "one of its branches, and responses come in their shapes."),
+    "any-of-removed": (INF, INF, WRN, "An anyOf was removed (the schema keeps its other constraints)."),
     "all-of-added": (BRK, BRK, INF, "An allOf member was added (values must match it too)."),
     "all-of-removed": (WRN, WRN, INF, "An allOf member was removed."),
     "all-of-annotation-changed": (INF, INF, INF, "An allOf member that only annotates was added "

@@ -67,11 +67,15 @@ def diff_schema(
         _diff_object(ctx, o, n, location, nested, side, depth, stack)
     if isinstance(o.get("items"), dict | bool) and isinstance(n.get("items"), dict | bool):
         diff_schema(ctx, o["items"], n["items"], location + "/items", prefix, depth + 1, stack)
-    for keyword in ("oneOf", "anyOf"):
+    for keyword, stem in (("oneOf", "one-of"), ("anyOf", "any-of")):
         old_branches, new_branches = o.get(keyword), n.get(keyword)
+        where = f"{location}/{keyword}"
         if isinstance(old_branches, list) and isinstance(new_branches, list):
-            where = f"{location}/{keyword}"
             _diff_branches(ctx, old_branches, new_branches, where, prefix, depth, stack)
+        elif isinstance(new_branches, list) and not _only_union(n, keyword):
+            ctx.emit(f"{prefix}-{stem}-added", where, f"{keyword} with {len(new_branches)} branch(es) added")
+        elif isinstance(old_branches, list) and not _only_union(o, keyword):
+            ctx.emit(f"{prefix}-{stem}-removed", where, f"{keyword} removed")
 
     def recurse(old_sub: Any, new_sub: Any, where: str, sub_prefix: str) -> None:
         diff_schema(ctx, old_sub, new_sub, where, sub_prefix, depth + 1, stack)
@@ -81,6 +85,12 @@ def diff_schema(
 
 def _is_ref(schema: Any) -> bool:
     return isinstance(schema, dict) and isinstance(schema.get("$ref"), str)
+
+
+def _only_union(schema: dict[str, Any], keyword: str) -> bool:
+    """A schema that is nothing but its union (and prose): it replaces the other side's schema
+    rather than adding a constraint to it, and the type and wrapping comparisons judge that."""
+    return not (schema.keys() - TEXT_KEYWORDS - {keyword, "discriminator"})
 
 
 def _is_union(schema: dict[str, Any]) -> bool:
@@ -116,8 +126,11 @@ def _diff_all_of(
     if old_members.keys() == new_members.keys() or canon(o) == canon(n):
         return
     where = location + "/allOf"
-    added_ids = sorted(new_members.keys() - old_members.keys())
-    removed_ids = sorted(old_members.keys() - new_members.keys())
+    # ``$ref: Foo`` and ``allOf: [$ref: Foo]`` name the same schema: a member is new only when
+    # the other side does not already include it (itself, or through its own allOf members).
+    old_covered, new_covered = _included(old, ctx.old), _included(new, ctx.new)
+    added_ids = sorted(k for k in new_members.keys() - old_members.keys() if k not in old_covered)
+    removed_ids = sorted(k for k in old_members.keys() - new_members.keys() if k not in new_covered)
     # An inline member edited in place is neither added nor removed: its changes are in the
     # merged schema, compared property by property like any other.
     edited = min(sum(k.startswith("inline:") for k in added_ids), sum(k.startswith("inline:") for k in removed_ids))
@@ -136,6 +149,18 @@ def _diff_all_of(
             where,
             "allOf member(s) that only annotate added or removed",
         )
+
+
+def _included(schema: Any, resolver: Any, depth: int = 0) -> set[str]:
+    """The identities of every schema ``schema`` includes: itself when it is a reference, and
+    its ``allOf`` members, followed through references (a cycle stops at the depth limit)."""
+    if not isinstance(schema, dict) or depth > MAX_DEPTH:
+        return set()
+    found = {_branch_identity(schema)} if _is_ref(schema) else set()
+    for identity, member in _all_of_members(schema, resolver).items():
+        if identity not in found:
+            found |= {identity} | _included(member, resolver, depth + 1)
+    return found
 
 
 def _drop_inline(ids: list[str], count: int) -> list[str]:
@@ -198,6 +223,16 @@ def _diff_branches(
         else:
             unmatched_new.remove(j)
             pairs.append((i, j))
+    # A referenced component renamed with the same content (``Dog`` -> ``MyDog``) is the same branch.
+    for i in list(unmatched_old):
+        if not _is_ref(old[i]):
+            continue
+        content = canon(ctx.old.deref(old[i]))
+        j = next((j for j in unmatched_new if _is_ref(new[j]) and canon(ctx.new.deref(new[j])) == content), None)
+        if j is not None:
+            unmatched_old.remove(i)
+            unmatched_new.remove(j)
+            pairs.append((i, j))
     # Left-overs pair up by order (an edited inline branch), except two references to
     # different targets: those are one branch removed and another added.
     for i in list(unmatched_old):
@@ -258,16 +293,31 @@ def _diff_object(
                 ctx.emit(
                     f"{side}-property-became-optional", where, f"property {name!r} became optional"
                 )
-        if hidden != was_hidden and side == "request":
-            if hidden:
-                ctx.emit("request-property-became-read-only", where + "/readOnly",
-                         "property became readOnly: values sent are ignored")
-            else:
-                ctx.emit("request-property-became-writable", where + "/readOnly", "property is no longer readOnly")
+        if hidden != was_hidden:
+            _emit_visibility(ctx, side, where, name, hidden, name in (old_req if hidden else new_req))
         if hidden or was_hidden:
             continue  # not sent (readOnly) or not returned (writeOnly) on this side, before or after
         diff_schema(ctx, old_props[name], new_props[name], where, nested, depth + 1, stack)
     _diff_additional(ctx, o, n, location, nested, side, depth, stack)
+
+
+def _emit_visibility(ctx: Context, side: str, where: str, name: str, hidden: bool, required: bool) -> None:
+    """A property that appears on this side (requests: not readOnly; responses: not writeOnly)
+    or stops appearing. A required request property that was readOnly must now be sent; a
+    response property that becomes writeOnly stops being returned, like a removal."""
+    if side == "request":
+        if hidden:
+            ctx.emit("request-property-became-read-only", where + "/readOnly", "property became readOnly: values sent are ignored")
+        elif required:
+            ctx.emit("request-required-property-became-writable", where + "/readOnly",
+                     f"required property {name!r} is no longer readOnly: clients must now send it")
+        else:
+            ctx.emit("request-property-became-writable", where + "/readOnly", "property is no longer readOnly")
+    elif hidden:
+        kind = "required" if required else "optional"
+        ctx.emit("response-property-became-write-only", where + "/writeOnly", f"{kind} property {name!r} became writeOnly: it is no longer returned")
+    else:
+        ctx.emit("response-property-became-readable", where + "/writeOnly", f"property {name!r} is no longer writeOnly")
 
 
 def _hidden(resolver: Any, schema: Any, side: str) -> bool:

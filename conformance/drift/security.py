@@ -33,6 +33,15 @@ def _alternatives(requirements: list[Any]) -> tuple[_Alternatives, bool]:
     return found, anonymous
 
 
+def _weaker_alternative(old: dict[str, frozenset[str]], new_alts: _Alternatives) -> frozenset[str] | None:
+    """A new alternative that a client satisfying ``old`` satisfies too: a subset of its schemes,
+    each needing a subset of its scopes ({A and B} -> {A} locks nobody out)."""
+    for alt, scopes in sorted(new_alts.items(), key=lambda item: _label(item[0])):
+        if alt <= old.keys() and all(scopes[scheme] <= old[scheme] for scheme in alt):
+            return alt
+    return None
+
+
 def _label(alternative: frozenset[str]) -> str:
     return "+".join(sorted(alternative))
 
@@ -55,13 +64,23 @@ def diff_security(ctx: Context, old_reqs: list[Any], new_reqs: list[Any]) -> Non
         ctx.emit("security-added", "/security", "anonymous access no longer allowed")
     elif new_anon and not old_anon:
         ctx.emit("security-removed", "/security", "anonymous access now allowed")
+    relaxing: set[frozenset[str]] = set()
     for alt in sorted(old_alts.keys() - new_alts.keys(), key=_label):
+        weaker = _weaker_alternative(old_alts[alt], new_alts)
+        if weaker is not None:
+            relaxing.add(weaker)
+            ctx.emit(
+                "security-requirement-relaxed",
+                pointer("security", _label(alt)),
+                f"security requirement {_label(alt)} relaxed to {_label(weaker)}: its credentials still suffice",
+            )
+            continue
         ctx.emit(
             "security-requirement-removed",
             pointer("security", _label(alt)),
             f"security requirement {_label(alt)} removed",
         )
-    for alt in sorted(new_alts.keys() - old_alts.keys(), key=_label):
+    for alt in sorted(new_alts.keys() - old_alts.keys() - relaxing, key=_label):
         ctx.emit(
             "security-requirement-added",
             pointer("security", _label(alt)),
@@ -99,6 +118,19 @@ def _identity(scheme: dict[str, Any]) -> tuple[str, ...]:
     )
 
 
+#: Scheme fields outside its identity whose change clients must follow: (field, rule).
+_SCHEME_FIELDS = (
+    ("openIdConnectUrl", "security-scheme-open-id-connect-url-changed"),
+    ("bearerFormat", "security-scheme-bearer-format-changed"),
+)
+#: The URLs of an OAuth flow: (field, rule).
+_FLOW_URLS = (
+    ("tokenUrl", "security-scheme-token-url-changed"),
+    ("authorizationUrl", "security-scheme-authorization-url-changed"),
+    ("refreshUrl", "security-scheme-refresh-url-changed"),
+)
+
+
 def diff_security_schemes(ctx: Context, old_doc: dict[str, Any], new_doc: dict[str, Any]) -> None:
     old, new = _schemes(old_doc, ctx.old), _schemes(new_doc, ctx.new)
     base = ("components", "securitySchemes")
@@ -115,14 +147,15 @@ def diff_security_schemes(ctx: Context, old_doc: dict[str, Any], new_doc: dict[s
                 f"to {'/'.join(_identity(new[name]))}",
             )
             continue
+        for field, rule in _SCHEME_FIELDS:
+            old_value, new_value = old[name].get(field), new[name].get(field)
+            if old_value != new_value:
+                ctx.emit(rule, pointer(*base, name, field), f"{name} {field} changed from {old_value} to {new_value}")
         old_flows = old[name].get("flows") or {}
         new_flows = new[name].get("flows") or {}
         for flow in sorted(old_flows.keys() & new_flows.keys()):
-            old_url = (old_flows[flow] or {}).get("tokenUrl")
-            new_url = (new_flows[flow] or {}).get("tokenUrl")
-            if old_url != new_url:
-                ctx.emit(
-                    "security-scheme-token-url-changed",
-                    pointer(*base, name, "flows", flow, "tokenUrl"),
-                    f"{name} {flow} tokenUrl changed from {old_url} to {new_url}",
-                )
+            for field, rule in _FLOW_URLS:
+                old_url = (old_flows[flow] or {}).get(field)
+                new_url = (new_flows[flow] or {}).get(field)
+                if old_url != new_url:
+                    ctx.emit(rule, pointer(*base, name, "flows", flow, field), f"{name} {flow} {field} changed from {old_url} to {new_url}")

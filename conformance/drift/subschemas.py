@@ -122,7 +122,7 @@ def diff_applicators(
                 f"{location}/{keyword}",
                 f"{keyword} changed from {short(o.get(keyword))} to {short(n.get(keyword))}",
             )
-    if canon(o.get("discriminator")) != canon(n.get("discriminator")):
+    if not _same_discriminator(ctx, o.get("discriminator"), n.get("discriminator")):
         ctx.emit(f"{prefix}-discriminator-changed", f"{location}/discriminator", "discriminator changed")
     for keyword in sorted((o.keys() | n.keys()) - KNOWN_KEYWORDS, key=str):
         if str(keyword).startswith("x-"):
@@ -134,6 +134,28 @@ def diff_applicators(
                 f"keyword {keyword!r} differs and is not compared by this tool: review it",
             )
     _diff_tuple_items(ctx, o, n, location, prefix)
+
+
+def _same_discriminator(ctx: Context, old: Any, new: Any) -> bool:
+    """Equal, or equal but for mapping targets renamed with the same content (the branches they
+    name are paired the same way, see ``schemas._diff_branches``)."""
+    if canon(old) == canon(new):
+        return True
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return False
+    old_map, new_map = old.get("mapping") or {}, new.get("mapping") or {}
+    rest = ({k: v for k, v in old.items() if k != "mapping"}, {k: v for k, v in new.items() if k != "mapping"})
+    if canon(rest[0]) != canon(rest[1]) or not isinstance(old_map, dict) or not isinstance(new_map, dict):
+        return False
+    if old_map.keys() != new_map.keys():
+        return False
+    return all(canon(_mapped(ctx.old, old_map[key])) == canon(_mapped(ctx.new, new_map[key])) for key in old_map)
+
+
+def _mapped(resolver: Any, target: Any) -> Any:
+    """What a discriminator mapping value names: a reference, or a schema name in components."""
+    ref = str(target) if "#" in str(target) else f"#/components/schemas/{target}"
+    return resolver.deref({"$ref": ref})
 
 
 def _strip(schema: Any) -> Any:

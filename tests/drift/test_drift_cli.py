@@ -163,6 +163,9 @@ def test_output_file(
         ("swagger: '2.0'\npaths: {}\n", "Swagger 2.0"),
         ("openapi: 2.5\npaths: {}\n", "unsupported OpenAPI version"),
         ("openapi: 3.0.0\npaths: [1]\n", "'paths' must be a mapping"),
+        ("openapi: 3.0.0\npaths:\n  /x:\n    get:\n      responses:\n        '200':\n          description: ok\n"
+         "          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Missing'}\n",
+         "$ref '#/components/schemas/Missing' resolves to nothing, used at #/paths/~1x/get/responses/200/content/application~1json/schema"),
     ],
 )
 def test_bad_input_exits_2(

@@ -298,3 +298,31 @@ def test_nesting_is_followed_up_to_the_depth_limit() -> None:
     deep_old = nested(MAX_DEPTH + 5, {"type": "string"})
     deep_new = nested(MAX_DEPTH + 5, {"type": "integer"})
     assert compare(response_doc(deep_old), response_doc(deep_new)).findings == []
+
+
+@pytest.mark.parametrize(
+    ("schema", "extra", "used_at"),
+    [
+        ({"$ref": "#/components/schemas/Missing"}, {}, "#/paths/~1things/get/responses/200/content/application~1json/schema"),
+        (obj({"a": {"$ref": "#/components/schemas/Gone"}}), {"components": {"schemas": {"Other": {"type": "string"}}}},
+         "#/paths/~1things/get/responses/200/content/application~1json/schema/properties/a"),
+        ({"oneOf": [{"$ref": "#/components/schemas/A"}], "discriminator": {"propertyName": "t", "mapping": {"b": "#/components/schemas/B"}}},
+         {"components": {"schemas": {"A": {"type": "object"}}}},
+         "#/paths/~1things/get/responses/200/content/application~1json/schema/discriminator/mapping/b"),
+    ],
+)
+def test_a_reference_to_nothing_is_a_load_error_naming_it_and_its_use(tmp_path: Path, schema: Any, extra: dict[str, Any], used_at: str) -> None:
+    (tmp_path / "api.yaml").write_text(yaml.safe_dump({**response_doc(schema), **extra}))
+    with pytest.raises(LoadError, match="resolves to nothing") as raised:
+        load_spec(tmp_path / "api.yaml")
+    assert f"used at {used_at}" in str(raised.value)
+
+
+def test_references_inside_examples_and_extensions_are_values_not_references(tmp_path: Path) -> None:
+    schema = obj({"a": {"type": "object", "example": {"$ref": "#/nowhere"}, "x-note": {"$ref": "#/nowhere"}}},
+                 **{"default": {"$ref": "#/nowhere"}})
+    document = response_doc(schema)
+    document["paths"]["/things"]["get"]["responses"]["200"]["content"]["application/json"]["examples"] = {
+        "one": {"value": {"$ref": "#/nowhere"}}}
+    (tmp_path / "api.yaml").write_text(yaml.safe_dump(document))
+    assert load_spec(tmp_path / "api.yaml")["openapi"]

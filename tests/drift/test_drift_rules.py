@@ -199,6 +199,42 @@ case(
     (path_param_doc("/a/{id}", "id"), path_param_doc("/a/{id}", "id", required=None)),
 )
 case(
+    "request-parameter-allow-empty-value-removed",
+    B,
+    REQ,
+    (params_doc({**Q, "allowEmptyValue": True}), params_doc(Q)),
+    (params_doc({**Q, "allowEmptyValue": False}), params_doc(Q)),
+)
+case(
+    "request-parameter-allow-empty-value-added",
+    N,
+    REQ,
+    (params_doc(Q), params_doc({**Q, "allowEmptyValue": True})),
+    (params_doc(Q), params_doc({**Q, "allowEmptyValue": False})),
+)
+QA = {"name": "q", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}}
+case(
+    "request-parameter-explode-changed",
+    B,
+    REQ,
+    (params_doc(QA), params_doc({**QA, "explode": False})),
+    (params_doc(QA), params_doc({**QA, "explode": True, "style": "form"})),
+)
+case(
+    "request-parameter-style-changed",
+    B,
+    REQ,
+    (params_doc({**QA, "explode": False}), params_doc({**QA, "style": "pipeDelimited", "explode": False})),
+    (params_doc({**QA, "explode": False}), params_doc({**QA, "style": "form", "explode": False})),
+)
+case(
+    "request-parameter-single-value-serialization-changed",
+    N,
+    REQ,
+    (params_doc(Q), params_doc({**Q, "explode": False})),
+    (params_doc(QA), params_doc({**QA, "explode": False})),
+)
+case(
     "request-parameter-location-changed",
     B,
     REQ,
@@ -326,6 +362,27 @@ case(
     REQ,
     (body_doc(obj({"a": RO})), body_doc(obj({"a": S}))),
     (body_doc(obj({"a": RO})), body_doc(obj({"a": RO}))),
+)
+case(
+    "request-required-property-became-writable",
+    B,
+    REQ,
+    (body_doc(obj({"a": RO}, ["a"])), body_doc(obj({"a": S}, ["a"]))),
+    (body_doc(obj({"a": RO})), body_doc(obj({"a": S}))),
+)
+case(
+    "response-property-became-write-only",
+    W,
+    RESP,
+    (response_doc(obj({"a": S}, ["a"])), response_doc(obj({"a": WO}, ["a"]))),
+    (response_doc(obj({"a": S})), response_doc(obj({"a": {**S, "writeOnly": False}}))),
+)
+case(
+    "response-property-became-readable",
+    N,
+    RESP,
+    (response_doc(obj({"a": WO}, ["a"])), response_doc(obj({"a": S}, ["a"]))),
+    (response_doc(obj({"a": WO})), response_doc(obj({"a": {**WO, "title": "A"}}))),
 )
 case(
     "request-property-additional-properties-tightened",
@@ -480,6 +537,36 @@ case(
     (response_doc(headers={"Link": H}), response_doc(headers={"Link": {**H, "required": True}})),
 )
 
+case(
+    "response-header-became-required",
+    N,
+    RESP,
+    (response_doc(headers={"Link": H}), response_doc(headers={"Link": {**H, "required": True}})),
+    (response_doc(headers={"Link": {**H, "required": True}}), response_doc(headers={"Link": H})),
+)
+OBJ_H = {"schema": {"type": "object", "properties": {"a": {"type": "string"}}}}
+case(
+    "response-header-explode-changed",
+    W,
+    RESP,
+    (response_doc(headers={"X-Ids": OBJ_H}), response_doc(headers={"X-Ids": {**OBJ_H, "explode": True}})),
+    (response_doc(headers={"X-Ids": OBJ_H}), response_doc(headers={"X-Ids": {**OBJ_H, "explode": False}})),
+)
+case(
+    "response-header-style-changed",
+    W,
+    RESP,
+    (response_doc(headers={"X-Ids": OBJ_H}), response_doc(headers={"X-Ids": {**OBJ_H, "style": "form", "explode": False}})),
+    (response_doc(headers={"X-Ids": OBJ_H}), response_doc(headers={"X-Ids": {**OBJ_H, "style": "simple"}})),
+)
+case(
+    "response-header-single-value-serialization-changed",
+    N,
+    RESP,
+    (response_doc(headers={"Link": H}), response_doc(headers={"Link": {**H, "explode": True}})),
+    (response_doc(headers={"X-Ids": OBJ_H}), response_doc(headers={"X-Ids": {**OBJ_H, "explode": True}})),
+)
+
 
 # --- security -------------------------------------------------------------------------------
 def sec(*requirements: dict[str, list[str]], schemes: dict[str, Any] | None = None) -> Doc:
@@ -570,6 +657,50 @@ case(
     SEC,
     (sec(schemes={"o": OAUTH}), sec(schemes={"o": OAUTH2})),
     (sec(schemes={"o": OAUTH}), sec(schemes={"o": {**OAUTH, "description": "changed"}})),
+)
+case(
+    "security-requirement-relaxed",
+    N,
+    SEC,
+    (sec({"o": ["a"], "k": []}), sec({"o": ["a"]})),
+    (sec({"o": ["a"], "k": []}), sec({"o": ["a", "b"]})),
+)
+IMPLICIT = {"type": "oauth2", "flows": {"implicit": {"authorizationUrl": "https://a/auth", "refreshUrl": "https://a/refresh",
+                                                      "scopes": {"a": "a"}}}}
+
+
+def _flow(**urls: str) -> Doc:
+    return {**IMPLICIT, "flows": {"implicit": {**IMPLICIT["flows"]["implicit"], **urls}}}
+
+
+case(
+    "security-scheme-authorization-url-changed",
+    W,
+    SEC,
+    (sec(schemes={"o": IMPLICIT}), sec(schemes={"o": _flow(authorizationUrl="https://b/auth")})),
+    (sec(schemes={"o": IMPLICIT}), sec(schemes={"o": _flow(refreshUrl="https://b/refresh")})),
+)
+case(
+    "security-scheme-refresh-url-changed",
+    W,
+    SEC,
+    (sec(schemes={"o": IMPLICIT}), sec(schemes={"o": _flow(refreshUrl="https://b/refresh")})),
+    (sec(schemes={"o": IMPLICIT}), sec(schemes={"o": _flow(authorizationUrl="https://b/auth")})),
+)
+OIDC = {"type": "openIdConnect", "openIdConnectUrl": "https://a/.well-known/openid-configuration"}
+case(
+    "security-scheme-open-id-connect-url-changed",
+    W,
+    SEC,
+    (sec(schemes={"i": OIDC}), sec(schemes={"i": {**OIDC, "openIdConnectUrl": "https://b/.well-known/openid-configuration"}})),
+    (sec(schemes={"i": OIDC}), sec(schemes={"i": {**OIDC, "description": "changed"}})),
+)
+case(
+    "security-scheme-bearer-format-changed",
+    N,
+    SEC,
+    (sec(schemes={"t": BEARER}), sec(schemes={"t": {**BEARER, "bearerFormat": "JWT"}})),
+    (sec(schemes={"t": BEARER}), sec(schemes={"t": {**BEARER, "description": "JWT"}})),
 )
 
 # --- schema keywords: one fragment pair per suffix, wrapped three ways ------------------------
@@ -917,6 +1048,26 @@ SCHEMA_CASES: dict[str, tuple[tuple[Doc, Doc], tuple[Doc, Doc], tuple[Any, Any, 
         ({"allOf": [OB]}, {"allOf": [OB, {"description": "only words"}]}),
         ({"allOf": [OB]}, {"allOf": [OB, {**OB, "properties": {"z": ST}}]}),
         (N, N, N),
+    ),
+    "one-of-added": (
+        (OB2, {**OB2, "oneOf": [{"required": ["a"]}, {"required": ["b"]}]}),
+        (OB2, {"oneOf": [{**OB2, "required": ["a"]}, {**OB2, "required": ["b"]}]}),
+        (B, B, B),
+    ),
+    "one-of-removed": (
+        ({**OB2, "oneOf": [{"required": ["a"]}, {"required": ["b"]}]}, OB2),
+        ({"oneOf": [{**OB2, "required": ["a"]}, {**OB2, "required": ["b"]}]}, OB2),
+        (N, N, W),
+    ),
+    "any-of-added": (
+        (OB2, {**OB2, "anyOf": [{"required": ["a"]}, {"required": ["b"]}]}),
+        (OB2, {**OB2, "oneOf": [{"required": ["a"]}, {"required": ["b"]}]}),
+        (B, B, B),
+    ),
+    "any-of-removed": (
+        ({**OB2, "anyOf": [{"required": ["a"]}, {"required": ["b"]}]}, OB2),
+        ({**OB2, "oneOf": [{"required": ["a"]}, {"required": ["b"]}]}, OB2),
+        (N, N, W),
     ),
     "wrapped-in-one-of": (
         (OB2, {"oneOf": [{**OB2, "required": ["a"]}, {**OB2, "required": ["b"]}]}),
