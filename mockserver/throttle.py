@@ -200,6 +200,12 @@ def client_identifier(state: AppState, scope: Scope) -> str:
     return f"ip:{client[0] if client else 'unknown'}"
 
 
+def counts(path: str) -> bool:
+    """Whether the throttle counts (and may refuse) a request to ``path``: all of Canvas's
+    surface, not the mock's own control API. The spec documents the refusal on exactly these."""
+    return not path.startswith(CONTROL_PREFIX)
+
+
 class ThrottleMiddleware:
     def __init__(self, app: ASGIApp, state: AppState) -> None:
         self.app = app
@@ -207,7 +213,7 @@ class ThrottleMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         throttle: Throttle = self.state.throttle
-        if scope["type"] != "http" or scope.get("path", "").startswith(CONTROL_PREFIX):
+        if scope["type"] != "http" or not counts(scope.get("path", "")):
             await self.app(scope, receive, send)
             return
         identifier = client_identifier(self.state, scope)

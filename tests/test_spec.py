@@ -60,6 +60,8 @@ def test_lti_services_name_their_scopes_and_error_media_types(spec: dict[str, An
             if "$ref" in response:
                 response = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
             media = set(response.get("content", {}))
+            if status == "403":  # the throttle's text/plain refusal (§15.3) can answer any of them
+                media.discard("text/plain")
             if status.startswith("2") and not user_token:
                 assert all(m.startswith("application/vnd.ims.") for m in media), f"{op_id} {status}: {media}"
             else:
@@ -99,15 +101,22 @@ def test_upstream_paths_we_cover_exist_upstream(spec: dict[str, Any]) -> None:
 
 def test_every_canvas_answer_declares_the_throttle_headers(spec: dict[str, Any]) -> None:
     """Canvas's throttle middleware is always on (§15.3): every response of every operation but
-    the mock's own carries X-Request-Cost and X-Rate-Limit-Remaining."""
+    the mock's own carries X-Request-Cost and X-Rate-Limit-Remaining; the throttle's own refusal
+    carries only X-Rate-Limit-Remaining, always ``0.0``."""
     missing = []
     for op_id, info in operations(spec).items():
         op = spec["paths"][info.path][info.method.lower()]
         if "MockControl" in op.get("tags", []):
             continue
         for status, response in op["responses"].items():
+            refusal = response.get("$ref") == "#/components/responses/RateLimitExceeded"
             if "$ref" in response:
                 response = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
-            if not {"X-Request-Cost", "X-Rate-Limit-Remaining"} <= set(response.get("headers", {})):
+            headers = set(response.get("headers", {}))
+            if refusal:
+                declared = headers == {"X-Rate-Limit-Remaining"}
+            else:
+                declared = {"X-Request-Cost", "X-Rate-Limit-Remaining"} <= headers
+            if not declared:
                 missing.append(f"{op_id} {status}")
     assert missing == []
