@@ -8,6 +8,7 @@ handlers can answer in Canvas's shapes instead of ``application/problem+json``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from starlette.responses import Response
 
 from .auth.pipeline import FilterChainMiddleware
 from .auth.tokens import new_secret
+from .browser_guard import AllowedHosts, BrowserGuardMiddleware
 from .canvas.errors import CanvasError, api_error, generic_error
 from .canvas.request_media_type import LowercaseMediaTypeMiddleware
 from .canvas.validation import (
@@ -139,11 +141,15 @@ def _on_unexpected(state: AppState) -> Any:
     return handler
 
 
-def build_app(state: AppState, *, validate_responses: bool = False, lean_arguments: bool = True) -> connexion.AsyncApp:
+def build_app(state: AppState, *, validate_responses: bool = False, lean_arguments: bool = True,
+              allowed_hosts: AllowedHosts | None = None) -> connexion.AsyncApp:
     app = MockApp(__name__, middlewares=middlewares_without_security(), lean_arguments=lean_arguments)
     with meta_schema_checked_by_tests():
         _add_api(app, state, load_spec(), validate_responses, lean_arguments)
     install_scenario(app, state)  # journal, faults, throttle: outside the filter chain
+    # Inside the journal (a refused request to a Canvas path is recorded, with its 403).
+    app.add_middleware(BrowserGuardMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       allowed_hosts=allowed_hosts or AllowedHosts())
     app.add_middleware(FilterChainMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, state=state)
     app.add_middleware(LowercaseMediaTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION)
     app.add_error_handler(InvalidRequest, _on_invalid)
@@ -172,15 +178,18 @@ def _add_api(app: connexion.AsyncApp, state: AppState, spec: dict[str, Any], val
 
 
 def create_app(fixtures: str | Path | None = None, *, validate_responses: bool = False,
-               lean_arguments: bool = True) -> connexion.AsyncApp:
+               lean_arguments: bool = True, allowed_hosts: Iterable[str] = ()) -> connexion.AsyncApp:
     """A fresh mock: its own world from ``fixtures`` (default set when None), keys and secret.
     ``lean_arguments=False`` sends every request through connexion's own spec router, request
-    validation and parameter decorator (the reference that tests hold the lean paths to)."""
+    validation and parameter decorator (the reference that tests hold the lean paths to).
+    ``allowed_hosts``: names a request's Host may carry besides loopback names and IP addresses
+    (``browser_guard.AllowedHosts``; ``canvas-lti mock`` passes ``--host`` and ``--allow-host``)."""
     world, keys = load_fixture_file(fixtures)
     state = AppState(
         world=world, keys=keys, fixtures_path=Path(fixtures) if fixtures else None,
         operations=operations(load_spec()), secret=new_secret(),
     )
-    app = build_app(state, validate_responses=validate_responses, lean_arguments=lean_arguments)
+    app = build_app(state, validate_responses=validate_responses, lean_arguments=lean_arguments,
+                    allowed_hosts=AllowedHosts.of(allowed_hosts))
     app.state = state  # type: ignore[attr-defined]
     return app

@@ -28,6 +28,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", type=int, default=8080, help="port (default 8080; 0 picks a free one, printed in the banner)")
     parser.add_argument("--fixtures", default=None, metavar="PATH",
                         help="fixture file (default: the bundled fixtures/default.yaml)")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                        help="also answer requests whose Host is NAME (.example.test: the domain and its subdomains; "
+                             "*: any); localhost, IP addresses and --host are always allowed (repeatable)")
     parser.add_argument("--validate-responses", action="store_true",
                         help="check every response against the spec (slower; for debugging the mock)")
     scenario = parser.add_argument_group("test scenario (also settable under /__mock__/; kept across resets)")
@@ -107,8 +110,9 @@ def run(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> Any:
     """The app, configured from the command line, or the one-line reason it cannot be built."""
     try:
-        app = create_app(args.fixtures, validate_responses=args.validate_responses)
-    except FixtureError as exc:
+        app = create_app(args.fixtures, validate_responses=args.validate_responses,
+                         allowed_hosts=[args.host, *getattr(args, "allow_host", [])])
+    except (FixtureError, ValueError) as exc:  # a broken fixture file, a bad --allow-host
         return str(exc)
     try:
         configure_scenario(app.state, args)

@@ -155,7 +155,7 @@ def run_mock(fixtures: str | Path | None = None, *, host: str = "127.0.0.1", por
     """Serve a fresh mock (or ``app``) with uvicorn in a background thread until the block ends."""
     from .app import create_app  # connexion is imported when a mock is needed, not when pytest loads the plugin
 
-    app = app if app is not None else create_app(fixtures, validate_responses=validate_responses)
+    app = app if app is not None else create_app(fixtures, validate_responses=validate_responses, allowed_hosts=[host])
     port = port or free_port(host)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, name=f"canvas-lti-mock:{port}", daemon=True)
