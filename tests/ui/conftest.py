@@ -26,8 +26,11 @@ from .tool import ConsoleTool
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "ui"
 README_SHOTS = ROOT / "docs" / "screenshots"
+#: A name chromium resolves to 127.0.0.1, as a DNS-rebinding attacker's name would be (test_cross_site.py).
+REBINDING_NAME = "rebinding.attacker.test"
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"]
+                 "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+                 f"--host-resolver-rules=MAP {REBINDING_NAME} 127.0.0.1"]
 GRADING_KEY = "10000000000001"
 GRADING_TOOL = 1
 #: How the tests configure the fixtures' Mock Grading Tool: two in-page placements.
