@@ -51,9 +51,11 @@ EXIT_CODES: dict[str, dict[int, str]] = {
         2: "usage or load error (missing or invalid file, not OpenAPI 3, unknown ignore rule)",
     },
     "probe-tool": {
-        0: "every case went as expected",
-        1: "an attack was accepted (or the rotated key refused, a case could not run, a deep linking rule broken)",
-        2: "usage error, or the probe could not run (mock unreachable, unknown tool or case, baseline launch refused)",
+        0: "no finding at or above --fail-on (default must)",
+        1: "a finding at or above --fail-on: an attack accepted, a crash (counts at should), the rotated key "
+           "refused, a case or the deep linking check that could not run, a deep linking rule broken",
+        2: "usage error (unknown case, an unwritable report path), or the probe could not run (mock unreachable, "
+           "unknown tool, baseline launch refused)",
     },
 }
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 import argparse
 import difflib
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from mockserver.spec import load_spec
 
-from .report import EXIT_USAGE, failure_lines, junit_xml, markdown, summary_line, summary_table, write
+from .report import EXIT_USAGE, ReportPathError, check_output_paths, failure_lines, junit_xml, markdown, summary_line, summary_table, write
 from .safety import Gate
 from .suite import PROFILES, SuiteOptions, run_suite
 from .targets import RemoteOptions, TargetError, in_process_target, remote_target, spec_operations
@@ -75,25 +74,11 @@ def check_selectors(operations: list[str], tags: list[str]) -> None:
                 raise UsageError(f"{flag} {value} matches nothing in the spec{hint}")
 
 
-def check_output_paths(*paths: Path | None) -> None:
-    """Reports are written after the run: refuse a path that cannot be written before it starts."""
-    for path in paths:
-        if path is None:
-            continue
-        directory = path.parent if str(path.parent) else Path(".")
-        if path.is_dir():
-            raise UsageError(f"report path {path} is a directory")
-        if not directory.is_dir():
-            raise UsageError(f"report directory {directory} does not exist")
-        if not os.access(directory, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-            raise UsageError(f"report path {path} is not writable")
-
-
 def main(args: argparse.Namespace) -> int:
     try:
         check_selectors(args.operation, args.include_tag)
         check_output_paths(args.report, args.junit_xml)
-    except UsageError as exc:
+    except (UsageError, ReportPathError) as exc:
         print(f"canvas-lti conform: {exc}", file=sys.stderr)
         return EXIT_USAGE
     echo = (lambda _m: None) if args.quiet else (lambda m: print(m, flush=True))

@@ -1,29 +1,33 @@
 """``canvas-lti probe-tool``: arguments, console output, reports and exit codes.
 
-Exit codes: 0 every case went as expected; 1 an attack was accepted (or the rotated key was
-refused, a case could not run, or the deep linking response broke a rule); 2 the probe could
-not run (mock unreachable, unknown tool or case, the valid baseline launch refused).
+Exit codes: 0 no finding at or above ``--fail-on``; 1 one at least (an attack accepted, a crash
+counted at should, the rotated key refused, a case or the deep linking check that could not
+run, a deep linking rule broken); 2 the probe could not run (a report path that cannot be
+written, mock unreachable, unknown tool or case, the valid baseline launch refused).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from .attacks import CASES
+from ..report import ReportPathError, check_output_paths
+from .attacks import CASES, select
 from .platform import ProbeError
-from .report import console, junit_xml, markdown, write
+from .report import case_table, console, junit_xml, markdown, write
 from .run import ProbeOptions, probe_tool
+from .severity import NAMES, Severity
 from .verdict import CaseResult, SuccessRule
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "probe-tool", help="test an LTI tool's launch security against hostile platform launches",
-        description="Launch a running LTI tool registered in the mock with tampered id_tokens (each on a fresh "
-                    "OIDC flow through the tool) and report which ones it accepts.",
-        epilog="cases: " + ", ".join(c.id for c in CASES))
-    who = parser.add_mutually_exclusive_group(required=True)
+        description="Launch a running LTI tool registered in the mock with tampered id_tokens and hostile logins "
+                    "(each on a fresh OIDC flow through the tool) and report what it accepts, by severity.",
+        epilog=f"{len(CASES)} cases; --list-cases prints them with their severity and references.")
+    who = parser.add_mutually_exclusive_group()
     who.add_argument("--tool", help="the developer key's name")
     who.add_argument("--client-id", help="the developer key's client id")
     parser.add_argument("--base-url", default="http://127.0.0.1:8080", help="the mock (default http://127.0.0.1:8080)")
@@ -33,26 +37,45 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     success.add_argument("--success-text", help="a launch is accepted when the tool's page contains this text")
     success.add_argument("--success-status", type=int, help="a launch is accepted when the tool answers this status "
                                                             "(default: any 2xx)")
-    parser.add_argument("--case", action="append", dest="cases", metavar="ID", help="run only this case (repeatable)")
+    parser.add_argument("--case", action="append", dest="cases", metavar="ID|SEVERITY",
+                        help=f"run only this case, or every case of a severity ({', '.join(NAMES)}); repeatable")
+    parser.add_argument("--fail-on", choices=NAMES, default="must",
+                        help="the lowest severity whose findings fail the run (default: must)")
+    parser.add_argument("--list-cases", action="store_true", help="print every case's id, severity and references")
     parser.add_argument("--no-deep-linking", action="store_true", help="skip the deep linking response checks")
-    parser.add_argument("--report", help="write a Markdown report here")
-    parser.add_argument("--junit-xml", help="write JUnit XML here")
+    parser.add_argument("--report", type=Path, help="write a Markdown report here")
+    parser.add_argument("--junit-xml", type=Path, help="write JUnit XML here")
     parser.set_defaults(func=run)
 
 
 def _progress(case: CaseResult) -> None:
-    print(f"  {case.id:<24} {case.verdict}", file=sys.stderr, flush=True)
+    print(f"  {case.id:<26} {case.severity.label:<7} {case.verdict}", file=sys.stderr, flush=True)
+
+
+def _fail(message: str) -> int:
+    print(f"canvas-lti probe-tool: {message}", file=sys.stderr)
+    return 2
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.list_cases:
+        print(case_table())
+        return 0
+    if not (args.tool or args.client_id):
+        return _fail("one of --tool or --client-id is required")
+    try:
+        check_output_paths(args.report, args.junit_xml)
+        select(args.cases)
+    except (ReportPathError, ProbeError) as exc:
+        return _fail(str(exc))
     options = ProbeOptions(tool=args.tool or args.client_id, base_url=args.base_url, course=args.course, user=args.user,
                            success=SuccessRule(status=args.success_status, text=args.success_text),
-                           cases=args.cases, deep_linking=not args.no_deep_linking)
+                           cases=args.cases, deep_linking=not args.no_deep_linking,
+                           fail_on=Severity.parse(args.fail_on))
     try:
         result = probe_tool(options, progress=_progress)
     except ProbeError as exc:
-        print(f"canvas-lti probe-tool: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
     print(console(result))
     if args.report:
         write(args.report, markdown(result))

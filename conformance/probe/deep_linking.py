@@ -57,15 +57,16 @@ class CheckResult:
 
 @dataclass
 class DeepLinkingResult:
-    """``skipped`` says why no response was checked (the tool offered none)."""
+    """``error`` says why no response could be checked (the launch failed, the tool crashed, its
+    answer has no response form): an error, never a pass — nothing was verified."""
 
     checks: list[CheckResult] = field(default_factory=list)
-    skipped: str | None = None
+    error: str | None = None
     claims: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return all(c.ok for c in self.checks)
+        return self.error is None and all(c.ok for c in self.checks)
 
 
 Check = Callable[[Response], list[str]]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import ssl
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -21,10 +22,14 @@ import httpx
 
 from .platform import Platform, ProbeError
 
-TIMEOUT = 30.0
+#: Generous: a tool on a loaded CI machine may take seconds; a tool that takes longer has crashed.
+TIMEOUT = 60.0
 MAX_REDIRECTS = 10
 EXCERPT = 160
+#: What is kept of a tool's answer (the reason shown is cut further, in :mod:`.reasons`).
+MAX_TEXT = 64 * 1024
 JS_REDIRECT_RE = re.compile(r"""window\.location(?:\.href)?\s*=\s*(["'])(.+?)\1""")
+META_REFRESH_RE = re.compile(r"""<meta[^>]+http-equiv=["']?refresh["']?[^>]+url=([^"'>\s]+)""", re.I)
 TAG_RE = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 
 
@@ -85,12 +90,43 @@ class Answer:
     text: str = ""
     url: str = ""
     error: str | None = None
+    content_type: str = ""
+    location: str | None = None
+
+    @classmethod
+    def of(cls, response: httpx.Response) -> Answer:
+        location = str(response.next_request.url) if response.is_redirect and response.next_request else None
+        text = response.text if location is None else f"→ {location}"
+        return cls(response.status_code, text[:MAX_TEXT], str(response.url), None,
+                   response.headers.get("content-type", "").lower(), location)
 
     def excerpt(self) -> str:
         if self.error:
             return f"no answer ({self.error})"
         body = " ".join(TAG_RE.sub(" ", self.text).split())  # an error page reads as its text
         return f"{self.status} {body[:EXCERPT]}{'…' if len(body) > EXCERPT else ''}".strip()
+
+
+_SSL: ssl.SSLContext | None = None
+
+
+def new_browser() -> httpx.Client:
+    """A browser: its own cookie jar, redirects followed. One TLS context is shared by all of
+    them — building one per client costs ~20 ms, more than a whole launch on loopback."""
+    global _SSL
+    if _SSL is None:
+        _SSL = ssl.create_default_context()
+    return httpx.Client(follow_redirects=True, timeout=TIMEOUT, verify=_SSL)
+
+
+def redirect_targets(answer: Answer) -> list[str]:
+    """Every place a page sends the browser to: its Location, a script's ``window.location``,
+    a meta refresh, a form's action."""
+    if answer.location:
+        return [answer.location]
+    found = [m.group(2) for m in JS_REDIRECT_RE.finditer(answer.text)]
+    found += [m.group(1) for m in META_REFRESH_RE.finditer(answer.text)]
+    return found + [f.action for f in html_forms(answer.text, answer.url or "http://tool.invalid/")]
 
 
 @dataclass
@@ -103,6 +139,7 @@ class Flow:
     fields: dict[str, str]
     header: dict[str, Any] = field(default_factory=dict)
     claims: dict[str, Any] = field(default_factory=dict)
+    owns_browser: bool = True
 
     @property
     def id_token(self) -> str:
@@ -112,33 +149,46 @@ class Flow:
     def state(self) -> str | None:
         return self.fields.get("state")
 
-    def post(self, id_token: str, state: str | None = None) -> Answer:
-        """Post (a possibly tampered) id_token to the tool as the platform's form would, and follow
-        the tool's redirects within its own origin (a redirect elsewhere is the answer itself)."""
+    def post(self, id_token: str, state: str | None = None, browser: httpx.Client | None = None) -> Answer:
+        """Post (a possibly tampered) id_token to the tool as the platform's form would — from this
+        flow's browser, or another one — and follow the tool's redirects within its own origin
+        (a redirect elsewhere is the answer itself)."""
         fields = {**self.fields, "id_token": id_token}
         if state is not None:
             fields["state"] = state
+        client = browser or self.browser
         origin = httpx.URL(self.redirect_uri).copy_with(path="/", query=None, fragment=None)
         try:
-            response = self.browser.post(self.redirect_uri, data=fields, follow_redirects=False)
+            response = client.post(self.redirect_uri, data=fields, follow_redirects=False)
             for _ in range(MAX_REDIRECTS):
                 target = response.next_request.url if response.next_request is not None else None
                 if not response.is_redirect or target is None or target.copy_with(path="/", query=None, fragment=None) != origin:
                     break
-                response = self.browser.get(target, follow_redirects=False)
+                response = client.get(target, follow_redirects=False)
         except httpx.HTTPError as exc:
             return Answer(None, error=f"{type(exc).__name__}: {exc}"[:200])
-        text = response.text if not response.is_redirect else f"→ {response.headers.get('location', '')}"
-        return Answer(response.status_code, text, str(response.url))
+        return Answer.of(response)
 
     def close(self) -> None:
-        self.browser.close()
+        if self.owns_browser:
+            self.browser.close()
 
 
-def _platform_form(page: httpx.Response, platform: Platform) -> Form | None:
-    """The form on the tool's answer that carries the id_token (the mock's authorize page), or
-    the tool's own auto-submitting form towards the mock's authorize endpoint."""
-    forms = html_forms(page.text, str(page.url))
+@dataclass
+class Login:
+    """The tool's login initiation, step by step: the tool's own answer to it, every URL the
+    browser was then sent to, and the platform's form (id_token or error) if the chain got there."""
+
+    answer: Answer
+    visited: list[str]
+    page: Answer
+    form: Form | None
+
+
+def _platform_form(page: Answer, platform: Platform) -> Form | None:
+    """The form on a page that carries the id_token (the mock's authorize page), or the tool's
+    own auto-submitting form (or script) towards the mock's authorize endpoint."""
+    forms = html_forms(page.text, page.url)
     for form in forms:
         if "id_token" in form.fields or "error" in form.fields:
             return form
@@ -150,29 +200,47 @@ def _platform_form(page: httpx.Response, platform: Platform) -> Form | None:
     return found
 
 
-def start(platform: Platform, tool: str, course: str, user: str, message_type: str = "LtiResourceLinkRequest") -> Flow:
-    """A fresh browser through the tool's login initiation up to the platform's id_token form."""
+def initiate(platform: Platform, browser: httpx.Client, login_url: str, params: dict[str, str]) -> Login:
+    """Post Canvas's login request to the tool and follow where the tool sends the browser, up
+    to the platform's form; raises ``httpx.HTTPError`` when the tool does not answer."""
+    first = browser.post(login_url, data=params, follow_redirects=False)
+    answer, visited = Answer.of(first), []
+    page = answer
+    if first.is_redirect and first.next_request is not None:
+        followed = browser.send(first.next_request, follow_redirects=True)
+        visited = [str(r.url) for r in followed.history] + [str(followed.url)]
+        page = Answer.of(followed)
+    form = _platform_form(page, platform)
+    if form is not None and "id_token" not in form.fields and "error" not in form.fields:
+        followed = browser.post(form.action, data=form.fields) if form.method == "POST" \
+            else browser.get(form.action, params=form.fields or None)
+        visited += [str(r.url) for r in followed.history] + [str(followed.url)]
+        page = Answer.of(followed)
+        form = _platform_form(page, platform)
+    return Login(answer, visited, page, form)
+
+
+def start(platform: Platform, tool: str, course: str, user: str, message_type: str = "LtiResourceLinkRequest", *,
+          browser: httpx.Client | None = None) -> Flow:
+    """A browser (a fresh one unless given) through the tool's login initiation up to the
+    platform's id_token form."""
     login = platform.start_launch(tool, course, user, message_type)
-    browser = httpx.Client(follow_redirects=True, timeout=TIMEOUT)
+    client = browser or new_browser()
     try:
         try:
-            page = browser.post(login["login_url"], data=login["params"])
-            form = _platform_form(page, platform)
-            if form is not None and "id_token" not in form.fields and "error" not in form.fields:
-                page = browser.post(form.action, data=form.fields) if form.method == "POST" \
-                    else browser.get(form.action, params=form.fields or None)
-                form = _platform_form(page, platform)
+            step = initiate(platform, client, login["login_url"], login["params"])
         except httpx.HTTPError as exc:
             raise ProbeError(f"the tool's OIDC login at {login['login_url']} failed: {exc}") from None
+        form = step.form
         if form is None:
             raise ProbeError(f"the tool's OIDC login at {login['login_url']} did not end at the platform's id_token "
-                             f"form (is its redirect_uri registered on the developer key?): "
-                             f"{Answer(page.status_code, page.text).excerpt()}")
+                             f"form (is its redirect_uri registered on the developer key?): {step.page.excerpt()}")
         if "error" in form.fields:
             raise ProbeError(f"the platform refused the tool's authentication request: {form.fields['error']}: "
                              f"{form.fields.get('error_description', '')}")
         header, claims = jwt_parts(form.fields["id_token"])
-        return Flow(browser, login, form.action, dict(form.fields), header, claims)
+        return Flow(client, login, form.action, dict(form.fields), header, claims, owns_browser=browser is None)
     except BaseException:
-        browser.close()
+        if browser is None:
+            client.close()
         raise

@@ -1,4 +1,4 @@
-"""A probe run: the baseline launch, every case on a fresh flow, then the deep linking response."""
+"""A probe run: the baseline launch, every case on fresh flows, then the deep linking response."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import deep_linking
-from .attacks import CASES, Case, Context
-from .flow import Flow, jwt_parts, start
+from . import deep_linking, reasons
+from .attacker import AttackerSite
+from .attacks import Case, Context, Setup, select
+from .flow import jwt_parts
 from .forge import ForeignKey
 from .platform import Platform, ProbeError, ToolRegistration
-from .verdict import CaseResult, SuccessRule, changes
+from .severity import Severity
+from .verdict import CaseResult, Outcome, SuccessRule, changes
 
 DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
 
@@ -28,8 +30,9 @@ class ProbeOptions:
     course: str | None = None
     user: str | None = None
     success: SuccessRule = field(default_factory=SuccessRule)
-    cases: Sequence[str] | None = None  # ids; None: all
+    cases: Sequence[str] | None = None  # ids or severity names; None: all
     deep_linking: bool = True
+    fail_on: Severity = Severity.MUST
 
 
 @dataclass
@@ -42,97 +45,104 @@ class ProbeResult:
     success: SuccessRule
     baseline: CaseResult
     baseline_claims: dict[str, Any]
+    fail_on: Severity = Severity.MUST
     cases: list[CaseResult] = field(default_factory=list)
     deep_linking: deep_linking.DeepLinkingResult | None = None
     duration: float = 0.0
 
     @property
     def accepted_attacks(self) -> list[CaseResult]:
-        return [c for c in self.cases if c.expect == "reject" and c.accepted]
+        return [c for c in self.cases if c.expect == "reject" and c.outcome is Outcome.ACCEPTED]
+
+    @property
+    def findings(self) -> list[CaseResult]:
+        """Every case that did not go as expected, at any severity."""
+        return [c for c in self.cases if c.finding is not None]
 
     @property
     def failed(self) -> list[CaseResult]:
-        return [c for c in self.cases if not c.ok]
+        """The findings at or above ``fail_on``: what fails the run."""
+        return [c for c in self.cases if c.fails(self.fail_on)]
 
     @property
     def ok(self) -> bool:
         return not self.failed and (self.deep_linking is None or self.deep_linking.ok)
 
 
-def select(ids: Sequence[str] | None) -> list[Case]:
-    if not ids:
-        return list(CASES)
-    known = {c.id: c for c in CASES}
-    unknown = [i for i in ids if i not in known]
-    if unknown:
-        raise ProbeError(f"unknown case(s) {', '.join(unknown)}; known: {', '.join(known)}")
-    return [known[i] for i in ids]
-
-
 class Probe:
     def __init__(self, platform: Platform, options: ProbeOptions, reg: ToolRegistration, course: str, user: str) -> None:
         self.platform, self.options, self.reg = platform, options, reg
-        self.course, self.user = course, user
-        self.foreign = ForeignKey()
+        self._site: AttackerSite | None = None
+        self.setup = Setup(platform, reg, course, user, options.success, ForeignKey(), self.site)
 
-    def flow(self, message_type: str = "LtiResourceLinkRequest") -> Flow:
-        return start(self.platform, self.reg.client_id, self.course, self.user, message_type)
+    def site(self) -> AttackerSite:
+        if self._site is None:
+            self._site = AttackerSite()
+        return self._site
+
+    def close(self) -> None:
+        if self._site is not None:
+            self._site.close()
 
     def baseline(self) -> tuple[CaseResult, dict[str, Any]]:
-        flow = self.flow()
+        ctx = Context(self.setup)
         try:
-            answer = flow.post(flow.id_token)
+            answer = ctx.flow.post(ctx.flow.id_token)
+            claims = ctx.flow.claims
         finally:
-            flow.close()
-        accepted = self.options.success.accepted(answer)
-        result = CaseResult("baseline", "baseline", "a valid launch", "accept", accepted, answer.excerpt())
-        if not accepted:
+            ctx.close()
+        result = CaseResult("baseline", "baseline", "a valid launch", "accept", Severity.MUST,
+                            self.options.success.outcome(answer), answer.excerpt(), reasons.reason(answer))
+        if result.outcome is not Outcome.ACCEPTED:
             raise BaselineRejected(
                 f"the tool rejected a valid launch (expected {self.options.success.describe()}); it answered "
                 f"{answer.excerpt()} — fix the launch, or say what success looks like with --success-text/--success-status")
-        return result, flow.claims
+        return result, claims
 
     def run_case(self, case: Case) -> CaseResult:
-        result = CaseResult(case.id, case.group, case.title, case.expect, None)
-        flow: Flow | None = None
+        result = CaseResult(case.id, case.group, case.title, case.expect, case.severity, targets=case.targets)
+        ctx = Context(self.setup)
         try:
             if case.prepare is not None:
                 case.prepare(self.platform)
-            flow = self.flow()
-            attempt = case.build(Context(flow, self.platform, self.foreign))
-            result.changes = changes((flow.header, flow.claims), jwt_parts(attempt.id_token))
-            if attempt.note:
-                result.changes.append(attempt.note)
-            if attempt.replay:
-                first = flow.post(attempt.id_token, attempt.state)
-                if not self.options.success.accepted(first):
-                    result.error = f"the first, valid post was rejected: {first.excerpt()}"
-                    return result
-            answer = flow.post(attempt.id_token, attempt.state)
-            result.accepted, result.answer = self.options.success.accepted(answer), answer.excerpt()
+            attempt = case.build(ctx)
+            answer = attempt.answer
+            if answer is None:
+                assert attempt.id_token is not None, f"case {case.id} gave neither an id_token nor an answer"
+                answer = (attempt.flow or ctx.flow).post(attempt.id_token, attempt.state, attempt.browser)
+            if attempt.after is not None:
+                attempt.after(attempt)
+            result.outcome = attempt.outcome or self.options.success.outcome(answer)
+            result.answer, result.reason = answer.excerpt(), reasons.reason(answer)
+            result.refused_by = reasons.refused_by(answer) if result.outcome is Outcome.REFUSED else None
+            if attempt.id_token is not None and ctx.started:
+                result.changes = changes((ctx.flow.header, ctx.flow.claims), jwt_parts(attempt.id_token))
+            result.changes += [attempt.note] if attempt.note else []
+            result.notes = attempt.notes
         except ProbeError as exc:
-            result.error = str(exc)
+            result.outcome, result.error = Outcome.ERROR, str(exc)
         except Exception as exc:  # one broken case (an odd JWKS, a tool's odd page) must not end the run
-            result.error = f"{type(exc).__name__}: {exc}"
+            result.outcome, result.error = Outcome.ERROR, f"{type(exc).__name__}: {exc}"
         finally:
-            if flow is not None:
-                flow.close()
+            ctx.close()
         return result
 
     def check_deep_linking(self) -> deep_linking.DeepLinkingResult:
+        ctx = Context(self.setup)
         try:
-            flow = self.flow(DEEP_LINKING_REQUEST)
-        except ProbeError as exc:
-            return deep_linking.DeepLinkingResult(skipped=f"no deep linking launch: {exc}")
-        try:
+            flow = ctx.start(message_type=DEEP_LINKING_REQUEST)
             answer = flow.post(flow.id_token)
+            if self.options.success.crashed(answer):
+                return deep_linking.DeepLinkingResult(error=f"the tool crashed on a deep linking launch: {answer.excerpt()}")
             found = deep_linking.find_response(answer.text, answer.url)
             if found is None:
                 return deep_linking.DeepLinkingResult(
-                    skipped=f"the tool's answer to a deep linking launch has no form with a JWT field: {answer.excerpt()}")
+                    error=f"the tool's answer to a deep linking launch has no form with a JWT field: {answer.excerpt()}")
             return deep_linking.check(found, flow.claims, self.reg, self.platform)
+        except ProbeError as exc:
+            return deep_linking.DeepLinkingResult(error=f"no deep linking launch: {exc}")
         finally:
-            flow.close()
+            ctx.close()
 
 
 def probe_tool(options: ProbeOptions, progress: Callable[[CaseResult], None] | None = None,
@@ -150,14 +160,18 @@ def probe_tool(options: ProbeOptions, progress: Callable[[CaseResult], None] | N
     course = options.course or platform.default_course(reg)
     user = options.user or platform.default_user(course)
     probe = Probe(platform, options, reg, course, user)
-    baseline, claims = probe.baseline()
-    result = ProbeResult(reg.name, reg.client_id, platform.base_url, course, user, options.success, baseline, claims)
-    for case in cases:
-        outcome = probe.run_case(case)
-        result.cases.append(outcome)
-        if progress is not None:
-            progress(outcome)
-    if options.deep_linking:
-        result.deep_linking = probe.check_deep_linking()
+    try:
+        baseline, claims = probe.baseline()
+        result = ProbeResult(reg.name, reg.client_id, platform.base_url, course, user, options.success, baseline, claims,
+                             options.fail_on)
+        for case in cases:
+            outcome = probe.run_case(case)
+            result.cases.append(outcome)
+            if progress is not None:
+                progress(outcome)
+        if options.deep_linking:
+            result.deep_linking = probe.check_deep_linking()
+    finally:
+        probe.close()
     result.duration = time.perf_counter() - started
     return result

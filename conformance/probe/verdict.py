@@ -1,19 +1,32 @@
-"""Accepted or rejected: decided by the tool's answer alone, as a user would read it.
+"""Refused, accepted, crashed or error: decided by the tool's answer alone, as a user would read it.
 
 By default a 2xx answer (after the tool's own redirects) means the tool accepted the launch.
 Tools that answer a refused launch with a 200 error page need ``--success-text`` (a text only a
-launched page shows) or ``--success-status``.
+launched page shows) or ``--success-status``. A 5xx, a reset connection or a timeout is a crash,
+never a refusal: the tool fell over, and whatever it would have checked after that point was
+never reached.
 """
 
 from __future__ import annotations
 
+import enum
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from .flow import Answer
+from .severity import Severity, crash_level
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+
+
+class Outcome(enum.Enum):
+    """What happened to one case, as the tool's answer says."""
+
+    REFUSED = "refused"  # 4xx, or a page that is not the success marker
+    ACCEPTED = "accepted"  # the success marker: the tool launched
+    CRASHED = "crashed"  # 5xx, connection reset, timeout
+    ERROR = "error"  # the probe could not run the case
 
 
 @dataclass(frozen=True)
@@ -30,6 +43,15 @@ class SuccessRule:
             return answer.status == self.status
         return 200 <= answer.status < 300
 
+    def crashed(self, answer: Answer) -> bool:
+        """No answer, or a 5xx the success rule does not name."""
+        return answer.status is None or (answer.status >= 500 and answer.status != self.status)
+
+    def outcome(self, answer: Answer) -> Outcome:
+        if self.crashed(answer):
+            return Outcome.CRASHED
+        return Outcome.ACCEPTED if self.accepted(answer) else Outcome.REFUSED
+
     def describe(self) -> str:
         if self.text is None:
             return f"status {self.status}" if self.status is not None else "any 2xx status"
@@ -38,26 +60,59 @@ class SuccessRule:
 
 @dataclass
 class CaseResult:
-    """One case's outcome; ``accepted`` is None when the case could not be run (``error``)."""
+    """One case's outcome. ``reason`` is the tool's full answer (bounded), ``refused_by`` the
+    check it most likely came from, ``targets`` the check the case aims at."""
 
     id: str
     group: str
     title: str
     expect: str
-    accepted: bool | None
+    severity: Severity
+    outcome: Outcome = Outcome.ERROR
     answer: str = ""
+    reason: str = ""
+    refused_by: str | None = None
+    targets: tuple[str, ...] = ()
     changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     error: str | None = None
 
     @property
+    def accepted(self) -> bool | None:
+        """True/False for a launch the tool answered; None when it crashed or the case errored."""
+        if self.outcome in (Outcome.CRASHED, Outcome.ERROR):
+            return None
+        return self.outcome is Outcome.ACCEPTED
+
+    @property
+    def finding(self) -> Severity | None:
+        """The severity at which this case is a finding; None when it went as expected."""
+        if self.outcome is Outcome.ERROR:
+            return self.severity
+        if self.outcome is Outcome.CRASHED:
+            return crash_level(self.severity)
+        expected = Outcome.ACCEPTED if self.expect == "accept" else Outcome.REFUSED
+        return None if self.outcome is expected else self.severity
+
+    def fails(self, fail_on: Severity) -> bool:
+        return self.finding is not None and self.finding >= fail_on
+
+    @property
     def ok(self) -> bool:
-        return self.accepted is not None and self.accepted == (self.expect == "accept")
+        return self.finding is None
 
     @property
     def verdict(self) -> str:
-        if self.accepted is None:
-            return "ERROR"
-        return "accepted" if self.accepted else "rejected"
+        return self.outcome.value
+
+    @property
+    def refusal_source(self) -> str:
+        """Which check refused, read against what the case targets ("" when it cannot be told)."""
+        if self.outcome is not Outcome.REFUSED or self.refused_by is None:
+            return ""
+        if not self.targets or self.refused_by in self.targets:
+            return self.refused_by
+        return f"{self.refused_by} — not the check this case targets ({', '.join(self.targets)})"
 
 
 def short(name: str) -> str:

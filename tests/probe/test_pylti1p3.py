@@ -1,0 +1,157 @@
+"""The probe against pylti1p3 2.0 (Flask adapter): the documented set-up, the same tool with the
+probe's findings fixed, and four weakened variants of the fixed tool.
+
+Every expectation below was derived by reading pylti1p3's source (``pylti1p3/message_launch.py``,
+``oidc_login.py``, ``session.py``, ``tool_config/dict.py``) and PyJWT's, and is written next to
+the case it decides; running the probe then confirms it. A change in the library, in PyJWT or in
+a case shows up here as a difference in an exact set.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from conformance.probe import ProbeOptions, probe_tool
+from conformance.probe.attacks import CASES
+from conformance.probe.run import ProbeResult
+from conformance.probe.severity import Severity
+from conformance.probe.verdict import Outcome
+from mockserver.testing import RunningMock
+
+from .tools import FIXED
+
+TOOL = "Mock Grading Tool"
+FORGERIES = {"alg_none", "alg_none_None", "alg_none_NONE", "alg_none_nOnE", "hs256_public_key", "hs256_pkcs1_pem",
+             "hs256_jwk_json", "hs256_pem_no_newline", "unknown_kid", "kid_foreign_signature", "jwk_header",
+             "jku_header", "x5u_header", "kid_path_traversal", "kid_sql_injection"}
+
+#: pylti1p3's documented set-up: what it accepts, and why (MessageLaunch.validate() runs
+#: validate_state, validate_jwt_format, validate_nonce, validate_registration,
+#: validate_jwt_signature, validate_deployment, validate_message — nothing else).
+DOCUMENTED_ACCEPTS = {
+    # validate_jwt_signature: jwt.decode(options={"verify_aud": False}); PyJWT's "require" defaults
+    # to [] and exp is checked only when present.
+    "missing_exp": Severity.MUST,
+    "missing_iat": Severity.SHOULD,
+    # validate_nonce: SessionService.check_nonce only asks whether "lti1p3-nonce-<nonce>" is in
+    # the session; nothing ever removes it. A new login in the same browser sets a new state
+    # cookie, which validate_state accepts, and the old nonce is still in the session.
+    "id_token_after_new_login": Severity.MUST,
+    # validate_state: check_state_is_valid(state, md5(id_token)) lets the same id_token be posted
+    # again with the same state (its launch-restore feature), and the state cookie lives 5 minutes.
+    "nonce_replay": Severity.SHOULD,
+    # get_client_id: aud[0] if aud is a list; azp is never read anywhere in the library.
+    "aud_array_without_azp": Severity.SHOULD,
+    "azp_other_client": Severity.SHOULD,
+    # No validator reads target_link_uri (message_validators/resource_message.py checks sub,
+    # version, roles and resource_link.id).
+    "missing_target_link_uri": Severity.SHOULD,
+    # PyJWT checks iat only for being in the future: a day-old token with a live exp passes.
+    "iat_old": Severity.POLICY,
+    # Werkzeug applies max_form_memory_size to multipart bodies only; a form-encoded body has no limit.
+    "oversized": Severity.POLICY,
+    # validate_jwt_format json-decodes header and payload before validate_jwt_signature runs: the
+    # 1 MiB body is parsed, then refused for its signature (not for its size).
+    "oversized_unsigned": Severity.POLICY,
+}
+#: ToolConfDict.get_iss_config raises a plain Exception (not LtiException) for an unknown iss or
+#: client id; the documented launch handler catches LtiException, its login handler nothing: 500.
+DOCUMENTED_CRASHES = {
+    "wrong_aud": "launch",  # client id = aud "probe-other-client": "iss … [client_id=…] not found in settings"
+    "wrong_iss": "launch",  # "iss https://probe.invalid not found in settings"
+    "login_foreign_iss": "login",  # OIDCLogin.validate_oidc_login → find_registration_by_params → same Exception
+    "login_foreign_client_id": "login",
+}
+#: What the documented set-up refuses, with the check its answer comes from (read by the probe
+#: from pylti1p3's own LtiException text) — every other case.
+DOCUMENTED_REFUSES = {
+    # get_public_key: a key must match the header's kid AND alg (a JWKS key's alg, default RS256),
+    # so every non-RS256 header and every kid not in the platform's JWKS fails here, before any
+    # signature is computed; jwk/jku/x5u are never read, so nothing is fetched.
+    **dict.fromkeys(FORGERIES - {"kid_foreign_signature"}, "Unable to find public key"),
+    "kid_foreign_signature": "Signature verification failed",  # jwt.decode with the published key
+    "expired": "Signature has expired",  # PyJWT checks exp when present
+    "nbf_future": "The token is not yet valid (nbf)",  # PyJWT checks nbf
+    "iat_future": "The token is not yet valid (iat)",  # PyJWT checks iat is not in the future
+    "missing_deployment_id": "deployment_id is not set in jwt body",
+    "unknown_deployment": "Unable to find deployment",
+    "missing_message_type": "Invalid message type",
+    "missing_version": "Incorrect version, expected 1.3.0",
+    "missing_roles": "Missing Roles Claim",
+    "missing_resource_link": "Missing Resource Link Id",
+    "wrong_message_type": "Unrecognized message type",
+    # The nonce lives in the Flask session, which is the browser's cookie: another browser's
+    # session never saw the victim's nonce.
+    "foreign_id_token": "Invalid Nonce",
+    "wrong_nonce": "Invalid Nonce",
+    # validate_state: no session state-hash entry and no "lti1p3-<state>" cookie with that state.
+    "state_mismatch": "State not found",
+    "state_without_cookie": "State not found",
+    "login_csrf": "State not found",
+    # The login passes target_link_uri on as redirect_uri: the platform (as Canvas) refuses an
+    # unregistered one, so the browser never reaches the attacker; the tool's answer is its 302.
+    "login_open_redirect": "302",
+}
+
+
+def run(mock: RunningMock) -> ProbeResult:
+    return probe_tool(ProbeOptions(tool=TOOL, base_url=mock.base_url))
+
+
+def test_the_three_tables_cover_every_case_once() -> None:
+    tables = [set(DOCUMENTED_ACCEPTS), set(DOCUMENTED_CRASHES), set(DOCUMENTED_REFUSES), {"key_rotation"}]
+    assert sum(map(len, tables)) == len(CASES) and set().union(*tables) == {c.id for c in CASES}
+
+
+def test_documented_setup(mock: RunningMock, pylti_tool: str) -> None:
+    result = run(mock)
+    by_id = {c.id: c for c in result.cases}
+    assert {c.id: c.severity for c in result.accepted_attacks} == DOCUMENTED_ACCEPTS
+    assert {c.id for c in result.cases if c.outcome is Outcome.CRASHED} == set(DOCUMENTED_CRASHES)
+    for case_id in DOCUMENTED_CRASHES:
+        assert by_id[case_id].reason.startswith("500 ") and by_id[case_id].finding is Severity.SHOULD
+    for case_id, reason in DOCUMENTED_REFUSES.items():
+        assert by_id[case_id].outcome is Outcome.REFUSED, by_id[case_id]
+        assert reason in by_id[case_id].reason, (case_id, by_id[case_id].reason)
+    # The refusals come from the check each case aims at, as far as the tool's words tell.
+    assert by_id["wrong_nonce"].refusal_source == "nonce" and by_id["expired"].refusal_source == "expiry (exp)"
+    assert by_id["alg_none"].refusal_source == "key lookup (kid/alg)"
+    jku = by_id["jku_header"].notes
+    assert jku == ["the tool did not fetch the attacker's key set (jku)"]
+    assert "passed the attacker's target_link_uri on as its redirect_uri" in by_id["login_open_redirect"].notes[0]
+    assert by_id["key_rotation"].outcome is Outcome.ACCEPTED  # the JWKS is fetched at every launch
+    assert result.deep_linking is not None and result.deep_linking.ok
+    # At the default --fail-on must, the run fails for exactly the two MUSTs it accepts.
+    assert {c.id for c in result.failed} == {"missing_exp", "id_token_after_new_login"} and not result.ok
+
+
+#: The fixed tool's variants, each one real mistake, with the exact set of cases it then fails.
+VARIANTS = {
+    "fixed": (FIXED, set()),
+    # Neither the nonce nor the state is used up (pylti1p3's own state check is back): the same
+    # id_token posts twice, and posts again into a new login.
+    "nonce never consumed": (dataclasses.replace(FIXED, consume_nonce=False, single_use_state=False),
+                             {"nonce_replay", "id_token_after_new_login"}),
+    # The state launches once, but the nonce stays good: a second post with the same state is
+    # refused, the used id_token posted into a new login (a fresh state) is not.
+    "state single-use, nonce not": (dataclasses.replace(FIXED, consume_nonce=False), {"id_token_after_new_login"}),
+    # validate_jwt_signature skipped: no key lookup, no jwt.decode — so neither PyJWT's exp, nbf,
+    # iat checks nor its "require" run. The size limit (413) still stops the unsigned 1 MiB body,
+    # and the fixed tool's own age check (in validate_message) still refuses the day-old iat and
+    # the expired token (issued two hours ago).
+    "signature check skipped": (dataclasses.replace(FIXED, skip_signature=True),
+                                FORGERIES | {"missing_exp", "nbf_future", "missing_iat", "iat_future"}),
+    # azp never looked at: several audiences without azp, and an azp naming another client.
+    "azp ignored": (dataclasses.replace(FIXED, check_azp=False), {"aud_array_without_azp", "azp_other_client"}),
+}
+
+
+@pytest.mark.parametrize("pylti_tool, expected", [({"fixes": fixes}, failing) for fixes, failing in VARIANTS.values()],
+                         ids=list(VARIANTS), indirect=["pylti_tool"])
+def test_variant_fails_exactly_its_cases(mock: RunningMock, pylti_tool: str, expected: set[str]) -> None:
+    result = run(mock)
+    assert {c.id for c in result.findings} == expected, [(c.id, c.outcome, c.reason[:80]) for c in result.findings]
+    assert all(c.outcome is Outcome.ACCEPTED for c in result.findings)  # no crash, no error
+    assert result.deep_linking is not None and result.deep_linking.ok

@@ -1,0 +1,84 @@
+"""A hand-written tool with three deliberate flaws: it takes ``alg: none`` at its word, never
+checks the nonce, and ignores ``aud`` (so ``azp`` too). Everything else it checks properly:
+state against its cookie, the signature (RS256, JWKS refetched on an unknown kid), exp/iat
+required, iss, deployment, the LTI claims, and a 64 KiB body limit."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+import jwt
+from flask import Flask, jsonify, make_response, redirect, request
+
+from .serving import LAUNCHED, LTI, authorize_url, deep_link_response
+
+
+def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mistakes: bool = False,
+                  picker: bool = False, redirect_to: str | None = None, deep_link_crash: bool = False,
+                  json_errors: bool = False) -> Flask:
+    """With ``deep_link_mistakes`` its deep linking response has ``aud`` = its client id, no
+    deployment_id and a ``link`` item without a url; with ``picker`` a deep linking launch shows
+    a page for a person to choose from instead of answering at once; ``deep_link_crash`` answers
+    it with a 500; with ``redirect_to`` an accepted resource link launch redirects there (``/home``
+    is its own landing page); ``json_errors`` answers a refused launch with Canvas-style JSON errors."""
+    issuer, client_id = config["issuer"], tool["client_id"]
+    # PyJWT ≥ 2.10 refetches on an unknown kid at most every 30 s (wall clock); the probe sends an
+    # unknown kid seconds before the rotated one, so that window would decide the rotation case.
+    jwks = jwt.PyJWKClient(config["jwks_url"], cache_keys=True, cooldown_duration=0)
+    app = Flask("careless-tool")
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+
+    def refuse(message: str) -> Any:
+        return make_response(jsonify(errors=[{"message": message}]) if json_errors else message, 400)
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login() -> Any:
+        params = {**request.args, **request.form}
+        if params.get("iss") != issuer or params.get("client_id") != client_id:
+            return make_response("unknown platform", 400)
+        state = secrets.token_urlsafe(16)
+        # flaw: the nonce is never remembered
+        response = redirect(authorize_url(config, client_id, params, params["target_link_uri"], state,
+                                          secrets.token_urlsafe(16)))
+        response.set_cookie("careless-state", state, httponly=True)
+        return response
+
+    def verify(token: str) -> dict[str, Any]:
+        if jwt.get_unverified_header(token).get("alg") == "none":  # flaw: trusts alg none
+            return jwt.decode(token, options={"verify_signature": False})
+        key = jwks.get_signing_key_from_jwt(token)
+        return jwt.decode(token, key.key, algorithms=["RS256"], issuer=issuer,
+                          options={"verify_aud": False, "require": ["exp", "iat", "iss"]})  # flaw: aud ignored
+
+    @app.route("/launch", methods=["POST"])
+    def launch() -> Any:
+        if not request.form.get("state") or request.form.get("state") != request.cookies.get("careless-state"):
+            return refuse("state mismatch")
+        try:
+            claims = verify(request.form.get("id_token", ""))
+        except jwt.PyJWTError as exc:
+            return refuse(f"bad id_token: {exc}")
+        if claims.get("iat", 0) > time.time() + 60:
+            return refuse("issued in the future")
+        if claims.get(LTI + "deployment_id") != tool["deployment_id"]:
+            return refuse("unknown deployment")
+        if claims.get(LTI + "version") != "1.3.0" or not isinstance(claims.get(LTI + "roles"), list):
+            return refuse("not an LTI 1.3 launch")
+        kind = claims.get(LTI + "message_type")
+        if kind == "LtiResourceLinkRequest" and (claims.get(LTI + "resource_link") or {}).get("id"):
+            return redirect(redirect_to) if redirect_to else make_response(f"{LAUNCHED}: {claims['sub']}")
+        if kind == "LtiDeepLinkingRequest":
+            if deep_link_crash:
+                return make_response("Internal Server Error", 500)
+            if picker:
+                return make_response("<h1>Pick a resource</h1><a href='/pick/1'>Chapter 1</a>")
+            return deep_link_response(config, tool, claims, f"{request.host_url}item/2", mistakes=deep_link_mistakes)
+        return refuse("unsupported message")
+
+    @app.route("/home")
+    def home() -> Any:
+        return make_response(f"{LAUNCHED}: home")
+
+    return app
