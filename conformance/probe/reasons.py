@@ -13,13 +13,12 @@ from __future__ import annotations
 import json
 import re
 
-from .flow import Answer
+from .flow import TAG_RE, Answer
 
 #: The full reason in the Markdown and JUnit reports is cut here.
 REASON_LIMIT = 2048
 #: The console shows one line of this length.
 SUMMARY_LIMIT = 90
-TAG_RE = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 
 # Check names, shared with the cases' ``targets`` (what each case aims at).
 SIGNATURE = "signature"
@@ -85,7 +84,7 @@ def refused_by(answer: Answer) -> str | None:
     """The check the tool's answer most likely came from, or None when it cannot be told."""
     if answer.status == 413:
         return SIZE
-    if answer.error or answer.status is None:
+    if answer.error or answer.status is None or answer.location:  # a redirect's URL says nothing
         return None
     text = reason(answer).removeprefix(str(answer.status)).strip()
     for name, pattern in PATTERNS:

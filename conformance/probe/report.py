@@ -104,7 +104,8 @@ def _finding_lines(case: CaseResult) -> list[str]:
     lines.append(f"  References: {'; '.join(spec.references)}. By hand: {spec.reproduce}")
     detail = case.error or case.reason
     if detail:
-        lines.append(f"  Tool's answer: `{_cell(summary(detail))}`")
+        shown = _cell(summary(detail)).replace("`", "'")  # inside a code span
+        lines.append(f"  Tool's answer: `{shown}`")
     return lines
 
 

@@ -78,13 +78,6 @@ class CaseResult:
     error: str | None = None
 
     @property
-    def accepted(self) -> bool | None:
-        """True/False for a launch the tool answered; None when it crashed or the case errored."""
-        if self.outcome in (Outcome.CRASHED, Outcome.ERROR):
-            return None
-        return self.outcome is Outcome.ACCEPTED
-
-    @property
     def finding(self) -> Severity | None:
         """The severity at which this case is a finding; None when it went as expected."""
         if self.outcome is Outcome.ERROR:

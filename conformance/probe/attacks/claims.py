@@ -185,5 +185,8 @@ def oversized_unsigned(ctx: Context) -> Attempt:
     answer = ctx.flow.post(token)
     success = ctx.setup.success.accepted(answer)
     outcome = None if ctx.setup.success.crashed(answer) else _refused_for_size(answer, success)
-    return Attempt(token, answer=answer, outcome=outcome, note=f"id_token of {len(token):,} bytes, no valid signature")
+    source = refused_by(answer)
+    notes = [f"refused by: {source} — after reading the whole body"] if not success and source not in (SIZE, None) else []
+    return Attempt(token, answer=answer, outcome=outcome, note=f"id_token of {len(token):,} bytes, no valid signature",
+                   notes=notes)
 

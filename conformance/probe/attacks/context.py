@@ -59,7 +59,7 @@ class Setup:
     user: str
     success: SuccessRule
     foreign: ForeignKey
-    site: Any  # () -> AttackerSite, started on first use
+    site: Callable[[], AttackerSite]  # started on first use
 
 
 class Context:
