@@ -42,8 +42,9 @@ def careless(mock: RunningMock, request: pytest.FixtureRequest) -> Iterator[str]
 
 
 @pytest.fixture
-def strict(mock: RunningMock) -> Iterator[str]:
-    """The strict tool on the same key."""
-    with serve(strict_tool(mock.config, mock.tool("Mock Grading Tool"))) as base_url:
+def strict(mock: RunningMock, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The strict tool on the same key (``indirect=True`` parametrization passes ``mistakes``)."""
+    options = getattr(request, "param", {})
+    with serve(strict_tool(mock.config, mock.tool("Mock Grading Tool"), **options)) as base_url:
         point_key_at(mock, GRADING_KEY, GRADING_TOOL, base_url)
         yield base_url

@@ -16,6 +16,8 @@ from conformance.probe.verdict import Outcome
 from mockserver.testing import RunningMock, free_port
 from tests.launch.conftest import point_key_at
 
+from .tools.key_mistakes import MISTAKES
+
 TOOL = "Mock Grading Tool"
 
 #: The careless tool (tools/careless.py), from its code: alg "none" (exactly) decoded unverified;
@@ -68,6 +70,38 @@ def test_careless_tool_is_caught_exactly_where_it_is_careless(mock: RunningMock,
     assert "The specified alg value is not allowed" in by_id["alg_none_NONE"].reason
     assert by_id["oversized_unsigned"].reason.startswith("413 ")  # MAX_CONTENT_LENGTH, before parsing
     assert result.deep_linking is not None and result.deep_linking.ok
+
+
+FORGERIES = [c.id for c in CASES if c.group in ("algorithm and key", "JOSE header injection")]
+HS256 = {f"hs256_{e}": c for e, c in [("spki_pem", "hs256_public_key"), ("pkcs1_pem", "hs256_pkcs1_pem"),
+                                      ("jwk_json", "hs256_jwk_json"), ("pem_no_newline", "hs256_pem_no_newline")]}
+
+
+@pytest.mark.parametrize("strict", [{"mistakes": frozenset(MISTAKES)}], indirect=True)
+def test_each_forgery_is_taken_by_the_mistake_it_targets(mock: RunningMock, strict: str) -> None:
+    """Proof that the forged tokens are well-formed: a tool with every classic key-selection mistake
+    takes each of them (all but a foreign key under an unknown or a published kid)."""
+    result = run(mock, cases=FORGERIES, deep_linking=False)
+    assert {c.id for c in result.accepted_attacks} == set(FORGERIES) - {"unknown_kid", "kid_foreign_signature"}
+    notes = {c.id: c.notes for c in result.cases}
+    assert notes["jku_header"][0].startswith("the tool fetched the attacker's key set (jku) (1 request(s) from 127.0.0.1)")
+    assert notes["x5u_header"][0].startswith("the tool fetched the attacker's certificate (x5u)")
+
+
+@pytest.mark.parametrize("strict, accepted", [({"mistakes": frozenset({m})}, c) for m, c in HS256.items()],
+                         indirect=["strict"], ids=list(HS256))
+def test_each_hs256_key_encoding_is_a_different_secret(mock: RunningMock, strict: str, accepted: str) -> None:
+    result = run(mock, cases=list(HS256.values()), deep_linking=False)
+    assert [c.id for c in result.accepted_attacks] == [accepted]
+
+
+@pytest.mark.parametrize("careless", [{"hang_up": True}], indirect=True)
+def test_a_hang_up_is_a_crash_not_a_refusal(mock: RunningMock, careless: str) -> None:
+    result = run(mock, cases=["expired", "state_mismatch"], deep_linking=False)
+    expired, state = result.cases
+    assert expired.outcome is Outcome.CRASHED and expired.reason.startswith("no answer: RemoteProtocolError")
+    assert expired.finding is Severity.SHOULD and state.outcome is Outcome.REFUSED
+    assert result.ok and not run(mock, cases=["expired"], fail_on=Severity.SHOULD, deep_linking=False).ok
 
 
 @pytest.mark.parametrize("careless", [{"deep_link_mistakes": True}], indirect=True)

@@ -6,6 +6,7 @@ required, iss, deployment, the LTI claims, and a 64 KiB body limit."""
 from __future__ import annotations
 
 import secrets
+import socket
 import time
 from typing import Any
 
@@ -17,12 +18,13 @@ from .serving import LAUNCHED, LTI, authorize_url, deep_link_response
 
 def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mistakes: bool = False,
                   picker: bool = False, redirect_to: str | None = None, deep_link_crash: bool = False,
-                  json_errors: bool = False) -> Flask:
+                  json_errors: bool = False, hang_up: bool = False) -> Flask:
     """With ``deep_link_mistakes`` its deep linking response has ``aud`` = its client id, no
     deployment_id and a ``link`` item without a url; with ``picker`` a deep linking launch shows
     a page for a person to choose from instead of answering at once; ``deep_link_crash`` answers
     it with a 500; with ``redirect_to`` an accepted resource link launch redirects there (``/home``
-    is its own landing page); ``json_errors`` answers a refused launch with Canvas-style JSON errors."""
+    is its own landing page); ``json_errors`` answers a refused launch with Canvas-style JSON errors;
+    ``hang_up`` closes the connection instead of answering an expired id_token (a crash, not a refusal)."""
     issuer, client_id = config["issuer"], tool["client_id"]
     # PyJWT ≥ 2.10 refetches on an unknown kid at most every 30 s (wall clock); the probe sends an
     # unknown kid seconds before the rotated one, so that window would decide the rotation case.
@@ -31,6 +33,8 @@ def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mis
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
 
     def refuse(message: str) -> Any:
+        if hang_up and "expired" in message:
+            request.environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
         return make_response(jsonify(errors=[{"message": message}]) if json_errors else message, 400)
 
     @app.route("/login", methods=["GET", "POST"])

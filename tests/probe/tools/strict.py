@@ -6,6 +6,9 @@ body limit (413 before anything is parsed), the state against its cookie and onc
 header (RS256 exactly, a plain kid, no key or key URL of its own), the signature with the
 platform's JWKS key (refetched on an unknown kid), iss, aud (this client alone) and azp, exp,
 iat and nbf (iat at most five minutes old), the nonce this login sent, then the LTI claims.
+
+``mistakes`` switches on classic JOSE key-selection mistakes (:mod:`.key_mistakes`) one by one,
+to show each forgery case caught by exactly the mistake it targets.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ import threading
 import time
 from typing import Any
 
+import httpx
 import jwt
 from flask import Flask, make_response, redirect, request, url_for
 
+from .key_mistakes import signature_ok
 from .serving import LAUNCHED, LTI, authorize_url, deep_link_response
 
 MAX_AGE = 300
@@ -51,7 +56,7 @@ class _Logins:
         return nonce
 
 
-def strict_tool(config: dict[str, Any], tool: dict[str, Any]) -> Flask:
+def strict_tool(config: dict[str, Any], tool: dict[str, Any], *, mistakes: frozenset[str] = frozenset()) -> Flask:
     issuer, client_id = config["issuer"], tool["client_id"]
     jwks = jwt.PyJWKClient(config["jwks_url"], cache_keys=True, cooldown_duration=0)
     logins = _Logins()
@@ -89,13 +94,32 @@ def strict_tool(config: dict[str, Any], tool: dict[str, Any]) -> Flask:
             raise Refused("the header names its own key")
         return header
 
-    def claims_of(token: str) -> dict[str, Any]:
-        header_of(token)
+    def mistaken(token: str) -> bool | None:
+        """What the switched-on mistakes make of the signature (None: they do not apply)."""
         try:
-            key = jwks.get_signing_key_from_jwt(token)
-            claims: dict[str, Any] = jwt.decode(
-                token, key.key, algorithms=["RS256"], issuer=issuer, audience=client_id,
-                options={"require": ["iss", "aud", "sub", "exp", "iat", "nonce"]})
+            header = jwt.get_unverified_header(token)
+            keys = httpx.get(config["jwks_url"]).json()["keys"]
+            return signature_ok(token, header, mistakes, next((k for k in keys if k.get("kid") == header.get("kid")), None))
+        except Exception:  # a mistake that blows up refuses, like the rest
+            return False
+
+    def claims_of(token: str) -> dict[str, Any]:
+        verdict = mistaken(token) if mistakes else None
+        if verdict is False:
+            raise Refused("signature")
+        if verdict is None:
+            header_of(token)
+        require = {"require": ["iss", "aud", "sub", "exp", "iat", "nonce"]}
+        try:
+            if verdict:  # the mistake vouched for the signature; every claim is still checked
+                claims: dict[str, Any] = jwt.decode(
+                    token, issuer=issuer, audience=client_id, options={
+                        "verify_signature": False, "verify_exp": True, "verify_iat": True, "verify_nbf": True,
+                        "verify_iss": True, "verify_aud": True, **require})
+            else:
+                key = jwks.get_signing_key_from_jwt(token)
+                claims = jwt.decode(token, key.key, algorithms=["RS256"], issuer=issuer, audience=client_id,
+                                    options=require)
         except jwt.PyJWTError as exc:
             raise Refused(f"id_token: {exc}") from None
         aud, azp = claims["aud"], claims.get("azp")
