@@ -99,8 +99,9 @@ def _finding_lines(case: CaseResult) -> list[str]:
     if case.outcome is Outcome.ACCEPTED or (case.outcome is Outcome.REFUSED and case.expect == "accept"):
         lines.append(f"  Accepted means: {spec.accepted}.")
     elif case.outcome is Outcome.CRASHED:
-        lines.append("  A crash is not a refusal: the checks after the failing line never ran, and a tool that "
-                     "answers hostile input with a 5xx can be knocked over at will.")
+        lines.append(f"  A crash is not a refusal (the case is a {case.severity.label}; a crash counts at should at "
+                     "most): whatever the tool would have checked after the failing line never ran, and a tool "
+                     "that answers hostile input with a 5xx can be knocked over at will.")
     lines.append(f"  References: {'; '.join(spec.references)}. By hand: {spec.reproduce}")
     detail = case.error or case.reason
     if detail:

@@ -155,3 +155,15 @@ def test_variant_fails_exactly_its_cases(mock: RunningMock, pylti_tool: str, exp
     assert {c.id for c in result.findings} == expected, [(c.id, c.outcome, c.reason[:80]) for c in result.findings]
     assert all(c.outcome is Outcome.ACCEPTED for c in result.findings)  # no crash, no error
     assert result.deep_linking is not None and result.deep_linking.ok
+
+
+@pytest.mark.parametrize("pylti_tool", [{"cache_storage": True}], indirect=True)
+def test_documented_cache_storage_over_http(mock: RunningMock, pylti_tool: str) -> None:
+    """pylti1p3's README recommends FlaskCacheDataStorage where cookies are unreliable. Over plain
+    HTTP, CacheDataStorage.get_session_cookie_name returns None ("less secure … please use HTTPS on
+    production", its own comment), so no session id prefixes the keys: every browser's nonces share
+    one namespace, and a victim's unused id_token launches in the attacker's login. Nothing else
+    changes (state still needs its cookie; the state-hash entry exists only after a launch)."""
+    result = run(mock)
+    assert {c.id for c in result.accepted_attacks} == set(DOCUMENTED_ACCEPTS) | {"foreign_id_token"}
+    assert {c.id for c in result.cases if c.outcome is Outcome.CRASHED} == set(DOCUMENTED_CRASHES)

@@ -6,7 +6,6 @@ claim under test is wrong and the tool's answer is about that claim alone.
 from __future__ import annotations
 
 from .. import forge
-from ..flow import Answer
 from ..reasons import AUDIENCE, CLAIMS, DEPLOYMENT, EXPIRY, ISSUER, SIZE, TARGET, TIME, refused_by
 from ..severity import Severity
 from ..verdict import Outcome
@@ -170,10 +169,6 @@ def oversized(ctx: Context) -> Attempt:
     return Attempt(token, note=f"id_token of {len(token):,} bytes")
 
 
-def _refused_for_size(answer: Answer, success: bool) -> Outcome:
-    return Outcome.ACCEPTED if success or refused_by(answer) != SIZE else Outcome.REFUSED
-
-
 @case("oversized_unsigned", "size", "a 1 MiB id_token with a signature that verifies with no key", POLICY,
       targets=(SIZE,), references=(*SIZE_REFS, "RFC 7515 §5.2 (verify, then use the payload)"),
       accepted="the tool did not refuse the body for its size: it launched, or refused it only for a later check "
@@ -183,10 +178,12 @@ def _refused_for_size(answer: Answer, success: bool) -> Outcome:
 def oversized_unsigned(ctx: Context) -> Attempt:
     token = forge.bad_signature(ctx.flow.header, _padded(ctx))
     answer = ctx.flow.post(token)
-    success = ctx.setup.success.accepted(answer)
-    outcome = None if ctx.setup.success.crashed(answer) else _refused_for_size(answer, success)
-    source = refused_by(answer)
-    notes = [f"refused by: {source} — after reading the whole body"] if not success and source not in (SIZE, None) else []
-    return Attempt(token, answer=answer, outcome=outcome, note=f"id_token of {len(token):,} bytes, no valid signature",
-                   notes=notes)
-
+    attempt = Attempt(token, answer=answer, note=f"id_token of {len(token):,} bytes, no valid signature")
+    rule, source = ctx.setup.success, refused_by(answer)
+    if rule.crashed(answer):
+        return attempt  # judged as any answer: a crash
+    launched = rule.accepted(answer)
+    attempt.outcome = Outcome.ACCEPTED if launched or source != SIZE else Outcome.REFUSED
+    if not launched and source not in (SIZE, None):
+        attempt.notes.append(f"refused by: {source} — after reading the whole body")
+    return attempt

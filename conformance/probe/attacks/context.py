@@ -35,7 +35,8 @@ class Attempt:
     """What a case did. By default the runner posts ``id_token`` (with ``state`` if given, else
     the flow's) through ``flow`` (default ``ctx.flow``) from ``browser`` (default the flow's)
     and judges the answer by the success rule. A case that posted by itself gives ``answer``;
-    one with its own meaning of "accepted" gives ``outcome`` too."""
+    one with its own meaning of "accepted" gives ``outcome`` too. ``note`` joins the list of what
+    was changed; ``notes`` are what the probe saw happen (a fetch, a redirect)."""
 
     id_token: str | None = None
     state: str | None = None

@@ -13,8 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from ..flow import Flow, Login, initiate, jwt_parts, redirect_targets
-from ..platform import ProbeError
+from ..flow import Answer, Flow, Login, initiate, jwt_parts, redirect_targets
 from ..reasons import AUDIENCE, ISSUER, LOGIN, TARGET
 from ..severity import Severity
 from ..verdict import Outcome
@@ -34,8 +33,9 @@ def _login(ctx: Context, **changes: str) -> tuple[Login, httpx.Client, dict[str,
     browser = ctx.browser()
     try:
         return initiate(s.platform, browser, request["login_url"], params), browser, params
-    except httpx.HTTPError as exc:
-        raise ProbeError(f"the tool's OIDC login at {request['login_url']} did not answer: {exc}") from None
+    except httpx.HTTPError as exc:  # no answer to a hostile login: a crash, judged as such
+        silent = Answer(None, error=f"{type(exc).__name__}: {exc}"[:200])
+        return Login(silent, [], silent, None), browser, params
 
 
 def _went_on(ctx: Context, login: Login) -> Outcome:

@@ -4,7 +4,9 @@ with the fixes a vendor makes after reading the probe's report (:class:`Fixes`).
 The documented set-up: ``FlaskOIDCLogin(...).redirect(target_link_uri)`` at login,
 ``FlaskMessageLaunch(...).get_launch_data()`` at launch, the library's defaults (Flask session
 storage, the JWKS fetched at each launch), its ``LtiException`` answered 400 and nothing else
-caught, its ``DeepLink`` helper for deep linking. Every fix goes through the library's own
+caught, its ``DeepLink`` helper for deep linking. ``cache_storage`` swaps in the launch data
+storage its README recommends where cookies are unreliable (``FlaskCacheDataStorage``, over a
+dict standing in for Flask-Caching's simple cache). Every fix goes through the library's own
 extension points (``MessageLaunch``'s ``validate_*`` steps, ``set_jwt_verify_options``, Flask's
 config), so each weakened variant of the fixed tool is one real-world mistake.
 """
@@ -20,7 +22,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 from flask import Flask, make_response, request, url_for
-from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
+from pylti1p3.contrib.flask import FlaskCacheDataStorage, FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException
 from pylti1p3.tool_config import ToolConfDict
@@ -66,11 +68,24 @@ class _Used:
             return True
 
 
+class _Cache:
+    """The ``get``/``set`` Flask-Caching's cache offers pylti1p3 (expiry ignored: a test lives seconds)."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, Any] = {}
+
+    def get(self, key: str) -> Any:
+        return self._values.get(key)
+
+    def set(self, key: str, value: Any, exp: int | None = None) -> None:
+        self._values[key] = value
+
+
 class _Launch(FlaskMessageLaunch):
     """``FlaskMessageLaunch`` with the fixes switched on, each in the validation step it belongs to."""
 
-    def __init__(self, tool_conf: ToolConfDict, fixes: Fixes, used: _Used) -> None:
-        super().__init__(FlaskRequest(), tool_conf)
+    def __init__(self, tool_conf: ToolConfDict, fixes: Fixes, used: _Used, storage: FlaskCacheDataStorage | None) -> None:
+        super().__init__(FlaskRequest(), tool_conf, launch_data_storage=storage)
         self.fixes, self.used = fixes, used
         if fixes.require_claims:
             self.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat"]})
@@ -132,10 +147,15 @@ def _tool_conf(config: dict[str, Any], tool: dict[str, Any], public_jwk: dict[st
 
 
 def pylti1p3_tool(config: dict[str, Any], tool: dict[str, Any], public_jwk: dict[str, Any], *,
-                  fixes: Fixes = DOCUMENTED, js_redirect: bool = False) -> Flask:
+                  fixes: Fixes = DOCUMENTED, js_redirect: bool = False, cache_storage: bool = False) -> Flask:
     """``config`` is the mock's ``/__mock__/config``, ``tool`` its entry for the developer key;
     ``js_redirect`` makes the login answer a page that redirects by script (pylti1p3's option)."""
     tool_conf, used = _tool_conf(config, tool, public_jwk), _Used()
+    cache = _Cache() if cache_storage else None
+
+    def storage() -> FlaskCacheDataStorage | None:
+        return FlaskCacheDataStorage(cache) if cache is not None else None
+
     app = Flask("pylti1p3-tool")
     app.secret_key = secrets.token_hex(16)
     if fixes.size_limit:
@@ -154,13 +174,14 @@ def pylti1p3_tool(config: dict[str, Any], tool: dict[str, Any], public_jwk: dict
         if fixes.own_target_only and target != url_for("launch", _external=True):
             return make_response("LTI login refused: target_link_uri is not this tool's launch URL", 400)
         try:
-            return FlaskOIDCLogin(flask_request, tool_conf).redirect(target, js_redirect=js_redirect)
+            return FlaskOIDCLogin(flask_request, tool_conf, launch_data_storage=storage()).redirect(
+                target, js_redirect=js_redirect)
         except Exception as exc:
             return refused(exc, "login", ())  # documented: nothing caught at login
 
     @app.route("/launch", methods=["POST"])
     def launch() -> Any:
-        message_launch = _Launch(tool_conf, fixes, used)
+        message_launch = _Launch(tool_conf, fixes, used, storage())
         try:
             data = message_launch.get_launch_data()
         except Exception as exc:
