@@ -10,6 +10,7 @@ is, or a tampered one, to the tool's ``redirect_uri`` — with the same cookies.
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 import ssl
@@ -29,6 +30,7 @@ EXCERPT = 160
 #: What is kept of a tool's answer (the reason shown is cut further, in :mod:`.reasons`).
 MAX_TEXT = 64 * 1024
 JS_REDIRECT_RE = re.compile(r"""window\.location(?:\.href)?\s*=\s*(["'])(.+?)\1""")
+COOKIE_CHECK_RE = re.compile(r"var urlParams = (\{.*?\});\s*var htmlEntities", re.S)
 META_REFRESH_RE = re.compile(r"""<meta[^>]+http-equiv=["']?refresh["']?[^>]+url=([^"'>\s]+)""", re.I)
 TAG_RE = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 
@@ -200,10 +202,27 @@ def _platform_form(page: Answer, platform: Platform) -> Form | None:
     return found
 
 
+def _cookie_check_retry(response: httpx.Response) -> dict[str, str] | None:
+    """pylti1p3's cookie check page (``enable_check_cookies()``): a script that sets a test cookie
+    and, if it sticks, reloads the login URL with the login parameters and ``lti1p3_new_window=1``.
+    The parameters to reload with, or None for any other page."""
+    found = COOKIE_CHECK_RE.search(response.text) if response.status_code == 200 else None
+    if found is None:
+        return None
+    try:
+        params = json.loads(found.group(1))
+    except ValueError:
+        return None
+    return {str(k): html.unescape(str(v)) for k, v in params.items()} if isinstance(params, dict) else None
+
+
 def initiate(platform: Platform, browser: httpx.Client, login_url: str, params: dict[str, str]) -> Login:
     """Post Canvas's login request to the tool and follow where the tool sends the browser, up
     to the platform's form; raises ``httpx.HTTPError`` when the tool does not answer."""
     first = browser.post(login_url, data=params, follow_redirects=False)
+    retry = _cookie_check_retry(first)
+    if retry is not None:  # what the page's script does in a browser that keeps cookies
+        first = browser.get(login_url, params=retry, follow_redirects=False)
     answer, visited = Answer.of(first), []
     page = answer
     if first.is_redirect and first.next_request is not None:

@@ -147,9 +147,12 @@ def _tool_conf(config: dict[str, Any], tool: dict[str, Any], public_jwk: dict[st
 
 
 def pylti1p3_tool(config: dict[str, Any], tool: dict[str, Any], public_jwk: dict[str, Any], *,
-                  fixes: Fixes = DOCUMENTED, js_redirect: bool = False, cache_storage: bool = False) -> Flask:
+                  fixes: Fixes = DOCUMENTED, js_redirect: bool = False, cache_storage: bool = False,
+                  check_cookies: bool = False) -> Flask:
     """``config`` is the mock's ``/__mock__/config``, ``tool`` its entry for the developer key;
-    ``js_redirect`` makes the login answer a page that redirects by script (pylti1p3's option)."""
+    ``js_redirect`` makes the login answer a page that redirects by script, ``check_cookies`` one
+    that first checks the browser keeps cookies (``enable_check_cookies()``, as pylti1p3's Flask
+    example does) — both the library's options."""
     tool_conf, used = _tool_conf(config, tool, public_jwk), _Used()
     cache = _Cache() if cache_storage else None
 
@@ -174,8 +177,8 @@ def pylti1p3_tool(config: dict[str, Any], tool: dict[str, Any], public_jwk: dict
         if fixes.own_target_only and target != url_for("launch", _external=True):
             return make_response("LTI login refused: target_link_uri is not this tool's launch URL", 400)
         try:
-            return FlaskOIDCLogin(flask_request, tool_conf, launch_data_storage=storage()).redirect(
-                target, js_redirect=js_redirect)
+            login = FlaskOIDCLogin(flask_request, tool_conf, launch_data_storage=storage())
+            return (login.enable_check_cookies() if check_cookies else login).redirect(target, js_redirect=js_redirect)
         except Exception as exc:
             return refused(exc, "login", ())  # documented: nothing caught at login
 
