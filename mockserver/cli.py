@@ -46,18 +46,33 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                               metavar="N", help=f"throttle {key} (default {default}; applies when the throttle is enabled)")
     scenario.add_argument("--journal-size", type=int, default=None, metavar="N",
                           help="request journal ring-buffer size (default 1000)")
+    scenario.add_argument("--setting", action="append", default=None, metavar="NAME=true|false",
+                          help="a Canvas setting or feature flag the mock honours, e.g. "
+                               "enforce_iso8601_for_lti_scores=true (repeatable; see GET /__mock__/settings)")
     parser.set_defaults(func=run)
 
 
 def configure_scenario(state: Any, args: argparse.Namespace) -> None:
-    """``--faults``, ``--throttle*`` and ``--journal-size`` into the start-up scenario."""
+    """``--faults``, ``--throttle*``, ``--journal-size`` and ``--setting`` into the start-up scenario."""
     throttle = {key: getattr(args, f"throttle_{key}") for key in ThrottleSettings.NUMBERS
                 if getattr(args, f"throttle_{key}", None) is not None}
     if getattr(args, "throttle", False):
         throttle["enabled"] = True
     fault_sets = load_fault_file(args.faults) if getattr(args, "faults", None) else None
     scenario.configure(state, fault_sets=fault_sets, throttle=throttle or None,
-                       journal_capacity=getattr(args, "journal_size", None))
+                       journal_capacity=getattr(args, "journal_size", None),
+                       settings=parse_settings(getattr(args, "setting", None) or []) or None)
+
+
+def parse_settings(items: list[str]) -> dict[str, bool]:
+    """``NAME=true|false`` arguments; ValueError names the one that is not."""
+    settings = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or value.lower() not in ("true", "false"):
+            raise ValueError(f"--setting {item}: expected NAME=true or NAME=false")
+        settings[name] = value.lower() == "true"
+    return settings
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -116,7 +131,7 @@ def _build(args: argparse.Namespace) -> Any:
         return str(exc)
     try:
         configure_scenario(app.state, args)
-    except (OSError, ValueError) as exc:  # a bad --faults file, --throttle-* or --journal-size value
+    except (OSError, ValueError) as exc:  # a bad --faults file, --throttle-*, --journal-size or --setting value
         return str(exc)
     return app
 

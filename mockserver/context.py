@@ -19,6 +19,7 @@ from .fixtures import load_fixture_file
 from .journal import Journal
 from .launch.cache import LaunchCache
 from .scenario import ScenarioDefaults
+from .settings import CanvasSettings
 from .spec import OperationInfo
 from .throttle import Throttle
 from .world import Course, DeveloperKey, Group, LineItem, Tool, World
@@ -46,13 +47,13 @@ class AppState:
     operations: dict[str, OperationInfo]
     secret: str
     clock: Clock = field(default_factory=Clock)
-    #: Canvas flag ``ags_improved_course_concluded_response_codes`` (on: concluded → 422).
-    concluded_course_422: bool = True
+    #: Canvas settings and feature flags the mock honours (``mockserver/settings.py``).
+    settings: CanvasSettings = field(default_factory=CanvasSettings)
     #: Test-scenario control (``mockserver/scenario.py``): request journal, faults, throttle.
     journal: Journal = field(default_factory=Journal)
     faults: Faults = field(default_factory=Faults)
     throttle: Throttle = field(default_factory=Throttle)
-    #: What ``reset`` restores them to: start-up ``--faults`` rule sets and ``--throttle`` settings.
+    #: What ``reset`` restores them to: start-up ``--faults``, ``--throttle`` and ``--setting`` values.
     scenario_defaults: ScenarioDefaults = field(default_factory=ScenarioDefaults)
     #: LTI 1.3 launches started but not yet consumed by ``/api/lti/authorize`` (``launch/``).
     launches: LaunchCache = field(default_factory=LaunchCache)

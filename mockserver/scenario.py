@@ -1,5 +1,5 @@
 """Test-scenario control: wiring of the journal, fault and throttle middlewares, what a reset
-restores, and the ``scenario`` part of a state dump.
+restores (those and the Canvas settings), and the ``scenario`` part of a state dump.
 
 Middleware order, outermost first: journal (outside connexion's exception handling) → routing →
 faults → throttle → Canvas filter chain → request validation → response validation. So the
@@ -20,6 +20,7 @@ from connexion.middleware import MiddlewarePosition
 
 from .faults import FaultMiddleware
 from .journal import DEFAULT_CAPACITY, JournalMiddleware, iso, parse_time
+from .settings import CanvasSettings
 from .throttle import ThrottleMiddleware
 
 if TYPE_CHECKING:
@@ -32,11 +33,12 @@ DUMP_KEY = "scenario"
 
 @dataclass
 class ScenarioDefaults:
-    """The start-up scenario (CLI ``--faults``/``--throttle``/``--journal-size``) a reset restores."""
+    """The start-up scenario (CLI ``--faults``/``--throttle``/``--journal-size``/``--setting``) a reset restores."""
 
     fault_sets: list[Any] = field(default_factory=list)
     throttle: dict[str, Any] = field(default_factory=dict)
     journal_capacity: int = DEFAULT_CAPACITY
+    settings: dict[str, bool] = field(default_factory=dict)
 
     def apply(self, state: AppState) -> None:
         state.journal.resize(self.journal_capacity)
@@ -47,6 +49,7 @@ class ScenarioDefaults:
         state.throttle.reset()
         if self.throttle:
             state.throttle.configure(self.throttle)
+        state.settings.reset(self.settings)
 
 
 def install(app: connexion.AsyncApp, state: AppState) -> None:
@@ -63,9 +66,12 @@ def install(app: connexion.AsyncApp, state: AppState) -> None:
 
 
 def configure(state: AppState, *, fault_sets: list[Any] | None = None, throttle: Mapping[str, Any] | None = None,
-              journal_capacity: int | None = None) -> None:
+              journal_capacity: int | None = None, settings: Mapping[str, bool] | None = None) -> None:
     """Set the start-up scenario (validated now) and apply it."""
     defaults = state.scenario_defaults
+    if settings is not None:
+        CanvasSettings().update(settings)  # raises ValueError before anything changes
+        defaults.settings = dict(settings)
     if fault_sets is not None:
         defaults.fault_sets = list(fault_sets)
     if throttle is not None:
@@ -128,6 +134,7 @@ def dump(state: AppState, *, journal: bool = False) -> dict[str, Any]:
         "clock": {"offset": state.clock.current_offset(), "frozen_at": state.clock.frozen_at},
         "faults": state.faults.dump(),
         "throttle": throttle,
+        "settings": state.settings.dump(),
     }
     if journal:
         out["journal"] = state.journal.dump()
@@ -142,8 +149,9 @@ def load(state: AppState, raw: Any) -> None:
     from .journal import Journal
     from .throttle import Throttle
 
-    journal, faults, throttle = Journal(), Faults(), Throttle()
+    journal, faults, throttle, settings = Journal(), Faults(), Throttle(), CanvasSettings()
     try:
+        settings.update(raw.get("settings", state.settings.dump()))
         journal.load(raw.get("journal", {}))
         faults.load(raw.get("faults", {}))
         throttle.load(raw.get("throttle", {}))
@@ -162,3 +170,4 @@ def load(state: AppState, raw: Any) -> None:
         kept["buckets"] = state.throttle.dump()["buckets"]
     state.throttle.load(kept)
     state.clock.offset, state.clock.frozen_at = offset, frozen_at
+    state.settings.update(settings.dump())

@@ -128,6 +128,13 @@ class RunningMock:
             return self._control("GET", "throttle")
         return self._control("POST", "throttle", json=settings)
 
+    def settings(self, **values: bool) -> dict[str, bool]:
+        """Switch Canvas settings and feature flags the mock honours, e.g.
+        ``mock.settings(enforce_iso8601_for_lti_scores=True)``; no arguments: the current values."""
+        if not values:
+            return self._control("GET", "settings")
+        return self._control("POST", "settings", json=values)
+
     def advance_clock(self, seconds: float) -> dict[str, Any]:
         return self._control("POST", "clock", json={"advance": seconds})
 

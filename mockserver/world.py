@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 from .canvas.ids import is_digits
+from .canvas.timestamps import api_time
 
 STATE_FORMAT = "canvas-lti-mock-state/1"
 
@@ -238,6 +239,8 @@ class Submission:
     workflow_state: str = "unsubmitted"  # unsubmitted | submitted | graded | pending_review
     grader_id: int | None = None
     comments: list[str] = field(default_factory=list)
+    #: Files of an ``online_upload`` (AGS file content items): ``{id, display_name, url, content_type}``.
+    attachments: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -346,6 +349,17 @@ class Progress:
     results: dict[str, Any] = field(default_factory=dict)
     created_at: str = "2026-01-01T00:00:00Z"
     updated_at: str = "2026-01-01T00:00:00Z"
+    #: A file upload queued by a score: the attachment it makes and the mock-clock epoch it is done.
+    attachment_id: int | None = None
+    completes_at: float | None = None
+
+    def settle(self, now: float) -> None:
+        """Finish a queued upload once the mock clock has reached ``completes_at`` (Canvas's job
+        fetches the file meanwhile); its results then name the attachment, as Canvas's do."""
+        if self.workflow_state == "queued" and self.completes_at is not None and now >= self.completes_at:
+            self.workflow_state, self.completion = "completed", 100.0
+            self.results = {"id": self.attachment_id}
+            self.updated_at = api_time(self.completes_at)
 
 
 @dataclass
@@ -416,6 +430,11 @@ class World:
             current = max((int(k) for k in records if is_digits(str(k))), default=0) + 1
         self._next_id[table] = current + 1
         return current
+
+    @property
+    def attachments(self) -> dict[int, dict[str, Any]]:
+        """Submission files by id (they live on their submissions; ``next_id`` numbers new ones)."""
+        return {a["id"]: a for s in self.submissions.values() for a in s.attachments}
 
     def next_developer_key_id(self) -> str:
         """Developer keys have Canvas global ids (shard × 10^13 + local id), kept as strings."""

@@ -105,7 +105,7 @@ def tool(state: AppState, scope: Scope, auth: ServiceAuth | None) -> ServiceAuth
 def course_not_concluded(state: AppState, scope: Scope, auth: ServiceAuth | None) -> ServiceAuth | None:
     assert auth is not None and auth.course is not None
     if auth.course.workflow_state == "completed":
-        raise lti_error(422, CONCLUDED) if state.concluded_course_422 else not_found()
+        raise lti_error(422, CONCLUDED) if state.settings.ags_improved_course_concluded_response_codes else not_found()
     return auth
 
 

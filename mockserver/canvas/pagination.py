@@ -8,11 +8,15 @@ Rails ``to_query`` order: sorted), then ``page=N&per_page=M``.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 DROPPED_PARAMS = frozenset({"page", "per_page", "access_token", "api_key"})
+#: Folio's default page size: what the links of a page past the end carry (see ``link_header``).
+FOLIO_PER_PAGE = 30
+_LEADING_INT = re.compile(r"\s*[-+]?\d+")
 
 
 @dataclass(frozen=True)
@@ -47,8 +51,13 @@ def _kept_query(query: tuple[tuple[str, str], ...], drop: frozenset[str]) -> str
 
 def link_header(base_url: str, query: Sequence[tuple[str, str]], page: Page,
                 drop: frozenset[str] = DROPPED_PARAMS) -> str:
+    """A page past the end of a counted collection is Canvas's stand-in (``Api.paginate_collection!``
+    rescues ``Folio::InvalidPage`` with an empty ``Folio::Ordinal::Page``): no total, so its links are
+    current, next, prev and first, with Folio's default page size, and no last."""
     kept = _kept_query(tuple(query), drop)
     prefix = base_url + ("&" if "?" in base_url else "?") + (kept + "&" if kept else "")
+    if page.total is not None and page.number > page.last:
+        page = Page(page.number, FOLIO_PER_PAGE, None)
     suffix = f"&per_page={page.size}"
 
     def url(number: int) -> str:
@@ -66,6 +75,12 @@ def link_header(base_url: str, query: Sequence[tuple[str, str]], page: Page,
     return ",".join(f'<{url(n)}>; rel="{rel}"' for rel, n in links)
 
 
+def ruby_to_i(raw: str | None) -> int:
+    """Ruby's ``String#to_i``: the leading integer, 0 when there is none (``"12abc"`` is 12)."""
+    match = _LEADING_INT.match(raw or "")
+    return int(match.group()) if match else 0
+
+
 def int_param(raw: str | None) -> int | None:
     """Lenient integer query parameter (validation already rejected garbage)."""
     if raw is None:
@@ -79,9 +94,10 @@ def int_param(raw: str | None) -> int | None:
 def requested_page(params: Mapping[str, str], default: int, maximum: int,
                    limit_cap: int | None = None) -> tuple[int, int]:
     """``(page number, page size)``. ``limit`` (LTI services) wins over ``per_page``; AGS
-    passes it through uncapped (§3.4), NRPS caps it at 50 (§7.4)."""
-    limit = int_param(params.get("limit"))
-    if limit is not None:
+    passes it through uncapped (§3.4); NRPS reads it with ``to_i``, ignores it unless positive
+    and caps it at 50 (§7.4)."""
+    limit = int_param(params.get("limit")) if not limit_cap else ruby_to_i(params.get("limit")) or None
+    if limit is not None and limit > 0:
         size = min(limit, limit_cap) if limit_cap else limit
     else:
         size = page_size(int_param(params.get("per_page")), default, maximum)

@@ -398,6 +398,7 @@ async def show_progress(ctx: RequestContext, **_: Any) -> Response:
         assignment = world.assignments.get(progress.context_id)
         if assignment is None or auth.tool is None or assignment.external_tool_id != auth.tool.id:
             raise lti_error(422, "Progress associated with Assignment that isn't linked to this Tool")
+        progress.settle(ctx.now())
         body = {
             "id": progress.id, "context_id": progress.context_id, "context_type": progress.context_type,
             "user_id": progress.user_id, "tag": progress.tag, "completion": progress.completion,

@@ -24,7 +24,9 @@ ROLE_URIS: dict[str, tuple[str, ...]] = {
 }
 GROUP_MEMBER, GROUP_MANAGER = f"{LIS}#Member", f"{LIS}#Manager"
 NRPS_PAGE = 50
-BAD_RLID = "Tool does not have access to rlid or rlid does not exist"
+INVALID_RLID = "Invalid 'rlid' parameter"
+FOREIGN_RLID = "Tool does not have access to rlid or rlid does not exist"
+UNBOUND_ASSIGNMENT = "Requested assignment not configured for external tool launches"
 
 
 @dataclass(frozen=True)
@@ -76,17 +78,23 @@ def _build_course_memberships(world: World, course_id: int) -> list[Membership]:
 
 
 def _check_rlid(ctx: RequestContext, rlid: str | None, context_id: str) -> bool:
-    """Whether member ``message`` claims are wanted; a foreign or unknown rlid is a 400."""
-    if rlid is None:
+    """Whether member ``message`` claims are wanted (``MembershipsProvider#validate!``): an rlid that
+    names no resource link, one of another tool, or an assignment no longer launched by a tool is a 400."""
+    if not rlid:  # ``rlid.present?``
         return False
     if rlid == context_id:
         return True
     world, auth = ctx.world, ctx.auth
     assert auth is not None
     link = world.resource_links.get(world.link_by_uuid.get(rlid, -1))
-    tool = world.tools.get(link.tool_id) if link and link.tool_id else None
-    if link is None or link.workflow_state != "active" or tool is None or tool.developer_key_id != auth.key.id:
-        raise lti_error(400, BAD_RLID)
+    if link is None:
+        raise lti_error(400, INVALID_RLID)
+    tool = world.tools.get(link.tool_id) if link.tool_id else None
+    if link.workflow_state != "active" or tool is None or tool.developer_key_id != auth.key.id:
+        raise lti_error(400, FOREIGN_RLID)
+    assignment = world.assignments.get(link.context_id) if link.context_type == "Assignment" else None
+    if assignment is not None and assignment.workflow_state != "deleted" and assignment.external_tool_id is None:
+        raise lti_error(400, UNBOUND_ASSIGNMENT)
     return True
 
 

@@ -1,4 +1,4 @@
-"""``/__mock__/`` test-scenario endpoints: request journal, faults, throttle, clock."""
+"""``/__mock__/`` test-scenario endpoints: request journal, faults, throttle, clock, Canvas settings."""
 
 from __future__ import annotations
 
@@ -77,6 +77,18 @@ async def set_clock(ctx: RequestContext, body: Any = None, **_: Any) -> Response
     return json_response(scenario.clock_body(ctx.state))
 
 
+async def get_settings(ctx: RequestContext, **_: Any) -> Response:
+    return json_response(ctx.state.settings.dump())
+
+
+async def configure_settings(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
+    try:
+        ctx.state.settings.update(body)
+    except ValueError as exc:
+        raise api_error(400, f"Invalid settings: {exc}") from None
+    return json_response(ctx.state.settings.dump())
+
+
 OPERATIONS = {
     "listMockRequests": list_requests,
     "clearMockRequests": clear_requests,
@@ -88,4 +100,6 @@ OPERATIONS = {
     "configureMockThrottle": configure_throttle,
     "getMockClock": get_clock,
     "setMockClock": set_clock,
+    "getMockSettings": get_settings,
+    "configureMockSettings": configure_settings,
 }

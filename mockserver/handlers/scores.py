@@ -2,41 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import mimetypes
+from datetime import datetime
 from typing import Any
 
 from starlette.responses import Response
 
 from ..canvas import media
 from ..canvas.errors import json_response, lti_error, model_error
+from ..canvas.timestamps import api_time, iso_ms, read_timestamp
 from ..canvas.urls import result_url
 from ..context import RequestContext
-from ..world import Result, User, World
+from ..world import Progress, Result, User, World
 
 SUBMISSION_EXT = "https://canvas.instructure.com/lti/submission"
 GIVEN_SCORE_STATES = ("FullyGraded", "PendingManual")
-
-
-def parse_timestamp(raw: Any) -> datetime | None:
-    """ISO 8601 first, then the lenient forms ``Time.zone.parse`` accepts; naive means UTC."""
-    if not isinstance(raw, str) or not raw.strip():
-        return None
-    text = raw.strip()
-    for candidate in (text, text.replace(" ", "T", 1)):
-        try:
-            parsed = datetime.fromisoformat(candidate)
-        except ValueError:
-            continue
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return None
-
-
-def iso_ms(moment: datetime) -> str:
-    """Ruby's ``iso8601(3)`` in UTC: ``2024-05-01T10:00:00.123Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+#: Mock-clock seconds a file upload stays ``queued`` before its progress completes.
+UPLOAD_SECONDS = 1.0
 
 
 def _student(world: World, raw_user_id: Any, course_id: int) -> User:
+    """``userId``: an LTI id, or a Canvas id as digits or a JSON integer (``[id.to_i, id.to_i.to_s].include?(id)``)."""
+    if isinstance(raw_user_id, bool) or not isinstance(raw_user_id, str | int):
+        raw_user_id = None
     user = world.find_user(str(raw_user_id)) if raw_user_id is not None else None
     if user is None or not world.is_student(user.id, course_id):
         raise lti_error(422, "User not found in course or is not a student")
@@ -47,16 +35,17 @@ async def create_score(ctx: RequestContext, course_id: int, body: dict[str, Any]
     auth, world = ctx.auth, ctx.world
     assert auth is not None and auth.line_item is not None and auth.tool is not None
     item = auth.line_item
+    enforce = ctx.state.settings.enforce_iso8601_for_lti_scores
     with world.lock:
         user = _student(world, body.get("userId"), course_id)
         raw_ts = body["timestamp"]
-        timestamp = parse_timestamp(raw_ts)
+        timestamp = read_timestamp(raw_ts, enforce_iso8601=enforce)
         if timestamp is None:
             raise lti_error(400, f"Provided timestamp of {raw_ts} not a valid timestamp")
         existing_id = world.results_by_line_item.get(item.id, {}).get(user.id)
         existing = world.results.get(existing_id) if existing_id is not None else None
         if existing is not None:
-            last = parse_timestamp(existing.updated_at)
+            last = read_timestamp(existing.updated_at, enforce_iso8601=False)
             if last is not None and last > timestamp:
                 raise lti_error(400, f"Provided timestamp of {raw_ts} before last updated timestamp of {iso_ms(last)}")
 
@@ -80,7 +69,7 @@ async def create_score(ctx: RequestContext, course_id: int, body: dict[str, Any]
                          or extension.get("submitted_at"))
         submitted_at = None
         if raw_submitted is not None:
-            submitted_at = parse_timestamp(raw_submitted)
+            submitted_at = read_timestamp(raw_submitted, enforce_iso8601=enforce)
             if submitted_at is None:
                 raise lti_error(400, f"Provided submitted_at timestamp of {raw_submitted} not a valid timestamp")
             if submitted_at.timestamp() > ctx.now() + 60:
@@ -93,8 +82,11 @@ async def create_score(ctx: RequestContext, course_id: int, body: dict[str, Any]
 
         # All checks passed: write the submission (default line item only) and the result.
         stamp = iso_ms(timestamp)
+        uploads = [_queue_upload(ctx, course_id, user, file, submitted_at) for file in files]
         if world.default_line_item_id(item.assignment_id) == item.id:
             _grade_submission(ctx, body, extension, submission_type, submitted_at, reset)
+            if extension.get("new_submission", True):
+                world.submission_for(item.assignment_id, user.id).attachments.extend(a for a, _ in uploads)
         if existing is None:
             existing = Result(
                 id=world.next_id("results"), line_item_id=item.id, user_id=user.id,
@@ -111,7 +103,28 @@ async def create_score(ctx: RequestContext, course_id: int, body: dict[str, Any]
         existing.extensions = {SUBMISSION_EXT: extension} if SUBMISSION_EXT in body else {}
         existing.workflow_state = "active"
         url = result_url(ctx.base_url, course_id, item.id, existing.id)
-    return json_response({"resultUrl": url, SUBMISSION_EXT: {"content_items": []}}, media_type=media.SCORE)
+    content_items = [{"type": "file", "url": file.get("url"), "title": file.get("title"), "progress": progress}
+                     for file, (_, progress) in zip(files, uploads, strict=True)]
+    return json_response({"resultUrl": url, SUBMISSION_EXT: {"content_items": content_items}}, media_type=media.SCORE)
+
+
+def _queue_upload(ctx: RequestContext, course_id: int, user: User, file: dict[str, Any],
+                  submitted_at: datetime | None) -> tuple[dict[str, Any], str]:
+    """A file content item: its attachment and a queued ``upload_via_url`` Progress on the assignment,
+    which completes once the mock clock has moved ``UPLOAD_SECONDS`` on (the mock fetches nothing).
+    Returns the attachment and the progress URL the tool polls (``lti_progress_show_url``)."""
+    world, now = ctx.world, ctx.now()
+    assert ctx.auth is not None and ctx.auth.line_item is not None
+    name = file.get("title") or str(file.get("url") or "").rsplit("/", 1)[-1]
+    attachment = {"id": world.next_id("attachments"), "display_name": name, "url": file.get("url"),
+                  "content_type": file.get("media_type") or mimetypes.guess_type(name)[0] or "application/octet-stream"}
+    created = iso_ms(submitted_at) if submitted_at else api_time(now)  # Canvas dates it from submitted_at
+    progress = Progress(id=world.next_id("progresses"), context_type="Assignment",
+                        context_id=ctx.auth.line_item.assignment_id, course_id=course_id, user_id=user.id,
+                        completion=0.0, workflow_state="queued", created_at=created, updated_at=api_time(now),
+                        attachment_id=attachment["id"], completes_at=now + UPLOAD_SECONDS)
+    world.progresses[progress.id] = progress
+    return attachment, f"{ctx.base_url}/api/lti/courses/{course_id}/progress/{progress.id}"
 
 
 def _grade_submission(ctx: RequestContext, body: dict[str, Any], extension: dict[str, Any],
