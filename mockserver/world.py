@@ -208,6 +208,9 @@ class LineItem:
     coupled: bool = False
     extensions: dict[str, Any] = field(default_factory=dict)
     workflow_state: str = "active"
+    #: ``startDateTime``/``endDateTime`` as the tool sent them (echoed in the line item JSON).
+    start_date_time: str | None = None
+    end_date_time: str | None = None
 
 
 @dataclass

@@ -27,6 +27,8 @@ def serialize(world: World, base: str, course_id: int, item: LineItem, include_l
         "label": item.label,
         "resourceId": item.resource_id,
         "tag": item.tag,
+        "startDateTime": item.start_date_time,
+        "endDateTime": item.end_date_time,
     }
     link = world.resource_links.get(item.resource_link_id) if item.resource_link_id else None
     if link is not None:
@@ -113,6 +115,7 @@ async def create_line_item(ctx: RequestContext, course_id: int, body: dict[str, 
             label=body["label"], score_maximum=float(body["scoreMaximum"]), client_id=auth.key.id,
             resource_id=body.get("resourceId"), tag=body.get("tag"),
             resource_link_id=resource_link_id, coupled=False,
+            start_date_time=body.get("startDateTime"), end_date_time=body.get("endDateTime"),
         )
         new_link: ResourceLink | None = None
         if extension is not None and link_uuid is None:
@@ -160,7 +163,8 @@ async def update_line_item(ctx: RequestContext, course_id: int, body: dict[str, 
     with world.lock:
         if "scoreMaximum" in body:
             item.score_maximum = float(body["scoreMaximum"])
-        for field_name, attr in (("label", "label"), ("resourceId", "resource_id"), ("tag", "tag")):
+        for field_name, attr in (("label", "label"), ("resourceId", "resource_id"), ("tag", "tag"),
+                                 ("startDateTime", "start_date_time"), ("endDateTime", "end_date_time")):
             if field_name in body:
                 setattr(item, attr, body[field_name])
         assignment = world.assignments.get(item.assignment_id)

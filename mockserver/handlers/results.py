@@ -14,14 +14,36 @@ from ..context import RequestContext
 from ..world import Result, World
 
 
+def reported_score(world: World, result: Result) -> tuple[float | None, float | None]:
+    """``(resultScore, resultMaximum)``: as the tool sent them, unless a teacher has graded the
+    submission since (a positive ``grader_id``). Canvas then copies the submission's score into the
+    result (``update_score_for_submission``, the maximum defaulting to the points possible) and
+    ``scaled_result_score`` scales it back to the result's maximum."""
+    score, maximum = result.score_given, result.score_maximum
+    item = world.line_items.get(result.line_item_id)
+    assignment = world.assignments.get(item.assignment_id) if item else None
+    if item is None or assignment is None or world.default_line_item_id(assignment.id) != item.id:
+        return score, maximum  # only the assignment's line item has a submission
+    sub_id = world.submission_index.get((assignment.id, result.user_id))
+    sub = world.submissions.get(sub_id) if sub_id is not None else None
+    if sub is None or sub.grader_id is None or sub.grader_id < 0 or sub.score is None:
+        return score, maximum
+    maximum = maximum if maximum is not None else assignment.points_possible or 0.0
+    points = float(assignment.points_possible or 0.0)
+    if not points or not maximum:
+        return sub.score, maximum
+    return sub.score * maximum / points, maximum
+
+
 def serialize(world: World, base: str, course_id: int, result: Result) -> dict[str, Any]:
     user = world.users.get(result.user_id)
+    score, maximum = reported_score(world, result)
     body: dict[str, Any] = {
         "id": result_url(base, course_id, result.line_item_id, result.id),
         "scoreOf": line_item_url(base, course_id, result.line_item_id),
         "userId": user.lti_id if user else str(result.user_id),
-        "resultScore": result.score_given,
-        "resultMaximum": result.score_maximum,
+        "resultScore": score,
+        "resultMaximum": maximum,
         "comment": result.comment,
         **result.extensions,
     }
