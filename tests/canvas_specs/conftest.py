@@ -1,5 +1,29 @@
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
+
+from mockserver import create_app
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "canvas_spec(citation): a case mined from Canvas's RSpec suite (tests/canvas_specs)")
+
+
+@pytest.fixture(scope="package")
+def _shared_app() -> Any:
+    return create_app(validate_responses=True)
+
+
+@pytest.fixture
+def app(_shared_app: Any) -> Any:
+    """One mock for the package (responses validated against the spec), reset to its fixtures
+    before each case by ``client``: a reset costs a tenth of a new app, and the cases are many."""
+    return _shared_app
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[Any]:
+    with app.test_client() as test_client:
+        assert test_client.post("/__mock__/reset").status_code == 204
+        yield test_client
