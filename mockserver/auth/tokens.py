@@ -86,7 +86,13 @@ def verify_client_assertion(world: World, form: dict[str, Any], token_url: str, 
     if form.get("grant_type") != "client_credentials":
         raise oauth_error(400, "unsupported_grant_type", "The grant_type you requested is not currently supported")
     assertion = form.get("client_assertion")
-    if form.get("client_assertion_type") != ASSERTION_TYPE or not isinstance(assertion, str):
+    if form.get("client_assertion_type") != ASSERTION_TYPE:
+        # Symmetric client identification: an LTI key has no external client-credentials audience.
+        known = world.developer_keys.get(str(form.get("client_id")))
+        if known is not None and known.workflow_state == "active":
+            raise oauth_error(400, "invalid_request", "assertion method not supported for this grant_type")
+        raise oauth_error(401, "invalid_client", "unknown client")
+    if not isinstance(assertion, str):
         raise oauth_error(401, "invalid_client", "unknown client")
     try:  # one parse for header, claims and signature (see auth/jws.py)
         parsed = jws.parse(assertion)

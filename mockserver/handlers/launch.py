@@ -9,7 +9,7 @@ from typing import Any
 import jwt
 from starlette.responses import RedirectResponse, Response
 
-from ..canvas.errors import api_error, json_response
+from ..canvas.errors import api_error, json_response, not_found
 from ..context import RequestContext
 from ..journal import MAX_BODY_TEXT, build_entry, redactor_for
 from ..launch import authorize as authz
@@ -98,6 +98,8 @@ async def authorize_redirect(ctx: RequestContext, body: Any = None, **_: Any) ->
 async def authorize(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
     answer = authz.authorize(ctx.world, ctx.state.launches, ctx.state.keys, ctx.state.secret,
                              _params(ctx, body), ctx.now())
+    if answer.client_unknown:
+        raise not_found()
     if answer.redirect_uri is None:
         raise api_error(400, authz.INVALID_REDIRECT_URI)
     return form_page(answer.redirect_uri, answer.fields, title="Launching…", headers=NO_STORE)

@@ -3,7 +3,7 @@
 ``authorize`` runs Canvas's checks in Canvas's order, a later failing check overwriting the
 error recorded by an earlier one, and answers with an auto-posting form to ``redirect_uri``
 carrying either the signed id_token or ``error``/``error_description``. An unregistered
-``redirect_uri`` gets HTTP 400 and no form at all. The cached launch is consumed only by a
+``redirect_uri`` gets HTTP 400 and no form at all, an unknown ``client_id`` a 404. The cached launch is consumed only by a
 successful answer, so a rejected attempt can be corrected and retried within five minutes.
 """
 
@@ -18,7 +18,7 @@ from ..auth.keys import PlatformKeys
 from ..world import DeveloperKey, World
 from . import id_token, signing
 from .cache import LaunchCache
-from .login import HINT_PURPOSE
+from .login import HINT_PURPOSE, STORAGE_TARGET
 
 REQUIRED_PARAMS = ("client_id", "login_hint", "lti_message_hint", "nonce", "prompt", "redirect_uri",
                    "response_mode", "response_type", "scope")
@@ -31,10 +31,12 @@ LAUNCH_NO_LONGER_VALID = "The launch has either expired or already been consumed
 
 @dataclass
 class AuthorizeAnswer:
-    """``redirect_uri`` is None when the answer is the plain 400 (no form)."""
+    """``redirect_uri`` is None when there is no form: a 400 (unregistered ``redirect_uri``) or,
+    for a ``client_id`` that names no developer key, a 404 (``client_unknown``)."""
 
     redirect_uri: str | None
     fields: dict[str, str]
+    client_unknown: bool = False
 
     @property
     def error(self) -> str | None:
@@ -89,7 +91,9 @@ def authorize(world: World, cache: LaunchCache, keys: PlatformKeys, secret: str,
         error = ("launch_no_longer_valid", LAUNCH_NO_LONGER_VALID)
     # 6: never post anything to a redirect URI the key did not register
     redirect_uri = p.get("redirect_uri", "")
-    if key is None or not redirect_uri or not redirect_uri_registered(key, redirect_uri):
+    if key is None:  # Canvas's developer key lookup raises RecordNotFound
+        return AuthorizeAnswer(None, {}, client_unknown=True)
+    if not redirect_uri or not redirect_uri_registered(key, redirect_uri):
         return AuthorizeAnswer(None, {})
     state = {"state": p["state"]} if "state" in p else {}
     if error is None:
@@ -99,6 +103,6 @@ def authorize(world: World, cache: LaunchCache, keys: PlatformKeys, secret: str,
         else:
             claims = {**taken.claims, "nonce": p["nonce"]}
             token = id_token.sign(keys, claims)
-            return AuthorizeAnswer(redirect_uri, {"id_token": token, **state, "lti_storage_target": "_parent"})
+            return AuthorizeAnswer(redirect_uri, {"id_token": token, **state, "lti_storage_target": STORAGE_TARGET})
     assert error is not None
     return AuthorizeAnswer(redirect_uri, {"error": error[0], "error_description": error[1], **state})

@@ -20,6 +20,9 @@ from .id_token import DEEP_LINKING_REQUEST, MESSAGE_TYPES, RESOURCE_LINK_REQUEST
 from .placements import DEEP_LINKING, RESOURCE_LINK
 from .substitutions import LaunchContext
 
+#: ``Lti::PlatformStorage::FORWARDING_TARGET``: the frame a tool posts LTI platform-storage messages to.
+STORAGE_TARGET = "post_message_forwarding"
+
 HINT_PURPOSE = "lti_message_hint"
 DATA_PURPOSE = "deep_linking_return_data"
 DATA_LIFETIME = 3600
@@ -212,7 +215,7 @@ def start_launch(world: World, cache: LaunchCache, secret: str, req: LaunchReque
         "iss": world.issuer, "login_hint": user.lti_id, "client_id": key.id,
         "deployment_id": deployment, "lti_deployment_id": deployment, "target_link_uri": target,
         "lti_message_hint": hint, "canvas_environment": "prod", "canvas_region": "not_configured",
-        "lti_storage_target": "_parent",
+        "lti_storage_target": STORAGE_TARGET,
     }
     details = {"tool_id": tool.id, "course_id": course.id, "user_id": user.id,
                "resource_link_id": claims.get("https://purl.imsglobal.org/spec/lti/claim/resource_link", {}).get("id"),
