@@ -35,7 +35,9 @@ CLIENT_NOT_FOUND = "Client not found"
 KEY_INACTIVE = "Developer key inactive"
 KEY_INACTIVE_IN_CONTEXT = "Developer key inactive in context"
 TOOL_NOT_INSTALLED = "Tool not installed in context"
-INVALID_DATA = "Invalid deep linking return data"
+#: The ``data`` token's errors (``Lti::DeepLinkingData``): absent, or not one this Canvas signed for this context.
+DATA_ABSENT = "presence_required"
+DATA_INVALID = "invalid_or_malformed"
 
 
 class DeepLinkingError(Exception):
@@ -64,7 +66,7 @@ def verify_response_jwt(world: World, token: Any, course: Course, now: float) ->
     if header.get("alg") != "RS256":
         raise DeepLinkingError("jwt", UNEXPECTED_ALG)
     key = world.developer_keys.get(str(unverified.get("iss"))) if isinstance(unverified.get("iss"), str | int) else None
-    if key is None or key.workflow_state == "deleted":
+    if key is None:  # a deleted key is still found, and is then "inactive" (below)
         raise DeepLinkingError("developer_key", CLIENT_NOT_FOUND)
     kid = header.get("kid") if isinstance(header.get("kid"), str) else None
     claims: dict[str, Any] | None = None
@@ -94,9 +96,11 @@ def verify_response_jwt(world: World, token: Any, course: Course, now: float) ->
 
 
 def verify_data(secret: str, data: str | None, course: Course, now: float) -> dict[str, Any]:
+    if not data:
+        raise DeepLinkingError("data", DATA_ABSENT)
     claims = signing.verify(secret, DATA_PURPOSE, data, now)
     if claims is None or claims.get("context_id") != course.id:
-        raise DeepLinkingError("data", INVALID_DATA)
+        raise DeepLinkingError("data", DATA_INVALID)
     return claims
 
 
@@ -129,8 +133,14 @@ def _custom(item: dict[str, Any]) -> dict[str, str]:
     return {str(k): (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in custom.items()}
 
 
-def _score_maximum(line_item: Any) -> float:
+SCORE_MAXIMUM_REQUIRED = {"lineItem.scoreMaximum": "lineItem.scoreMaximum is a required field"}
+
+
+def _score_maximum(line_item: Any) -> float | None:
+    """The line item's maximum; None when absent (Canvas then reports it on the item, ``validate_line_item!``)."""
     maximum = line_item.get("scoreMaximum") if isinstance(line_item, dict) else None
+    if maximum is None:
+        return None
     if isinstance(maximum, bool) or not isinstance(maximum, int | float) or not 0 <= maximum < 1e15:
         raise DeepLinkingError("content_items", "lineItem.scoreMaximum must be a non-negative number")
     return float(maximum)
@@ -165,8 +175,14 @@ def plan_items(world: World, course: Course, verified: Verified, placement: str 
             if line_item is not None and placement in CREATES_ASSIGNMENTS:
                 maximum = _score_maximum(line_item)
                 label = _string(line_item, "label") or title or "Untitled"
+                if maximum is None:  # nothing is created for the item; the response names the problem
+                    record.item = {**record.item, "title": _string(line_item, "label") or title,
+                                   "errors": dict(SCORE_MAXIMUM_REQUIRED)}
+                    plan.records.append(record)
+                    continue
                 assignment = Assignment(id=take("assignments"), course_id=course.id, name=label, points_possible=maximum,
                                         submission_types="external_tool", external_tool_id=tool.id,
+                                        workflow_state="unpublished",
                                         external_tool_url=link.url,
                                         unlock_at=_nested(item, "available", "startDateTime"),
                                         due_at=_nested(item, "submission", "endDateTime"))
@@ -179,6 +195,7 @@ def plan_items(world: World, course: Course, verified: Verified, placement: str 
                 record.assignment_id = assignment.id
             plan.links.append(link)
             record.resource_link_id = link.id
+            record.item = {**record.item, "lookup_uuid": link.lookup_uuid}  # Canvas answers each link's lookup_uuid
         plan.records.append(record)
     return plan
 

@@ -140,6 +140,11 @@ def _model_errors(body: dict[str, Any], config: Any, scopes: list[str]) -> list[
     invalid = [s for s in scopes if s not in LTI_SCOPES]
     if invalid:
         add("scopes", f"Invalid scopes: {', '.join(invalid)}")
+    # Lti::IMS::Registration: what a registration must allow (checked when the tool sends the lists)
+    if isinstance(body.get("grant_types"), list) and not {"client_credentials", "implicit"} <= set(body["grant_types"]):
+        add("grant_types", "Must include client_credentials, implicit")
+    if isinstance(body.get("response_types"), list) and "id_token" not in body["response_types"]:
+        add("response_types", "Must include id_token")
     return errors
 
 
@@ -196,7 +201,7 @@ def register(world: World, token: dict[str, Any], body: Any, now: float) -> Regi
     stamp = api_time(now)
     key = DeveloperKey(id=key_id, name=body["client_name"], scopes=scopes, public_jwk_url=body["jwks_uri"],
                        redirect_uris=list(body["redirect_uris"]), oidc_initiation_url=body["initiate_login_uri"],
-                       bindings={str(account.id): "on"}, created_at=stamp)
+                       bindings={str(account.id): "on"}, account_id=account.id, created_at=stamp)
     privacy = privacy_of(config)
     tool = Tool(id=world.next_id("tools"), developer_key_id=key_id, context_type="Account", context_id=account.id,
                 name=body["client_name"], url=config.get("target_link_uri"), domain=config.get("domain"),

@@ -105,13 +105,13 @@ def test_key_inactive_in_context(client: Any, path: str, grading: dict[str, Any]
 
 def test_invalid_return_data(client: Any, path: str, grading: dict[str, Any]) -> None:
     token = sign(grading, response_claims(grading))
-    rejected(client, "/courses/101/deep_linking_response?data=forged", token, "data", "Invalid deep linking return data")
-    rejected(client, "/courses/101/deep_linking_response", token, "data", "Invalid deep linking return data")
-    rejected(client, path.replace("/courses/101/", "/courses/103/"), token, "data", "Invalid deep linking return data")
+    rejected(client, "/courses/101/deep_linking_response?data=forged", token, "data", "invalid_or_malformed")
+    rejected(client, "/courses/101/deep_linking_response", token, "data", "presence_required")
+    rejected(client, path.replace("/courses/101/", "/courses/103/"), token, "data", "invalid_or_malformed")
     client.post("/__mock__/clock", json={"advance": 3601})
     rejected(client, path, sign(grading, response_claims(grading, iat=int(time.time()) + 3601,
                                                          exp=int(time.time()) + 3900)),
-             "data", "Invalid deep linking return data")
+             "data", "invalid_or_malformed")
 
 
 def test_bad_content_items(client: Any, path: str, grading: dict[str, Any]) -> None:
