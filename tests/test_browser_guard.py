@@ -28,6 +28,7 @@ REQUESTS: dict[str, dict[str, Any]] = {
     "removeMockFaultSet": {"path": "/__mock__/faults/1"},
     "configureMockThrottle": {"json": {"enabled": True}},
     "setMockClock": {"json": {"advance": 3600}},
+    "configureMockSettings": {"json": {"enforce_iso8601_for_lti_scores": True}},
     "startMockLaunch": {"json": {"tool": "1", "course": "101", "user": "10"}},
     "rotateMockKeys": {},
     "signMockIdToken": {"json": {"claims": {"sub": "x"}}},
