@@ -104,6 +104,26 @@ def test_a_hang_up_is_a_crash_not_a_refusal(mock: RunningMock, careless: str) ->
     assert result.ok and not run(mock, cases=["expired"], fail_on=Severity.SHOULD, deep_linking=False).ok
 
 
+@pytest.mark.parametrize("careless", [{"server_state": True}], indirect=True)
+def test_a_state_not_bound_to_the_browser_is_caught(mock: RunningMock, careless: str) -> None:
+    result = run(mock, cases=["state_mismatch", "state_without_cookie", "login_csrf"], deep_linking=False)
+    assert [(c.id, c.outcome) for c in result.cases] == [("state_mismatch", Outcome.REFUSED),
+                                                         ("state_without_cookie", Outcome.ACCEPTED),
+                                                         ("login_csrf", Outcome.ACCEPTED)]
+
+
+@pytest.mark.parametrize("careless", [{"lax_login": True}], indirect=True)
+def test_a_lax_login_is_caught(mock: RunningMock, careless: str) -> None:
+    """Any iss and client_id taken at login, and the login's target_link_uri followed after the launch."""
+    result = run(mock, cases=["login_foreign_iss", "login_foreign_client_id", "login_open_redirect"],
+                 deep_linking=False)
+    assert [c.outcome for c in result.cases] == [Outcome.ACCEPTED] * 3
+    redirect = result.cases[2]
+    assert redirect.reason.startswith("302 → http://127.0.0.1:") and redirect.reason.endswith("/landing.html")
+    assert redirect.notes == ["the login went through; the valid id_token was posted",
+                              f"the browser was sent to {redirect.reason.removeprefix('302 → ')}"]
+
+
 @pytest.mark.parametrize("careless", [{"deep_link_mistakes": True}], indirect=True)
 def test_each_deep_linking_violation_is_reported(mock: RunningMock, careless: str) -> None:
     result = run(mock, cases=["alg_none"])

@@ -20,7 +20,7 @@ from conformance.probe.severity import Severity
 from conformance.probe.verdict import Outcome
 from mockserver.testing import RunningMock
 
-from .tools import FIXED
+from .tools import DOCUMENTED, FIXED
 
 TOOL = "Mock Grading Tool"
 FORGERIES = {"alg_none", "alg_none_None", "alg_none_NONE", "alg_none_nOnE", "hs256_public_key", "hs256_pkcs1_pem",
@@ -167,3 +167,15 @@ def test_documented_cache_storage_over_http(mock: RunningMock, pylti_tool: str) 
     result = run(mock)
     assert {c.id for c in result.accepted_attacks} == set(DOCUMENTED_ACCEPTS) | {"foreign_id_token"}
     assert {c.id for c in result.cases if c.outcome is Outcome.CRASHED} == set(DOCUMENTED_CRASHES)
+
+
+TIME_CASES = ["expired", "missing_exp", "nbf_future", "missing_iat", "iat_future", "iat_old"]
+
+
+@pytest.mark.parametrize("pylti_tool", [{"fixes": dataclasses.replace(DOCUMENTED, skip_signature=True)}],
+                         indirect=True)
+def test_time_cases_are_taken_when_no_time_is_checked(mock: RunningMock, pylti_tool: str) -> None:
+    """The documented set-up with validate_jwt_signature skipped runs no PyJWT check at all: every
+    time case is then accepted, so each carries a token that is otherwise valid."""
+    result = probe_tool(ProbeOptions(tool=TOOL, base_url=mock.base_url, cases=TIME_CASES, deep_linking=False))
+    assert [c.id for c in result.accepted_attacks] == TIME_CASES

@@ -81,7 +81,7 @@ def login_open_redirect(ctx: Context) -> Attempt:
     login, browser, params = _login(ctx, target_link_uri=landing)
     notes = []
     authorize = [u for u in login.visited if u.startswith(f"{ctx.platform.base_url}/api/lti/authorize")]
-    if any(parse_qs(urlsplit(u).query).get("redirect_uri") == [landing] for u in authorize):
+    if login.form is None and any(parse_qs(urlsplit(u).query).get("redirect_uri") == [landing] for u in authorize):
         notes.append("the tool passed the attacker's target_link_uri on as its redirect_uri; the platform refused "
                      "it (not registered on the developer key), as Canvas does")
     sent = _to_site(ctx, [*login.visited, *redirect_targets(login.page)])

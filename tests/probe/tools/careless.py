@@ -11,26 +11,32 @@ import time
 from typing import Any
 
 import jwt
-from flask import Flask, jsonify, make_response, redirect, request
+from flask import Flask, jsonify, make_response, redirect, request, url_for
 
 from .serving import LAUNCHED, LTI, authorize_url, deep_link_response
 
 
 def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mistakes: bool = False,
                   picker: bool = False, redirect_to: str | None = None, deep_link_crash: bool = False,
-                  json_errors: bool = False, hang_up: bool = False) -> Flask:
+                  json_errors: bool = False, hang_up: bool = False, lax_login: bool = False,
+                  server_state: bool = False) -> Flask:
     """With ``deep_link_mistakes`` its deep linking response has ``aud`` = its client id, no
     deployment_id and a ``link`` item without a url; with ``picker`` a deep linking launch shows
     a page for a person to choose from instead of answering at once; ``deep_link_crash`` answers
     it with a 500; with ``redirect_to`` an accepted resource link launch redirects there (``/home``
     is its own landing page); ``json_errors`` answers a refused launch with Canvas-style JSON errors;
-    ``hang_up`` closes the connection instead of answering an expired id_token (a crash, not a refusal)."""
+    ``hang_up`` closes the connection instead of answering an expired id_token (a crash, not a refusal);
+    ``lax_login`` takes any iss and client_id at login, and remembers the login's target_link_uri to
+    send the browser there after the launch (its redirect_uri being its own launch URL): an open
+    redirect; ``server_state`` keeps issued states in a server-side set instead of a cookie, so a
+    state is good from any browser."""
     issuer, client_id = config["issuer"], tool["client_id"]
     # PyJWT ≥ 2.10 refetches on an unknown kid at most every 30 s (wall clock); the probe sends an
     # unknown kid seconds before the rotated one, so that window would decide the rotation case.
     jwks = jwt.PyJWKClient(config["jwks_url"], cache_keys=True, cooldown_duration=0)
     app = Flask("careless-tool")
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    issued: set[str] = set()  # server_state: every state the login handed out
 
     def refuse(message: str) -> Any:
         if hang_up and "expired" in message:
@@ -40,13 +46,16 @@ def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mis
     @app.route("/login", methods=["GET", "POST"])
     def login() -> Any:
         params = {**request.args, **request.form}
-        if params.get("iss") != issuer or params.get("client_id") != client_id:
+        if not lax_login and (params.get("iss") != issuer or params.get("client_id") != client_id):
             return make_response("unknown platform", 400)
         state = secrets.token_urlsafe(16)
+        launch_url = url_for("launch", _external=True) if lax_login else params["target_link_uri"]
         # flaw: the nonce is never remembered
-        response = redirect(authorize_url(config, client_id, params, params["target_link_uri"], state,
-                                          secrets.token_urlsafe(16)))
+        response = redirect(authorize_url(config, client_id, params, launch_url, state, secrets.token_urlsafe(16)))
         response.set_cookie("careless-state", state, httponly=True)
+        issued.add(state)
+        if lax_login:
+            response.set_cookie("careless-target", params["target_link_uri"], httponly=True)
         return response
 
     def verify(token: str) -> dict[str, Any]:
@@ -58,7 +67,8 @@ def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mis
 
     @app.route("/launch", methods=["POST"])
     def launch() -> Any:
-        if not request.form.get("state") or request.form.get("state") != request.cookies.get("careless-state"):
+        state = request.form.get("state", "")
+        if not state or (state not in issued if server_state else state != request.cookies.get("careless-state")):
             return refuse("state mismatch")
         try:
             claims = verify(request.form.get("id_token", ""))
@@ -72,7 +82,10 @@ def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mis
             return refuse("not an LTI 1.3 launch")
         kind = claims.get(LTI + "message_type")
         if kind == "LtiResourceLinkRequest" and (claims.get(LTI + "resource_link") or {}).get("id"):
-            return redirect(redirect_to) if redirect_to else make_response(f"{LAUNCHED}: {claims['sub']}")
+            target = request.cookies.get("careless-target") if lax_login else redirect_to
+            if target and target != request.base_url:
+                return redirect(target)
+            return make_response(f"{LAUNCHED}: {claims['sub']}")
         if kind == "LtiDeepLinkingRequest":
             if deep_link_crash:
                 return make_response("Internal Server Error", 500)
