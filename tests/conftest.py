@@ -3,9 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from mockserver import create_app
 from tests.ltiutil import get_token
+
+# No test may depend on the machine's speed: Hypothesis's per-example deadline (200 ms) fails property tests
+# on a loaded machine (seen at load 20 on test_request_origin), so the default profile here has none.
+settings.register_profile("canvas-lti", deadline=None)
+settings.load_profile("canvas-lti")
 
 
 @pytest.fixture
