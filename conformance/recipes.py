@@ -19,9 +19,8 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import jwt
@@ -29,8 +28,8 @@ from jwt.algorithms import RSAAlgorithm
 
 from mockserver.tool_client import signing_key
 
-if TYPE_CHECKING:
-    from .suite import Suite
+from . import fixtures
+from .context import RunContext, utc_now
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
@@ -78,8 +77,8 @@ class _Form(HTMLParser):
 class Recipes:
     """The recipes of one run, by operationId."""
 
-    def __init__(self, suite: Suite) -> None:
-        self.suite = suite
+    def __init__(self, ctx: RunContext) -> None:
+        self.ctx = ctx
         self.by_operation: dict[str, Callable[[], list[KnownGood]]] = {
             "getOpenIdConfiguration": self.openid_configuration,
             "getRegistrationToken": self.registration_token,
@@ -123,7 +122,7 @@ class Recipes:
 
     @property
     def sandbox(self) -> Any:
-        return self.suite.target.sandbox
+        return self.ctx.target.sandbox
 
     def root(self) -> int:
         root = self.sandbox.root_account_id or self.sandbox.account_id
@@ -137,7 +136,7 @@ class Recipes:
         return int(self.sandbox.account_id)
 
     def api_headers(self) -> dict[str, str]:
-        headers = self.suite.api_headers()
+        headers = self.ctx.api_headers()
         if headers is None:
             raise RecipeUnavailable("no Canvas API token (--api-token)")
         return headers
@@ -146,16 +145,16 @@ class Recipes:
             account: bool = False) -> KnownGood:
         params: dict[str, Any] = {}
         if course:
-            params["course_id"] = self.suite.course
+            params["course_id"] = self.ctx.course
         if account:
             params["account_id"] = self.account()
         return KnownGood(params, query, self.api_headers(), body, "application/json" if body is not None else None)
 
     def course_tool(self) -> int:
-        return self._first(self.suite.pools.course_tools or self.suite.pools.lti_account_tools, "course tool")
+        return self._first(self.ctx.pools.course_tools or self.ctx.pools.lti_account_tools, "course tool")
 
     def account_tool(self) -> int:
-        return self._first(self.suite.pools.account_tools, "account tool")
+        return self._first(self.ctx.pools.account_tools, "account tool")
 
     @staticmethod
     def _first(pool: list[Any], what: str) -> Any:
@@ -164,18 +163,18 @@ class Recipes:
         return pool[0]
 
     def mock_config(self) -> dict[str, Any]:
-        if not self.suite.target.is_mock:
+        if not self.ctx.target.is_mock:
             raise RecipeUnavailable("needs the mock")
-        return self.suite.target.request("GET", "/__mock__/config").json()
+        return self.ctx.target.request("GET", "/__mock__/config").json()
 
     def public_jwk(self) -> list[KnownGood]:
         """The suite tool's own public key, re-published unchanged (so its tokens keep working)."""
-        scopes = self.suite.scopes_for("updatePublicJwk")
-        return [KnownGood(headers=self.suite.bearer(*scopes), body={"developer_key": {"public_jwk": self.own_jwk()}},
+        scopes = self.ctx.scopes_for("updatePublicJwk")
+        return [KnownGood(headers=self.ctx.bearer(*scopes), body={"developer_key": {"public_jwk": self.own_jwk()}},
                           media_type="application/json")]
 
     def own_jwk(self) -> dict[str, Any]:
-        creds = self.suite.tokens.creds
+        creds = self.ctx.tokens.creds
         key = signing_key(creds.private_key_pem)
         public = json.loads(RSAAlgorithm.to_jwk(key.public_key()))  # type: ignore[arg-type]
         return {**public, "kid": creds.kid, "alg": "RS256", "use": "sig"}
@@ -187,21 +186,21 @@ class Recipes:
 
     def score(self) -> list[KnownGood]:
         """A current score for an enrolled student on a line item the run creates for it."""
-        item = self.suite.create_line_item()
+        item = fixtures.create_line_item(self.ctx)
         if item is None:
             raise RecipeUnavailable("could not create a line item")
         student = self._first(self.sandbox.student_ids, "student")
         body = {"userId": student, "scoreGiven": 7.5, "scoreMaximum": 10, "activityProgress": "Completed",
                 "gradingProgress": "FullyGraded", "timestamp": utc_now(), "comment": "canvas-lti conform"}
-        return [KnownGood({"course_id": self.suite.course, "line_item_id": item}, None,
-                          self.suite.bearer(*self.suite.scopes_for("createScore")), body,
+        return [KnownGood({"course_id": self.ctx.course, "line_item_id": item}, None,
+                          self.ctx.bearer(*self.ctx.scopes_for("createScore")), body,
                           "application/vnd.ims.lis.v1.score+json")]
 
     def fault_set(self) -> list[KnownGood]:
         """The mock only: a fault rule set that matches no request, added so that it can be removed."""
         self.mock_config()
         rule = {"kind": "status", "status": 502, "path": "/conform/never-requested", "times": 1}
-        added = self.suite.target.request("POST", "/__mock__/faults", json={"rules": [rule]})
+        added = self.ctx.target.request("POST", "/__mock__/faults", json={"rules": [rule]})
         if added.status_code != 201:
             raise RecipeUnavailable(f"fault set: {added.status_code}")
         return [KnownGood({"set_id": added.json()["id"]})]
@@ -209,7 +208,7 @@ class Recipes:
     # -- dynamic registration (§12) ------------------------------------------------------------------
 
     def _registration_token(self) -> dict[str, Any]:
-        response = self.suite.target.request("GET", f"/api/lti/accounts/{self.root()}/registration_token",
+        response = self.ctx.target.request("GET", f"/api/lti/accounts/{self.root()}/registration_token",
                                              headers=self.api_headers())
         if response.status_code != 200:
             raise RecipeUnavailable(f"registration token: {response.status_code}")
@@ -236,12 +235,12 @@ class Recipes:
 
     def _launch_body(self, message_type: str | None = None) -> dict[str, Any]:
         config = self.mock_config()
-        client_id = self.suite.tokens.creds.client_id
+        client_id = self.ctx.tokens.creds.client_id
         tool = next((t for t in config["tools"] if str(t.get("client_id")) == client_id), None)
         users = [u for u in config.get("users", []) if u.get("lti_id") in self.sandbox.student_ids]
         if tool is None or not users:
             raise RecipeUnavailable("no launchable tool and user")
-        body = {"tool": str(tool["tool_id"]), "course": str(self.suite.course), "user": str(users[0]["id"])}
+        body = {"tool": str(tool["tool_id"]), "course": str(self.ctx.course), "user": str(users[0]["id"])}
         if message_type:
             body["message_type"] = message_type
         return body
@@ -250,7 +249,7 @@ class Recipes:
         return [KnownGood(body=self._launch_body(), media_type="application/json")]
 
     def _login(self, message_type: str | None = None) -> dict[str, str]:
-        response = self.suite.target.request("POST", "/__mock__/launches", json=self._launch_body(message_type))
+        response = self.ctx.target.request("POST", "/__mock__/launches", json=self._launch_body(message_type))
         if response.status_code != 201:
             raise RecipeUnavailable(f"launch: {response.status_code}")
         return {k: str(v) for k, v in response.json()["params"].items()}
@@ -276,7 +275,7 @@ class Recipes:
 
     def deep_linking_response(self) -> list[KnownGood]:
         """A deep linking launch of the suite's tool, answered with one link signed by its key."""
-        response = self.suite.target.request("GET", "/api/lti/authorize", params=self._auth_request(DEEP_LINKING_REQUEST))
+        response = self.ctx.target.request("GET", "/api/lti/authorize", params=self._auth_request(DEEP_LINKING_REQUEST))
         form = _Form()
         form.feed(response.text)
         token = form.fields.get("id_token")
@@ -285,7 +284,7 @@ class Recipes:
         claims = jwt.decode(token, options={"verify_signature": False})
         settings = claims.get(DL + "deep_linking_settings") or {}
         return_url = urlsplit(str(settings.get("deep_link_return_url", "")))
-        creds = self.suite.tokens.creds
+        creds = self.ctx.tokens.creds
         now = int(time.time())
         payload = {"iss": creds.client_id, "aud": claims.get("iss"), "iat": now, "exp": now + 300,
                    "nonce": uuid.uuid4().hex, LTI + "deployment_id": claims.get(LTI + "deployment_id"),
@@ -294,14 +293,14 @@ class Recipes:
         if "data" in settings:
             payload[DL + "data"] = settings["data"]
         signed = jwt.encode(payload, signing_key(creds.private_key_pem), algorithm="RS256", headers={"kid": creds.kid})
-        course = return_url.path.strip("/").split("/")[1] if return_url.path.count("/") >= 2 else str(self.suite.course)
+        course = return_url.path.strip("/").split("/")[1] if return_url.path.count("/") >= 2 else str(self.ctx.course)
         return [KnownGood({"course_id": course}, dict(parse_qsl(return_url.query)) or None, {}, {"JWT": signed},
                           "application/x-www-form-urlencoded")]
 
     # -- REST and account-level LTI resources (§16) ------------------------------------------------
 
     def resource_link(self) -> list[KnownGood]:
-        return [self.api(body={"url": self._first(self.suite.pools.tool_urls, "tool URL"), "title": "Conformance"},
+        return [self.api(body={"url": self._first(self.ctx.pools.tool_urls, "tool URL"), "title": "Conformance"},
                          course=True)]
 
     def lti_registration(self) -> list[KnownGood]:
@@ -311,15 +310,15 @@ class Recipes:
 
     def bind_registration(self) -> list[KnownGood]:
         good = self.api(body={"workflow_state": "on"})
-        good.path_parameters.update(account_id=self.root(), id=self._first(self.suite.pools.registrations, "registration"))
+        good.path_parameters.update(account_id=self.root(), id=self._first(self.ctx.pools.registrations, "registration"))
         return [good]
 
     def apply_update_request(self) -> list[KnownGood]:
         """The mock only: a pending update request is put into the world (as a re-registration
         would leave one), then accepted."""
-        registration = self._first(self.suite.pools.registrations, "registration")
+        registration = self._first(self.ctx.pools.registrations, "registration")
         self.mock_config()
-        target = self.suite.target
+        target = self.ctx.target
         state = target.request("GET", "/__mock__/state").json()
         requests = state.setdefault("registration_update_requests", [])
         new_id = max([int(r.get("id", 0)) for r in requests] or [0]) + 1
@@ -347,7 +346,7 @@ class Recipes:
         return [good]
 
     def update_tool_configuration(self) -> list[KnownGood]:
-        created = self.suite.target.request(
+        created = self.ctx.target.request(
             "POST", f"/api/lti/accounts/{self.root()}/developer_keys/tool_configuration", headers=self.api_headers(),
             json=self.tool_configuration()[0].body)
         if created.status_code != 200:
@@ -357,28 +356,24 @@ class Recipes:
         return [good]
 
     def lti_account_tool(self) -> list[KnownGood]:
-        scopes = self.suite.scopes_for("createLtiAccountExternalTool")
-        return [KnownGood({"account_id": self.account()}, None, self.suite.bearer(*scopes),
-                          {"client_id": self.suite.tokens.creds.client_id}, "application/json")]
+        scopes = self.ctx.scopes_for("createLtiAccountExternalTool")
+        return [KnownGood({"account_id": self.account()}, None, self.ctx.bearer(*scopes),
+                          {"client_id": self.ctx.tokens.creds.client_id}, "application/json")]
 
     def subscription(self) -> list[KnownGood]:
-        scopes = self.suite.scopes_for("createDataServiceSubscription")
+        scopes = self.ctx.scopes_for("createDataServiceSubscription")
         body = {"subscription": {"ContextId": str(self.account()), "ContextType": "account",
                                  "EventTypes": ["asset_accessed"], "Format": "live-event", "TransportType": "https",
                                  "TransportMetadata": {"Url": "https://conform.example.com/live-events"}}}
-        return [KnownGood({"account_id": self.account()}, None, self.suite.bearer(*scopes), body, "application/json")]
+        return [KnownGood({"account_id": self.account()}, None, self.ctx.bearer(*scopes), body, "application/json")]
 
 
     def subscription_update(self) -> list[KnownGood]:
         """Changing the event types of one of the run's own subscriptions (made by ``ensure_rest_fixtures``)."""
-        if not self.suite.pools.subscriptions:
+        if not self.ctx.pools.subscriptions:
             raise RecipeUnavailable("no subscription of the run's own")
-        scopes = self.suite.scopes_for("updateDataServiceSubscription")
+        scopes = self.ctx.scopes_for("updateDataServiceSubscription")
         body = {"subscription": {"EventTypes": ["asset_accessed"]}}
-        return [KnownGood({"account_id": self.account(), "subscription_id": self.suite.pools.subscriptions[0]}, None,
-                          self.suite.bearer(*scopes), body, "application/json")]
+        return [KnownGood({"account_id": self.account(), "subscription_id": self.ctx.pools.subscriptions[0]}, None,
+                          self.ctx.bearer(*scopes), body, "application/json")]
 
-
-def utc_now() -> str:
-    """Now, as AGS timestamps are written (ISO 8601, milliseconds, ``Z``)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -22,7 +22,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import hypothesis
 import hypothesis.strategies as st
@@ -37,15 +37,15 @@ from hypothesis.stateful import (
 )
 from schemathesis.core.failures import FailureGroup
 
+from .context import RunContext
 from .curl import curl_for_response
+from .discovery import reset_mock
+from .execution import curl
+from .pools import last_id
 from .report import Finding
 from .safety import BudgetExhausted, RunStopped
+from .scopes import AGS_LINEITEM, AGS_RESULT, AGS_SCORE, LINE_ITEM_TYPE, SCORE_TYPE
 
-if TYPE_CHECKING:
-    from .suite import Suite
-
-LINE_ITEM = "application/vnd.ims.lis.v2.lineitem+json"
-SCORE = "application/vnd.ims.lis.v1.score+json"
 MODEL_CHECK = "ags_model"
 #: The scenarios' rows in the table, and the phase their findings carry.
 LINKS_ROW, LINKS_PHASE = "stateful:links", "stateful (links)"
@@ -60,8 +60,8 @@ class LinkCheckFailed(AssertionError):
     """A check failed in the links machine (already recorded); raised so Hypothesis shrinks."""
 
 
-def _settings(suite: Suite) -> settings:
-    profile = suite.options.settings
+def _settings(ctx: RunContext) -> settings:
+    profile = ctx.options.settings
     # One bug per scenario run is enough: shrink it rather than keep exploring.
     return settings(max_examples=profile.stateful_examples, stateful_step_count=profile.stateful_steps,
                     database=None, deadline=None, phases=[Phase.generate, Phase.shrink], print_blob=False,
@@ -72,12 +72,12 @@ def _settings(suite: Suite) -> settings:
 # -- schemathesis: OpenAPI links ------------------------------------------------------------------
 
 
-def run_links(suite: Suite) -> None:
+def run_links(ctx: RunContext) -> None:
     from schemathesis.checks import CHECKS
 
     stateful_checks = [CHECKS.get_one("use_after_free"), CHECKS.get_one("ensure_resource_availability")]
-    base = suite.schema.as_state_machine()
-    row = suite.result.scenario(LINKS_ROW, LINKS_PHASE)
+    base = ctx.schema.as_state_machine()
+    row = ctx.result.scenario(LINKS_ROW, LINKS_PHASE)
 
     class LinkWorkflow(base):  # type: ignore[misc, valid-type]
         def setup(self) -> None:
@@ -86,77 +86,71 @@ def run_links(suite: Suite) -> None:
         def before_call(self, case: Any) -> None:
             params = case.path_parameters or {}
             if "course_id" in params:
-                params["course_id"] = suite.course
-            if "account_id" in params and suite.target.sandbox.account_id:
-                params["account_id"] = suite.target.sandbox.account_id
-            suite.halt_if_stopped()
+                params["course_id"] = ctx.course
+            if "account_id" in params and ctx.target.sandbox.account_id:
+                params["account_id"] = ctx.target.sandbox.account_id
+            ctx.halt_if_stopped()
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-            return suite.transport_kwargs()
+            return ctx.transport_kwargs()
 
         def call(self, case: Any, **kwargs: Any) -> Any:
             try:
                 return case.call(**kwargs)
             except BudgetExhausted as exc:
-                suite.stopped = str(exc)
+                ctx.stopped = str(exc)
                 raise RunStopped(str(exc)) from None
 
         def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
             operation_id = case.operation.definition.raw.get("operationId", case.operation.label)
-            suite.result.stat(operation_id).count(response.status_code)
+            ctx.result.stat(operation_id).count(response.status_code)
             row.count(response.status_code)
-            curl = _curl(case, response)
-            self.steps.append(curl or f"{case.method} {case.formatted_path}")
+            reproduction = curl(case, response)
+            self.steps.append(reproduction or f"{case.method} {case.formatted_path}")
             if operation_id == "createLineItem" and response.status_code == 201:
                 with contextlib.suppress(Exception):
-                    suite.own(response.json().get("id"))
+                    ctx.own(response.json().get("id"))
             failed = []
-            for check in [*suite.checks, *stateful_checks]:
+            for check in [*ctx.checks, *stateful_checks]:
                 try:
                     case.validate_response(response, checks=[check], transport_kwargs=kwargs or None,
                                            recorder=self.recorder)
                 except FailureGroup as group:
                     for failure in group.exceptions:
                         failed.append(check.__name__)
-                        suite.result.add(Finding(operation_id, check.__name__,
-                                                 f"{failure.title}\n{failure.message}".strip(), curl, LINKS_PHASE,
+                        ctx.result.add(Finding(operation_id, check.__name__,
+                                                 f"{failure.title}\n{failure.message}".strip(), reproduction, LINKS_PHASE,
                                                  steps=list(self.steps)))
                 except BudgetExhausted as exc:
-                    suite.stopped = str(exc)
+                    ctx.stopped = str(exc)
                     raise RunStopped(str(exc)) from None
                 except AssertionError as exc:
                     failed.append(check.__name__)
-                    suite.result.add(Finding(operation_id, check.__name__, str(exc), curl, LINKS_PHASE,
+                    ctx.result.add(Finding(operation_id, check.__name__, str(exc), reproduction, LINKS_PHASE,
                                              steps=list(self.steps)))
             if failed:
                 raise LinkCheckFailed(f"{', '.join(failed)} failed on {operation_id}")
 
-    _run(suite, LinkWorkflow, LINKS_ROW)
+    _run(ctx, LinkWorkflow, LINKS_ROW)
 
 
-def _curl(case: Any, response: Any) -> str | None:
-    try:
-        return case.as_curl_command(headers=dict(response.request.headers))
-    except Exception:
-        return None
 
-
-def _run(suite: Suite, machine: type, row: str) -> None:
+def _run(ctx: RunContext, machine: type, row: str) -> None:
     try:
         # ``hypothesis.seed`` only takes effect on the @given test that runs the machine,
         # so seed that test, not a function around it (which left stateful runs random).
-        machine.TestCase.settings = _settings(suite)
-        hypothesis.seed(suite.options.seed)(get_state_machine_test(machine, settings=_settings(suite)))()
+        machine.TestCase.settings = _settings(ctx)
+        hypothesis.seed(ctx.options.seed)(get_state_machine_test(machine, settings=_settings(ctx)))()
     except RunStopped:
         pass  # the budget ran out; the run ends with what it has
     except (ModelDivergence, LinkCheckFailed):
         pass  # recorded, with its steps, when it happened (the shortest sequence is kept)
     except BudgetExhausted as exc:
-        suite.stopped = str(exc)
+        ctx.stopped = str(exc)
     except hypothesis.errors.Flaky as exc:
-        suite.result.notes.append(f"{row}: a failure did not reproduce while shrinking ({type(exc).__name__})")
+        ctx.result.notes.append(f"{row}: a failure did not reproduce while shrinking ({type(exc).__name__})")
     except Exception as exc:  # a bug in the machine, or an unexpected answer it could not handle
-        suite.result.stat(row).errors.append(f"{type(exc).__name__}: {exc}")
+        ctx.result.stat(row).errors.append(f"{type(exc).__name__}: {exc}")
 
 
 # -- the AGS reference model ----------------------------------------------------------------------
@@ -207,10 +201,10 @@ def _stamp(when: datetime) -> str:
     return when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def make_ags_machine(suite: Suite) -> type[RuleBasedStateMachine]:
-    students = list(suite.target.sandbox.student_ids)
-    course = suite.course
-    record = suite.result.scenario(AGS_ROW, AGS_PHASE)
+def make_ags_machine(ctx: RunContext) -> type[RuleBasedStateMachine]:
+    students = list(ctx.target.sandbox.student_ids)
+    course = ctx.course
+    record = ctx.result.scenario(AGS_ROW, AGS_PHASE)
 
     class AgsMachine(RuleBasedStateMachine):
         """Drive line items and scores; compare every answer with the :class:`ModelItem` state.
@@ -230,25 +224,25 @@ def make_ags_machine(suite: Suite) -> type[RuleBasedStateMachine]:
         # -- plumbing --
 
         def send(self, method: str, path: str, scopes: tuple[str, ...], **kwargs: Any) -> Any:
-            if suite.stopped:
-                raise RunStopped(suite.stopped)
-            headers = {**suite.bearer(*scopes), **kwargs.pop("headers", {})}
+            if ctx.stopped:
+                raise RunStopped(ctx.stopped)
+            headers = {**ctx.bearer(*scopes), **kwargs.pop("headers", {})}
             url = path if "://" in path else f"/api/lti/courses/{course}{path}"
             try:
-                response = suite.target.request(method, url, headers=headers, **kwargs)
+                response = ctx.target.request(method, url, headers=headers, **kwargs)
             except BudgetExhausted as exc:
-                suite.stopped = str(exc)
+                ctx.stopped = str(exc)
                 raise RunStopped(str(exc)) from None
             step = curl_for_response(response) or f"{method} {url}"
             self.steps.append(step)
-            suite.ags_trace.append(_trace_line(response, method, url))
+            ctx.ags_trace.append(_trace_line(response, method, url))
             record.count(response.status_code)
             return response
 
         def diverged(self, operation: str, message: str, response: Any) -> None:
             body = (response.text or "")[:300]
             detail = f"{message}\nLast answer: {response.status_code} {body}"
-            suite.result.add(Finding(operation, MODEL_CHECK, detail, self.steps[-1] if self.steps else None,
+            ctx.result.add(Finding(operation, MODEL_CHECK, detail, self.steps[-1] if self.steps else None,
                                      AGS_PHASE, steps=list(self.steps)))
             raise ModelDivergence(detail)
 
@@ -279,7 +273,7 @@ def make_ags_machine(suite: Suite) -> type[RuleBasedStateMachine]:
         @initialize()
         def baseline_items(self) -> None:
             for item in self.collect("listLineItems", "/line_items", (AGS_LINEITEM,), {"per_page": 100}):
-                item_id = _last_id(item.get("id"))
+                item_id = last_id(item.get("id"))
                 if item_id is not None:
                     self.baseline[item_id] = (item.get("tag"), item.get("resourceId"))
 
@@ -288,9 +282,9 @@ def make_ags_machine(suite: Suite) -> type[RuleBasedStateMachine]:
         def create(self, label: str, maximum: float, tag: str | None, resource_id: str | None) -> int:
             sent = {"label": label, "scoreMaximum": maximum, "tag": tag, "resourceId": resource_id}
             body = {k: v for k, v in sent.items() if v is not None}
-            response = self.send("POST", "/line_items", (AGS_LINEITEM,), json=body, headers={"Content-Type": LINE_ITEM})
+            response = self.send("POST", "/line_items", (AGS_LINEITEM,), json=body, headers={"Content-Type": LINE_ITEM_TYPE})
             self.expect("createLineItem", response, 201, "a valid line item")
-            item = suite.own(response.json().get("id"))
+            item = ctx.own(response.json().get("id"))
             if item is None:
                 self.diverged("createLineItem", "the created line item has no numeric id", response)
             assert item is not None
@@ -324,7 +318,7 @@ def make_ags_machine(suite: Suite) -> type[RuleBasedStateMachine]:
         def update(self, item: int, label: str, maximum: float, tag: str) -> None:
             response = self.send("PUT", f"/line_items/{item}", (AGS_LINEITEM,),
                                  json={"label": label, "scoreMaximum": maximum, "tag": tag},
-                                 headers={"Content-Type": LINE_ITEM})
+                                 headers={"Content-Type": LINE_ITEM_TYPE})
             state = self.model[item]
             if not state.alive:
                 self.expect("updateLineItem", response, 404, "the line item was deleted")
@@ -358,7 +352,7 @@ def make_ags_machine(suite: Suite) -> type[RuleBasedStateMachine]:
             if comment:
                 body["comment"] = comment
             response = self.send("POST", f"/line_items/{item}/scores", (AGS_SCORE,), json=body,
-                                 headers={"Content-Type": SCORE})
+                                 headers={"Content-Type": SCORE_TYPE})
             if not state.alive:
                 self.expect("createScore", response, 404, "the line item was deleted")
             elif last is not None and when < last.timestamp:
@@ -446,7 +440,7 @@ def make_ags_machine(suite: Suite) -> type[RuleBasedStateMachine]:
             if by:
                 params[by] = value
             listed = self.collect("listLineItems", "/line_items", (AGS_LINEITEM,), params)
-            ids = [_last_id(li.get("id")) for li in listed if isinstance(li, dict)]
+            ids = [last_id(li.get("id")) for li in listed if isinstance(li, dict)]
             index = {"tag": 0, "resource_id": 1}.get(by or "", -1)
             expected = {i for i, s in self.model.items() if s.alive and s.matches(by, value)}
             expected |= {i for i, known in self.baseline.items() if index < 0 or known[index] == value}
@@ -460,8 +454,8 @@ def make_ags_machine(suite: Suite) -> type[RuleBasedStateMachine]:
             for item, state in self.model.items():
                 if state.alive:
                     with contextlib.suppress(Exception):
-                        suite.target.request("DELETE", f"/api/lti/courses/{course}/line_items/{item}",
-                                             headers=suite.bearer(AGS_LINEITEM))
+                        ctx.target.request("DELETE", f"/api/lti/courses/{course}/line_items/{item}",
+                                             headers=ctx.bearer(AGS_LINEITEM))
 
     return AgsMachine
 
@@ -500,35 +494,26 @@ def _close(actual: Any, expected: float | None) -> bool:
         return False
 
 
-def _last_id(url: Any) -> int | None:
-    try:
-        return int(str(url).rstrip("/").rsplit("/", 1)[-1])
-    except ValueError:
-        return None
 
-
-AGS_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
-AGS_RESULT = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
-AGS_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 #: Operations the AGS model drives: it runs when the selection includes any of them.
 AGS_OPERATIONS = {"createLineItem", "createScore", "listResults", "getResult", "getLineItem", "deleteLineItem",
                   "updateLineItem", "listLineItems"}
 
 
-def run_stateful(suite: Suite) -> None:
-    wanted = suite.options.operations
-    tags = suite.options.include_tags
+def run_stateful(ctx: RunContext) -> None:
+    wanted = ctx.options.operations
+    tags = ctx.options.include_tags
     ags_selected = (not wanted or AGS_OPERATIONS & set(wanted)) and (
         not tags or {"LineItems", "Scores", "Results"} & set(tags))
     if not ags_selected:
         return
-    if suite.target.is_mock:
-        suite.options.progress("  OpenAPI links (schemathesis state machine)")
-        run_links(suite)
-        if not suite.stopped:
-            suite._reset_mock()
-    if suite.may_write() and not suite.stopped:
-        suite.options.progress("  AGS reference model (hypothesis state machine)")
-        _run(suite, make_ags_machine(suite), AGS_ROW)
-    elif not suite.may_write():
-        suite.result.scenario(AGS_ROW, AGS_PHASE).skipped = "needs --allow-writes"
+    if ctx.target.is_mock:
+        ctx.options.progress("  OpenAPI links (schemathesis state machine)")
+        run_links(ctx)
+        if not ctx.stopped:
+            reset_mock(ctx)
+    if ctx.may_write() and not ctx.stopped:
+        ctx.options.progress("  AGS reference model (hypothesis state machine)")
+        _run(ctx, make_ags_machine(ctx), AGS_ROW)
+    elif not ctx.may_write():
+        ctx.result.scenario(AGS_ROW, AGS_PHASE).skipped = "needs --allow-writes"

@@ -1,4 +1,4 @@
-"""Semantic checks: a well-formed wrong answer must fail the suite.
+"""Semantic checks: a well-formed wrong answer must fail the ctx.
 
 Shape checks (schemas, media types, Link grammar, error families) pass a mock that ignores a
 filter or accepts a stale score. These checks judge meaning instead, one rule each, from the
@@ -13,14 +13,11 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ..auth import TokenError
+from ..context import RunContext
 from ..safety import BudgetExhausted, WriteRefused
 from .probe import Probe, Skip
-
-if TYPE_CHECKING:
-    from ..suite import Suite
 
 #: Modules that register checks, in the order their checks run (read-only first).
 MODULES = ("tokens", "filters", "paging", "ownership", "rosters", "writes")
@@ -54,19 +51,19 @@ def all_semantic_checks() -> list[SemanticCheck]:
     return list(REGISTRY.values())
 
 
-def run_semantics(suite: Suite) -> None:
+def run_semantics(ctx: RunContext) -> None:
     """Run every semantic check whose operations are selected; findings go to the run's result."""
-    selected = {op["operationId"] for op in suite.selected()}
-    probe = Probe(suite)
+    selected = {op["operationId"] for op in ctx.selected()}
+    probe = Probe(ctx)
     for check in all_semantic_checks():
         if not selected & set(check.operations):
             continue
-        stat = suite.result.stat(f"semantic:{check.name}")
-        if check.writes and not suite.may_write():
+        stat = ctx.result.stat(f"semantic:{check.name}")
+        if check.writes and not ctx.may_write():
             stat.skipped = "writes (read-only run; pass --allow-writes)"
             continue
-        if suite.stopped:
-            stat.skipped = f"not run: {suite.stopped}"
+        if ctx.stopped:
+            stat.skipped = f"not run: {ctx.stopped}"
             continue
         try:
             probe.run(check.name, check.section, check.func)
@@ -74,7 +71,7 @@ def run_semantics(suite: Suite) -> None:
         except Skip as exc:
             stat.skipped = str(exc)
         except BudgetExhausted as exc:
-            suite.stopped = str(exc)
+            ctx.stopped = str(exc)
         except (WriteRefused, TokenError) as exc:
             stat.errors.append(f"{type(exc).__name__}: {exc}")
         except AssertionError as exc:

@@ -12,9 +12,10 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from ..scopes import LEARNER
 from . import semantic_check
 from .pages import Listing
-from .probe import LEARNER, Probe, Skip
+from .probe import Probe, Skip
 
 NO_MATCH = "canvas-lti-conform-matches-nothing"
 NO_SUCH_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#ConformanceNoSuchRole"

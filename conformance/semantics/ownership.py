@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..scopes import AGS_LINEITEM, LINE_ITEM_TYPE
 from . import semantic_check
-from .probe import LINE_ITEM_TYPE, LINEITEM, Probe, Skip, item_id
+from .probe import Probe, Skip, item_id
 
 #: At most this many listed line items are read back one by one.
 READ_BACK = 10
@@ -50,14 +51,14 @@ def foreign_line_item_refused(probe: Probe) -> None:
     path = probe.line_items_path(target["id"])
     refused = (412, 404)
     why = "the line item belongs to another tool"
-    response = probe.get(path, (LINEITEM,))
+    response = probe.get(path, (AGS_LINEITEM,))
     probe.expect_status("getLineItem", response, refused, why)
-    if not probe.suite.may_write():
+    if not probe.ctx.may_write():
         return
-    response = probe.call("PUT", path, (LINEITEM,), json_body={"label": "taken over", "scoreMaximum": 1},
+    response = probe.call("PUT", path, (AGS_LINEITEM,), json_body={"label": "taken over", "scoreMaximum": 1},
                           content_type=LINE_ITEM_TYPE)
     probe.expect_status("updateLineItem", response, refused, why)
-    response = probe.call("DELETE", path, (LINEITEM,))
+    response = probe.call("DELETE", path, (AGS_LINEITEM,))
     probe.expect_status("deleteLineItem", response, refused, why)
     probe.refresh_state()
     after = next((li for li in foreign_line_items(probe) if li["id"] == target["id"]), None)

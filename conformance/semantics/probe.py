@@ -13,24 +13,15 @@ import json
 import shlex
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from ..auth import ASSERTION_TYPE, LtiCredentials, client_assertion, required_scope_sets
+from ..auth import ASSERTION_TYPE, LtiCredentials, client_assertion
+from ..context import RunContext
 from ..report import Finding
+from ..scopes import AGS_LINEITEM, AGS_SCORE, LINE_ITEM_TYPE, SCORE_TYPE
 from .pages import MAX_PAGES, Listing, PageSeen, Walk, parse_link
 
-if TYPE_CHECKING:
-    from ..suite import Suite
-
-LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
-LINEITEM_RO = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
-RESULT_RO = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
-SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
-NRPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
-LINE_ITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
-SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
-LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 #: Label and tag of everything the semantic checks create (deleted at the end of the run).
 FIXTURE_LABEL = "canvas-lti conform semantics"
 FIXTURE_TAG = "canvas-lti-conform-semantics"
@@ -54,9 +45,9 @@ def now() -> datetime:
 class Probe:
     """One run's semantic checks: requests, findings and shared fixtures."""
 
-    def __init__(self, suite: Suite) -> None:
-        self.suite = suite
-        self.target = suite.target
+    def __init__(self, ctx: RunContext) -> None:
+        self.ctx = ctx
+        self.target = ctx.target
         self.check_name = ""
         self.section = ""
         self.last_curl: str | None = None
@@ -64,13 +55,13 @@ class Probe:
         self._state: dict[str, Any] | None = None
         self._fixture: int | None = None
         #: operationIds the run selected (checks look only at those collections).
-        self.selected = {op["operationId"] for op in suite.selected()}
+        self.selected = {op["operationId"] for op in ctx.selected()}
 
     # -- where -----------------------------------------------------------------------------
 
     @property
     def course(self) -> int:
-        return self.suite.course
+        return self.ctx.course
 
     @property
     def students(self) -> list[str]:
@@ -82,9 +73,7 @@ class Probe:
 
     def scopes_for(self, operation_id: str) -> tuple[str, ...]:
         """Scopes the suite's key holds for ``operation_id`` (Skip when it holds none)."""
-        op = self.suite.ops_by_id[operation_id]
-        definition = self.suite.raw["paths"][op["path"]][op["method"].lower()]
-        chosen = self.suite.tokens.choose_scopes(required_scope_sets(definition, self.suite.raw))
+        chosen = self.ctx.tokens.choose_scopes(self.ctx.scope_sets(operation_id))
         if chosen is None:
             raise Skip(f"the suite's key holds no scope for {operation_id}")
         return chosen
@@ -98,7 +87,7 @@ class Probe:
         headers: dict[str, str] = {}
         scopes = tuple(scopes)
         if token is None and scopes:
-            token = self.suite.tokens.token(scopes)
+            token = self.ctx.tokens.token(scopes)
         if token:
             headers["Authorization"] = f"Bearer {token}"
         if content_type:
@@ -113,7 +102,7 @@ class Probe:
         url = path_or_url if "://" in path_or_url else self.target.base_url + path_or_url
         self.last_curl = _curl(method, url, params, headers, json_body, form)
         response = self.target.request(method, url, **kwargs)
-        statuses = self.suite.result.stat(f"semantic:{self.check_name}").statuses
+        statuses = self.ctx.result.stat(f"semantic:{self.check_name}").statuses
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
         return response
 
@@ -138,7 +127,7 @@ class Probe:
 
     def fail(self, operation: str, message: str, curl: str | None = None) -> None:
         """Record a finding for the running check (and carry on: one check may find several)."""
-        self.suite.result.add(Finding(operation, self.check_name, f"{message} ({self.section})",
+        self.ctx.result.add(Finding(operation, self.check_name, f"{message} ({self.section})",
                                       curl or self.last_curl, PHASE))
 
     def expect_status(self, operation: str, response: Any, allowed: Iterable[int], why: str) -> bool:
@@ -223,10 +212,10 @@ class Probe:
 
     def create_line_item(self, body: dict[str, Any]) -> tuple[Any, int | None]:
         """POST a line item; a created one is registered with the run (its clean-up deletes it)."""
-        response = self.call("POST", self.line_items_path(), (LINEITEM,), json_body=body, content_type=LINE_ITEM_TYPE)
+        response = self.call("POST", self.line_items_path(), (AGS_LINEITEM,), json_body=body, content_type=LINE_ITEM_TYPE)
         item = None
         if response.status_code == 201:
-            item = self.suite.own((self.json(response) or {}).get("id"))
+            item = self.ctx.own((self.json(response) or {}).get("id"))
         self.forget_walks()
         return response, item
 
@@ -238,7 +227,7 @@ class Probe:
             body["scoreGiven"] = given
         if comment is not None:
             body["comment"] = comment
-        response = self.call("POST", f"{self.line_items_path(item)}/scores", (SCORE,), json_body=body,
+        response = self.call("POST", f"{self.line_items_path(item)}/scores", (AGS_SCORE,), json_body=body,
                              content_type=SCORE_TYPE)
         self.forget_walks()
         return response
@@ -246,14 +235,14 @@ class Probe:
     def ensure_fixture(self) -> None:
         """With writes: one tagged line item with a score for up to three students, so filters and
         paging have something to judge even in an empty sandbox."""
-        if self._fixture is not None or not self.suite.may_write():
+        if self._fixture is not None or not self.ctx.may_write():
             return
         if not self.selected & {"listLineItems", "listResults"}:
             return  # only the filter and paging checks of these collections need it
         response, item = self.create_line_item({"label": FIXTURE_LABEL, "scoreMaximum": 10, "tag": FIXTURE_TAG,
                                                 "resourceId": FIXTURE_RESOURCE})
         if item is None:
-            self.suite.result.notes.append(f"semantic fixture not created: {response.status_code}")
+            self.ctx.result.notes.append(f"semantic fixture not created: {response.status_code}")
             return
         self._fixture = item
         started = now() - timedelta(minutes=30)

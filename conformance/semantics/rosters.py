@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..auth import LtiCredentials
+from ..scopes import NRPS
 from . import semantic_check
 from .pages import Listing
-from .probe import NRPS, Probe, Skip
+from .probe import Probe, Skip
 
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/membership"
 #: §7.3: Canvas enrollment type -> the LIS role URIs NRPS lists for it.
@@ -125,7 +126,7 @@ def _own_privacy(probe: Probe) -> str | None:
     if state is not None:
         tools = [t for t in state.get("tools", []) if str(t.get("developer_key_id")) == client_id]
         return tools[0].get("privacy_level") if tools else None
-    headers = probe.suite.api_headers()
+    headers = probe.ctx.api_headers()
     if headers is None:
         return None
     response = probe.target.request("GET", f"/api/v1/courses/{probe.course}/external_tools",

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..scopes import AGS_LINEITEM, AGS_LINEITEM_RO, AGS_RESULT, NRPS
 from . import semantic_check
-from .probe import LINEITEM, LINEITEM_RO, NRPS, RESULT_RO, Probe, Skip
+from .probe import Probe, Skip
 
 TOKEN_OP = "createAccessToken"
 #: A scope no developer key can hold: always ``invalid_scope`` (§8.2 step 7).
 UNKNOWN_SCOPE = "https://canvas.instructure.com/lti/conformance-probe/scope/unknown"
 #: Documented LTI scopes (§13): on the mock, one the key lacks is asked for too.
 DOCUMENTED_SCOPES = (
-    LINEITEM, LINEITEM_RO, RESULT_RO, "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+    AGS_LINEITEM, AGS_LINEITEM_RO, AGS_RESULT, "https://purl.imsglobal.org/spec/lti-ags/scope/score",
     "https://canvas.instructure.com/lti-ags/progress/scope/show", NRPS,
     "https://canvas.instructure.com/lti/public_jwk/scope/update",
     "https://canvas.instructure.com/lti/account_lookup/scope/show",
@@ -90,7 +91,7 @@ def token_refuses_unheld_scope(probe: Probe) -> None:
 
 
 #: Read services and the scopes any one of which lets a token in (§3.1, §5, §7.1).
-SERVICES = (("listLineItems", {LINEITEM, LINEITEM_RO}), ("listResults", {RESULT_RO}),
+SERVICES = (("listLineItems", {AGS_LINEITEM, AGS_LINEITEM_RO}), ("listResults", {AGS_RESULT}),
             ("listCourseMemberships", {NRPS}))
 
 

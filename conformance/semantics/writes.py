@@ -13,8 +13,9 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..scopes import AGS_LINEITEM, AGS_RESULT, LEARNER, LINE_ITEM_TYPE
 from . import semantic_check
-from .probe import FIXTURE_LABEL, FIXTURE_TAG, LEARNER, LINE_ITEM_TYPE, LINEITEM, RESULT_RO, Probe, Skip, iso, now
+from .probe import FIXTURE_LABEL, FIXTURE_TAG, Probe, Skip, iso, now
 
 FIELDS = ("label", "tag", "resourceId")
 DATES = ("startDateTime", "endDateTime")
@@ -60,7 +61,7 @@ def _student(probe: Probe) -> str:
 
 def _result(probe: Probe, item: int, user: str) -> dict[str, Any] | None:
     """The user's result on ``item`` as listResults?user_id= answers it (None: no result)."""
-    response = probe.get(f"{probe.line_items_path(item)}/results", (RESULT_RO,), user_id=user)
+    response = probe.get(f"{probe.line_items_path(item)}/results", (AGS_RESULT,), user_id=user)
     body = probe.json(response) if response.status_code == 200 else None
     return body[0] if isinstance(body, list) and body and isinstance(body[0], dict) else None
 
@@ -77,18 +78,18 @@ def line_item_reads_back(probe: Probe) -> None:
         probe.fail("createLineItem", f"a valid line item was refused: {response.status_code} {response.text[:200]}")
         return
     for operation, answer in (("createLineItem", probe.json(response)),
-                              ("getLineItem", probe.json(probe.get(probe.line_items_path(item), (LINEITEM,))))):
+                              ("getLineItem", probe.json(probe.get(probe.line_items_path(item), (AGS_LINEITEM,))))):
         problems = _line_item_differences(sent, answer)
         if problems:
             probe.fail(operation, "the line item does not read back as created: " + "; ".join(problems))
     update = {"label": f"{FIXTURE_LABEL}: updated", "scoreMaximum": 7.25, "tag": f"{FIXTURE_TAG}-updated",
               "resourceId": "canvas-lti-conform-resource-b", "startDateTime": iso(start + timedelta(days=2)),
               "endDateTime": iso(start + timedelta(days=9))}
-    response = probe.call("PUT", probe.line_items_path(item), (LINEITEM,), json_body=update, content_type=LINE_ITEM_TYPE)
+    response = probe.call("PUT", probe.line_items_path(item), (AGS_LINEITEM,), json_body=update, content_type=LINE_ITEM_TYPE)
     if not probe.expect_status("updateLineItem", response, (200,), "updating the run's own line item"):
         return
     for operation, answer in (("updateLineItem", probe.json(response)),
-                              ("getLineItem", probe.json(probe.get(probe.line_items_path(item), (LINEITEM,))))):
+                              ("getLineItem", probe.json(probe.get(probe.line_items_path(item), (AGS_LINEITEM,))))):
         problems = _line_item_differences(update, answer)
         if problems:
             probe.fail(operation, "the line item does not read back as updated: " + "; ".join(problems))
@@ -121,7 +122,7 @@ def score_reads_back_as_result(probe: Probe) -> None:
         if not probe.expect_status("createScore", response, (200,), "a valid score for an active student"):
             return
         url = (probe.json(response) or {}).get("resultUrl")
-        read = probe.get(str(url), (RESULT_RO,)) if isinstance(url, str) else None
+        read = probe.get(str(url), (AGS_RESULT,)) if isinstance(url, str) else None
         if read is None or read.status_code != 200:
             probe.fail("getResult", f"the score's resultUrl {url!r} does not read back: "
                                     f"{read.status_code if read is not None else 'none given'}")
@@ -163,13 +164,13 @@ def deleted_line_item_gone(probe: Probe) -> None:
     response = probe.post_score(item, user, 5, 10, now() - timedelta(minutes=1))
     url = (probe.json(response) or {}).get("resultUrl") if response.status_code == 200 else None
     path = probe.line_items_path(item)
-    if not probe.expect_status("deleteLineItem", probe.call("DELETE", path, (LINEITEM,)), (204,), "deleting the run's own line item"):
+    if not probe.expect_status("deleteLineItem", probe.call("DELETE", path, (AGS_LINEITEM,)), (204,), "deleting the run's own line item"):
         return
     gone = "the line item was deleted"
-    probe.expect_status("getLineItem", probe.get(path, (LINEITEM,)), (404,), gone)
-    probe.expect_status("listResults", probe.get(f"{path}/results", (RESULT_RO,)), (404,), gone)
+    probe.expect_status("getLineItem", probe.get(path, (AGS_LINEITEM,)), (404,), gone)
+    probe.expect_status("listResults", probe.get(f"{path}/results", (AGS_RESULT,)), (404,), gone)
     if isinstance(url, str):
-        probe.expect_status("getResult", probe.get(url, (RESULT_RO,)), (404,), gone)
+        probe.expect_status("getResult", probe.get(url, (AGS_RESULT,)), (404,), gone)
     probe.expect_status("createScore", probe.post_score(item, user, 6, 10, now()), (404,), gone)
     probe.forget_walks()
     listed = {str(e.get("id", "")).rsplit("/", 1)[-1] for e in probe.reference(probe.line_items())}
