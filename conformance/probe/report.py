@@ -37,8 +37,10 @@ def _claims(case: CaseResult, limit: int | None = None) -> str:
 def _answer(case: CaseResult) -> str:
     """One line: the tool's answer, and which check refused when that can be told."""
     text = summary(case.error or case.reason or case.answer)
-    source = case.refused_by if case.refusal_source else ""
-    return f"{text} [{source}]" if source else text
+    if not case.refusal_source:
+        return text
+    aside = "" if case.refused_by in case.targets or not case.targets else f", not the targeted {case.targets[0]}"
+    return f"{text} [{case.refused_by}{aside}]"
 
 
 def _dl_summary(result: ProbeResult) -> str:

@@ -141,6 +141,8 @@ class Probe:
             return deep_linking.check(found, flow.claims, self.reg, self.platform)
         except ProbeError as exc:
             return deep_linking.DeepLinkingResult(error=f"no deep linking launch: {exc}")
+        except Exception as exc:  # an odd answer must not end the run: nothing was verified, say why
+            return deep_linking.DeepLinkingResult(error=f"the deep linking check failed: {type(exc).__name__}: {exc}")
         finally:
             ctx.close()
 

@@ -27,7 +27,7 @@ SQL_SECRET = "probe-sql-secret"
 KID_SQL = f"probe' UNION SELECT '{SQL_SECRET}' -- "
 
 
-def fetched_note(ctx: Context, attempt: Attempt, url: str, what: str) -> None:
+def _fetched_note(ctx: Context, attempt: Attempt, url: str, what: str) -> None:
     """After the post: say whether the tool fetched ``url`` from the probe's site."""
     hits = ctx.site.hits(url)
     attempt.notes.append(f"the tool fetched the attacker's {what} ({len(hits)} request(s) from {hits[0].client}): "
@@ -52,7 +52,7 @@ def jwk_header(ctx: Context) -> Attempt:
 def jku_header(ctx: Context) -> Attempt:
     url = ctx.site.serve("jwks.json", json.dumps({"keys": [ctx.foreign.public_jwk()]}).encode(), "application/json")
     return Attempt(ctx.foreign.sign(ctx.flow.header, ctx.flow.claims, kid=ctx.foreign.kid, jku=url),
-                   after=lambda attempt: fetched_note(ctx, attempt, url, "key set (jku)"))
+                   after=lambda attempt: _fetched_note(ctx, attempt, url, "key set (jku)"))
 
 
 @case("x5u_header", GROUP, "signed by the attacker's key, the header's x5u pointing at its certificate", MUST,
@@ -63,7 +63,7 @@ def jku_header(ctx: Context) -> Attempt:
 def x5u_header(ctx: Context) -> Attempt:
     url = ctx.site.serve("cert.pem", ctx.foreign.certificate_pem(), "application/pem-certificate-chain")
     return Attempt(ctx.foreign.sign(ctx.flow.header, ctx.flow.claims, kid=ctx.foreign.kid, x5u=url),
-                   after=lambda attempt: fetched_note(ctx, attempt, url, "certificate (x5u)"))
+                   after=lambda attempt: _fetched_note(ctx, attempt, url, "certificate (x5u)"))
 
 
 @case("kid_path_traversal", GROUP, f"HS256 keyed with an empty key, kid {KID_PATH!r}", MUST, targets=(KEY, SIGNATURE),

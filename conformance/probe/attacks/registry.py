@@ -7,6 +7,7 @@ hand. ``--case`` selects by id or by severity name, ``--list-cases`` prints the 
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -56,10 +57,12 @@ def select(names: Sequence[str] | None) -> list[Case]:
     """The cases named by id or severity (``must``, ``should``, ``policy``), in registry order."""
     if not names:
         return list(CASES)
-    known = {c.id for c in CASES}
+    known = [c.id for c in CASES]
     unknown = [n for n in names if n not in known and n.lower() not in NAMES]
     if unknown:
-        raise ProbeError(f"unknown case(s) {', '.join(unknown)}; known: {', '.join(NAMES)}, {', '.join(known)}")
+        close = difflib.get_close_matches(unknown[0], [*known, *NAMES], n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise ProbeError(f"unknown case(s) {', '.join(unknown)} (an id from --list-cases, or {', '.join(NAMES)}){hint}")
     wanted = set(names)
     severities = {Severity.parse(n) for n in names if n.lower() in NAMES}
     return [c for c in CASES if c.id in wanted or c.severity in severities]
