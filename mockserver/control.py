@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from . import scenario
@@ -74,6 +75,8 @@ async def reset_mock(ctx: RequestContext, **_: Any) -> Response:
 
 
 async def get_mock_state(ctx: RequestContext, journal: bool = False, **_: Any) -> Response:
+    if journal:  # settle the entries in a worker thread (see ``list_requests``); the dump then only copies them
+        await run_in_threadpool(ctx.state.journal.entries)
     return json_response({**ctx.world.snapshot(), scenario.DUMP_KEY: scenario.dump(ctx.state, journal=journal)})
 
 

@@ -10,12 +10,19 @@ throttling answers too. It reads the request body up front and replays it to the
 ``/__mock__/`` requests are not journaled here (the handler of ``signMockIdToken`` records its
 own entry with :func:`build_entry`: the id_tokens a probe has signed must be traceable).
 
-What the request path keeps is raw: the request's method, path, query string, headers, client
-and body (JSON and form bodies; other media types are summarised at once, as they are bounded),
-the kept response headers and the response body (up to 16 KiB). An entry is parsed and redacted
-when the journal is first read (:func:`_settled`, on every read path), so neither the parsing nor
-the redaction is on the request's path; a request's entry is redacted with the API tokens its
-world had when it was received.
+What an entry keeps is bounded, whatever arrives (:data:`MAX_BODY_TEXT` of each body, of the
+query string and of each header): a body too large to keep whole is kept as a redacted excerpt
+(``excerpt.py``; text cut), and the entry says so (``body_truncated``, ``body_bytes``: the size
+received; the same for the response). So the journal's memory is bounded by its capacity.
+
+What the request path keeps is raw where it is small: the request's method, path, query string,
+headers, client and a JSON or form body of up to :data:`MAX_BODY_TEXT` bytes, the kept response
+headers and the response body (up to 16 KiB). Such an entry is parsed and redacted when the
+journal is first read (:func:`_settled`, on every read path), so neither the parsing nor the
+redaction is on the request's path; a larger body is parsed once (the request validator reuses
+the result) and cut and redacted at once, so what is kept never needs more than bounded work.
+A request's entry is redacted with the API tokens its world had when it was received. Reads
+settle entries outside the lock requests append under, so a read never holds up a request.
 
 Secrets never reach the journal (``redaction.py``): a bearer token is reduced to the client id
 and scopes of its (unverified) claims, a ``client_assertion`` to the assertion's ``sub``, and
@@ -33,7 +40,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import parse_qsl
 
 import jwt
@@ -41,13 +48,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .canvas.text import printable
 from .canvas.validation import PARSED_JSON_KEY, InvalidRequest, parse_json
+from .excerpt import CUT, MARGIN, excerpt
 from .redaction import REDACTED, Redactor
 
 if TYPE_CHECKING:
     from .context import AppState
 
 DEFAULT_CAPACITY = 1000
+#: Bytes kept of a request or response body (more is cut, or excerpted), of the query string and of
+#: each header value; and the number of headers kept.
 MAX_BODY_TEXT = 16 * 1024
+MAX_HEADERS = 100
 CONTROL_PREFIX = "/__mock__/"
 #: scope["extensions"] key under which inner middlewares annotate the journal entry.
 NOTES_KEY = "canvas_mock_journal"
@@ -57,8 +68,8 @@ RAW_RESPONSE = "_raw_response"
 RAW_RESPONSE_HEADERS = "_raw_response_headers"
 #: Private entry key: the request as received (:class:`_Received`), until a read builds the entry.
 RAW_REQUEST = "_raw_request"
-#: Media types whose bodies are kept raw until a read: any ``…json`` and forms (others are summarised
-#: on the request path).
+#: Media types whose bodies are kept raw until a read, when small: any ``…json`` and forms (others,
+#: and larger ones, are summarised on the request path).
 DEFERRED_SUFFIX, DEFERRED_FORM = "json", "application/x-www-form-urlencoded"
 
 SECRET_HEADERS = frozenset({"cookie", "set-cookie", "proxy-authorization", "x-api-key"})
@@ -131,11 +142,37 @@ def _structured(redactor: Redactor, parsed: dict[str, Any] | list[Any] | Any) ->
     return redactor.value(parsed)
 
 
-def parse_body(raw: bytes, content_type: str, redactor: Redactor, scope: Scope | None = None) -> tuple[str, Any]:
-    """``(format, redacted body)``; format is one of none, json, form, text, binary. A JSON
-    body that parses is handed on to the request validator through ``scope``."""
+class Kept(NamedTuple):
+    """What an entry keeps of a body: its format (none, json, form, text, binary), the kept
+    body (redacted), and whether that is cut short of what was received."""
+
+    format: str
+    body: Any
+    truncated: bool = False
+
+
+def _kept_structure(body_format: str, parsed: Any, redactor: Redactor) -> Kept:
+    cut_copy, truncated = excerpt(parsed, redactor)
+    return Kept(body_format, _structured(redactor, cut_copy), truncated)
+
+
+def _kept_text(raw: bytes, redactor: Redactor) -> Kept:
+    """Text cut at ``MAX_BODY_TEXT`` characters, redacted over a window past the cut (a secret
+    straddling it is seen whole); undecodable text is binary."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return Kept("binary", {"bytes": len(raw)})
+    if len(text) <= MAX_BODY_TEXT:
+        return Kept("text", redactor.text(text))
+    return Kept("text", redactor.text(text[:MAX_BODY_TEXT + MARGIN])[:MAX_BODY_TEXT] + CUT, True)
+
+
+def parse_body(raw: bytes, content_type: str, redactor: Redactor, scope: Scope | None = None) -> Kept:
+    """What an entry keeps of a body (bounded: see :func:`excerpt.excerpt`). A JSON body that
+    parses is handed on to the request validator through ``scope``."""
     if not raw:
-        return "none", None
+        return Kept("none", None)
     media = content_type.split(";", 1)[0].strip().lower()
     if media.endswith("json"):
         try:
@@ -145,30 +182,24 @@ def parse_body(raw: bytes, content_type: str, redactor: Redactor, scope: Scope |
         else:
             if scope is not None:
                 scope.setdefault("extensions", {})[PARSED_JSON_KEY] = (raw, parsed)
-            return "json", _structured(redactor, parsed)
+            return _kept_structure("json", parsed, redactor)
     if media == "application/x-www-form-urlencoded":
         try:
             form = _multi(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
         except UnicodeDecodeError:
-            return "binary", {"bytes": len(raw)}
-        return "form", _structured(redactor, form)
+            return Kept("binary", {"bytes": len(raw)})
+        return _kept_structure("form", form, redactor)
     if media.startswith("multipart/"):
-        return "binary", {"bytes": len(raw)}
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return "binary", {"bytes": len(raw)}
-    if len(text) > MAX_BODY_TEXT:
-        text = text[:MAX_BODY_TEXT] + "…[truncated]"
-    return "text", redactor.text(text)
+        return Kept("binary", {"bytes": len(raw)})
+    return _kept_text(raw, redactor)
 
 
-def response_summary(raw: bytes, content_type: str, redactor: Redactor) -> tuple[str, Any]:
-    """What an entry keeps of a response body: parsed and redacted like a request body; a body
-    cut at ``MAX_BODY_TEXT`` (or one that is not valid JSON) is kept as text."""
+def response_summary(raw: bytes, content_type: str, redactor: Redactor) -> Kept:
+    """What an entry keeps of a response body: parsed and redacted like a request body; one
+    longer than ``MAX_BODY_TEXT`` (``raw`` holds a window past that) is cut, as text."""
     if len(raw) > MAX_BODY_TEXT:
-        text = raw[:MAX_BODY_TEXT].decode("utf-8", "replace")
-        return "text", redactor.text(text) + "…[truncated]"
+        text = raw.decode("utf-8", "replace")
+        return Kept("text", redactor.text(text)[:MAX_BODY_TEXT] + CUT, True)
     return parse_body(raw, content_type, redactor)
 
 
@@ -179,12 +210,14 @@ def _settled(entry: dict[str, Any]) -> dict[str, Any]:
     raw_headers = entry.pop(RAW_RESPONSE_HEADERS, None)
     if received is None and raw is None:
         return entry
+    raw_body, sent = raw if raw is not None else (b"", 0)
     redactor = Redactor(received.tokens if received is not None else ())
     recorded = dict(entry)
     try:
         if received is not None:
             entry.clear()
-            entry.update(_entry(received.scope, received.body, redactor, recorded["time"], received.summary))
+            entry.update(_entry(received.scope, received.body, redactor, recorded["time"], received.summary,
+                                received.size))
             entry.update(recorded)
         if raw_headers is not None:
             entry["response_headers"] = {
@@ -193,7 +226,9 @@ def _settled(entry: dict[str, Any]) -> dict[str, Any]:
                 if name in KEPT_RESPONSE_HEADERS}
         if raw is not None:
             content_type = entry.get("response_headers", {}).get("content-type", "")
-            entry["response_body_format"], entry["response_body"] = response_summary(raw, content_type, redactor)
+            kept = response_summary(raw_body, content_type, redactor)
+            entry.update(response_body_format=kept.format, response_body=kept.body, response_body_bytes=sent,
+                         response_body_truncated=kept.truncated)
     except Exception as exc:  # the journal must never break a read: keep what is safe to keep
         entry.clear()
         entry.update(_unparsed(recorded, exc))
@@ -223,10 +258,14 @@ def parse_time(value: str | float | int) -> float:
 
 
 class Journal:
-    """A thread-safe ring buffer of request entries (oldest evicted first)."""
+    """A thread-safe ring buffer of request entries (oldest evicted first).
+
+    Requests append under ``_lock``, held only for the append; a read takes a snapshot under it
+    and settles each entry under ``_settling`` (one reader per entry; requests never wait)."""
 
     def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         self._lock = threading.Lock()
+        self._settling = threading.Lock()
         self._entries: deque[dict[str, Any]] = deque(maxlen=max(1, capacity))
         self._seq = 0
         self.evicted = 0
@@ -258,7 +297,15 @@ class Journal:
 
     def entries(self) -> list[dict[str, Any]]:
         with self._lock:
-            return [_settled(entry) for entry in self._entries]
+            snapshot = list(self._entries)
+        return self._settle(snapshot)
+
+    def _settle(self, snapshot: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        settled = []
+        for entry in snapshot:  # the lock per entry: a reader on the event loop waits for one entry at most
+            with self._settling:
+                settled.append(_settled(entry))
+        return settled
 
     def query(self, *, operation_id: str | None = None, method: str | None = None,
               path_prefix: str | None = None, client_id: str | None = None,
@@ -284,8 +331,9 @@ class Journal:
 
     def dump(self) -> dict[str, Any]:
         with self._lock:
-            return {"capacity": self.capacity, "seq": self._seq, "evicted": self.evicted,
-                    "entries": [_settled(entry) for entry in self._entries]}
+            head = {"capacity": self.capacity, "seq": self._seq, "evicted": self.evicted}
+            snapshot = list(self._entries)
+        return {**head, "entries": self._settle(snapshot)}
 
     def load(self, dump: Mapping[str, Any]) -> None:
         entries = dump.get("entries", [])
@@ -315,10 +363,11 @@ def redactor_for(state: AppState) -> Redactor:
 class _Received:
     """A request as the journal middleware kept it, until a read builds its entry."""
 
-    scope: dict[str, Any]  # method, path, query_string, headers, client
-    body: bytes
-    summary: tuple[str, Any] | None  # (format, body) of a body summarised on the request path
+    scope: dict[str, Any]  # method, path, query_string, headers, client (each cut to its bound)
+    body: bytes  # a small JSON or form body, else empty
+    summary: Kept | None  # what is kept of a body summarised on the request path
     tokens: tuple[str, ...]  # the world's API tokens when it was received
+    size: int  # bytes of the body received
 
 
 def build_entry(state: AppState, scope: Scope, body: bytes, redactor: Redactor) -> dict[str, Any]:
@@ -327,7 +376,7 @@ def build_entry(state: AppState, scope: Scope, body: bytes, redactor: Redactor) 
 
 
 def _entry(scope: Scope, body: bytes, redactor: Redactor, now: float,
-           summary: tuple[str, Any] | None = None) -> dict[str, Any]:
+           summary: Kept | None = None, size: int | None = None) -> dict[str, Any]:
     headers = _header_map(scope)
     auth = None
     if "authorization" in headers:
@@ -339,7 +388,8 @@ def _entry(scope: Scope, body: bytes, redactor: Redactor, now: float,
     if auth is not None:
         headers["authorization"] = f"{auth['scheme'] or ''} {REDACTED}".strip()
     query = redactor.value(_multi(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)))
-    body_format, parsed = summary if summary is not None else parse_body(body, content_type, redactor)
+    kept = summary if summary is not None else parse_body(body, content_type, redactor)
+    parsed = kept.body
     client_id = auth["client_id"] if auth else None
     if client_id is None and isinstance(parsed, dict) and isinstance(parsed.get("client_assertion"), dict):
         client_id = parsed["client_assertion"]["sub"]
@@ -355,13 +405,17 @@ def _entry(scope: Scope, body: bytes, redactor: Redactor, now: float,
         "client_ip": client[0] if client else None,
         "client_id": client_id,
         "auth": dict(auth) if auth else None,
-        "body_format": body_format,
+        "body_format": kept.format,
         "body": parsed,
+        "body_bytes": len(body) if size is None else size,
+        "body_truncated": kept.truncated,
         "operation_id": None,
         "status": None,
         "response_headers": {},
         "response_body_format": "none",
         "response_body": None,
+        "response_body_bytes": 0,
+        "response_body_truncated": False,
         "duration_ms": None,
     }
 
@@ -370,17 +424,28 @@ def _unparsed(recorded: dict[str, Any], exc: Exception) -> dict[str, Any]:
     """An entry whose request could not be parsed for the journal: what was recorded, no bodies."""
     return {"seq": recorded.get("seq", 0), "time": recorded["time"], "time_iso": iso(recorded["time"]),
             "method": recorded.get("method", ""), "path": REDACTED, "query": {}, "headers": {}, "client_ip": None,
-            "client_id": None, "auth": None, "body_format": "none", "body": None,
-            "operation_id": recorded.get("operation_id"), "status": recorded.get("status"), "response_headers": {},
-            "response_body_format": "none", "response_body": None, "duration_ms": recorded.get("duration_ms"),
+            "client_id": None, "auth": None, "body_format": "none", "body": None, "body_bytes": 0,
+            "body_truncated": False, "operation_id": recorded.get("operation_id"), "status": recorded.get("status"),
+            "response_headers": {}, "response_body_format": "none", "response_body": None, "response_body_bytes": 0,
+            "response_body_truncated": False, "duration_ms": recorded.get("duration_ms"),
             "journal_error": type(exc).__name__}
 
 
 def _deferred(body: bytes, content_type: str) -> bool:
-    """Whether a body is kept raw until a read: JSON and form bodies (bounded by what they parse
-    to); others are summarised at once (multipart and binary as a byte count, text cut at 16 KiB)."""
+    """Whether a body is kept raw until a read: JSON and form bodies of up to ``MAX_BODY_TEXT``
+    bytes. Others are summarised at once: larger ones as a redacted excerpt, multipart and
+    binary as a byte count, text cut at ``MAX_BODY_TEXT``."""
     media = content_type.split(";", 1)[0].strip().lower()
-    return not body or media.endswith(DEFERRED_SUFFIX) or media == DEFERRED_FORM
+    return not body or (len(body) <= MAX_BODY_TEXT and (media.endswith(DEFERRED_SUFFIX) or media == DEFERRED_FORM))
+
+
+def _bounded_scope(scope: Scope) -> dict[str, Any]:
+    """What an entry keeps of the request line and headers: each cut to ``MAX_BODY_TEXT`` (a
+    server bounds them, but an in-process client need not)."""
+    headers = [(name[:MAX_BODY_TEXT], value[:MAX_BODY_TEXT]) for name, value in list(scope.get("headers", ()))[:MAX_HEADERS]]
+    return {"method": scope.get("method", ""), "path": scope.get("path", "")[:MAX_BODY_TEXT],
+            "query_string": scope.get("query_string", b"")[:MAX_BODY_TEXT], "headers": headers,
+            "client": scope.get("client")}
 
 
 class JournalMiddleware:
@@ -403,21 +468,19 @@ class JournalMiddleware:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        # Kept raw: the entry is parsed and redacted when the journal is read (``_settled``).
-        headers = list(scope.get("headers", ()))
+        # Small bodies are kept raw: the entry is parsed and redacted when the journal is read
+        # (``_settled``); larger ones are cut to an excerpt now, sharing the parse with the validator.
+        kept_scope = _bounded_scope(scope)
         tokens = tuple(self.state.world.api_tokens)
         summary = None
         if body:
-            content_type = ", ".join(v.decode("latin-1") for k, v in headers if k.lower() == b"content-type")
+            content_type = ", ".join(v.decode("latin-1") for k, v in scope.get("headers", ()) if k.lower() == b"content-type")
             if not _deferred(body, content_type):
                 try:
-                    summary = parse_body(body, content_type, Redactor(tokens))
+                    summary = parse_body(body, content_type, Redactor(tokens), scope)
                 except Exception:  # the journal must never break a request
-                    summary = ("none", None)
-        received = _Received({"method": scope.get("method", ""), "path": scope.get("path", ""),
-                              "query_string": scope.get("query_string", b""), "headers": headers,
-                              "client": scope.get("client")},
-                             body if summary is None else b"", summary, tokens)
+                    summary = Kept("none", None, True)
+        received = _Received(kept_scope, body if summary is None else b"", summary, tokens, len(body))
         entry: dict[str, Any] = {"seq": 0, "time": round(self.state.clock.now(), 6), "method": scope.get("method", ""),
                                  "operation_id": None, "status": None, "response_headers": {}, "duration_ms": None,
                                  RAW_REQUEST: received}
@@ -438,14 +501,17 @@ class JournalMiddleware:
             return await receive()
 
         response_chunks: list[bytes] = []
-        kept = 0
+        kept = sent = 0
 
         async def record(message: Message) -> None:
-            nonlocal kept
-            if message["type"] == "http.response.body" and kept <= MAX_BODY_TEXT:
-                chunk = message.get("body", b"")[:MAX_BODY_TEXT + 1 - kept]
-                response_chunks.append(chunk)
-                kept += len(chunk)
+            nonlocal kept, sent
+            if message["type"] == "http.response.body":
+                data = message.get("body", b"")
+                sent += len(data)
+                if kept <= MAX_BODY_TEXT:  # and a window past it, to redact a secret cut in two
+                    chunk = data[:MAX_BODY_TEXT + MARGIN - kept]
+                    response_chunks.append(chunk)
+                    kept += len(chunk)
             if message["type"] == "http.response.start" and entry["status"] is None:
                 entry["status"] = message["status"]
                 entry[RAW_RESPONSE_HEADERS] = list(message.get("headers", ()))  # picked and redacted when read
@@ -458,7 +524,7 @@ class JournalMiddleware:
             entry["duration_ms"] = round((time.perf_counter() - started) * 1000, 3)
             entry["operation_id"] = extensions.get("connexion_routing", {}).get("operation_id")
             # Parsed (and redacted) when the journal is read, not on the request's path.
-            entry[RAW_RESPONSE] = b"".join(response_chunks)
+            entry[RAW_RESPONSE] = (b"".join(response_chunks), sent)
             entry.update(notes)
             if notes.get("fault", {}).get("kind") == "drop":
                 entry["status"] = None

@@ -60,14 +60,24 @@ PRIVATE_JWK_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "k", "oth"})
 PEM_BLOCK = re.compile(r"-----BEGIN [A-Z0-9 ]+-----.*?(?:-----END [A-Z0-9 ]+-----|$)", re.S)
 
 
-@functools.lru_cache(maxsize=256)
-def is_secret_name(name: str) -> bool:
-    """``shared_secret``, ``external_tool[consumer_secret]``, ``X-Api-Key`` … (memoised: the
-    same few names come back on every request)."""
+#: Names up to this long are memoised; a fuzzer's megabyte-long names are judged, not kept.
+MEMO_NAME = 256
+
+
+def _secret_name(name: str) -> bool:
     normal = name.strip().lower().replace("-", "_")
     if normal.endswith("]") and "[" in normal:
         normal = normal[normal.rindex("[") + 1:-1]
     return bool(normal) and SECRET_NAME.search(normal) is not None
+
+
+_memo_secret_name = functools.lru_cache(maxsize=256)(_secret_name)
+
+
+def is_secret_name(name: str) -> bool:
+    """``shared_secret``, ``external_tool[consumer_secret]``, ``X-Api-Key`` … (memoised: the
+    same few names come back on every request)."""
+    return _memo_secret_name(name) if len(name) <= MEMO_NAME else _secret_name(name)
 
 
 #: First characters a base64url-encoded JSON object can have: ``{`` ("e"), JSON whitespace

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from itertools import islice
 from typing import Any
 
 from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
+
+from .text import ECHO_CUT
 
 LTI_TYPES = {
     400: "bad_request",
@@ -38,6 +41,27 @@ ERROR_CODES = {
 }
 
 
+#: A net under the messages, which bound what they repeat themselves (``text.echo``): an error
+#: body holds strings of at most this many characters, and at most this many members or items
+#: per object or array, this deep, whatever a handler put in it.
+ERROR_TEXT_LIMIT = 1024
+ERROR_ITEMS_LIMIT = 100
+ERROR_DEPTH_LIMIT = 8
+
+
+def bounded(body: Any, depth: int = 0) -> Any:
+    """An error body with nothing in it longer than the limits above (a copy only where cut)."""
+    if isinstance(body, str):
+        return body if len(body) <= ERROR_TEXT_LIMIT else body[:ERROR_TEXT_LIMIT] + ECHO_CUT
+    if isinstance(body, dict | list) and depth >= ERROR_DEPTH_LIMIT:
+        return ECHO_CUT
+    if isinstance(body, dict):
+        return {bounded(str(k), depth): bounded(v, depth + 1) for k, v in islice(body.items(), ERROR_ITEMS_LIMIT)}
+    if isinstance(body, list):
+        return [bounded(v, depth + 1) for v in islice(body, ERROR_ITEMS_LIMIT)]
+    return body
+
+
 def json_text(value: Any) -> str:
     """Canvas's compact JSON (``to_json``): no spaces, UTF-8 left as is."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -45,6 +69,9 @@ def json_text(value: Any) -> str:
 
 def json_response(body: Any, status: int = 200, media_type: str = "application/json",
                   headers: Mapping[str, str] | None = None) -> Response:
+    """A JSON answer; an error's body is :func:`bounded`."""
+    if status >= 400:
+        body = bounded(body)
     return Response(json_text(body).encode(), status_code=status, media_type=media_type, headers=dict(headers or {}))
 
 
@@ -52,9 +79,9 @@ class CanvasError(Exception):
     """Raised anywhere below a handler; rendered as Canvas's exact answer."""
 
     def __init__(self, status: int, body: Any = None, headers: Mapping[str, str] | None = None) -> None:
-        super().__init__(f"{status}: {body!r}")
         self.status = status
-        self.body = body
+        self.body = bounded(body)
+        super().__init__(f"{status}: {self.body!r}")
         self.headers = dict(headers or {})
 
     def response(self) -> Response:

@@ -13,6 +13,7 @@ with ``errors="replace"`` and headers are latin-1.
 from __future__ import annotations
 
 import re
+import reprlib
 from typing import Any
 
 #: A JSON escape that may decode to a surrogate; without one, parsed JSON text has none.
@@ -64,3 +65,24 @@ def first_unencodable(value: Any) -> tuple[str, str] | None:
 
 def unencodable_message(code_point: str) -> str:
     return f"text cannot be encoded as UTF-8 (lone UTF-16 surrogate {code_point})"
+
+
+#: Characters of a value sent an error message repeats. Rails's validation messages repeat none
+#: (``is too long (maximum is 255 characters)``); where Canvas's do repeat one, a long one is cut.
+ECHO_LIMIT = 100
+ECHO_CUT = "…[truncated]"
+_ECHO_REPR = reprlib.Repr()  # (keyword arguments only from Python 3.12)
+_ECHO_REPR.maxlevel, _ECHO_REPR.maxdict, _ECHO_REPR.maxlist = 3, 4, 4
+_ECHO_REPR.maxstring = _ECHO_REPR.maxother = _ECHO_REPR.maxlong = ECHO_LIMIT
+
+
+def echo(value: Any) -> str:
+    """``value`` as an error message repeats it (``str``), cut after ``ECHO_LIMIT`` characters."""
+    text = value if isinstance(value, str) else _ECHO_REPR.repr(value)
+    return text if len(text) <= ECHO_LIMIT else text[:ECHO_LIMIT] + ECHO_CUT
+
+
+def echo_repr(value: Any) -> str:
+    """``repr(value)``, as jsonschema's messages put it, bounded (``reprlib``): a long string
+    keeps its start and end, a large container its first members."""
+    return _ECHO_REPR.repr(value)

@@ -37,7 +37,7 @@ from ..connexion_adapter import (
 )
 from .errors import CanvasError, api_error, lti_error, model_error, not_found, oauth_error, simple_error
 from .form_parser import FormParser
-from .text import SURROGATE_ESCAPE, first_unencodable, unencodable_message
+from .text import ECHO_LIMIT, SURROGATE_ESCAPE, echo, echo_repr, first_unencodable, unencodable_message
 
 _T = TypeVar("_T")
 
@@ -59,13 +59,32 @@ class InvalidRequest(Exception):
         self.errors = errors
 
 
+def _bounded(message: str, value: Any) -> str:
+    """``message`` without repeating a long ``value`` whole: its ``repr`` (as jsonschema puts
+    it) bounded, and whatever else is too long cut."""
+    if len(message) <= 2 * ECHO_LIMIT:
+        return message
+    if isinstance(value, str | int | float | list | dict):
+        message = message.replace(repr(value), echo_repr(value), 1)
+    return message if len(message) <= 4 * ECHO_LIMIT else echo(message)
+
+
+def _message(error: ValidationError) -> str:
+    """jsonschema's message, in Rails's words for a string too long (it names the limit, not
+    the value), else with the value bounded."""
+    if error.validator == "maxLength" and isinstance(error.instance, str):
+        limit = error.validator_value
+        return f"is too long (maximum is {limit} character{'' if limit == 1 else 's'})"
+    return _bounded(error.message, error.instance)
+
+
 def _field_errors(error: ValidationError, location: str = "body") -> list[FieldError]:
-    path = ".".join(str(p) for p in error.absolute_path)
+    path = echo(".".join(str(p) for p in error.absolute_path))
     if error.validator == "required" and isinstance(error.instance, dict):
         missing = [name for name in error.validator_value if name not in error.instance]
         return [FieldError(location, f"{path}.{name}" if path else name, "required",
                            f"{name} is missing") for name in missing]
-    return [FieldError(location, path, str(error.validator), error.message, error.instance)]
+    return [FieldError(location, path, str(error.validator), _message(error), error.instance)]
 
 
 class _CompiledCache:
@@ -132,7 +151,7 @@ def _reject_constant(name: str) -> None:
 def _refuse_unencodable(value: Any, location: str = "body") -> None:
     found = first_unencodable(value)
     if found is not None:
-        raise InvalidRequest([FieldError(location, found[0], "encoding", unencodable_message(found[1]))])
+        raise InvalidRequest([FieldError(location, echo(found[0]), "encoding", unencodable_message(found[1]))])
 
 
 def _refuse_undecodable_query(query_string: bytes) -> None:
@@ -375,7 +394,8 @@ class CanvasParameterValidator(ParameterValidator):
                     continue  # what validate_parameter answers for an absent optional parameter
                 message = self.validate_parameter(location, value, param)
                 if message:
-                    raise InvalidRequest([FieldError(location, param["name"], "parameter", message.split("\n")[0])])
+                    raise InvalidRequest([FieldError(location, param["name"], "parameter",
+                                                     _bounded(message.split("\n")[0], value))])
 
 
 class CanvasJSONResponseValidator(JSONResponseBodyValidator):
@@ -448,7 +468,7 @@ def _line_item_error(errors: list[FieldError]) -> CanvasError:
         if first.keyword == "minimum":
             return model_error(attribute, "greater_than_or_equal_to", "must be greater than or equal to 0")
     if first.field == "https://canvas.instructure.com/lti/submission_type.type" and first.keyword == "enum":
-        return simple_error(400, f"Invalid submission_type for new assignment: {first.value}")
+        return simple_error(400, f"Invalid submission_type for new assignment: {echo(first.value)}")
     return _lti_generic(first)
 
 

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from mockserver import create_app
+from mockserver.journal import MAX_BODY_TEXT
 from tests.ltiutil import SCORE, bearer, get_token, token_form, tool_named
 
 COURSE = 101
@@ -113,6 +114,18 @@ def send(mock: Mock, secret: Secret, position: str, encode_dots: bool) -> None:
         client.post(f"{LINE_ITEMS}/1/scores", content=text, headers={**auth, "Content-Type": "text/plain"})
     elif position == "json text":
         client.post("/login/oauth2/token", content=f'{{"{name}": "{value}", "x": 1}}', headers={"Content-Type": "text/plain"})
+    elif position in ("oversized json", "oversized form", "oversized text"):
+        # a body too large to keep whole, the secret straddling where the kept part ends
+        pad = "p" * (MAX_BODY_TEXT - len(value) // 2 - 40)
+        if position == "oversized json":
+            raw = json.dumps({"note": pad + (value if not secret.name else ""), name: value, "rest": "r" * MAX_BODY_TEXT})
+            client.post(LINE_ITEMS, content=raw, headers={**auth, "Content-Type": "application/json"})
+        elif position == "oversized form":
+            client.post("/login/oauth2/token", content=f"note={pad}&{quote(name)}={quote(value, safe='')}&rest={pad}",
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+        else:
+            text = f"{name}={value}" if secret.name else f"see {value} here"
+            client.post(f"{LINE_ITEMS}/1/scores", content=f"{pad}\n{text}\n{pad}", headers={**auth, "Content-Type": "text/plain"})
     elif position == "xml":
         client.post(LINE_ITEMS, content=f"<x><{name}>{value}</{name}></x>", headers={**auth, "Content-Type": "application/xml"})
     else:
@@ -137,7 +150,8 @@ def leaks(secret: Secret, dump: Any) -> list[str]:
     return found
 
 
-POSITIONS = ["path", "query", "query name", "header", "json", "form", "text", "json text", "xml"]
+POSITIONS = ["path", "query", "query name", "header", "json", "form", "text", "json text", "xml", "oversized json",
+             "oversized form", "oversized text"]
 
 
 @pytest.mark.parametrize("position", POSITIONS)
