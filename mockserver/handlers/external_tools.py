@@ -156,28 +156,48 @@ def tool_in_context(world: World, auth: ApiAuth, raw_id: Any) -> Tool:
     return tool
 
 
-def url_matches(tool: Tool, url: str | None) -> bool:
-    """Canvas's tool matching: the same launch URL (ignoring the query), or a host equal to or
-    under the tool's domain."""
-    if not url:
+def _split(url: str | None) -> Any:
+    try:
+        return urlsplit(url) if url else None
+    except ValueError:  # e.g. an unclosed IPv6 bracket: nothing to match
+        return None
+
+
+def domain_matches(tool: Tool, url: str | None) -> bool:
+    """``matches_tool_domain?``: the url's host (with its port, when it names one) is the tool's
+    ``domain`` or under it. A tool without a domain matches no url this way."""
+    parts = _split(url)
+    if not tool.domain or parts is None or not parts.hostname:
         return False
-    parts = urlsplit(url)
-    if tool.url and urlsplit(tool.url)._replace(query="", fragment="") == parts._replace(query="", fragment=""):
-        return True
-    host = (parts.hostname or "").lower()
-    domain = (tool.domain or (urlsplit(tool.url).hostname if tool.url else "") or "").lower()
-    domain = domain.split("//")[-1].split("/")[0].split(":")[0]
-    return bool(host and domain and (host == domain or host.endswith("." + domain)))
+    try:
+        port = parts.port
+    except ValueError:
+        return False
+    host = f".{parts.hostname}" + (f":{port}" if port is not None else "")
+    domain = tool.domain.lower().removeprefix("https://").removeprefix("http://")
+    return host.endswith(f".{domain}")
+
+
+def url_matches(tool: Tool, url: str | None) -> bool:
+    """``matches_host?``: a domain match, or the same host (any port or path) as the tool's url."""
+    parts, own = _split(url), _split(tool.url)
+    if parts is None:
+        return False
+    return domain_matches(tool, url) or bool(own is not None and own.hostname and own.hostname == parts.hostname)
 
 
 def best_tool(tools: list[Tool], url: str) -> Tool | None:
-    """Canvas's precedence: an exact launch URL match first, then a domain match, each in the
-    given (nearest context first) order."""
-    base = urlsplit(url)._replace(query="", fragment="")
+    """``Lti::ToolFinder.from_url``: a tool whose launch URL is this one (ignoring the query) first,
+    then a domain match, each in the given (nearest context first) order."""
+    parts = _split(url)
+    if parts is None:
+        return None
+    base = parts._replace(query="", fragment="")
     for tool in tools:
-        if tool.url and urlsplit(tool.url)._replace(query="", fragment="") == base:
+        own = _split(tool.url)
+        if own is not None and own._replace(query="", fragment="") == base:
             return tool
-    return next((t for t in tools if url_matches(t, url)), None)
+    return next((t for t in tools if domain_matches(t, url)), None)
 
 
 # -- create / update ------------------------------------------------------------------------

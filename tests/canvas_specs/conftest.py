@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,3 +33,9 @@ def client(app: Any) -> Iterator[Any]:
     with app.test_client() as test_client:
         assert test_client.post("/__mock__/reset").status_code == 204
         yield test_client
+
+
+@pytest.fixture
+def mock(client: Any) -> Any:
+    """The same reset mock's client, under the name the REST cases use."""
+    return client

@@ -46,9 +46,10 @@ def test_rest_resource_link_is_found_by_lookup_uuid_and_keeps_its_deleted_tool(c
     assert client.delete("/api/v1/courses/101/external_tools/3", headers=TEACHER).status_code == 200
     after = client.get(f"/api/v1/courses/101/lti_resource_links/{link['id']}", headers=TEACHER).json()
     assert after["context_external_tool_id"] == 3  # "may have been deleted", as Canvas documents
-    # a new link for the same URL now resolves to the account tool whose domain matches
+    # a new link for the same URL finds no tool: the account tool's domain (127.0.0.1) does not cover
+    # another port (``matches_tool_domain?`` compares ".host:port" with ".domain")
     again = client.post("/api/v1/courses/101/lti_resource_links", headers=TEACHER, json={"url": "http://127.0.0.1:9003/launch"})
-    assert again.json()["context_external_tool_id"] == 1
+    assert again.status_code == 422 and again.json()["errors"][0]["message"] == "No tool found for the provided URL"
 
 
 def test_binding_off_makes_the_services_refuse_the_key(client: Any, config: dict[str, Any]) -> None:
