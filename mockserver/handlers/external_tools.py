@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from starlette.responses import Response
 
-from ..auth.api_tokens import ApiAuth
+from ..auth.api_tokens import ApiAuth, can_manage_course, unauthorized
 from ..canvas import cartridge
 from ..canvas.errors import CanvasError, api_error, json_response, not_found
 from ..canvas.ids import is_digits
@@ -78,17 +78,16 @@ def _context_lti_id(world: World, tool: Tool) -> str:
 
 
 def placement_json(tool: Tool, name: str) -> dict[str, Any] | None:
-    """``extension_setting``: the stored settings with Canvas's fallbacks to tool-level values."""
+    """``extension_setting``: the stored settings with Canvas's fallbacks to tool-level values (the
+    url, text, icon) and, for the selection size, to the tool's then 800x400."""
     settings = tool.placements.get(name)
     if settings is None:
         return None
     body: dict[str, Any] = {"enabled": True, "url": tool.url, "text": tool.text or tool.name}
     if tool.icon_url:
         body["icon_url"] = tool.icon_url
-    if tool.selection_width is not None:
-        body["selection_width"] = tool.selection_width
-    if tool.selection_height is not None:
-        body["selection_height"] = tool.selection_height
+    body["selection_width"] = tool.selection_width or 800
+    body["selection_height"] = tool.selection_height or 400
     body.update(settings)
     body.setdefault("label", body.get("text"))
     return body
@@ -97,20 +96,20 @@ def placement_json(tool: Tool, name: str) -> dict[str, Any] | None:
 def tool_json(world: World, tool: Tool) -> dict[str, Any]:
     """Canvas keeps a tool's privacy level in its ``workflow_state`` column, so both report it
     while the tool is active, and both say ``deleted`` once it is deleted. A tool without
-    custom fields has ``custom_fields: null``."""
+    custom fields has ``custom_fields: null``; its selection size and icon appear only when set."""
     state = tool.privacy_level if tool.workflow_state == "active" else tool.workflow_state
     body: dict[str, Any] = {
         "id": tool.id, "domain": tool.domain, "url": tool.url, "consumer_key": tool.consumer_key,
         "name": tool.name, "description": tool.description, "created_at": tool.created_at,
         "updated_at": tool.updated_at, "privacy_level": state, "custom_fields": dict(tool.custom_fields) or None,
-        "workflow_state": state,
+        "workflow_state": state, "vendor_help_link": None,
     }
     for name in PLACEMENTS:
         body[name] = placement_json(tool, name)
+    optional = {"selection_width": tool.selection_width, "selection_height": tool.selection_height, "icon_url": tool.icon_url}
+    body.update({key: value for key, value in optional.items() if value is not None})
     body.update({
-        "selection_width": tool.selection_width, "selection_height": tool.selection_height,
-        "icon_url": tool.icon_url, "not_selectable": tool.not_selectable,
-        "version": "1.3" if tool.developer_key_id else "1.1",
+        "not_selectable": tool.not_selectable, "version": "1.3" if tool.developer_key_id else "1.1",
         "deployment_id": f"{tool.id}:{_context_lti_id(world, tool)}",
     })
     if tool.developer_key_id:
@@ -186,18 +185,39 @@ def url_matches(tool: Tool, url: str | None) -> bool:
     return domain_matches(tool, url) or bool(own is not None and own.hostname and own.hostname == parts.hostname)
 
 
+def _precedence(tool: Tool) -> int:
+    """``ContextExternalTool#precedence``: a tool with a more specific domain comes first."""
+    if tool.domain:
+        return 25 - len(tool.domain.split("."))
+    return 25 if tool.url else 26
+
+
 def best_tool(tools: list[Tool], url: str) -> Tool | None:
-    """``Lti::ToolFinder.from_url``: a tool whose launch URL is this one (ignoring the query) first,
-    then a domain match, each in the given (nearest context first) order."""
+    """``find_external_tool``'s matching over ``find_and_order_tools``' order (LTI 1.3 first, then
+    the nearest context, then the most specific domain): a tool whose launch URL is this one
+    (ignoring the query) first, then a domain match."""
     parts = _split(url)
     if parts is None:
         return None
-    base = parts._replace(query="", fragment="")
+    contexts: dict[tuple[str, int], int] = {}
     for tool in tools:
+        contexts.setdefault((tool.context_type, tool.context_id), len(contexts))
+    ordered = sorted(tools, key=lambda t: (t.developer_key_id is None, contexts[(t.context_type, t.context_id)], _precedence(t)))
+    base = parts._replace(query="", fragment="")
+    for tool in ordered:
         own = _split(tool.url)
         if own is not None and own._replace(query="", fragment="") == base:
             return tool
-    return next((t for t in tools if domain_matches(t, url)), None)
+    return next((t for t in ordered if domain_matches(t, url)), None)
+
+
+def host_is_tool_domain(tool: Tool, url: str) -> bool:
+    """``matches_domain?``: the url's host is the tool's domain, or (without one) its url's host."""
+    parts, own = _split(url), _split(tool.url)
+    host = parts.hostname if parts is not None else None
+    if tool.domain:
+        return bool(host) and tool.domain.lower() == host
+    return own is not None and own.hostname == host
 
 
 # -- create / update ------------------------------------------------------------------------
@@ -363,7 +383,7 @@ async def create_tool(ctx: RequestContext, body: Any = None, **_: Any) -> Respon
         else:
             attrs = tool_attributes(world, params)
             tool = Tool(id=0, developer_key_id=None, context_type=kind, context_id=context_id,
-                        name="", privacy_level=attrs.pop("privacy_level", None) or "", created_at=now, updated_at=now)
+                        name="", privacy_level=attrs.pop("privacy_level", "anonymous") or "", created_at=now, updated_at=now)
             _apply(tool, attrs)
             validate_tool(tool, lti_1_1=True)
             tool.id = world.next_id("tools")
@@ -399,52 +419,130 @@ async def delete_tool(ctx: RequestContext, external_tool_id: Any = None, **_: An
         return json_response(tool_json(world, tool))
 
 
+# -- sessionless launch (``generate_sessionless_launch``) ---------------------------------------
+
+NOTHING_TO_LAUNCH = "A tool id, tool url, module item id, or resource link lookup uuid must be provided"
+NO_MATCHING_TOOL = {"errors": {"external_tool": "Unable to find a matching external tool"}}
+CONTEXT_PATHS = {"Course": "courses", "Account": "accounts", "Group": "groups"}
+
+
+def context_errors(**messages: str) -> CanvasError:
+    """``render json: @context.errors, status: :bad_request`` after ``errors.add(attr, "text")``:
+    the model-errors shape, the text standing as the error's type too."""
+    return model_errors(400, {attr: [(text, text)] for attr, text in messages.items()})
+
+
+def _context_url(ctx: RequestContext, auth: ApiAuth) -> str:
+    kind, context_id = context_of(auth)
+    return f"{ctx.base_url}/{CONTEXT_PATHS[kind]}/{context_id}"
+
+
+def _link_to(base: str, **query: Any) -> str:
+    """A Rails URL helper's query: keys sorted (``to_query``), absent values left out."""
+    return f"{base}?{urlencode(sorted((k, str(v)) for k, v in query.items() if v is not None))}"
+
+
+def _find_tool(world: World, auth: ApiAuth, tool_id: Any, launch_type: Any) -> Tool | None:
+    """``find_tool``: a reachable tool by id, having ``launch_type``'s placement when one is named."""
+    if launch_type is not None and launch_type not in PLACEMENTS:
+        return None
+    tool = next((t for t in reachable_tools(world, auth, include_parents=True) if str(t.id) == str(tool_id)), None)
+    if tool is not None and launch_type is not None and not tool.placements.get(launch_type, {}).get("enabled", True):
+        return None
+    return tool if tool is None or launch_type is None or launch_type in tool.placements else None
+
+
+def _tool_from_url(world: World, auth: ApiAuth, url: str, preferred_id: Any) -> Tool | None:
+    """``Lti::ToolFinder.from_url(url, context, preferred_tool_id:)``: the preferred tool wins when
+    the url is on its domain, unless it is LTI 1.1 and the match is LTI 1.3."""
+    tools = reachable_tools(world, auth, include_parents=True)
+    match = best_tool(tools, url)
+    preferred = next((t for t in tools if str(t.id) == str(preferred_id)), None)
+    if preferred is not None and host_is_tool_domain(preferred, url):
+        if match is not None and match.developer_key_id and not preferred.developer_key_id:
+            return match
+        return preferred
+    return match
+
+
+def _launch_link(ctx: RequestContext, auth: ApiAuth, tool: Tool, params: dict[str, Any], launch_url: Any,
+                 lookup: Any, assignment_id: int | None) -> str:
+    """``sessionless_launch_link`` for an LTI 1.3 tool (a ``session_token`` signs the user in),
+    else the 1.1 ``sessionless_launch`` page with a one-time ``verifier``."""
+    kind, context_id = context_of(auth)
+    context = f"{ctx.base_url}/{CONTEXT_PATHS[kind]}/{context_id}"
+    token = secrets.token_urlsafe(32)
+    if tool.developer_key_id is None:
+        return _link_to(f"{context}/external_tools/sessionless_launch", verifier=secrets.token_hex(32), session_token=token)
+    tool_id, launch_type = params.get("id"), params.get("launch_type")
+    if assignment_id is not None:
+        return _link_to(f"{ctx.base_url}/courses/{context_id}/assignments/{assignment_id}", display="borderless", session_token=token)
+    if (launch_url or lookup) and not tool_id and not launch_type:
+        return _link_to(f"{context}/external_tools/retrieve", url=launch_url, display="borderless", session_token=token,
+                        resource_link_lookup_uuid=lookup)
+    return _link_to(f"{context}/external_tools/{tool.id}", display="borderless", session_token=token,
+                    launch_url=launch_url, launch_type=launch_type)
+
+
+def _common_launch(ctx: RequestContext, auth: ApiAuth, params: dict[str, Any], launch_url: Any = None,
+                   lookup: Any = None, assignment_id: int | None = None) -> Response:
+    """``generate_common_sessionless_launch``: find the tool, then answer its launch link. No tool
+    by id redirects to the context (302, as ``find_tool`` does); no tool by url is a 200 carrying
+    ``errors.external_tool``, as the controller renders it for JSON."""
+    world = ctx.world
+    tool_id, launch_type = params.get("id"), params.get("launch_type")
+    launch_url = params.get("url") or launch_url
+    if not (tool_id or launch_url or lookup):
+        raise context_errors(**dict.fromkeys(("id", "url", "module_item_id", "resource_link_lookup_uuid"), NOTHING_TO_LAUNCH))
+    tool: Tool | None
+    if lookup:
+        link = next((rl for rl in world.resource_links.values() if rl.lookup_uuid == str(lookup)
+                     and rl.context_type == "Course" and auth.course is not None and rl.context_id == auth.course.id
+                     and rl.workflow_state == "active"), None)
+        linked = world.tools.get(link.tool_id) if link is not None and link.url and link.tool_id is not None else None
+        tool = linked if linked is not None and linked.workflow_state == "active" else \
+            _tool_from_url(world, auth, str(link.url if link is not None and link.url else launch_url or ""), None)
+    elif launch_url:
+        tool = _tool_from_url(world, auth, str(launch_url), tool_id)
+    else:
+        tool = _find_tool(world, auth, tool_id, launch_type)
+        if tool is None:
+            return Response(status_code=302, headers={"Location": _context_url(ctx, auth)})
+    placement_url = tool.placements.get(str(launch_type), {}).get("url") if tool is not None else None
+    if tool is None or not (tool.url or placement_url or launch_url):
+        return json_response(NO_MATCHING_TOOL)
+    url = _launch_link(ctx, auth, tool, params, launch_url, lookup, assignment_id)
+    return json_response({"id": tool.id, "name": tool.name, "url": url})
+
+
 async def sessionless_launch(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
-    """``{id, name, url}``; the url is a one-time Canvas launch URL with a verifier."""
+    """``generate_sessionless_launch``: by resource link lookup uuid, module item, assignment
+    (``launch_type=assessment``), or tool id / url (optionally for a placement)."""
     auth, world = api_auth(ctx), ctx.world
     params = await read_params(ctx, body)
     launch_type = params.get("launch_type")
-    tool_id, url = params.get("id"), params.get("url")
     with world.lock:
-        tools = reachable_tools(world, auth, include_parents=True)
-        tool: Tool | None = None
-        extra: dict[str, str] = {}
+        if params.get("resource_link_lookup_uuid"):
+            return _common_launch(ctx, auth, params, lookup=params["resource_link_lookup_uuid"])
+        if launch_type == "module_item":
+            if not params.get("module_item_id"):
+                raise context_errors(module_item_id="A module item id must be provided for module item LTI launch")
+            raise not_found()  # ContentTag.find: modules are not modelled, so no module item exists
         if launch_type == "assessment":
             if not params.get("assignment_id"):
-                raise api_error(400, "An assignment id must be provided for assessment LTI launches")
+                raise context_errors(assignment_id="An assignment id must be provided for assessment LTI launch")
             assignment = world.assignments.get(to_int(params["assignment_id"]) or 0)
             if assignment is None or auth.course is None or assignment.course_id != auth.course.id \
                     or assignment.workflow_state == "deleted":
                 raise not_found()
+            if assignment.workflow_state != "published" and not can_manage_course(world, auth, auth.course):
+                raise unauthorized()
             if assignment.external_tool_id is None:
-                raise api_error(400, "The assignment must be an external tool assignment")
-            tool = world.tools.get(assignment.external_tool_id)
-            extra["assignment_id"] = str(assignment.id)
-        elif launch_type == "module_item":
-            if not params.get("module_item_id"):
-                raise api_error(400, "A module item id must be provided for module item LTI launches")
-            raise not_found()  # modules are not modelled: no module item exists
-        elif tool_id is not None:
-            tool = next((t for t in tools if str(t.id) == str(tool_id)), None)
-        elif url:
-            tool = best_tool(tools, str(url))
-        else:
-            raise api_error(400, "A tool id, tool url, or module item id must be provided")
-        if launch_type not in (None, "assessment", "module_item") and tool_id is None:
-            raise api_error(400, "A tool id must be provided when launching a placement")
-        if tool is None or tool.workflow_state != "active":
-            raise not_found()
-        if launch_type not in (None, "assessment", "module_item") and launch_type not in tool.placements:
-            raise api_error(400, f"The tool does not have a {launch_type} placement")
-        kind, context_id = context_of(auth)
-        prefix = {"Course": "courses", "Account": "accounts", "Group": "groups"}[kind]
-        verifier = secrets.token_hex(32)
-        launch = f"{ctx.base_url}/{prefix}/{context_id}/external_tools/{tool.id}?display=borderless&verifier={verifier}"
-        for key, value in extra.items():
-            launch += f"&{key}={value}"
-        if launch_type not in (None, "assessment", "module_item"):
-            launch += f"&launch_type={launch_type}"
-        return json_response({"id": tool.id, "name": tool.name, "url": launch})
+                raise context_errors(assignment_id="The assignment must have an external tool tag")
+            tag_tool = world.tools.get(assignment.external_tool_id)
+            tag_url = assignment.external_tool_url or (tag_tool.url if tag_tool is not None else None)
+            return _common_launch(ctx, auth, params, launch_url=tag_url, assignment_id=assignment.id)
+        return _common_launch(ctx, auth, params)
 
 
 REST_TRANSLATORS.update({op: REST_FAMILIES["model"] for op in (

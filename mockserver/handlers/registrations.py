@@ -48,16 +48,22 @@ INTERNAL_CONFIGURATION = {
         "vendor": {"type": ["string", "null"]},
     },
 }
+#: ``Schemas::Lti::Overlay``: every field may be null (unset); disabled scopes must be LTI scopes.
 OVERLAY = {
     "type": "object",
     "properties": {
-        "title": {"type": "string"}, "description": {"type": "string"}, "domain": {"type": "string"},
-        "privacy_level": {"enum": ["public", "name_only", "email_only", "anonymous"]},
-        "custom_fields": {"type": "object"}, "disabled_scopes": {"type": "array", "items": {"type": "string"}},
-        "disabled_placements": {"type": "array", "items": {"type": "string"}}, "placements": {"type": "object"},
-        "target_link_uri": {"type": "string"}, "oidc_initiation_url": {"type": "string"},
+        "title": {"type": ["string", "null"]}, "description": {"type": ["string", "null"]},
+        "domain": {"type": ["string", "null"]},
+        "privacy_level": {"enum": ["public", "name_only", "email_only", "anonymous", None]},
+        "custom_fields": {"type": ["object", "null"]},
+        "disabled_scopes": {"type": ["array", "null"], "items": {"enum": sorted(ALL_LTI_SCOPES)}},
+        "disabled_placements": {"type": ["array", "null"], "items": {"type": "string"}},
+        "placements": {"type": ["object", "null"]},
+        "target_link_uri": {"type": ["string", "null"]}, "oidc_initiation_url": {"type": ["string", "null"]},
     },
 }
+#: ``OVERLAY_VERSION_DEFAULT_LIMIT``: an overlay carries its newest versions only.
+OVERLAY_VERSIONS_SHOWN = 5
 
 
 def coded(code: str, message: str, status: int = 422) -> CanvasError:
@@ -203,22 +209,38 @@ def binding_json(world: World, registration: Registration, account: Account) -> 
     }
 
 
-def overlay_json(registration: Registration, account: Account) -> dict[str, Any]:
-    return {"id": registration.id, "account_id": account.id, "registration_id": registration.id,
-            "root_account_id": account.id, "data": registration.overlay, "updated_at": registration.updated_at}
+def has_overlay(registration: Registration) -> bool:
+    """An overlay record exists once one was set (a reset empties its data but keeps it)."""
+    return bool(registration.overlay) or bool(registration.overlay_versions)
+
+
+def overlay_json(registration: Registration, account: Account, with_versions: bool = False) -> dict[str, Any]:
+    """``lti_overlay_json``; with ``overlay_versions`` requested, its newest versions, newest first."""
+    body: dict[str, Any] = {"id": registration.id, "account_id": account.id, "registration_id": registration.id,
+                            "root_account_id": account.id, "data": registration.overlay, "updated_at": registration.updated_at}
+    if with_versions:
+        body["versions"] = list(reversed(registration.overlay_versions))[:OVERLAY_VERSIONS_SHOWN]
+    return body
 
 
 def registration_json(world: World, registration: Registration, account: Account, includes: set[str]) -> dict[str, Any]:
+    """``lti_registration_json``: ``dynamic_registration`` appears only on a dynamic registration;
+    ``ims_registration_id`` or ``manual_configuration_id`` names where its configuration came from."""
+    ims = next((r for r in world.ims_registrations.values() if r.developer_key_id == registration.developer_key_id), None)
     body: dict[str, Any] = {
         "id": registration.id, "name": registration.name, "admin_nickname": registration.admin_nickname,
         "icon_url": registration.icon_url, "vendor": registration.vendor, "description": registration.description,
         "account_id": registration.account_id, "internal_service": False,
         "inherited": registration.account_id != world.root_account_id(account.id), "lti_version": "1.3",
-        "dynamic_registration": is_dynamic(world, registration), "developer_key_id": registration.developer_key_id,
+        "developer_key_id": registration.developer_key_id,
+        "ims_registration_id": ims.id if ims is not None else None,
+        "manual_configuration_id": None if ims is not None else registration.id,
         "workflow_state": registration.workflow_state, "created_at": registration.created_at,
         "updated_at": registration.updated_at, "created_by": _user(world, registration.created_by),
         "updated_by": _user(world, registration.updated_by), "root_account_id": world.root_account_id(registration.account_id),
     }
+    if ims is not None:
+        body["dynamic_registration"] = True
     if "account_binding" in includes:
         body["account_binding"] = binding_json(world, registration, account)
     if "configuration" in includes:
@@ -227,10 +249,8 @@ def registration_json(world: World, registration: Registration, account: Account
         body["overlaid_configuration"] = overlaid_configuration(registration)
     if "overlaid_legacy_configuration" in includes:
         body["overlaid_legacy_configuration"] = legacy_configuration(overlaid_configuration(registration))
-    if "overlay" in includes:
-        body["overlay"] = overlay_json(registration, account) if registration.overlay else None
-    if "overlay_versions" in includes:
-        body["overlay_versions"] = list(reversed(registration.overlay_versions))
+    if "overlay" in includes and has_overlay(registration):
+        body["overlay"] = overlay_json(registration, account, with_versions="overlay_versions" in includes)
     return body
 
 
@@ -284,10 +304,11 @@ def _snapshot(registration: Registration) -> dict[str, Any]:
                           "name": registration.name, "admin_nickname": registration.admin_nickname})
 
 
-def _apply_to_key(key: DeveloperKey, config: dict[str, Any]) -> None:
-    """The developer key follows its registration's configuration."""
+def _apply_to_key(key: DeveloperKey, config: dict[str, Any], overlay: dict[str, Any] | None = None) -> None:
+    """The developer key follows its registration's configuration, less the scopes the overlay disables."""
     key.name = config.get("title") or key.name
-    key.scopes = list(config.get("scopes", key.scopes))
+    disabled = set((overlay or {}).get("disabled_scopes") or [])
+    key.scopes = [scope for scope in config.get("scopes", key.scopes) if scope not in disabled]
     key.redirect_uris = list(config.get("redirect_uris") or [config.get("target_link_uri")])
     key.oidc_initiation_url = config.get("oidc_initiation_url") or key.oidc_initiation_url
     if config.get("public_jwk"):
@@ -411,7 +432,7 @@ async def create_registration(ctx: RequestContext, body: Any = None, **_: Any) -
         key_id = world.next_developer_key_id()
         key = DeveloperKey(id=key_id, name=str(params.get("name") or config["title"]), scopes=[], account_id=account.id,
                            bindings={str(world.root_account_id(account.id)): state or "off"}, created_at=now)
-        _apply_to_key(key, config)
+        _apply_to_key(key, config, overlay)
         key.name = str(params.get("name") or config["title"])
         registration = Registration(
             id=world.next_id("registrations"), developer_key_id=key_id, account_id=account.id, name=key.name,
@@ -443,9 +464,10 @@ async def update_registration(ctx: RequestContext, body: Any = None, **_: Any) -
                 setattr(registration, field_name, params[field_name])
         if config:
             registration.configuration = config
-            _apply_to_key(world.developer_keys[registration.developer_key_id], config)
         if overlay is not None:
             registration.overlay = dict(overlay)
+        if config or overlay is not None:
+            _apply_to_key(world.developer_keys[registration.developer_key_id], registration.configuration, registration.overlay)
         if state:
             _bind(ctx, registration, account, state)
         _record(ctx, registration, "manual_edit", before, params.get("comment"))
@@ -567,10 +589,10 @@ async def apply_update_request(ctx: RequestContext, body: Any = None, **_: Any) 
         if accepted:
             before = _snapshot(registration)
             registration.configuration = copy.deepcopy(request.configuration)
-            _apply_to_key(world.developer_keys[registration.developer_key_id], registration.configuration)
             new_overlay = overlay if overlay is not None else request.overlay
             if new_overlay is not None:
                 registration.overlay = dict(new_overlay)
+            _apply_to_key(world.developer_keys[registration.developer_key_id], registration.configuration, registration.overlay)
             request.workflow_state = "accepted"
             _record(ctx, registration, "registration_update", before, params.get("comment"))
         else:

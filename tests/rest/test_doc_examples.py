@@ -21,8 +21,9 @@ def tool_shape(body: dict[str, Any]) -> None:
     for key in ("id", "domain", "url", "consumer_key", "name", "description", "created_at", "updated_at", "privacy_level",
                 "custom_fields", "account_navigation", "assignment_selection", "course_home_sub_navigation", "course_navigation",
                 "editor_button", "homework_submission", "link_selection", "migration_selection", "resource_selection",
-                "tool_configuration", "user_navigation", "selection_width", "selection_height", "icon_url", "not_selectable"):
+                "tool_configuration", "user_navigation", "not_selectable", "vendor_help_link"):
         assert key in body, key
+    # the example shows selection_width/selection_height/icon_url; Canvas renders them only when the tool sets them
     assert "shared_secret" not in body
 
 

@@ -175,23 +175,27 @@ def test_permissions(client: Any) -> None:
 def test_sessionless_launch(client: Any) -> None:
     by_id = client.get(f"{BASE}/sessionless_launch?id=1", headers=TEACHER)
     assert by_id.status_code == 200
-    assert by_id.json()["name"] == "Mock Grading Tool" and "verifier=" in by_id.json()["url"]
+    assert by_id.json()["name"] == "Mock Grading Tool"
+    assert by_id.json()["url"].startswith("http://testserver/courses/101/external_tools/1?display=borderless&session_token=")
     by_url = client.get(f"{BASE}/sessionless_launch", headers=TEACHER, params={"url": "http://127.0.0.1:9003/launch"}).json()
-    assert by_url["id"] == 3
+    assert by_url["id"] == 3 and "/courses/101/external_tools/retrieve?" in by_url["url"]
     assessment = client.get(f"{BASE}/sessionless_launch?launch_type=assessment&assignment_id=301", headers=STUDENT).json()
-    assert assessment["id"] == 1 and "assignment_id=301" in assessment["url"]
+    assert assessment["id"] == 1 and assessment["url"].startswith("http://testserver/courses/101/assignments/301?display=borderless")
     account = client.get("/api/v1/accounts/2/external_tools/sessionless_launch?id=1", headers=ADMIN)
-    assert account.status_code == 200 and "/accounts/2/" in account.json()["url"]
-    errors = {
-        "": 400, "?launch_type=assessment": 400, "?launch_type=module_item": 400,
-        "?launch_type=module_item&module_item_id=5": 404, "?id=424242": 404, "?url=https://nowhere.example.com": 404,
-        "?launch_type=assessment&assignment_id=302": 400, "?launch_type=course_navigation&url=http://127.0.0.1:9003/launch": 400,
-        "?id=3&launch_type=course_navigation": 400,
-    }
-    for query, status in errors.items():
+    assert account.status_code == 200 and "/accounts/2/external_tools/1?" in account.json()["url"]
+    model_errors = {"": 400, "?launch_type=assessment": 400, "?launch_type=module_item": 400, "?launch_type=assessment&assignment_id=302": 400}
+    for query, status in model_errors.items():
         response = client.get(f"{BASE}/sessionless_launch{query}", headers=TEACHER)
         assert response.status_code == status, (query, response.text)
-        assert response.json()["errors"][0]["message"]
+        assert all(errors[0]["message"] for errors in response.json()["errors"].values())
+    assert client.get(f"{BASE}/sessionless_launch?launch_type=module_item&module_item_id=5", headers=TEACHER).json() == NOT_FOUND
+    for query in ("?id=424242", "?id=3&launch_type=course_navigation"):  # no such tool, no such placement: to the course
+        redirected = client.get(f"{BASE}/sessionless_launch{query}", headers=TEACHER, follow_redirects=False)
+        assert redirected.status_code == 302 and redirected.headers["location"] == "http://testserver/courses/101"
+    nowhere = client.get(f"{BASE}/sessionless_launch?url=https://nowhere.example.com", headers=TEACHER)
+    assert nowhere.status_code == 200 and nowhere.json() == {"errors": {"external_tool": "Unable to find a matching external tool"}}
+    placement_by_url = client.get(f"{BASE}/sessionless_launch?launch_type=course_navigation&url=http://127.0.0.1:9003/launch", headers=TEACHER)
+    assert placement_by_url.json()["id"] == 3
     assert_auth_errors(client, "GET", "/api/v1/courses/102/external_tools/sessionless_launch?id=1")
 
 
@@ -199,6 +203,7 @@ def test_group_and_account_context_errors(client: Any) -> None:
     assert client.get("/api/v1/groups/999/external_tools", headers=ADMIN).json() == NOT_FOUND
     assert client.get("/api/v1/groups/502/external_tools", headers=STUDENT).status_code == 403  # not a member
     assert client.get("/api/v1/accounts/99/external_tools", headers=ADMIN).json() == NOT_FOUND
-    assert client.get("/api/v1/accounts/2/external_tools/sessionless_launch?id=3", headers=ADMIN).json() == NOT_FOUND
+    course_tool = client.get("/api/v1/accounts/2/external_tools/sessionless_launch?id=3", headers=ADMIN, follow_redirects=False)
+    assert course_tool.status_code == 302 and course_tool.headers["location"] == "http://testserver/accounts/2"
     assert client.post("/api/v1/accounts/2/external_tools/sessionless_launch", headers=ADMIN, json={}).status_code == 400
     assert client.get("/api/v1/courses/abc/external_tools", headers=ADMIN).json() == NOT_FOUND

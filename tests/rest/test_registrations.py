@@ -36,7 +36,7 @@ def test_list_fixture_keys_sorted_and_paged(client: Any) -> None:
     assert by_on[0]["account_binding"]["workflow_state"] == "off"
     paged = client.get(f"{BASE}?per_page=2&sort=name&dir=asc&include[]=configuration&include[]=overlay", headers=ADMIN)
     assert paged.json()["total"] == 3 and len(paged.json()["data"]) == 2
-    assert "configuration" in paged.json()["data"][0] and paged.json()["data"][0]["overlay"] is None
+    assert "configuration" in paged.json()["data"][0] and "overlay" not in paged.json()["data"][0]  # none set
     rels = links(paged)
     assert rels["next"].endswith("page=2&per_page=2") and "include%5B%5D=configuration" in rels["next"]
     assert [r["name"] for r in client.get(rels["next"], headers=ADMIN).json()["data"]] == ["Unbound Tool"]
@@ -61,12 +61,12 @@ def test_create_show_and_by_client_id(client: Any) -> None:
     reg = create(client, admin_nickname="A Great LTI Tool", vendor="Example", overlay={"title": "Overlaid"})
     assert reg["name"] == "An Example Tool" and reg["account_binding"]["workflow_state"] == "off"
     assert reg["configuration"]["title"] == "Sample Tool" and reg["overlay"]["data"] == {"title": "Overlaid"}
-    assert reg["dynamic_registration"] is False and reg["lti_version"] == "1.3" and reg["created_by"]["id"] == 1
+    assert "dynamic_registration" not in reg and reg["lti_version"] == "1.3" and reg["created_by"]["id"] == 1
     shown = client.get(f"{BASE}/{reg['id']}?include[]=overlaid_configuration&include[]=overlaid_legacy_configuration"
-                       "&include[]=overlay_versions", headers=ADMIN).json()
+                       "&include[]=overlay&include[]=overlay_versions", headers=ADMIN).json()
     assert shown["overlaid_configuration"]["title"] == "Overlaid" and shown["configuration"]["title"] == "Sample Tool"
     assert shown["overlaid_legacy_configuration"]["extensions"][0]["settings"]["placements"][0]["placement"] == "course_navigation"
-    assert len(shown["overlay_versions"]) == 1
+    assert len(shown["overlay"]["versions"]) == 1
     by_key = client.get(f"/api/v1/accounts/1/lti_registration_by_client_id/{reg['developer_key_id']}", headers=ADMIN)
     assert by_key.status_code == 200 and by_key.json()["id"] == reg["id"]
     fixture = client.get("/api/v1/accounts/1/lti_registration_by_client_id/10000000000001", headers=ADMIN).json()
@@ -108,13 +108,13 @@ def test_update_reset_history(client: Any) -> None:
                                                    "workflow_state": "on", "comment": "why"})
     assert updated.status_code == 200, updated.text
     body = updated.json()
-    assert body["admin_nickname"] == "Nick" and body["account_binding"]["workflow_state"] == "on" and len(body["overlay_versions"]) == 1
+    assert body["admin_nickname"] == "Nick" and body["account_binding"]["workflow_state"] == "on" and len(body["overlay"]["versions"]) == 1
     shown = client.get(f"{url}?include[]=overlaid_configuration", headers=ADMIN).json()
     assert shown["overlaid_configuration"]["scopes"] == [AGS[0]] and shown["overlaid_configuration"]["title"] == "O"
     changed = client.put(url, headers=ADMIN, json={"configuration": {**CONFIG, "title": "New Title"}})
     assert changed.json()["configuration"]["title"] == "New Title"
     reset = client.put(f"{url}/reset", headers=ADMIN)
-    assert reset.status_code == 200 and reset.json()["overlay"] is None
+    assert reset.status_code == 200 and reset.json()["overlay"]["data"] == {}
     assert reset.json()["overlaid_configuration"]["scopes"] == AGS
     versions = client.get(f"{url}/overlay_history", headers=ADMIN).json()
     assert [v["caused_by_reset"] for v in versions] == [True, False]
