@@ -125,6 +125,10 @@ class DeveloperKey:
     #: REST APIs around LTI (issue 4): owning account (None: the root/site-admin level), when made.
     account_id: int | None = None
     created_at: str = "2026-01-01T00:00:00Z"
+    #: What an admin records on the key (tool configurations API), shown in the developer key JSON.
+    email: str | None = None
+    notes: str | None = None
+    test_cluster_only: bool = False
 
 
 @dataclass

@@ -208,9 +208,26 @@ API_FILTERS = {
 }
 
 
+#: Canvas global ids are ``shard id * 10**13 + local id``; the fixture world is shard 1 (as its developer
+#: key ids, ``10000000000001``…, say).
+SHARD = 1
+GLOBAL_ID_BASE = 10**13
+
+
+def local_id(raw: str) -> int | None:
+    """A local id or a global id of this shard as the local id (another shard's is ``None``)."""
+    if not is_digits(raw) or len(raw) > 30:
+        return None
+    number = int(raw)
+    if number < GLOBAL_ID_BASE:
+        return number
+    return number % GLOBAL_ID_BASE if number // GLOBAL_ID_BASE == SHARD else None
+
+
 def find_lti_account(world: World, raw: str) -> Account | None:
-    """``/api/lti/accounts/:account_id``: a Canvas id, or the account's LTI context id (the
-    account external tools routes use ``Account.find_by(lti_context_id:)``)."""
-    if is_digits(raw) and len(raw) <= 16:
-        return world.accounts.get(int(raw))
+    """``/api/lti/accounts/:account_id``: a Canvas id (local or global), or the account's LTI context id
+    (the account external tools routes use ``Account.find_by(lti_context_id:)``)."""
+    if is_digits(raw):
+        number = local_id(raw)
+        return world.accounts.get(number) if number is not None else None
     return next((a for a in world.accounts.values() if a.lti_guid.split(":")[0] == raw or a.uuid == raw), None)

@@ -140,6 +140,26 @@ def lti_account(state: AppState, scope: Scope, auth: ServiceAuth | None) -> Serv
     return auth
 
 
+def _advantage_account(state: AppState, scope: Scope, auth: ServiceAuth | None, root_only: bool) -> ServiceAuth | None:
+    """``Lti::IMS::Concerns::AdvantageServices``: its ``verify_active_in_account`` runs before
+    ``verify_context``, so an account that is not found is 401 "Invalid Developer Key", not a 404."""
+    assert auth is not None
+    account = find_lti_account(state.world, str(scope.get("path_params", {}).get("account_id", "")))
+    if account is None or (root_only and account.parent_id is not None) or not state.world.key_active_in(auth.key, account.id):
+        raise lti_error(401, "Invalid Developer Key")
+    return auth
+
+
+def advantage_account(state: AppState, scope: Scope, auth: ServiceAuth | None) -> ServiceAuth | None:
+    """Account external tools: any active account."""
+    return _advantage_account(state, scope, auth, root_only=False)
+
+
+def advantage_root_account(state: AppState, scope: Scope, auth: ServiceAuth | None) -> ServiceAuth | None:
+    """Data services: ``api_find_all(Account.root_accounts.active, …)``, a root account only."""
+    return _advantage_account(state, scope, auth, root_only=True)
+
+
 def course_open(state: AppState, scope: Scope, auth: ServiceAuth | None) -> ServiceAuth | None:
     """``Course.not_completed.find`` (AGS progress): a concluded course is the generic 404."""
     assert auth is not None
@@ -158,6 +178,8 @@ FILTERS: dict[str, Filter] = {
     "line_item": line_item,
     "line_item_client_id": line_item_client_id,
     "lti_account": lti_account,
+    "advantage_account": advantage_account,
+    "advantage_root_account": advantage_root_account,
     "course_open": course_open,
     **API_FILTERS,  # REST APIs around LTI (issue 4): Canvas API tokens and permissions
 }

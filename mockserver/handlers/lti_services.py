@@ -14,10 +14,12 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ..auth.api_tokens import find_lti_account
-from ..canvas.errors import CanvasError, api_error, empty, json_response, lti_error, not_found, simple_error
+from ..auth.api_tokens import GLOBAL_ID_BASE, SHARD, find_lti_account, local_id, unauthorized
+from ..canvas.errors import CanvasError, api_error, empty, json_response, json_text, lti_error, not_found, simple_error
 from ..canvas.ids import is_digits
 from ..canvas.pagination import Page, int_param, link_header, page_size
+from ..canvas.rails_params import to_bool
+from ..canvas.scopes import ALL_LTI_SCOPES
 from ..context import RequestContext
 from ..world import Account, DeveloperKey, Registration, World
 from .external_tools import api_auth, iso_now, read_params, tool_from_key, tool_json
@@ -27,7 +29,6 @@ TOOLS_MEDIA = "application/vnd.canvas.contextexternaltools+json"
 LOOKUP_MEDIA = "application/vnd.canvas.accountlookup+json"
 DATA_MEDIA = "application/vnd.canvas.dataservices+json"
 JWK_MEDIA = "application/vnd.ims.lis.v2.publicjwk+json"
-JWK_FIELDS = ("kty", "e", "n", "kid", "alg", "use")
 CONTEXT_TYPES = ("root_account", "account", "course")
 EVENT_TYPES = (
     "asset_accessed", "assignment_created", "assignment_updated", "course_created", "course_updated",
@@ -48,6 +49,7 @@ def developer_key_json(world: World, key: DeveloperKey, account: Account | None)
     return {
         "id": int(key.id), "name": key.name or None, "created_at": key.created_at, "workflow_state": key.workflow_state,
         "scopes": list(key.scopes), "require_scopes": True, "redirect_uris": "\n".join(key.redirect_uris),
+        "email": key.email, "notes": key.notes, "test_cluster_only": key.test_cluster_only,
         "public_jwk": key.public_jwk, "public_jwk_url": key.public_jwk_url, "oidc_initiation_url": key.oidc_initiation_url,
         "is_lti_key": True, "is_lti_registration": False, "visible": True,
         "account_name": account.name if account else None,
@@ -84,8 +86,10 @@ def _settings_problem(settings: Any) -> CanvasError | None:
     if missing:
         return field_errors("configuration", f"The following fields are required: {', '.join(missing)}")
     jwk = settings.get("public_jwk")
-    if jwk is not None and (not isinstance(jwk, dict) or any(k not in jwk for k in JWK_FIELDS)):
-        return field_errors("configuration", f"The following fields are required: {', '.join(JWK_FIELDS)}")
+    if jwk is not None:
+        problem = jwk_schema_error(jwk) if isinstance(jwk, dict) else f"The following fields are required: {', '.join(JWK_REQUIRED)}"
+        if problem:
+            return field_errors("configuration", problem)
     return None
 
 
@@ -110,17 +114,32 @@ def _configuration_from(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _key_fields(params: dict[str, Any], key: DeveloperKey) -> None:
+    """The ``developer_key`` arguments: its scopes must be Canvas scopes ("cannot contain …", 422);
+    ``require_scopes`` stays true, as Canvas forces it for keys with a public JWK or JWK URL."""
     fields = params.get("developer_key")
     if not isinstance(fields, dict):
         return
+    if isinstance(fields.get("scopes"), list):
+        invalid = [str(s) for s in fields["scopes"] if str(s) not in ALL_LTI_SCOPES and not str(s).startswith("url:")]
+        if invalid:
+            raise field_errors("scopes", f"cannot contain {', '.join(invalid)}")
+        key.scopes = [str(s) for s in fields["scopes"]]
     if fields.get("name"):
         key.name = str(fields["name"])
-    if isinstance(fields.get("scopes"), list):
-        key.scopes = [str(s) for s in fields["scopes"]]
+    for name in ("email", "notes"):
+        if name in fields:
+            setattr(key, name, None if fields[name] is None else str(fields[name]))
+    if "test_cluster_only" in fields:
+        key.test_cluster_only = to_bool(fields["test_cluster_only"])
     if isinstance(fields.get("redirect_uris"), str):
         key.redirect_uris = [u.strip() for u in fields["redirect_uris"].splitlines() if u.strip()]
     if fields.get("public_jwk_url"):
         key.public_jwk_url = str(fields["public_jwk_url"])
+
+
+def _developer_key_scopes(params: dict[str, Any]) -> bool:
+    fields = params.get("developer_key")
+    return isinstance(fields, dict) and isinstance(fields.get("scopes"), list)
 
 
 async def create_tool_configuration(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
@@ -147,7 +166,8 @@ async def create_tool_configuration(ctx: RequestContext, body: Any = None, **_: 
             raise field_errors("lti_key", "developer key must have public jwk or public jwk url")
         if not config.get("scopes"):
             config["scopes"] = list(key.scopes)
-        key.scopes = list(config.get("scopes") or key.scopes)
+        if not _developer_key_scopes(params):
+            key.scopes = list(config.get("scopes") or key.scopes)
         registration = Registration(id=world.next_id("registrations"), developer_key_id=key_id, account_id=account.id,
                                     name=key.name or config.get("title", ""), configuration=config,
                                     created_at=now, updated_at=now,
@@ -168,6 +188,8 @@ async def show_tool_configuration(ctx: RequestContext, **_: Any) -> Response:
         if key is None or key.workflow_state == "deleted":
             raise not_found()
         registration = _registration_of(world, key)
+        if account is not None and not world.key_active_in(key, account.id):
+            raise unauthorized()  # the key is not enabled (bound on) in this context
         return json_response({"tool_configuration": tool_configuration_json(world, registration),
                               "developer_key": developer_key_json(world, key, account)})
 
@@ -182,7 +204,11 @@ async def update_tool_configuration(ctx: RequestContext, body: Any = None, **_: 
         registration = _registration_of(world, key)
         _key_fields(params, key)
         registration.configuration = config
-        key.scopes = list(config.get("scopes", key.scopes))
+        if not _developer_key_scopes(params):
+            key.scopes = list(config.get("scopes", key.scopes))
+        for tool in world.tools.values():  # installed tools follow the configuration's privacy level
+            if tool.developer_key_id == key.id and tool.workflow_state == "active":
+                tool.privacy_level = config.get("privacy_level") or tool.privacy_level
         key.oidc_initiation_url = config.get("oidc_initiation_url") or key.oidc_initiation_url
         if config.get("public_jwk"):
             key.public_jwk = dict(config["public_jwk"])
@@ -287,7 +313,9 @@ async def account_lookup(ctx: RequestContext, **_: Any) -> Response:
 
 
 def _subscription_json(sub: Any) -> dict[str, Any]:
-    return {**sub.data, "Id": sub.id, "OwnerId": sub.developer_key_id, "OwnerType": "DeveloperKey",
+    """What the subscription service answers: the stored subscription (owner and last updater
+    included) with its id, state and times."""
+    return {"OwnerId": sub.developer_key_id, "OwnerType": "internal_service", **sub.data, "Id": sub.id,
             "Active": sub.workflow_state == "active", "CreatedAt": sub.created_at, "UpdatedAt": sub.updated_at}
 
 
@@ -299,8 +327,29 @@ def _subscription_params(params: dict[str, Any], partial: bool) -> dict[str, Any
     if (context_type is not None or not partial) and context_type not in CONTEXT_TYPES:
         raise simple_error(400, "Invalid context type for subscription")
     allowed = ("ContextId", "ContextType", "EventTypes", "Format", "TransportMetadata", "TransportType",
-               "SystemEventTypes", "AssociatedIntegrationId")
+               "SystemEventTypes", "AssociatedIntegrationId", "State")
     return {k: v for k, v in subscription.items() if k in allowed}
+
+
+def _acting(ctx: RequestContext, account: Account, named: Any) -> tuple[str, str]:
+    """``add_owner``/``add_updater``: the admin named by global id (``person``; an unknown user is the
+    generic 404, a user without the permission a 422), else the key's tool installed in the root account
+    (``external_tool``, its global id), else the developer key (``internal_service``)."""
+    auth, world = ctx.auth, ctx.world
+    assert auth is not None
+    if named:
+        user_id = local_id(str(named))
+        if user_id is None or user_id not in world.users:
+            raise not_found()
+        if not any(t.user_id == user_id and t.admin_of is not None and t.admin_of in [a.id for a in world.account_chain(account.id)]
+                   for t in world.api_tokens.values()):
+            raise CanvasError(422, {"errors": [{"message": "Record invalid"}]})
+        return str(named), "person"
+    tool = next((t for t in sorted(world.tools.values(), key=lambda t: t.id) if t.developer_key_id == auth.key.id
+                 and t.workflow_state == "active" and (t.context_type, t.context_id) == ("Account", account.id)), None)
+    if tool is not None:
+        return str(SHARD * GLOBAL_ID_BASE + tool.id), "external_tool"
+    return auth.key.id, "internal_service"
 
 
 def _subscription(ctx: RequestContext) -> Any:
@@ -328,10 +377,12 @@ async def create_subscription(ctx: RequestContext, body: Any = None, **_: Any) -
 
     auth, world = ctx.auth, ctx.world
     assert auth is not None
-    data = _subscription_params(await read_params(ctx, body), partial=False)
+    params = await read_params(ctx, body)
+    data = _subscription_params(params, partial=False)
     now = iso_now(ctx)
     with world.lock:
         account = _lti_account(ctx)
+        data["OwnerId"], data["OwnerType"] = _acting(ctx, account, params["subscription"].get("OwnerId"))
         sub = DataSubscription(id=str(uuid.uuid4()), account_id=account.id, developer_key_id=auth.key.id, data=data,
                                created_at=now, updated_at=now)
         world.data_subscriptions[sub.id] = sub
@@ -344,9 +395,11 @@ async def show_subscription(ctx: RequestContext, **_: Any) -> Response:
 
 
 async def update_subscription(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
-    data = _subscription_params(await read_params(ctx, body), partial=True)
+    params = await read_params(ctx, body)
+    data = _subscription_params(params, partial=True)
     with ctx.world.lock:
         sub = _subscription(ctx)
+        data["UpdatedBy"], data["UpdatedByType"] = _acting(ctx, _lti_account(ctx), params["subscription"].get("UpdatedBy"))
         sub.data.update(data)
         sub.updated_at = iso_now(ctx)
         return json_response(_subscription_json(sub), media_type=DATA_MEDIA)
@@ -366,22 +419,49 @@ async def list_event_types(ctx: RequestContext, **_: Any) -> Response:
     return json_response([{"EventType": name, "Category": name.split("_")[0]} for name in EVENT_TYPES], media_type=DATA_MEDIA)
 
 
+#: ``Schemas::Lti::PublicJwk``: what Canvas checks of a developer key's JWK (nothing of ``n``/``e``
+#: beyond being strings), in the order JSONSchemer reports it.
+JWK_REQUIRED = ("kty", "e", "n", "kid", "alg", "use")
+JWK_SCHEMA: dict[str, dict[str, str]] = {
+    "kty": {"type": "string", "const": "RSA"}, "alg": {"type": "string", "const": "RS256"},
+    "e": {"type": "string"}, "n": {"type": "string"}, "kid": {"type": "string"}, "use": {"type": "string"},
+}
+
+
+def _schema_text(rule: dict[str, str]) -> str:
+    """A schema as Ruby's ``Hash#inspect`` prints it: ``{"type"=>"string", "const"=>"RSA"}``."""
+    return "{" + ", ".join(f'"{key}"=>"{value}"' for key, value in rule.items()) + "}"
+
+
+def jwk_schema_error(jwk: dict[str, Any]) -> str | None:
+    """``Schemas::Base.simple_validation_errors`` of the JWK: the missing fields, else the first
+    field of the wrong type or value, as ``"<value> /<field>. Schema: <its schema>"``."""
+    if any(name not in jwk for name in JWK_REQUIRED):
+        return f"The following fields are required: {', '.join(JWK_REQUIRED)}"
+    for name, rule in JWK_SCHEMA.items():
+        value = jwk[name]
+        if not isinstance(value, str) or value != rule.get("const", value):
+            shown = json_text(value) if isinstance(value, (dict, list)) else str(value).lower() if isinstance(value, bool) else value
+            return f"{'' if value is None else shown} /{name}. Schema: {_schema_text(rule)}"
+    return None
+
+
 async def update_public_jwk(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
-    """The calling tool replaces its own key's public JWK (assertions must then use it)."""
+    """The calling tool replaces its own key's public JWK (assertions must then use it). Canvas
+    stores the JWK as sent once its schema passes; a JWK it cannot verify with is stored too."""
     auth, world = ctx.auth, ctx.world
     assert auth is not None
     params = await read_params(ctx, body)
     fields = params.get("developer_key")
     jwk = fields.get("public_jwk") if isinstance(fields, dict) else None
-    if not isinstance(jwk, dict):
+    if not isinstance(jwk, dict) or not jwk:
         raise api_error(400, "developer_key is missing" if not isinstance(fields, dict) else "public_jwk is missing")
-    missing = [k for k in JWK_FIELDS if not isinstance(jwk.get(k), str) or not jwk.get(k)]
-    if missing or jwk.get("kty") != "RSA":
-        message = f"The following fields are required: {', '.join(JWK_FIELDS)}" if missing else "kty must be RSA"
-        raise CanvasError(422, {"errors": {"public_jwk": [{"attribute": "public_jwk", "type": "invalid", "message": message}]}})
+    problem = jwk_schema_error(jwk)
+    if problem:
+        raise CanvasError(422, {"errors": {"public_jwk": [{"attribute": "public_jwk", "type": problem, "message": problem}]}})
     with world.lock:
         key = auth.key
-        key.public_jwk, key.public_jwk_url, key.kid = {k: jwk[k] for k in JWK_FIELDS}, None, jwk["kid"]
+        key.public_jwk, key.public_jwk_url, key.kid = dict(jwk), None, jwk["kid"]
         return json_response(developer_key_json(world, key, None), media_type=JWK_MEDIA)
 
 

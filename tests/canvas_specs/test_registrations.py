@@ -56,6 +56,7 @@ def later(mock: Any, seconds: int = 3600) -> None:
 
 
 def developer_key(mock: Any, registration: dict[str, Any]) -> dict[str, Any]:
+    """The registration's developer key, as the tool configurations API shows it (the key bound on)."""
     url = f"/api/lti/accounts/1/developer_keys/{registration['developer_key_id']}/tool_configuration"
     return mock.get(url, headers=ADMIN).json()["developer_key"]
 
@@ -327,7 +328,7 @@ def test_update_attributes(mock: Any) -> None:
 
 @canvas_spec(SPEC, "PUT update / updates the associated developer key")
 def test_update_developer_key(mock: Any) -> None:
-    created = create(mock)
+    created = create(mock, workflow_state="on")
     new = configuration(scopes=[AGS_LINEITEM], redirect_uris=["https://tool.example.com/other"])
     assert update(mock, created, configuration=new).status_code == 200
     key = developer_key(mock, created)
@@ -518,7 +519,7 @@ def test_create_with_overlay_answers_it(mock: Any) -> None:
 
 @canvas_spec(SPEC, "POST create / with overlay / removes scopes from the dev key that are disabled in the overlay")
 def test_create_overlay_disabled_scopes_leave_the_key(mock: Any) -> None:
-    created = create(mock, overlay={"disabled_scopes": [AGS_SCORE]})
+    created = create(mock, overlay={"disabled_scopes": [AGS_SCORE]}, workflow_state="on")
     assert developer_key(mock, created)["scopes"] == [AGS_LINEITEM]
 
 

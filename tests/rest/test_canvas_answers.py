@@ -59,8 +59,8 @@ def test_lti_account_external_tools_null_custom_fields_deleted_state_and_error_m
     assert again.json() == {"errors": {"tool_currently_installed": [
         {"attribute": "tool_currently_installed", "type": message, "message": message}]}}
     # Errors Canvas's framework renders (not the controller) stay application/json.
-    missing = client.get("/api/lti/accounts/999/external_tools", headers=token)
-    assert missing.status_code == 404 and missing.headers["content-type"].startswith("application/json")
+    missing = client.get("/api/lti/accounts/999/external_tools", headers=token)  # verify_active_in_account: 401
+    assert missing.status_code == 401 and missing.headers["content-type"].startswith("application/json")
 
     deleted = client.delete(f"/api/lti/accounts/1/external_tools/{created.json()['id']}", headers=token)
     assert deleted.status_code == 200 and deleted.headers["content-type"].startswith(TOOLS_MEDIA)
@@ -84,7 +84,9 @@ def test_tool_configuration_without_a_key_name_answers_null(client: Any) -> None
     assert created.status_code == 200, created.text
     key_id = created.json()["developer_key"]["id"]
     assert created.json()["developer_key"]["name"] is None
-    shown = client.get(f"/api/lti/accounts/1/developer_keys/{key_id}/tool_configuration", headers=ADMIN)
+    registration = client.get(f"/api/v1/accounts/1/lti_registration_by_client_id/{key_id}", headers=ADMIN).json()
+    client.post(f"/api/v1/accounts/1/lti_registrations/{registration['id']}/bind", headers=ADMIN, json={"workflow_state": "on"})
+    shown = client.get(f"/api/lti/accounts/1/developer_keys/{key_id}/tool_configuration", headers=ADMIN)  # shown once enabled
     assert shown.status_code == 200 and shown.json()["developer_key"]["name"] is None
     named = client.post("/api/lti/accounts/1/developer_keys/tool_configuration", headers=ADMIN,
                         json={**body, "developer_key": {**body["developer_key"], "name": "Named"}})

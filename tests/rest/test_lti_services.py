@@ -40,6 +40,9 @@ def test_tool_configuration_crud(client: Any) -> None:
     assert key["developer_key_account_binding"]["workflow_state"] == "off"
     assert config["settings"]["custom_fields"] == {"foo": "bar", "a": "b", "c": "d"} and config["disabled_placements"] == ["account_navigation"]
     url = f"/api/lti/accounts/1/developer_keys/{key['id']}/tool_configuration"
+    assert client.get(url, headers=ADMIN).status_code == 403  # shown only once the key is enabled here
+    registration = client.get(f"/api/v1/accounts/1/lti_registration_by_client_id/{key['id']}", headers=ADMIN).json()
+    client.post(f"/api/v1/accounts/1/lti_registrations/{registration['id']}/bind", headers=ADMIN, json={"workflow_state": "on"})
     assert client.get(url, headers=ADMIN).json()["tool_configuration"]["settings"]["title"] == "LTI 1.3 Tool"
     updated = client.put(f"/api/lti/developer_keys/{key['id']}/tool_configuration", headers=ADMIN,
                          json={"tool_configuration": {"settings": settings(target_link_uri="https://www.new-url.com/test")}})
@@ -91,7 +94,7 @@ def test_account_external_tools(client: Any) -> None:
     assert client.get(f"/api/lti/accounts/{lti_guid}/external_tools/{tool_id}", headers=token).status_code == 200
     assert client.delete(f"/api/lti/accounts/2/external_tools/{tool_id}", headers=token).json()["workflow_state"] == "deleted"
     assert client.get(f"/api/lti/accounts/2/external_tools/{tool_id}", headers=token).json() == NOT_FOUND
-    assert client.get("/api/lti/accounts/999/external_tools", headers=token).json() == NOT_FOUND
+    lti_error(client.get("/api/lti/accounts/999/external_tools", headers=token), 401, "Invalid Developer Key")
     lti_error(client.get("/api/lti/accounts/2/external_tools"), 401, "Missing access token")
     narrow = bearer(service_token(client, tool, [LOOKUP]))
     lti_error(client.get("/api/lti/accounts/2/external_tools", headers=narrow), 401, "Insufficient permissions")
