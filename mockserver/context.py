@@ -18,6 +18,7 @@ from .faults import Faults
 from .fixtures import load_fixture_file
 from .journal import Journal
 from .launch.cache import LaunchCache
+from .launch.record import LaunchLog
 from .scenario import ScenarioDefaults
 from .settings import CanvasSettings
 from .spec import OperationInfo
@@ -57,6 +58,8 @@ class AppState:
     scenario_defaults: ScenarioDefaults = field(default_factory=ScenarioDefaults)
     #: LTI 1.3 launches started but not yet consumed by ``/api/lti/authorize`` (``launch/``).
     launches: LaunchCache = field(default_factory=LaunchCache)
+    #: Every launch's conversation, for the inspector (``launch/record.py``).
+    launch_log: LaunchLog = field(default_factory=LaunchLog)
     #: ``error_report_id`` of the mock's own 500s (Canvas files an ErrorReport for each).
     error_reports: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -66,6 +69,7 @@ class AppState:
         self.world.replace_with(fresh)
         self.keys.replace_with(fresh_keys)  # undo key rotations
         self.launches.clear()
+        self.launch_log.clear()
         self.clock.reset()
         self.scenario_defaults.apply(self)
 

@@ -235,6 +235,14 @@ def _settled(entry: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
+def annotate(scope: Scope, **notes: Any) -> None:
+    """Add fields to the journal entry of the request being handled (e.g. the launch it belongs
+    to); nothing for requests the journal does not record."""
+    found = scope.get("extensions", {}).get(NOTES_KEY)
+    if found is not None:
+        found.update(notes)
+
+
 def iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, tz=UTC).isoformat().replace("+00:00", "Z")
 
@@ -309,7 +317,8 @@ class Journal:
 
     def query(self, *, operation_id: str | None = None, method: str | None = None,
               path_prefix: str | None = None, client_id: str | None = None,
-              since: str | float | None = None, status: int | None = None) -> list[dict[str, Any]]:
+              since: str | float | None = None, status: int | None = None,
+              launch_id: int | None = None) -> list[dict[str, Any]]:
         """Entries matching every filter given, oldest first. ``since`` is inclusive, mock time."""
         threshold = parse_time(since) if since not in (None, "") else None
         out = []
@@ -325,6 +334,8 @@ class Journal:
             if threshold is not None and entry["time"] < threshold:
                 continue
             if status is not None and entry.get("status") != status:
+                continue
+            if launch_id is not None and entry.get("launch_id") != launch_id:
                 continue
             out.append(entry)
         return out

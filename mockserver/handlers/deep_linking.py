@@ -9,8 +9,14 @@ from starlette.responses import HTMLResponse, Response
 from ..canvas.errors import json_response, not_found
 from ..canvas.ids import is_digits
 from ..context import RequestContext
+from ..journal import annotate
 from ..launch import deep_linking as dl
+from ..launch import dl_checks, signing
 from ..launch.html import script_json
+from ..launch.login import DATA_PURPOSE
+from ..launch.record import LaunchRecord
+from ..launch.tool_keys import candidate_keys
+from ..ui.pages import problem
 from .launch import flat
 
 MESSAGE_ID = "deep-link-response"
@@ -33,11 +39,40 @@ def success_page(message: dict[str, Any]) -> HTMLResponse:
 """)
 
 
+def _launch(ctx: RequestContext) -> LaunchRecord | None:
+    """The launch the return URL's ``data`` names (the mock signed it), tagged in the journal."""
+    data = signing.verify(ctx.state.secret, DATA_PURPOSE, ctx.request.query_params.get("data"), ctx.now())
+    record = ctx.state.launch_log.get(data.get("launch")) if data else None
+    if record is not None:
+        annotate(ctx.request.scope, launch_id=record.id)
+    return record
+
+
+def _remember(ctx: RequestContext, record: LaunchRecord | None, token: Any, outcome: dict[str, Any]) -> dict[str, Any]:
+    """The response's validation report, kept in its launch's record; returned for the page."""
+    world = ctx.world
+    response = dl_checks.DeepLinkingResponse.read(
+        token, key_for=world.developer_keys.get, keys_for=candidate_keys, issuer=world.issuer, now=ctx.now(),
+        request=record.claims if record is not None else None)
+    entry = {"time": ctx.now(), "jwt": response.token, "header": response.header, "claims": response.claims,
+             "report": dl_checks.report(response), "outcome": outcome}
+    if record is not None:
+        ctx.state.launch_log.update(record.id, lambda r: r.deep_linking.append(entry))
+    return entry
+
+
+def _created(plan: dl.Plan) -> dict[str, Any]:
+    return {"content_items": len(plan.records),
+            "resource_links": [{"id": link.id, "uuid": link.resource_link_uuid, "title": link.title} for link in plan.links],
+            "assignments": [{"id": a.id, "name": a.name, "points": a.points_possible} for a in plan.assignments]}
+
+
 async def deep_linking_response(ctx: RequestContext, course_id: str, body: Any = None, **_: Any) -> Response:
     world = ctx.world
     token = flat(body).get("JWT")
     if not is_digits(str(course_id)) or len(str(course_id)) > 16:
         raise not_found()
+    record = _launch(ctx)
     try:
         with world.lock:
             course = world.courses.get(int(course_id))
@@ -50,7 +85,18 @@ async def deep_linking_response(ctx: RequestContext, course_id: str, body: Any =
             dl.commit(world, plan)
             message = dl.response_message(verified.claims, plan, placement, ctx.base_url, course)
     except dl.DeepLinkingError as exc:
-        return json_response(exc.body, 400)
+        entry = _remember(ctx, record, token, {"accepted": False, "errors": exc.body["errors"]})
+        if record is None or not record.browser:
+            return json_response(exc.body, 400)
+        reasons = "; ".join(f"{attribute}: {', '.join(messages)}" for attribute, messages in exc.body["errors"].items())
+        failing = [(c["name"], c["reason"]) for c in entry["report"]["checks"] if c["verdict"] == "fail"]
+        failing += [(f"item {item['index']} {c['name']}", c["reason"]) for item in entry["report"]["items"]
+                    for c in item["checks"] if c["verdict"] == "fail"]
+        return problem(ctx, title="Canvas refused the deep-linking response", launch_id=record.id,
+                       facts=failing, reason=f"Canvas answers 400 and creates nothing ({reasons}). "
+                                             "What failed, rule by rule:" if failing else
+                                             f"Canvas answers 400 and creates nothing ({reasons}).")
+    _remember(ctx, record, token, {"accepted": True, "created": _created(plan), "message": message})
     return success_page(message)
 
 

@@ -10,14 +10,22 @@ import jwt
 from starlette.responses import RedirectResponse, Response
 
 from ..canvas.errors import api_error, json_response, not_found
+from ..canvas.ids import is_digits
 from ..context import RequestContext
-from ..journal import MAX_BODY_TEXT, build_entry, redactor_for
+from ..journal import MAX_BODY_TEXT, annotate, build_entry, redactor_for
+from ..launch import auth_checks, relay, signing
 from ..launch import authorize as authz
 from ..launch.html import form_page
 from ..launch.id_token import RESOURCE_LINK_REQUEST, sign
-from ..launch.login import LaunchError, LaunchRequest, start_launch
+from ..launch.login import HINT_PURPOSE, LaunchError, LaunchRequest, LoginRequest, start_launch
+from ..launch.options import LaunchOptions, OptionError
+from ..launch.record import BODY_EXCERPT, LaunchRecord
+from ..ui.pages import problem
 
 NO_STORE = {"Cache-Control": "no-store"}
+#: ``subject`` of the message a launch's pages post to the console around the tool's frame.
+LAUNCH_NOTICE = "canvas-lti-mock:launch"
+DELIVERY_MODES = ("relay", "direct")
 
 
 def flat(body: Any) -> dict[str, Any]:
@@ -33,31 +41,144 @@ def _params(ctx: RequestContext, body: Any) -> dict[str, str]:
     return params
 
 
-def _wants_html(ctx: RequestContext) -> bool:
-    content_type = ctx.request.headers.get("content-type", "")
-    return "text/html" in ctx.request.headers.get("accept", "") or content_type.startswith(
+def _from_a_form(ctx: RequestContext) -> bool:
+    """Posted by an HTML form: a person in a browser (the console, the launch page)."""
+    return ctx.request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data"))
+
+
+def _wants_html(ctx: RequestContext) -> bool:
+    return "text/html" in ctx.request.headers.get("accept", "") or _from_a_form(ctx)
 
 
 # -- mock control ---------------------------------------------------------------------------------
 
 
-async def start_mock_launch(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
-    data = flat(body)
+def _launch_request(data: dict[str, Any], launch_id: int) -> LaunchRequest:
     if not all(str(data.get(name) or "").strip() for name in ("tool", "course", "user")):
-        raise api_error(400, "tool, course and user are required")
+        raise LaunchError(400, "tool, course and user are required")
+    if str(data.get("deliver") or "relay") not in DELIVERY_MODES:
+        raise LaunchError(400, f"deliver must be one of {', '.join(DELIVERY_MODES)}")
     optional = {name: (str(data[name]) if data.get(name) not in (None, "") else None)
                 for name in ("placement", "resource_link", "assignment")}
-    request = LaunchRequest(tool=str(data["tool"]), course=str(data["course"]), user=str(data["user"]),
-                            message_type=str(data.get("message_type") or RESOURCE_LINK_REQUEST), **optional)
     try:
+        options = LaunchOptions.parse(data)
+    except OptionError as exc:
+        raise LaunchError(400, str(exc)) from None
+    return LaunchRequest(tool=str(data["tool"]), course=str(data["course"]), user=str(data["user"]),
+                         message_type=str(data.get("message_type") or RESOURCE_LINK_REQUEST), options=options,
+                         launch_id=launch_id, **optional)
+
+
+def _started(login: LoginRequest, request: LaunchRequest, deliver: str, now: float) -> Any:
+    def change(record: LaunchRecord) -> None:
+        record.tool, record.course, record.user = login.names["tool"], login.names["course"], login.names["user"]
+        record.placement, record.message_type = login.placement, login.message_type
+        record.options = {**request.options.as_json(), "deliver": deliver}
+        record.login = {"url": login.url, "params": dict(login.params), "time": now}
+        record.claims = login.claims
+    return change
+
+
+async def start_mock_launch(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
+    data = flat(body)
+    browser, log = _from_a_form(ctx), ctx.state.launch_log
+    record = log.start(now=ctx.now(), browser=browser, request=data)
+    try:
+        request = _launch_request(data, record.id)
         login = start_launch(ctx.world, ctx.state.launches, ctx.state.secret, request, base_url=ctx.base_url,
                              domain=ctx.request.url.netloc, now=ctx.now())
     except LaunchError as exc:
+        refusal = {"status": exc.status, "message": exc.message}
+        log.update(record.id, lambda r: setattr(r, "refused", refusal))
+        if browser:
+            return problem(ctx, title="The launch did not start", launch_id=record.id,
+                           reason=f"Canvas would not start it ({exc.status}): {_sentence(exc.message)}")
         raise api_error(exc.status, exc.message) from None
-    if _wants_html(ctx):
+    log.update(record.id, _started(login, request, str(data.get("deliver") or "relay"), ctx.now()))
+    if not _wants_html(ctx):
+        return json_response(login.as_json(), 201, headers=NO_STORE)
+    if not browser:
         return form_page(login.url, login.params, title="Launching LTI tool…", headers=NO_STORE)
-    return json_response(login.as_json(), 201, headers=NO_STORE)
+    why = await relay.unreachable(login.url)
+    if why is not None:
+        log.update(record.id, lambda r: r.login.update(error=why) if r.login else None)
+        return problem(ctx, title="The tool cannot be reached", launch_id=record.id,
+                       reason=f"The mock would send the browser to the tool's OIDC login URL, {login.url}, "
+                              f"but nothing answers there: {why}.")
+    return form_page(login.url, login.params, title="Launching LTI tool…", headers=NO_STORE,
+                     notice={"subject": LAUNCH_NOTICE, "launch": record.id})
+
+
+def _sentence(message: str) -> str:
+    text = message[:1].upper() + message[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+async def get_mock_launch(ctx: RequestContext, launch_id: Any, **_: Any) -> Response:
+    found = ctx.state.launch_log.snapshot(_launch_id(launch_id))
+    if found is None:
+        raise api_error(404, f"no launch {launch_id}")
+    return json_response(found, headers=NO_STORE)
+
+
+async def list_mock_launches(ctx: RequestContext, **_: Any) -> Response:
+    launches = ctx.state.launch_log.newest()
+    return json_response({"launches": launches, "count": len(launches)}, headers=NO_STORE)
+
+
+def _launch_id(raw: Any) -> int | None:
+    text = str(raw)
+    return int(text) if is_digits(text) and len(text) < 16 else None
+
+
+def _delivered(entry: dict[str, Any]) -> Any:
+    return lambda record: record.deliveries.append(entry)
+
+
+async def deliver_mock_launch(ctx: RequestContext, launch_id: Any, body: Any = None, **_: Any) -> Response:
+    """The authorize page's form, relayed to the tool's registered ``redirect_uri`` (``launch/relay.py``)."""
+    log = ctx.state.launch_log
+    record = log.get(_launch_id(launch_id))
+    target = record.authentications[-1].get("redirect_uri") if record and record.authentications else None
+    if record is None or not target:
+        return problem(ctx, title="Nothing to deliver",
+                       reason=f"The mock has no authenticated launch #{launch_id} to post to a tool.")
+    if not relay.relayable(target, ctx.base_url):
+        return problem(ctx, title="Not relayed", launch_id=record.id,
+                       reason=f"The mock relays a launch only to a tool on its own host, not to {target}.")
+    fields = {k: str(v) for k, v in flat(body).items()}
+    answer = await relay.post_form(target, fields, ctx.request.headers)
+    log.update(record.id, _delivered({
+        "mode": "relay", "url": target, "time": ctx.now(), "status": answer.status, "error": answer.error,
+        "content_type": answer.content_type, "location": answer.location,
+        "body": answer.body[:BODY_EXCERPT].decode("utf-8", "replace"), "bytes": len(answer.body)}))
+    return _handed_back(ctx, record.id, answer)
+
+
+def _handed_back(ctx: RequestContext, launch_id: int, answer: relay.ToolAnswer) -> Response:
+    """The tool's answer for the browser as sent (a page, a redirect, any 2xx); a refusal that is not a
+    page, or no answer at all, explained on a page of the mock's."""
+    if answer.error is not None or answer.status is None:
+        return problem(ctx, title="The tool cannot be reached", launch_id=launch_id,
+                       reason=f"The mock posted the id_token to the tool's redirect URI, {answer.url}, "
+                              f"and got no answer: {answer.error}.")
+    if 300 <= answer.status < 400 and answer.location:
+        response = Response(status_code=answer.status, headers={"Location": answer.location, **NO_STORE})
+        passed = ("set-cookie",)
+    elif answer.is_html or answer.status < 400:
+        body = relay.with_base(answer.body, answer.url) if answer.is_html else answer.body
+        response = Response(body, status_code=answer.status)
+        passed = relay.PASSED_BACK
+    else:
+        return problem(ctx, launch_id=launch_id, facts=[
+            ("Tool URL", answer.url), ("HTTP status", str(answer.status)),
+            ("Content type", answer.content_type or "none")],
+            excerpt=answer.body[:BODY_EXCERPT].decode("utf-8", "replace"), title="The tool refused the launch",
+            reason=(f"The tool answered the launch with HTTP {answer.status}"
+                    f"{' and ' + answer.content_type if answer.content_type else ''}, not a page a person can read."))
+    response.raw_headers.extend((k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers if k in passed)
+    return response
 
 
 async def rotate_mock_keys(ctx: RequestContext, **_: Any) -> Response:
@@ -87,26 +208,84 @@ async def sign_mock_id_token(ctx: RequestContext, body: Any = None, **_: Any) ->
 # -- Canvas ---------------------------------------------------------------------------------------
 
 
+def _record_of(ctx: RequestContext, params: dict[str, str]) -> LaunchRecord | None:
+    """The launch the request's ``lti_message_hint`` names (the mock signed it), tagged in the journal."""
+    hint = signing.verify(ctx.state.secret, HINT_PURPOSE, params.get("lti_message_hint"), ctx.now())
+    record = ctx.state.launch_log.get(hint.get("launch")) if hint else None
+    if record is not None:
+        annotate(ctx.request.scope, launch_id=record.id)
+    return record
+
+
 async def authorize_redirect(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
     params = _params(ctx, body)
+    _record_of(ctx, params)
     location = authz.redirect_location(ctx.request.url.scheme, params, ctx.state.secret, ctx.now())
     if location is None:
         return json_response({"message": authz.INVALID_HINT}, 400)
     return RedirectResponse(location, status_code=302)
 
 
+def _authenticated(params: dict[str, str], answer: authz.AuthorizeAnswer, checks: list[Any], now: float) -> Any:
+    def change(record: LaunchRecord) -> None:
+        record.authentications.append({
+            "time": now, "params": dict(params), "checks": [c.__dict__ for c in checks],
+            "redirect_uri": answer.redirect_uri, "error": answer.error,
+            "error_description": answer.fields.get("error_description")})
+        if "id_token" in answer.fields:
+            record.id_token = answer.fields["id_token"]
+    return change
+
+
 async def authorize(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
-    answer = authz.authorize(ctx.world, ctx.state.launches, ctx.state.keys, ctx.state.secret,
-                             _params(ctx, body), ctx.now())
+    params = _params(ctx, body)
+    answer = authz.authorize(ctx.world, ctx.state.launches, ctx.state.keys, ctx.state.secret, params, ctx.now())
+    record = _record_of(ctx, params)
+    if record is None:
+        if answer.client_unknown:
+            raise not_found()
+        if answer.redirect_uri is None:
+            raise api_error(400, authz.INVALID_REDIRECT_URI)
+        return form_page(answer.redirect_uri, answer.fields, title="Launching…", headers=NO_STORE)
+    sent = record.login["params"] if record.login else {}
+    checks = auth_checks.run(auth_checks.AuthenticationRequest(
+        params, sent, ctx.world.developer_keys.get(params.get("client_id", ""))))
+    ctx.state.launch_log.update(record.id, _authenticated(params, answer, checks, ctx.now()))
     if answer.client_unknown:
-        raise not_found()
+        if not record.browser:
+            raise not_found()
+        return problem(ctx, title="Canvas refused the authentication request", launch_id=record.id,
+                       facts=[(c.name, c.reason) for c in checks if not c.ok],
+                       reason="Canvas answers 404: the client_id the tool sent names no developer key.")
     if answer.redirect_uri is None:
-        raise api_error(400, authz.INVALID_REDIRECT_URI)
-    return form_page(answer.redirect_uri, answer.fields, title="Launching…", headers=NO_STORE)
+        if not record.browser:
+            raise api_error(400, authz.INVALID_REDIRECT_URI)
+        failing = [(c.name, c.reason) for c in checks if not c.ok]
+        return problem(ctx, title="Canvas refused the authentication request", launch_id=record.id,
+                       facts=failing, reason="Canvas answers 400 \u201cInvalid redirect_uri\u201d and posts nothing "
+                       "to the tool: the redirect_uri the tool sent is not registered on its developer key.")
+    if not record.browser:
+        return form_page(answer.redirect_uri, answer.fields, title="Launching…", headers=NO_STORE)
+    notice = {"subject": LAUNCH_NOTICE, "launch": record.id}
+    if record.options.get("deliver") != "direct" and relay.relayable(answer.redirect_uri, ctx.base_url):
+        return form_page(f"{ctx.base_url}/__mock__/launches/{record.id}/deliver", answer.fields, title="Launching…",
+                         headers=NO_STORE, notice=notice)
+    why = await relay.unreachable(answer.redirect_uri)
+    ctx.state.launch_log.update(record.id, _delivered({
+        "mode": "direct", "url": answer.redirect_uri, "time": ctx.now(), "status": None, "error": why,
+        "content_type": None, "location": None, "body": None, "bytes": None}))
+    if why is not None:
+        return problem(ctx, title="The tool cannot be reached", launch_id=record.id,
+                       reason=f"The id_token is ready, but nothing answers at the tool's redirect URI, "
+                              f"{answer.redirect_uri}: {why}.")
+    return form_page(answer.redirect_uri, answer.fields, title="Launching…", headers=NO_STORE, notice=notice)
 
 
 OPERATIONS = {
     "startMockLaunch": start_mock_launch,
+    "listMockLaunches": list_mock_launches,
+    "getMockLaunch": get_mock_launch,
+    "deliverMockLaunch": deliver_mock_launch,
     "rotateMockKeys": rotate_mock_keys,
     "signMockIdToken": sign_mock_id_token,
     "authorizeRedirect": authorize_redirect,

@@ -23,12 +23,13 @@ def _listing(journal: Journal, filters: dict[str, Any]) -> bytes:
 
 async def list_requests(ctx: RequestContext, operation_id: str | None = None, method: str | None = None,
                         path_prefix: str | None = None, client_id: str | None = None,
-                        since: str | None = None, status: int | None = None, **_: Any) -> Response:
+                        since: str | None = None, status: int | None = None, launch_id: int | None = None,
+                        **_: Any) -> Response:
     """Read in a worker thread: settling a full journal's entries (bounded work each, but up to
     a thousand of them) and encoding them would otherwise hold up every request the event loop
     serves meanwhile. Measured in ``bench/journal.py``."""
     filters = {"operation_id": operation_id, "method": method, "path_prefix": path_prefix, "client_id": client_id,
-               "since": since, "status": status}
+               "since": since, "status": status, "launch_id": launch_id}
     try:
         body = await run_in_threadpool(_listing, ctx.state.journal, filters)
     except ValueError as exc:

@@ -24,7 +24,9 @@ def script_json(value: Any) -> str:
 
 
 def form_page(action: str, fields: Mapping[str, str], *, title: str, status: int = 200,
-              headers: Mapping[str, str] | None = None) -> HTMLResponse:
+              headers: Mapping[str, str] | None = None, notice: Mapping[str, Any] | None = None) -> HTMLResponse:
+    """The auto-posting form; ``notice`` is first posted to a same-origin parent window (the
+    console, which follows the launch it names)."""
     inputs = "\n".join(
         f'    <input type="hidden" name="{escape(name)}" value="{escape(str(value))}">'
         for name, value in fields.items()
@@ -39,11 +41,18 @@ def form_page(action: str, fields: Mapping[str, str], *, title: str, status: int
     <noscript><button type="submit">Continue</button></noscript>
   </form>
   <script type="application/json" id="{FORM_DATA_ID}">{data}</script>
-  <script>document.getElementById("{FORM_DATA_ID}-form").submit();</script>
+  <script>{_notify(notice)}document.getElementById("{FORM_DATA_ID}-form").submit();</script>
 </body>
 </html>
 """
     return HTMLResponse(body, status_code=status, headers=dict(headers or {}))
+
+
+def _notify(notice: Mapping[str, Any] | None) -> str:
+    if not notice:
+        return ""
+    return (f"if (window.parent !== window) window.parent.postMessage({script_json(dict(notice))}, "
+            "window.location.origin);\n  ")
 
 
 def read_form(html: str) -> dict[str, Any]:

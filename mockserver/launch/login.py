@@ -17,6 +17,7 @@ from ..world import Assignment, Course, ResourceLink, Tool, User, World
 from . import signing
 from .cache import LAUNCH_TTL, LaunchCache, PendingLaunch
 from .id_token import DEEP_LINKING_REQUEST, MESSAGE_TYPES, RESOURCE_LINK_REQUEST, build_claims, roles_for
+from .options import LaunchOptions
 from .placements import DEEP_LINKING, RESOURCE_LINK
 from .substitutions import LaunchContext
 
@@ -46,6 +47,10 @@ class LaunchRequest:
     message_type: str = RESOURCE_LINK_REQUEST
     resource_link: str | None = None
     assignment: str | None = None
+    #: The launch editor's changes (none: Canvas's claims as built).
+    options: LaunchOptions = field(default_factory=LaunchOptions)
+    #: The launch record (``record.py``) the hint and the deep-linking data name.
+    launch_id: int | None = None
 
 
 @dataclass
@@ -58,6 +63,10 @@ class LoginRequest:
     placement: str | None
     expires_at: int
     details: dict[str, Any] = field(default_factory=dict)
+    #: The id_token claims as built (``nonce`` still empty), for the launch record.
+    claims: dict[str, Any] = field(default_factory=dict)
+    #: Who and what the launch is about, by name, for the launch record.
+    names: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {"login_url": self.url, "method": "POST", "params": self.params, "message_type": self.message_type,
@@ -197,17 +206,22 @@ def start_launch(world: World, cache: LaunchCache, secret: str, req: LaunchReque
                 "context_module_id": None, "assignment_id": assignment.id if assignment else None,
                 "content_item_id": None, "parent_frame_context": None,
                 # Not in Canvas's data token (Canvas has the session): who launched which tool.
-                "tool_id": tool.id, "user_id": user.id,
+                "tool_id": tool.id, "user_id": user.id, "launch": req.launch_id,
             })
             return_url = f"{base_url}/courses/{course.id}/deep_linking_response?data={data}"
         deployment = deployment_id(world, tool.id)
         claims = build_claims(world, lc, client_id=key.id, deployment_id=deployment, message_type=req.message_type,
                               placement=placement, target_link_uri=target, now=now, deep_link_return_url=return_url)
+        if req.options:
+            claims = req.options.apply(claims, lc)
+        names = {"tool": {"id": tool.id, "name": tool.name, "client_id": key.id, "deployment_id": deployment},
+                 "course": {"id": course.id, "name": course.name}, "user": {"id": user.id, "name": user.name}}
     verifier = cache.put(PendingLaunch(claims=claims, client_id=key.id, user_id=user.id, course_id=course.id,
                                        tool_id=tool.id, created_at=now))
     hint = signing.sign(secret, HINT_PURPOSE, {
         "verifier": verifier, "canvas_domain": domain, "context_type": "Course", "context_id": course.id,
-        "canvas_locale": user.locale, "include_storage_target": True, "iat": iat, "exp": iat + LAUNCH_TTL,
+        "canvas_locale": req.options.locale or user.locale, "include_storage_target": True, "iat": iat,
+        "exp": iat + LAUNCH_TTL, "launch": req.launch_id,
         # The mock's stand-in for the browser session: the user the launch was started for.
         "session_user": user.lti_id, "client_id": key.id,
     })
@@ -220,5 +234,7 @@ def start_launch(world: World, cache: LaunchCache, secret: str, req: LaunchReque
     details = {"tool_id": tool.id, "course_id": course.id, "user_id": user.id,
                "resource_link_id": claims.get("https://purl.imsglobal.org/spec/lti/claim/resource_link", {}).get("id"),
                "assignment_id": assignment.id if assignment else None}
+    if req.launch_id is not None:
+        details["launch_id"] = req.launch_id
     return LoginRequest(url=key.oidc_initiation_url, params=params, message_type=req.message_type,
-                        placement=placement, expires_at=iat + LAUNCH_TTL, details=details)
+                        placement=placement, expires_at=iat + LAUNCH_TTL, details=details, claims=claims, names=names)

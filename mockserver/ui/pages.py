@@ -24,7 +24,7 @@ from ..context import RequestContext
 from ..launch.id_token import MESSAGE_TYPES
 from ..launch.placements import DEEP_LINKING, RESOURCE_LINK
 from ..scenario import clock_body
-from . import views
+from . import inspector, views
 
 PACKAGE = "mockserver.ui"
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -53,6 +53,18 @@ def render(ctx: RequestContext, name: str, page: dict[str, Any], *, live: dict[s
     return templates.TemplateResponse(ctx.request, name, context, status_code=status, headers=NO_STORE)
 
 
+def problem(ctx: RequestContext, *, title: str, reason: str, launch_id: int | None = None,
+            facts: list[tuple[str, str]] | None = None, excerpt: str = "") -> Response:
+    """A readable page for a launch that went wrong, shown in the tool's frame instead of raw
+    JSON or the browser's error page: what happened, why, and the way to the inspector.
+
+    Always a 200: the page is the mock's explanation, delivered; the status it explains is in
+    its text and in the launch record. (A 4xx document in a frame is also a console error in
+    the browser, which would make every such launch look like a broken page.)"""
+    context = {"title": title, "reason": reason, "launch_id": launch_id, "facts": facts or [], "excerpt": excerpt}
+    return templates.TemplateResponse(ctx.request, "problem.html", context, headers=NO_STORE)
+
+
 def not_found(ctx: RequestContext, what: str) -> Response:
     """A page for a browser (``Accept: text/html``), Canvas's generic 404 body for anything else."""
     if "text/html" in ctx.request.headers.get("accept", ""):
@@ -60,7 +72,7 @@ def not_found(ctx: RequestContext, what: str) -> Response:
     return api_error(404, "The specified resource does not exist.").response()
 
 
-def _course_id(raw: Any) -> int | None:
+def _id(raw: Any) -> int | None:
     text = str(raw)
     return int(text) if is_digits(text) and len(text) < 16 else None
 
@@ -70,7 +82,7 @@ async def home(ctx: RequestContext, **_: Any) -> Response:
 
 
 async def course(ctx: RequestContext, course_id: Any, user: int | None = None, **_: Any) -> Response:
-    cid = _course_id(course_id)
+    cid = _id(course_id)
     page = views.course_page(ctx.state, cid, user) if cid is not None else None
     if page is None:
         return not_found(ctx, f"course {course_id}")
@@ -78,7 +90,7 @@ async def course(ctx: RequestContext, course_id: Any, user: int | None = None, *
 
 
 async def gradebook(ctx: RequestContext, course_id: Any, **_: Any) -> Response:
-    cid = _course_id(course_id)
+    cid = _id(course_id)
     page = views.gradebook(ctx.state, cid) if cid is not None else None
     if page is None:
         return not_found(ctx, f"course {course_id}")
@@ -86,7 +98,7 @@ async def gradebook(ctx: RequestContext, course_id: Any, **_: Any) -> Response:
 
 
 async def roster(ctx: RequestContext, course_id: Any, **_: Any) -> Response:
-    cid = _course_id(course_id)
+    cid = _id(course_id)
     page = views.roster(ctx.state, cid) if cid is not None else None
     if page is None:
         return not_found(ctx, f"course {course_id}")
@@ -94,10 +106,32 @@ async def roster(ctx: RequestContext, course_id: Any, **_: Any) -> Response:
 
 
 async def requests(ctx: RequestContext, tool: str | None = None, operation: str | None = None,
-                   status: str | None = None, **_: Any) -> Response:
+                   status: str | None = None, launch: str | None = None, **_: Any) -> Response:
     wanted = int(status) if status and is_digits(status) else None
-    page = views.requests_page(ctx.state, ctx.base_url, tool=tool, operation=operation, status=wanted)
+    page = views.requests_page(ctx.state, ctx.base_url, tool=tool, operation=operation, status=wanted,
+                               launch=_id(launch) if launch else None)
     return render(ctx, "requests.html", page, live={"journal": [page["rows"], page["matching"], page["total"]]})
+
+
+async def launches(ctx: RequestContext, **_: Any) -> Response:
+    return render(ctx, "launches.html", inspector.launches_page(ctx.state))
+
+
+async def launch(ctx: RequestContext, launch_id: Any, **_: Any) -> Response:
+    wanted = _id(launch_id)
+    page = inspector.launch_page(ctx.state, wanted) if wanted is not None else None
+    if page is None:
+        return not_found(ctx, f"launch {launch_id}")
+    return render(ctx, "inspector.html", page, live={"launch-live": page})
+
+
+async def launch_status(ctx: RequestContext, launch_id: Any, **_: Any) -> Response:
+    """The course page's status line for its current launch (a fragment it polls)."""
+    wanted = _id(launch_id)
+    page = inspector.status_page(ctx.state, wanted) if wanted is not None else None
+    if page is None:
+        return not_found(ctx, f"launch {launch_id}")
+    return render(ctx, "launch_status.html", page)
 
 
 async def scenario(ctx: RequestContext, **_: Any) -> Response:
@@ -140,5 +174,8 @@ OPERATIONS = {
     "getMockConsoleRoster": roster,
     "getMockConsoleRequests": requests,
     "getMockConsoleScenario": scenario,
+    "getMockConsoleLaunches": launches,
+    "getMockConsoleLaunch": launch,
+    "getMockConsoleLaunchStatus": launch_status,
     "getMockConsoleStatic": static,
 }

@@ -15,6 +15,7 @@ from ..canvas.ids import is_digits
 from ..context import AppState
 from ..control import deployment_id
 from ..launch.id_token import DEEP_LINKING_REQUEST, MESSAGE_TYPES, RESOURCE_LINK_REQUEST
+from ..launch.options import role_sets
 from ..launch.placements import DEEP_LINKING, RESOURCE_LINK
 from ..world import STUDENT_TYPES, Course, Tool, World
 from .curl import curl_command
@@ -92,7 +93,7 @@ def members(world: World, course_id: int) -> list[dict[str, Any]]:
         user = world.users.get(enrollment.user_id)
         if user is not None:
             out.append({"user_id": user.id, "name": user.name, "login_id": user.login_id, "email": user.email,
-                        "sis_user_id": user.sis_user_id, "lti_id": user.lti_id, "type": enrollment.type,
+                        "sis_user_id": user.sis_user_id, "lti_id": user.lti_id, "type": enrollment.type, "locale": user.locale,
                         "role": ROLE_NAMES.get(enrollment.type, enrollment.type), "state": enrollment.state})
     return out
 
@@ -127,12 +128,16 @@ def course_tools(world: World, course: Course) -> list[dict[str, Any]]:
         if not here:
             continue
         key = world.developer_keys.get(tool.developer_key_id)
+        links = [{"uuid": link.resource_link_uuid, "title": link.title or link.url or link.resource_link_uuid}
+                 for link in world.resource_links.values()
+                 if link.course_id == course.id and link.workflow_state == "active" and link.tool_id is not None
+                 and link.tool_id in world.tools and world.tools[link.tool_id].developer_key_id == tool.developer_key_id]
         placements = [launch_placement(tool, name, settings) for name, settings in sorted(tool.placements.items())
                       if str(settings.get("enabled", True)).lower() != "false"]
         out.append({"id": tool.id, "name": tool.name, "context": _tool_context(world, tool),
                     "client_id": tool.developer_key_id, "deployment_id": deployment_id(world, tool.id),
                     "binding_on": key is not None and world.key_active_in(key, course.account_id),
-                    "placements": placements})
+                    "placements": placements, "links": links})
     return out
 
 
@@ -180,8 +185,8 @@ def course_page(state: AppState, course_id: int, acting_as: int | None) -> dict[
             "course": {"id": course.id, "name": course.name, "code": course.course_code, "state": course.workflow_state},
             "members": people, "acting": acting_user(people, acting_as), "tools": course_tools(world, course),
             "assignments": course_assignments(world, course), "deep_linking": deep_linking_results(world, course),
-            "placements": sorted(RESOURCE_LINK), "deep_linking_placements": sorted(DEEP_LINKING),
-            "message_types": list(MESSAGE_TYPES),
+            "placements": sorted(RESOURCE_LINK | set(DEEP_LINKING)), "deep_linking_placements": sorted(DEEP_LINKING),
+            "message_types": list(MESSAGE_TYPES), "role_sets": list(role_sets()),
         }
 
 
@@ -289,20 +294,23 @@ def request_rows(entries: Iterable[dict[str, Any]], key_names: dict[str, str], b
             "request_body": _pretty(entry.get("body")), "body_format": entry.get("body_format"),
             "response_headers": _pretty(entry.get("response_headers")),
             "response_body": _pretty(entry.get("response_body")), "curl": curl_command(entry, base_url),
+            "launch_id": entry.get("launch_id"),
         })
     return rows
 
 
 def requests_page(state: AppState, base_url: str, *, tool: str | None, operation: str | None,
-                  status: int | None) -> dict[str, Any]:
+                  status: int | None, launch: int | None = None) -> dict[str, Any]:
     world = state.world
     with world.lock:
         key_names = {k.id: k.name for k in world.developer_keys.values()}
     everything = state.journal.entries()
-    matching = state.journal.query(client_id=tool or None, operation_id=operation or None, status=status)
+    matching = state.journal.query(client_id=tool or None, operation_id=operation or None, status=status,
+                                   launch_id=launch)
     newest = list(reversed(matching))[:REQUEST_ROWS]
     return {
-        "filters": {"tool": tool or "", "operation": operation or "", "status": "" if status is None else str(status)},
+        "filters": {"tool": tool or "", "operation": operation or "", "status": "" if status is None else str(status),
+                    "launch": "" if launch is None else str(launch)},
         "tools": sorted(key_names.items(), key=lambda kv: kv[1]),
         "operations": sorted({op for e in everything if (op := e.get("operation_id"))} | ({operation} if operation else set())),
         "statuses": sorted({s for e in everything if isinstance(s := e.get("status"), int)}),

@@ -8,6 +8,7 @@ their server side, then says how that went.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
@@ -100,18 +101,24 @@ class ConsoleTool:
   <label><input name="maximum" value="10" size="3"></label>
   <label>Comment <input name="comment" value="Well done"></label>
   <button type="submit">Post score</button>
-</form>""")
+</form>
+<details><summary>Claims received</summary><pre class="claims">{escape(json.dumps(claims, indent=2, sort_keys=True))}</pre></details>""")
 
     def picker(self, claims: dict[str, Any]) -> Response:
         """A deep linking launch: offer one quiz; choosing it posts the response to Canvas's return URL."""
         item = {"type": "ltiResourceLink", "title": "Console quiz 2", "url": f"{self.base_url}/launch",
                 "lineItem": {"scoreMaximum": 20, "label": "Console quiz 2"}}
         token = self.lti.deep_linking_response(claims, [item])
+        broken = self.lti.deep_linking_response(claims, [item], aud="https://wrong.example")  # not Canvas's issuer
         return_url = claims[DL + "deep_linking_settings"]["deep_link_return_url"]
         return page("Pick content", f"""
 <form method="post" action="{escape(return_url)}">
   <input type="hidden" name="JWT" value="{escape(token)}">
   <button type="submit">Add Console quiz 2</button>
+</form>
+<form method="post" action="{escape(return_url)}">
+  <input type="hidden" name="JWT" value="{escape(broken)}">
+  <button type="submit">Send a response for another platform</button>
 </form>""")
 
     async def score(self, request: Request) -> Response:

@@ -173,13 +173,60 @@
       .catch(function (error) { flash(error.message, false); });
   });
 
-  // A deep linking response page posts its result to this window: show it and re-read the mock.
+  // -- launches in the course page's frame ------------------------------------------------------
+  // The mock's own pages in the frame (login form, authorize form, problem pages) tell this
+  // window which launch they belong to; the status line then follows that launch's record.
+  var LAUNCH_NOTICE = "canvas-lti-mock:launch";
+  var followed = null, statusTimer = null;
+
+  function refreshStatus() {
+    var line = document.getElementById("launch-status");
+    if (!line || followed === null) return;
+    fetch("/__mock__/ui/launches/" + followed + "/status", {headers: {Accept: "text/html"}})
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (html === null || line.getAttribute("data-html") === html) return;
+        line.setAttribute("data-html", html);
+        line.innerHTML = html;  // rendered (and escaped) by the mock
+      })
+      .catch(function () { /* the mock stopped: keep the last status */ });
+  }
+
+  function follow(launch) {
+    if (followed === launch) return;
+    followed = launch;
+    refreshStatus();
+    if (statusTimer === null) statusTimer = window.setInterval(refreshStatus, 1000);
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.getAttribute("target") !== "tool-frame") return;
+    var area = document.getElementById("launch-area");
+    var line = document.getElementById("launch-status");
+    if (line) { line.removeAttribute("data-html"); line.textContent = "Launching…"; }
+    followed = null;
+    if (area) area.scrollIntoView({block: "start"});
+  });
+
+  function newContent(data) {
+    var count = (data.content_items || []).length;
+    flash("The tool returned " + count + " content item(s)" + (data.msg ? ": " + data.msg : ""), true);
+    var frame = document.getElementById("tool-frame");
+    if (frame) frame.src = "about:blank";  // Canvas closes the tool once it has returned content
+    changed();
+    refreshStatus();
+    var results = document.getElementById("deep-linking");
+    if (results) results.scrollIntoView({block: "start"});
+  }
+
   window.addEventListener("message", function (event) {
     var data = event.data;
-    if (data && data.subject === "LtiDeepLinkingResponse") {
-      var count = (data.content_items || []).length;
-      flash("The tool returned " + count + " content item(s)" + (data.msg ? ": " + data.msg : ""), true);
-      changed();
+    if (!data) return;
+    if (data.subject === LAUNCH_NOTICE && event.origin === window.location.origin && typeof data.launch === "number") {
+      follow(data.launch);
+    } else if (data.subject === "LtiDeepLinkingResponse") {
+      newContent(data);
     }
   });
 
