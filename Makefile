@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: install mock test lint bench chromium smoke dist
+.PHONY: install mock test lint bench chromium axe smoke dist
 install: $(STAMP)
 
 mock: $(STAMP)
@@ -22,9 +22,19 @@ chromium:
 	elif [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	else echo "chromium is missing and installing it needs root: the browser tests will skip (in CI they fail)"; fi
 
+# The browser tests inject axe-core (accessibility rules) into every console page they open.
+AXE_VERSION := 4.14.1
+AXE := .node/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE):
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm; \
+	  else echo "npm is missing and installing it needs root: the accessibility checks will skip (in CI they fail)"; exit 0; fi; \
+	fi; npm install --silent --no-save --no-package-lock --prefix .node axe-core@$(AXE_VERSION)
+
 # JOBS: pytest-xdist workers (one per core by default; JOBS=0 runs in this process, e.g. for pdb).
 JOBS ?= auto
-test: $(STAMP) chromium
+test: $(STAMP) chromium axe
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n $(JOBS) $(ARGS)
 

@@ -137,7 +137,8 @@ async def launch_status(ctx: RequestContext, launch_id: Any, **_: Any) -> Respon
 async def scenario(ctx: RequestContext, **_: Any) -> Response:
     page = views.scenario_page(ctx.state)
     return render(ctx, "scenario.html", page, live={"fault-sets": [page["faults"], page["platform_keys"]],
-                                                    "throttle-state": [page["throttle"], page["buckets"]]})
+                                                    "throttle-state": [page["throttle"], page["buckets"]],
+                                                    "throttle-settings": page["settings"]})
 
 
 async def launch_page(ctx: RequestContext, **_: Any) -> Response:
@@ -151,6 +152,10 @@ async def launch_page(ctx: RequestContext, **_: Any) -> Response:
     return render(ctx, "launch.html", {"tools": tools, "courses": courses, "users": users,
                                        "placements": sorted(RESOURCE_LINK | set(DEEP_LINKING)),
                                        "message_types": list(MESSAGE_TYPES)})
+
+
+async def unknown_page(ctx: RequestContext, page: str = "", **_: Any) -> Response:
+    return not_found(ctx, f"console page /__mock__/ui/{page}")
 
 
 def _static_files() -> dict[str, Any]:
@@ -178,4 +183,5 @@ OPERATIONS = {
     "getMockConsoleLaunch": launch,
     "getMockConsoleLaunchStatus": launch_status,
     "getMockConsoleStatic": static,
+    "getMockConsoleNotFound": unknown_page,
 }

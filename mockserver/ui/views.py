@@ -330,6 +330,7 @@ def scenario_page(state: AppState) -> dict[str, Any]:
     return {
         "clock": scenario.clock_body(state), "faults": state.faults.dump()["sets"],
         "throttle": throttle, "buckets": buckets,
+        "settings": {name: throttle.get(name) for name in ("enabled", "hwm", "maximum", "outflow")},
         "platform_keys": {name: getattr(keys, name).kid if getattr(keys, name) else None
                           for name in ("past", "current", "future")},
         "operations": sorted(op for op, info in state.operations.items() if not info.mock_only),

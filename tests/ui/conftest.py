@@ -4,6 +4,10 @@ Playwright's own browser download is not used (it cannot be fetched here): the t
 system chromium through ``executable_path``. Without chromium the tests skip, except in CI
 (``CI`` set), where a missing browser is a failure. Every page a test opens is checked for
 console errors, and tests save screenshots under ``artifacts/ui/<test>/``.
+
+Every console page a test leaves open (and any the test audits on the way) is checked with
+axe-core (``make axe`` installs the npm package into ``.node/``): a serious or critical
+violation fails the test. The tool's own pages are not ours to check, and are skipped.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -28,6 +33,9 @@ ARTIFACTS = ROOT / "artifacts" / "ui"
 README_SHOTS = ROOT / "docs" / "screenshots"
 #: A name chromium resolves to 127.0.0.1, as a DNS-rebinding attacker's name would be (test_cross_site.py).
 REBINDING_NAME = "rebinding.attacker.test"
+AXE = ROOT / ".node" / "node_modules" / "axe-core" / "axe.min.js"
+#: axe-core impacts that fail a test.
+BLOCKING_IMPACTS = ("serious", "critical")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
                  f"--host-resolver-rules=MAP {REBINDING_NAME} 127.0.0.1"]
@@ -104,16 +112,60 @@ def tool(mock: RunningMock) -> Iterator[ConsoleTool]:
         yield served
 
 
+def axe_script() -> Path | None:
+    if AXE.is_file():
+        return AXE
+    if os.environ.get("CI"):
+        pytest.fail("axe-core is missing in CI: `make test` installs it (make axe)")
+    return None
+
+
+def ours(frame: Any) -> bool:
+    """A page of the mock's console (or one of its explanations in a tool's frame), not a tool's page."""
+    path = urlsplit(frame.url).path
+    if path == "/__mock__/" or path.startswith("/__mock__/ui/"):
+        return True
+    try:
+        return bool(frame.evaluate("() => document.body !== null && document.body.classList.contains('frame-page')"))
+    except Exception:  # a frame navigating away, or a closed page: nothing to check
+        return False
+
+
+def axe_violations(frame: Any) -> list[str]:
+    """The serious and critical axe-core violations of a page or frame, one line each."""
+    script = axe_script()
+    if script is None:
+        return []
+    if not frame.evaluate("() => typeof window.axe !== 'undefined'"):
+        frame.add_script_tag(path=str(script))
+    result = frame.evaluate("() => axe.run(document, {resultTypes: ['violations'], iframes: false})")
+    return [f"{frame.url}: {v['id']} ({v['impact']}) {v['help']}: "
+            + "; ".join(" ".join(map(str, node["target"])) for node in v["nodes"][:5])
+            for v in result["violations"] if v["impact"] in BLOCKING_IMPACTS]
+
+
 class Screens:
-    """Numbered screenshots of one test, and the console errors of every page it opened."""
+    """Numbered screenshots of one test, the console errors of every page it opened, and the
+    accessibility violations of the console pages it looked at."""
 
     def __init__(self, context: Any, folder: Path) -> None:
         self.context = context
         self.folder = folder
         self.errors: list[str] = []
         self.allowed: list[str] = []
+        self.violations: list[str] = []
         self.count = 0
         context.on("page", self.watch)
+
+    def audit(self, page_or_frame: Any) -> None:
+        """Check a console page (or frame) as it is now with axe-core; violations fail the test."""
+        self.violations.extend(axe_violations(page_or_frame))
+
+    def audit_open_pages(self) -> None:
+        for page in self.context.pages:
+            for frame in page.frames:
+                if ours(frame):
+                    self.audit(frame)
 
     def watch(self, page: Any) -> None:
         page.on("console", lambda message: message.type == "error" and self.errors.append(f"{page.url}: {message.text}"))
@@ -154,5 +206,8 @@ def screens(browser: Any, request: pytest.FixtureRequest) -> Iterator[Screens]:
     folder.mkdir(parents=True)
     screens = Screens(context, folder)
     yield screens
+    screens.audit_open_pages()
     context.close()
     assert screens.unexpected_errors() == [], "browser console errors"
+    assert not screens.violations, "serious or critical accessibility violations (axe-core):\n" + "\n".join(
+        dict.fromkeys(screens.violations))

@@ -59,6 +59,7 @@ def test_home_page(mock: RunningMock, screens: Screens) -> None:
     key.get_by_role("button", name="Copy client id of Mock Grading Tool").click()
     expect(page.locator("#flash")).to_have_text("Copied to the clipboard")
     assert page.evaluate("navigator.clipboard.readText()") == "10000000000001"
+    key.get_by_text("Private key (TEST-ONLY)").click()
     key.get_by_role("button", name="Copy TEST-ONLY private key PEM of Mock Grading Tool").click()
     assert page.evaluate("navigator.clipboard.readText()") == mock.tool("Mock Grading Tool")["private_key_pem"]
     screens.shot(page, "home")

@@ -108,17 +108,52 @@
     return input.files[0].text();
   }
 
-  function errorText(response, text) {
+  // The control API's messages name fields as JSON does ("Invalid 'hwm': -5 is less than the
+  // minimum of 0"); a person reads the form's own label and a sentence instead.
+  var PHRASES = [
+    [/^(.*) is less than the minimum of (.*)$/, "must be at least $2 (it was $1)"],
+    [/^(.*) is greater than the maximum of (.*)$/, "must be at most $2 (it was $1)"],
+    [/^(.*) is not of type '(\w+)'$/, "must be a $2 (it was $1)"],
+    [/^(.*) is not one of \[(.*)\]$/, "must be one of $2 (it was $1)"],
+    [/^(.*) is a required property$/, "$1 is required"]
+  ];
+
+  function labelOf(form, name) {
+    var field = form && form.querySelector('[name="' + name.replace(/["\\]/g, "") + '"]');
+    var label = field && field.closest("label");
+    if (!label) return null;
+    var text = Array.prototype.map.call(label.childNodes, function (node) {
+      return node.nodeType === Node.TEXT_NODE ? node.textContent : "";
+    }).join(" ").replace(/\s+/g, " ").trim();
+    return text || null;
+  }
+
+  function sentence(text) {
+    text = text.trim();
+    if (!text) return text;
+    text = text.charAt(0).toUpperCase() + text.slice(1);
+    return /[.!?]$/.test(text) ? text : text + ".";
+  }
+
+  function readable(message, form) {
+    var match = /^Invalid '([^']+)': (.*)$/.exec(message);
+    if (!match) return sentence(message.replace(/^Invalid ([^:]+): /, "The $1 was refused: "));
+    var rest = match[2];
+    PHRASES.forEach(function (phrase) { rest = rest.replace(phrase[0], phrase[1]); });
+    return sentence((labelOf(form, match[1]) || match[1]) + " " + rest);
+  }
+
+  function errorText(response, text, form) {
     try {
       var body = JSON.parse(text);
       var errors = body.errors;
-      if (Array.isArray(errors) && errors.length && errors[0].message) return errors[0].message;
-      if (body.message) return body.message;
+      if (Array.isArray(errors) && errors.length && errors[0].message) return readable(errors[0].message, form);
+      if (body.message) return readable(body.message, form);
     } catch (e) { /* not JSON */ }
-    return response.status + " " + (text || response.statusText);
+    return sentence("The mock answered " + response.status + " " + (text || response.statusText));
   }
 
-  function call(spec, body, done) {
+  function call(spec, body, done, form) {
     var parts = spec.split(" ");
     var init = {method: parts[0], headers: {Accept: "application/json"}};
     if (body !== null) {
@@ -127,7 +162,7 @@
     }
     return fetch(parts[1], init).then(function (response) {
       return response.text().then(function (text) {
-        if (!response.ok) throw new Error(errorText(response, text));
+        if (!response.ok) throw new Error(errorText(response, text, form));
         flash(done || "Done", true);
         changed();
       });
@@ -140,7 +175,7 @@
     if (!spec) return;
     event.preventDefault();
     var body = form.hasAttribute("data-file") ? fileBody(form) : formBody(form);
-    body.then(function (text) { return call(spec, text, form.getAttribute("data-done")); },
+    body.then(function (text) { return call(spec, text, form.getAttribute("data-done"), form); },
               function (error) { flash(error.message, false); });
   });
 
@@ -148,7 +183,17 @@
     var button = event.target.closest("button[data-api]");
     if (!button || button.form && button.form.hasAttribute("data-api") && button.type === "submit") return;
     event.preventDefault();
+    var dialog = button.closest("dialog");
+    if (dialog) dialog.close();
     call(button.getAttribute("data-api"), button.getAttribute("data-body"), button.getAttribute("data-done"));
+  });
+
+  // A button that asks first: it opens its <dialog>, whose own button does the action.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-confirm]");
+    if (!button) return;
+    var dialog = document.getElementById(button.getAttribute("data-confirm"));
+    if (dialog && dialog.showModal) dialog.showModal();
   });
 
   // Dynamic registration: an admin's (TEST-ONLY) API token gets a registration token, which

@@ -1,0 +1,78 @@
+"""Every console page, as the spec lists them, checked with axe-core in a real browser.
+
+The pages come from ``specs/canvas-lti.yaml`` (every GET under ``/__mock__/ui/`` and the launch
+form that answers an HTML page), so a page added to the console is checked without a change
+here. Pages with live data are visited in a state that shows it: after a launch, a deep-linking
+round trip and a refused response, with journal entries open. (``conftest.py`` checks every
+console page a browser test leaves open, too.)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import httpx
+import pytest
+
+if not os.environ.get("CI"):  # in CI a missing Playwright is a failure, not a skip
+    pytest.importorskip("playwright")
+from playwright.sync_api import expect
+
+from mockserver.spec import load_spec
+from mockserver.testing import RunningMock
+
+from .conftest import Screens, axe_script
+from .test_console import COURSE, open_page
+from .tool import ConsoleTool
+
+PARAMETERS = {"course_id": str(COURSE)}
+
+
+def console_pages(launch_id: int) -> list[str]:
+    """Every console page's URL, path parameters filled in; an unknown parameter fails loudly."""
+    known = {**PARAMETERS, "launch_id": str(launch_id)}
+    urls = []
+    for path, item in load_spec()["paths"].items():
+        operation = item.get("get")
+        if operation is None or not (path == "/__mock__/" or path.startswith("/__mock__/ui/")):
+            continue
+        if "text/html" not in operation["responses"].get("200", {}).get("content", {}):
+            continue  # static files
+        names = re.findall(r"{(\w+)}", path)
+        missing = [name for name in names if name not in known]
+        assert not missing, f"{path}: add a value for {missing} to PARAMETERS"
+        urls.append(re.sub(r"{(\w+)}", lambda m: known[m.group(1)], path))
+    return urls
+
+
+def test_every_console_page_has_no_serious_accessibility_violation(mock: RunningMock, tool: ConsoleTool,
+                                                                     screens: Screens) -> None:
+    if axe_script() is None:
+        pytest.skip("axe-core is not installed (make axe)")
+    course = open_page(screens, f"{mock.base_url}/__mock__/ui/courses/{COURSE}")
+    course.get_by_role("button", name="Launch Add quizzes").click()
+    frame = course.frame_locator("#tool-frame")
+    frame.get_by_role("button", name="Send a response for another platform").click()
+    expect(frame.get_by_role("heading", level=1)).to_have_text("Canvas refused the deep-linking response")
+    screens.audit(course.frame(name="tool-frame"))  # the mock's explanation in the tool's frame
+    course.locator("#tool-1").get_by_text("Launch with options").click()
+    screens.audit(course)
+    launch_id = httpx.get(f"{mock.base_url}/__mock__/launches").json()["launches"][0]["id"]
+
+    checked = []
+    page = screens.new_page()
+    for path in console_pages(launch_id):
+        if not httpx.get(f"{mock.base_url}{path}").text.lstrip().startswith("<!DOCTYPE html>"):
+            continue  # a fragment another page embeds (a status line), checked there
+        page.goto(f"{mock.base_url}{path}")
+        for summary in page.locator("details > summary").all()[:3]:  # open a few: their contents count too
+            summary.click()
+        screens.audit(page)
+        checked.append(path)
+    assert {"/__mock__/ui/", f"/__mock__/ui/launches/{launch_id}", "/__mock__/ui/scenario", "/__mock__/"} <= set(checked)
+
+    screens.allow("the server responded with a status of 404 (Not Found)")
+    page.goto(f"{mock.base_url}/__mock__/ui/no/such/page")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
+    screens.audit(page)
