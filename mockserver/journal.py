@@ -41,7 +41,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 import jwt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -265,6 +265,34 @@ def parse_time(value: str | float | int) -> float:
     return parsed.timestamp()
 
 
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """A request exactly as received, for the reproducible curl a person asks for (``ui/curl.py``).
+
+    Kept beside the journal, never in an entry: entries, dumps and the state file stay redacted.
+    Only requests within the entry's bounds are kept (:func:`replayable`), so the journal's memory
+    stays bounded by its capacity."""
+
+    method: str
+    #: The path as it came over the wire (percent-encoding kept).
+    raw_path: str
+    query_string: bytes
+    headers: tuple[tuple[bytes, bytes], ...]
+    body: bytes
+
+
+def replayable(scope: Scope, body: bytes) -> Replay | None:
+    """The request to keep for replay, or None when any part is over an entry's bounds (a
+    larger one is not an LTI message a person replays by hand)."""
+    headers = tuple(scope.get("headers", ()))
+    raw_path = scope.get("raw_path") or quote(scope.get("path", "")).encode()
+    query = scope.get("query_string", b"")
+    if (len(body) > MAX_BODY_TEXT or len(raw_path) > MAX_BODY_TEXT or len(query) > MAX_BODY_TEXT
+            or len(headers) > MAX_HEADERS or any(len(n) + len(v) > MAX_BODY_TEXT for n, v in headers)):
+        return None
+    return Replay(scope.get("method", ""), raw_path.decode("latin-1"), query, headers, body)
+
+
 class Journal:
     """A thread-safe ring buffer of request entries (oldest evicted first).
 
@@ -275,6 +303,8 @@ class Journal:
         self._lock = threading.Lock()
         self._settling = threading.Lock()
         self._entries: deque[dict[str, Any]] = deque(maxlen=max(1, capacity))
+        #: The real requests (``Replay``) of the entries still in the buffer, by ``seq``.
+        self._replays: dict[int, Replay] = {}
         self._seq = 0
         self.evicted = 0
 
@@ -288,19 +318,35 @@ class Journal:
             keep = entries[-max(1, capacity):]
             self.evicted += len(entries) - len(keep)
             self._entries = deque(keep, maxlen=max(1, capacity))
+            kept = {entry.get("seq") for entry in keep}
+            self._replays = {seq: replay for seq, replay in self._replays.items() if seq in kept}
 
-    def add(self, entry: dict[str, Any]) -> dict[str, Any]:
+    def add(self, entry: dict[str, Any], replay: Replay | None = None) -> dict[str, Any]:
         with self._lock:
             self._seq += 1
             entry["seq"] = self._seq
             if len(self._entries) == self._entries.maxlen:
                 self.evicted += 1
+                self._replays.pop(self._entries[0].get("seq"), None)
             self._entries.append(entry)
+            if replay is not None:
+                self._replays[self._seq] = replay
         return entry
+
+    def replay(self, seq: int) -> Replay | None:
+        """The request of entry ``seq`` as it was received (with its secrets), if still kept."""
+        with self._lock:
+            return self._replays.get(seq)
+
+    def entry(self, seq: int) -> dict[str, Any] | None:
+        with self._lock:
+            found = next((e for e in self._entries if e.get("seq") == seq), None)
+        return None if found is None else self._settle([found])[0]
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._replays.clear()
             self.evicted = 0
 
     def entries(self) -> list[dict[str, Any]]:
@@ -353,6 +399,7 @@ class Journal:
         capacity = int(dump.get("capacity", self.capacity))
         with self._lock:
             self._entries = deque(entries, maxlen=max(1, capacity))
+            self._replays.clear()  # a dump holds no secrets to replay
             self._seq = int(dump.get("seq", max((int(e.get("seq", 0)) for e in entries), default=0)))
             self.evicted = int(dump.get("evicted", 0))
 
@@ -539,4 +586,4 @@ class JournalMiddleware:
             entry.update(notes)
             if notes.get("fault", {}).get("kind") == "drop":
                 entry["status"] = None
-            self.state.journal.add(entry)
+            self.state.journal.add(entry, replayable(scope, body))

@@ -10,7 +10,9 @@ headers it records) passes through a :class:`Redactor`, which replaces
 - any substring that parses as a JWS or JWE compact serialisation: dot-separated base64url
   segments of which the first (or, for a mangled header, the second) decodes to a JSON object.
   That is how PyJWT reads a token, so a JOSE header with a leading space, which does not encode
-  to the familiar ``eyJ``, is still caught;
+  to the familiar ``eyJ``, is still caught. LTI messages are the exception: a JWS whose payload
+  carries an LTI ``message_type`` claim (a launch's id_token, a tool's deep-linking response)
+  is what a vendor came to read, signed with TEST-ONLY keys, and is kept, under any field name;
 - any bearer token this mock issued (its access and registration tokens are JWTs, caught above;
   its fixture API tokens are opaque and matched literally);
 - PEM blocks;
@@ -96,6 +98,22 @@ def _json_object(segment: str) -> bool:
     return isinstance(decoded, dict)
 
 
+#: The claim every LTI message has, and no credential (access token, assertion) does.
+LTI_MESSAGE_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/message_type"
+
+
+def is_lti_message(candidate: str) -> bool:
+    """Whether ``candidate`` is a compact JWS (three segments) whose payload is an LTI message."""
+    parts = candidate.split(".")
+    if len(parts) != 3 or not _json_object(parts[0]) or len(parts[1]) < 3:
+        return False
+    try:
+        payload = json.loads(base64url_decode(parts[1].rstrip("=")))
+    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
+        return False
+    return isinstance(payload, dict) and isinstance(payload.get(LTI_MESSAGE_CLAIM), str)
+
+
 def is_jose(candidate: str) -> bool:
     """Whether ``candidate`` (three or more dot-separated base64url segments) holds a compact
     JWS/JWE: its header — or, when the header was mangled, its payload — is base64url-encoded
@@ -140,7 +158,8 @@ class Redactor:
 
     def value(self, value: Any, name: str | None = None) -> Any:
         """A redacted deep copy of a parsed body, query or header map."""
-        if name is not None and value not in (None, "") and is_secret_name(name):
+        if name is not None and value not in (None, "") and is_secret_name(name) and not (
+                isinstance(value, str) and is_lti_message(value.strip())):
             return REDACTED
         if isinstance(value, str):
             return self.text(value)
@@ -154,7 +173,8 @@ class Redactor:
 
 
 def _redact_jose(match: re.Match[str]) -> str:
-    return REDACTED_JWT if is_jose(match.group()) else match.group()
+    found = match.group()
+    return REDACTED_JWT if is_jose(found) and not is_lti_message(found) else found
 
 
 def _redact_pairs(text: str) -> str:
@@ -164,8 +184,8 @@ def _redact_pairs(text: str) -> str:
     out: list[str] = []
     position = 0
     while (match := SECRET_PAIR.search(text, position)) is not None:
-        if is_secret_name(match.group("name")):
-            value = next(g for g in ("quoted", "bare", "element") if match.group(g) is not None)
+        value = next((g for g in ("quoted", "bare", "element") if match.group(g) is not None), None)
+        if value is not None and is_secret_name(match.group("name")) and not is_lti_message(match.group(value).strip()):
             out.append(text[position:match.start(value)])
             out.append(REDACTED)
             position = match.end(value)

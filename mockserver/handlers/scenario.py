@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
 from .. import scenario
 from ..canvas.errors import api_error, json_response, json_text
 from ..context import RequestContext
 from ..faults import FaultError
 from ..journal import Journal
+from ..ui.curl import reproducible_curl
 
 
 def _listing(journal: Journal, filters: dict[str, Any]) -> bytes:
@@ -35,6 +36,15 @@ async def list_requests(ctx: RequestContext, operation_id: str | None = None, me
     except ValueError as exc:
         raise api_error(400, f"since: {exc}") from None
     return Response(body, media_type="application/json")
+
+
+async def get_request_curl(ctx: RequestContext, seq: Any, **_: Any) -> Response:
+    """The reproducible curl of one journal entry: its real credentials, on request only."""
+    text = str(seq)
+    replay = ctx.state.journal.replay(int(text)) if text.isdigit() and len(text) < 16 else None
+    if replay is None:
+        raise api_error(404, f"no request {seq} in the journal (gone, or too large to keep)")
+    return PlainTextResponse(reproducible_curl(replay, ctx.base_url) + "\n", headers={"Cache-Control": "no-store"})
 
 
 async def clear_requests(ctx: RequestContext, **_: Any) -> Response:
@@ -103,6 +113,7 @@ async def configure_settings(ctx: RequestContext, body: Any = None, **_: Any) ->
 
 OPERATIONS = {
     "listMockRequests": list_requests,
+    "getMockRequestCurl": get_request_curl,
     "clearMockRequests": clear_requests,
     "listMockFaults": list_faults,
     "addMockFaults": add_faults,

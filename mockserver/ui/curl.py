@@ -2,6 +2,8 @@
 
 The journal never holds secrets, so neither can the command: a bearer token becomes
 ``$ACCESS_TOKEN`` and a client assertion ``$CLIENT_ASSERTION``, which the reader sets first.
+The reproducible curl, which a person asks for explicitly, is built from the request as it was
+received (``journal.Replay``), real token, assertion and secrets included.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import json
 import shlex
 from typing import Any
 from urllib.parse import urlencode
+
+from ..journal import Replay
 
 #: Request headers worth replaying; the rest (host, user agent, lengths) curl sets itself.
 REPLAYED_HEADERS = ("accept", "content-type")
@@ -45,4 +49,28 @@ def curl_command(entry: dict[str, Any], base_url: str) -> str:
         parts += ["--data-raw", f'"{form}"' if "$CLIENT_ASSERTION" in form else shlex.quote(form)]
     elif body_format == "text" and isinstance(body, str):
         parts += ["--data-raw", shlex.quote(body)]
+    return " ".join(parts)
+
+
+#: Headers curl works out itself, or that describe the connection rather than the request.
+NOT_REPLAYED = frozenset({"host", "content-length", "connection", "accept-encoding", "transfer-encoding",
+                          "user-agent", "keep-alive", "te", "upgrade"})
+
+
+def reproducible_curl(replay: Replay, base_url: str) -> str:
+    """The request exactly as the mock received it, secrets included: a person asked for them.
+
+    A body that is not UTF-8 text cannot be pasted into a shell; the command says so instead."""
+    query = replay.query_string.decode("latin-1")
+    url = f"{base_url}{replay.raw_path}{'?' + query if query else ''}"
+    parts = ["curl", "-X", replay.method or "GET", shlex.quote(url)]
+    for raw_name, raw_value in replay.headers:
+        name = raw_name.decode("latin-1").lower()
+        if name not in NOT_REPLAYED:
+            parts += ["-H", shlex.quote(f"{name.title()}: {raw_value.decode('latin-1')}")]
+    if replay.body:
+        try:
+            parts += ["--data-binary", shlex.quote(replay.body.decode("utf-8"))]
+        except UnicodeDecodeError:
+            parts.append(f"# and a binary body of {len(replay.body)} bytes, not reproduced here")
     return " ".join(parts)

@@ -162,6 +162,11 @@ def test_clock_advance_shows_in_the_ui(mock: RunningMock, screens: Screens) -> N
     expect(page.locator("[data-mock-offset]")).to_have_text("(offset +1d 1h)")
     assert round(mock.clock()["offset"]) == 90000
     screens.shot(page, "clock-advanced")
+    page.get_by_label("Set to").fill("next tuesday")
+    screens.allow("the server responded with a status of 400 (Bad Request)")
+    page.get_by_role("button", name="Set", exact=True).click()
+    expect(page.locator("#flash")).to_have_text(  # a sentence, not the API's JSON
+        "The clock change was refused: not an ISO 8601 time or epoch seconds: 'next tuesday'.")
     other = open_page(screens, f"{mock.base_url}/__mock__/ui/")
     expect(other.locator("#mock-clock .offset")).to_have_text("(offset +1d 1h)")
     mock.reset_clock()  # through the JSON API: the open page follows
@@ -248,8 +253,16 @@ def test_throttle_keys_reset_and_state_round_trip_from_the_scenario_page(mock: R
     assert '"format": "canvas-lti-mock-state/1"' in saved.read_text().replace('":"', '": "')
 
     page.get_by_role("button", name="Reset the world").click()
+    dialog = page.get_by_role("dialog", name="Reset the world?")
+    dialog.get_by_role("button", name="Keep it").click()  # asks first; keeping changes nothing
+    expect(dialog).to_be_hidden()
+    assert mock.throttle()["enabled"] is True
+    page.get_by_role("button", name="Reset the world").click()
+    dialog.get_by_role("button", name="Reset the world").click()
     expect(page.locator("#flash")).to_have_text("World reset to the fixtures")
     expect(page.locator(".throttle-state")).to_have_text("off")
+    expect(page.get_by_label("Throttle on")).not_to_be_checked()  # the form shows the state after the reset
+    expect(page.get_by_label("Budget (high water mark)")).to_have_value(str(mock.throttle()["hwm"]))
     expect(page.locator(".kid-current")).to_have_text("mock-platform-key-1")
 
     page.get_by_label("Upload a state dump").set_input_files(str(saved))
@@ -261,5 +274,5 @@ def test_throttle_keys_reset_and_state_round_trip_from_the_scenario_page(mock: R
     page.get_by_label("Upload a state dump").set_input_files(str(bad))
     screens.allow("the server responded with a status of 400 (Bad Request)")  # chromium logs the refused upload
     page.get_by_role("button", name="Load", exact=True).click()
-    expect(page.locator("#flash")).to_contain_text("'something else' is not one of")
+    expect(page.locator("#flash")).to_have_text("The format must be one of 'canvas-lti-mock-state/1' (it was 'something else').")
     screens.shot(page, "scenario")

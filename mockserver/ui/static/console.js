@@ -38,9 +38,20 @@
     if (!button) return;
     event.preventDefault();  // inside a <summary>: copy, do not toggle
     copyText(button.getAttribute("data-copy")).then(
-      function () { button.textContent = "Copied"; flash("Copied to the clipboard", true); },
+      function () { flash("Copied to the clipboard", true); },
       function () { flash("The browser refused to copy; select the text instead", false); });
   });
+
+  // The reproducible curl (real values) is fetched only when a person opens it.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.open || !details.hasAttribute || !details.hasAttribute("data-curl")) return;
+    var pre = details.querySelector(".real-curl"), button = details.querySelector("button.copy");
+    fetch(details.getAttribute("data-curl"), {headers: {Accept: "text/plain"}})
+      .then(function (r) { return r.text().then(function (text) { return r.ok ? text.trim() : Promise.reject(new Error(errorText(r, text))); }); })
+      .then(function (command) { pre.textContent = command; button.setAttribute("data-copy", command); },
+            function (error) { pre.textContent = error.message; });
+  }, true);
 
   // -- the mock clock in the header --------------------------------------------------------
   function formatOffset(seconds) {
@@ -140,7 +151,7 @@
     if (!match) return sentence(message.replace(/^Invalid ([^:]+): /, "The $1 was refused: "));
     var rest = match[2];
     PHRASES.forEach(function (phrase) { rest = rest.replace(phrase[0], phrase[1]); });
-    return sentence((labelOf(form, match[1]) || match[1]) + " " + rest);
+    return sentence((labelOf(form, match[1]) || "The " + match[1].replace(/\.(\d+)\./g, " $1 ").replace(/[._]/g, " ")) + " " + rest);
   }
 
   function errorText(response, text, form) {

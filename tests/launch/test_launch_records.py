@@ -1,0 +1,182 @@
+"""Launch records over HTTP: the conversation a launch leaves (``GET /__mock__/launches/{id}``), the
+checks of the tool's authentication request, the validation report of deep-linking responses,
+the journal's grouping and what it keeps, and the reproducible curl."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from typing import Any
+
+import jwt
+import pytest
+
+from mockserver.launch.html import read_form
+from tests.ltiutil import bearer
+
+from .dlutil import LTI, REDIRECT, response_claims, return_path, sign
+
+AUTH = {"scope": "openid", "response_type": "id_token", "response_mode": "form_post", "prompt": "none",
+        "redirect_uri": REDIRECT, "nonce": "n-1", "state": "s-1"}
+
+
+def start(client: Any, **body: Any) -> dict[str, Any]:
+    answer = client.post("/__mock__/launches", json={"tool": "1", "course": "101", "user": "20", **body})
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def authorize(client: Any, login: dict[str, Any], **changes: Any) -> Any:
+    params = {**AUTH, "client_id": login["params"]["client_id"], "login_hint": login["params"]["login_hint"],
+              "lti_message_hint": login["params"]["lti_message_hint"], **changes}
+    return client.get("/api/lti/authorize", params={k: v for k, v in params.items() if v is not None})
+
+
+def record(client: Any, launch_id: int) -> dict[str, Any]:
+    answer = client.get(f"/__mock__/launches/{launch_id}")
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def verdicts(checks: list[dict[str, Any]]) -> dict[str, str]:
+    return {check["name"]: check["verdict"] for check in checks}
+
+
+def test_a_launch_record_follows_the_conversation(client: Any) -> None:
+    login = start(client, placement="course_navigation")
+    started = record(client, login["launch_id"])
+    assert started["stage"] == "started" and started["login"]["params"] == login["params"]
+    assert started["tool"]["name"] == "Mock Grading Tool" and started["user"]["id"] == 20
+    token = read_form(authorize(client, login).text)["fields"]["id_token"]
+    done = record(client, login["launch_id"])
+    assert done["stage"] == "authenticated" and done["id_token"] == token
+    assert set(verdicts(done["authentications"][0]["checks"]).values()) == {"pass"}
+    assert jwt.decode(token, options={"verify_signature": False})["nonce"] == "n-1"
+    listed = client.get("/__mock__/launches").json()
+    assert listed["count"] >= 1 and listed["launches"][0]["id"] == login["launch_id"]
+    assert client.get("/__mock__/launches/99999").status_code == 404
+    client.post("/__mock__/reset")
+    assert client.get(f"/__mock__/launches/{login['launch_id']}").status_code == 404
+
+
+@pytest.mark.parametrize(("change", "failing"), [
+    ({"scope": "profile"}, {"scope"}),
+    ({"response_type": "code"}, {"response_type"}),
+    ({"response_mode": "query"}, {"response_mode"}),
+    ({"prompt": "login"}, {"prompt"}),
+    ({"nonce": None}, {"nonce"}),
+    ({"login_hint": "someone-else"}, {"login_hint"}),
+    ({"redirect_uri": "http://127.0.0.1:9001/elsewhere"}, {"redirect_uri"}),
+])
+def test_each_authentication_parameter_is_checked(client: Any, change: dict[str, Any], failing: set[str]) -> None:
+    login = start(client)
+    authorize(client, login, **change)
+    checks = verdicts(record(client, login["launch_id"])["authentications"][0]["checks"])
+    assert {name for name, verdict in checks.items() if verdict == "fail"} == failing
+
+
+def test_a_missing_state_is_a_warning_and_a_changed_hint_finds_no_launch(client: Any) -> None:
+    login = start(client)
+    authorize(client, login, state=None)
+    assert verdicts(record(client, login["launch_id"])["authentications"][0]["checks"])["state"] == "warn"
+    other = start(client)
+    authorize(client, other, lti_message_hint=other["params"]["lti_message_hint"] + "x")
+    assert record(client, other["launch_id"])["authentications"] == []  # the hint no longer names it
+
+
+def test_editor_options_change_the_claims_and_refuse_bad_input(client: Any) -> None:
+    login = start(client, role_set="Observer", roles=["Instructor"], custom={"shoe": "$Canvas.course.id"},
+                  locale="de", claims={"https://example.com/x": [1, 2]})
+    claims = record(client, login["launch_id"])["claims"]
+    assert claims[LTI + "roles"] == ["http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor",
+                                     "http://purl.imsglobal.org/vocab/lis/v2/system/person#User",
+                                     "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"]
+    assert claims[LTI + "custom"]["shoe"] == "101" and claims["https://example.com/x"] == [1, 2]
+    assert claims["locale"] == claims[LTI + "launch_presentation"]["locale"] == "de"
+    plain = record(client, start(client)["launch_id"])["claims"]
+    assert LTI + "custom" not in plain or "shoe" not in plain[LTI + "custom"]  # Canvas's claims by default
+    for bad, message in (({"claims": "[1]"}, "must be a JSON object"), ({"claims": "{"}, "not valid JSON"),
+                         ({"claims": {"nonce": "x"}}, "nonce claim"), ({"role_set": "Wizard"}, "not one of"),
+                         ({"custom": "no equals sign"}, "is not name=value")):
+        answer = client.post("/__mock__/launches", json={"tool": "1", "course": "101", "user": "20", **bad})
+        assert answer.status_code == 400 and message in answer.json()["errors"][0]["message"], (bad, answer.text)
+
+
+def deep_linking_launch(client: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    login = start(client, placement="course_assignments_menu", message_type="LtiDeepLinkingRequest", user="10")
+    token = read_form(authorize(client, login).text)["fields"]["id_token"]
+    return login, jwt.decode(token, options={"verify_signature": False})
+
+
+def test_deep_linking_report_names_the_rule_each_response_breaks(client: Any, config: dict[str, Any]) -> None:
+    grading = next(t for t in config["tools"] if t["name"] == "Mock Grading Tool")
+    login, claims = deep_linking_launch(client)
+    deployment = {LTI + "deployment_id": claims[LTI + "deployment_id"]}
+    item = {"type": "ltiResourceLink", "title": "Quiz", "url": "https://tool.example/quiz",
+            "lineItem": {"scoreMaximum": 10}, "window": {"targetName": "x"}}
+    cases = [
+        (response_claims(grading, [item], **deployment), True, {}, {"lineItem": "pass", "presentation": "pass"}),
+        (response_claims(grading, [item], aud="https://wrong.example", **deployment), False, {"aud": "fail"}, {}),
+        (response_claims(grading, [item]), True, {"deployment_id": "warn"}, {}),
+        (response_claims(grading, [{"type": "link"}], **deployment), True, {}, {"properties": "fail"}),
+        (response_claims(grading, [{**item, "url": "/relative"}], **deployment), True, {}, {"url": "fail"}),
+        (response_claims(grading, [{**item, "lineItem": {"scoreMaximum": -1}}], **deployment), False, {},
+         {"lineItem": "fail"}),
+        (response_claims(grading, [item, item], **deployment), True, {"accept_multiple": "pass"}, {}),
+    ]
+    path = return_path(claims)
+    for number, (body, accepted, message_verdicts, item_verdicts) in enumerate(cases):
+        answer = client.post(path, data={"JWT": sign(grading, body)})
+        assert answer.status_code == (200 if accepted else 400), (number, answer.text)
+        report = record(client, login["launch_id"])["deep_linking"][number]
+        assert report["outcome"]["accepted"] is accepted, number
+        got = verdicts(report["report"]["checks"])
+        assert {k: got[k] for k in message_verdicts} == message_verdicts, (number, got)
+        got_items = verdicts(report["report"]["items"][0]["checks"])
+        assert {k: got_items.get(k) for k in item_verdicts} == item_verdicts, (number, got_items)
+    other_key = sign({**grading, "private_key_pem": _other_key()}, response_claims(grading, [item], **deployment))
+    client.post(path, data={"JWT": other_key})
+    last = record(client, login["launch_id"])["deep_linking"][-1]
+    assert verdicts(last["report"]["checks"])["signature"] == "fail"
+    assert last["outcome"]["errors"] == {"jwt": ["JWT verification failure"]}
+
+
+def _other_key() -> str:
+    from tests.launch.tool import new_rsa_key
+
+    return new_rsa_key()[0]
+
+
+def test_the_journal_groups_a_launch_and_keeps_its_lti_messages(client: Any, config: dict[str, Any],
+                                                                  grading_token: str) -> None:
+    grading = next(t for t in config["tools"] if t["name"] == "Mock Grading Tool")
+    login, claims = deep_linking_launch(client)
+    response = sign(grading, response_claims(grading, [{"type": "ltiResourceLink", "title": "T"}]))
+    client.post(return_path(claims), data={"JWT": response})
+    entries = client.get("/__mock__/requests", params={"launch_id": login["launch_id"]}).json()["requests"]
+    assert [e["operation_id"] for e in entries] == ["authorizeLaunch", "deepLinkingResponse"]
+    assert entries[1]["body"]["JWT"] == response  # the tool's LTI message, kept to be read
+    id_token = read_form(entries[0]["response_body"])["fields"]["id_token"]
+    assert jwt.decode(id_token, options={"verify_signature": False})[LTI + "message_type"] == "LtiDeepLinkingRequest"
+    client.get("/api/lti/courses/101/line_items", headers=bearer(grading_token))
+    everything = json.dumps(client.get("/__mock__/requests").json())
+    assert grading_token not in everything and "[redacted jwt]" in everything  # the hint; credentials still go
+    assert entries[0]["query"]["lti_message_hint"] == "[redacted jwt]"
+
+
+def test_the_reproducible_curl_has_the_real_values_and_replays(client: Any, grading_token: str) -> None:
+    client.post("/api/lti/courses/101/line_items", headers={**bearer(grading_token), "Content-Type": "application/json"},
+                content=json.dumps({"label": "Replayed", "scoreMaximum": 5}))
+    entry = client.get("/__mock__/requests").json()["requests"][-1]
+    assert grading_token not in json.dumps(entry)
+    command = client.get(f"/__mock__/requests/{entry['seq']}/curl")
+    assert command.status_code == 200 and command.headers["content-type"].startswith("text/plain")
+    words = shlex.split(command.text)
+    assert words[:3] == ["curl", "-X", "POST"] and f"Authorization: Bearer {grading_token}" in words
+    headers = dict(w.split(": ", 1) for w in words[words.index(words[3]) + 1:] if ": " in w)
+    body = words[words.index("--data-binary") + 1]
+    again = client.post(words[3].replace("http://testserver", ""), headers=headers, content=body)
+    assert again.status_code == 201 and again.json()["label"] == "Replayed"
+    state = json.dumps(client.get("/__mock__/state?journal=true").json())
+    assert grading_token not in state
+    assert client.get("/__mock__/requests/99999/curl").status_code == 404
