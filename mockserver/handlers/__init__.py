@@ -13,14 +13,25 @@ from typing import Any
 from starlette.responses import Response
 
 from .. import control, ui
-from . import deep_linking, dynamic_registration, launch, line_items, names_and_roles, results, scenario, scores, security
+from . import (
+    deep_linking,
+    dynamic_registration,
+    launch,
+    launch_records,
+    line_items,
+    names_and_roles,
+    results,
+    scenario,
+    scores,
+    security,
+)
 from .rest_apis import REST_OPERATIONS  # REST APIs around LTI (issue 4)
 
 Handler = Callable[..., Awaitable[Response]]
 
 HANDLERS: dict[str, Handler] = {}
-for _module in (security, line_items, scores, results, names_and_roles, control, scenario, launch, deep_linking, dynamic_registration,
-                ui):
+for _module in (security, line_items, scores, results, names_and_roles, control, scenario, launch, launch_records,
+                deep_linking, dynamic_registration, ui):
     _duplicates = HANDLERS.keys() & _module.OPERATIONS.keys()
     if _duplicates:
         raise RuntimeError(f"operationIds handled twice: {sorted(_duplicates)}")

@@ -57,7 +57,7 @@ def _remember(ctx: RequestContext, record: LaunchRecord | None, token: Any, outc
     entry = {"time": ctx.now(), "jwt": response.token, "header": response.header, "claims": response.claims,
              "report": dl_checks.report(response), "outcome": outcome}
     if record is not None:
-        ctx.state.launch_log.update(record.id, lambda r: r.deep_linking.append(entry))
+        ctx.state.launch_log.append(record.id, "deep_linking", entry)
     return entry
 
 

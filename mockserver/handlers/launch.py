@@ -1,5 +1,10 @@
 """LTI 1.3 launches (§10): the mock's launch initiation (its form page is ``ui/``), platform key rotation,
-and Canvas's ``/api/lti/authorize_redirect`` and ``/api/lti/authorize``."""
+and Canvas's ``/api/lti/authorize_redirect`` and ``/api/lti/authorize``.
+
+Each launch is recorded (``launch/record.py``) as it goes. A launch started from a browser form
+(the console, the launch page) also gets readable pages where Canvas would answer JSON, and its
+id_token post relayed through ``launch_records.deliver_mock_launch`` when the tool shares the
+mock's host name, so the mock sees the tool's answer."""
 
 from __future__ import annotations
 
@@ -10,7 +15,6 @@ import jwt
 from starlette.responses import RedirectResponse, Response
 
 from ..canvas.errors import api_error, json_response, not_found
-from ..canvas.ids import is_digits
 from ..context import RequestContext
 from ..journal import MAX_BODY_TEXT, annotate, build_entry, redactor_for
 from ..launch import auth_checks, relay, signing
@@ -19,7 +23,7 @@ from ..launch.html import form_page
 from ..launch.id_token import RESOURCE_LINK_REQUEST, sign
 from ..launch.login import HINT_PURPOSE, LaunchError, LaunchRequest, LoginRequest, start_launch
 from ..launch.options import LaunchOptions, OptionError
-from ..launch.record import BODY_EXCERPT, LaunchRecord
+from ..launch.record import LaunchRecord
 from ..ui.pages import problem
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -115,72 +119,6 @@ def _sentence(message: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-async def get_mock_launch(ctx: RequestContext, launch_id: Any, **_: Any) -> Response:
-    found = ctx.state.launch_log.snapshot(_launch_id(launch_id))
-    if found is None:
-        raise api_error(404, f"no launch {launch_id}")
-    return json_response(found, headers=NO_STORE)
-
-
-async def list_mock_launches(ctx: RequestContext, **_: Any) -> Response:
-    launches = ctx.state.launch_log.newest()
-    return json_response({"launches": launches, "count": len(launches)}, headers=NO_STORE)
-
-
-def _launch_id(raw: Any) -> int | None:
-    text = str(raw)
-    return int(text) if is_digits(text) and len(text) < 16 else None
-
-
-def _delivered(entry: dict[str, Any]) -> Any:
-    return lambda record: record.deliveries.append(entry)
-
-
-async def deliver_mock_launch(ctx: RequestContext, launch_id: Any, body: Any = None, **_: Any) -> Response:
-    """The authorize page's form, relayed to the tool's registered ``redirect_uri`` (``launch/relay.py``)."""
-    log = ctx.state.launch_log
-    record = log.get(_launch_id(launch_id))
-    target = record.authentications[-1].get("redirect_uri") if record and record.authentications else None
-    if record is None or not target:
-        return problem(ctx, title="Nothing to deliver",
-                       reason=f"The mock has no authenticated launch #{launch_id} to post to a tool.")
-    if not relay.relayable(target, ctx.base_url):
-        return problem(ctx, title="Not relayed", launch_id=record.id,
-                       reason=f"The mock relays a launch only to a tool on its own host, not to {target}.")
-    fields = {k: str(v) for k, v in flat(body).items()}
-    answer = await relay.post_form(target, fields, ctx.request.headers)
-    log.update(record.id, _delivered({
-        "mode": "relay", "url": target, "time": ctx.now(), "status": answer.status, "error": answer.error,
-        "content_type": answer.content_type, "location": answer.location,
-        "body": answer.body[:BODY_EXCERPT].decode("utf-8", "replace"), "bytes": len(answer.body)}))
-    return _handed_back(ctx, record.id, answer)
-
-
-def _handed_back(ctx: RequestContext, launch_id: int, answer: relay.ToolAnswer) -> Response:
-    """The tool's answer for the browser as sent (a page, a redirect, any 2xx); a refusal that is not a
-    page, or no answer at all, explained on a page of the mock's."""
-    if answer.error is not None or answer.status is None:
-        return problem(ctx, title="The tool cannot be reached", launch_id=launch_id,
-                       reason=f"The mock posted the id_token to the tool's redirect URI, {answer.url}, "
-                              f"and got no answer: {answer.error}.")
-    if 300 <= answer.status < 400 and answer.location:
-        response = Response(status_code=answer.status, headers={"Location": answer.location, **NO_STORE})
-        passed = ("set-cookie",)
-    elif answer.is_html or answer.status < 400:
-        body = relay.with_base(answer.body, answer.url) if answer.is_html else answer.body
-        response = Response(body, status_code=answer.status)
-        passed = relay.PASSED_BACK
-    else:
-        return problem(ctx, launch_id=launch_id, facts=[
-            ("Tool URL", answer.url), ("HTTP status", str(answer.status)),
-            ("Content type", answer.content_type or "none")],
-            excerpt=answer.body[:BODY_EXCERPT].decode("utf-8", "replace"), title="The tool refused the launch",
-            reason=(f"The tool answered the launch with HTTP {answer.status}"
-                    f"{' and ' + answer.content_type if answer.content_type else ''}, not a page a person can read."))
-    response.raw_headers.extend((k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers if k in passed)
-    return response
-
-
 async def rotate_mock_keys(ctx: RequestContext, **_: Any) -> Response:
     keys = ctx.state.keys
     keys.rotate()
@@ -232,8 +170,7 @@ def _authenticated(params: dict[str, str], answer: authz.AuthorizeAnswer, checks
             "time": now, "params": dict(params), "checks": [c.__dict__ for c in checks],
             "redirect_uri": answer.redirect_uri, "error": answer.error,
             "error_description": answer.fields.get("error_description")})
-        if "id_token" in answer.fields:
-            record.id_token = answer.fields["id_token"]
+        record.id_token = answer.fields.get("id_token", record.id_token)
     return change
 
 
@@ -271,9 +208,9 @@ async def authorize(ctx: RequestContext, body: Any = None, **_: Any) -> Response
         return form_page(f"{ctx.base_url}/__mock__/launches/{record.id}/deliver", answer.fields, title="Launching…",
                          headers=NO_STORE, notice=notice)
     why = await relay.unreachable(answer.redirect_uri)
-    ctx.state.launch_log.update(record.id, _delivered({
+    ctx.state.launch_log.append(record.id, "deliveries", {
         "mode": "direct", "url": answer.redirect_uri, "time": ctx.now(), "status": None, "error": why,
-        "content_type": None, "location": None, "body": None, "bytes": None}))
+        "content_type": None, "location": None, "body": None, "bytes": None})
     if why is not None:
         return problem(ctx, title="The tool cannot be reached", launch_id=record.id,
                        reason=f"The id_token is ready, but nothing answers at the tool's redirect URI, "
@@ -283,9 +220,6 @@ async def authorize(ctx: RequestContext, body: Any = None, **_: Any) -> Response
 
 OPERATIONS = {
     "startMockLaunch": start_mock_launch,
-    "listMockLaunches": list_mock_launches,
-    "getMockLaunch": get_mock_launch,
-    "deliverMockLaunch": deliver_mock_launch,
     "rotateMockKeys": rotate_mock_keys,
     "signMockIdToken": sign_mock_id_token,
     "authorizeRedirect": authorize_redirect,

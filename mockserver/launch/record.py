@@ -87,6 +87,12 @@ class LaunchRecord:
         return {**asdict(self), "stage": self.stage}
 
 
+def parse_id(raw: Any) -> int | None:
+    """A launch id from a URL or a token: digits only, or None."""
+    text = str(raw)
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 16 else None
+
+
 class LaunchLog:
     """The app's launch records, newest last, bounded; thread-safe."""
 
@@ -118,6 +124,10 @@ class LaunchLog:
             if record is not None:
                 change(record)
             return record
+
+    def append(self, launch_id: int, step: str, entry: dict[str, Any]) -> None:
+        """Add ``entry`` to one of a record's lists (``authentications``, ``deliveries``, ``deep_linking``)."""
+        self.update(launch_id, lambda record: getattr(record, step).append(entry))
 
     def snapshot(self, launch_id: Any) -> dict[str, Any] | None:
         """A consistent copy of one record as JSON data."""

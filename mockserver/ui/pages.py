@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -77,32 +78,32 @@ def _id(raw: Any) -> int | None:
     return int(text) if is_digits(text) and len(text) < 16 else None
 
 
+def _page_of(ctx: RequestContext, what: str, raw_id: Any, view: Callable[[int], dict[str, Any] | None],
+             template: str, live: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Response:
+    """A page about one record (a course, a launch): its view, or the not-found page."""
+    wanted = _id(raw_id)
+    page = view(wanted) if wanted is not None else None
+    if page is None:
+        return not_found(ctx, f"{what} {raw_id}")
+    return render(ctx, template, page, live=live(page) if live else None)
+
+
 async def home(ctx: RequestContext, **_: Any) -> Response:
     return render(ctx, "home.html", views.home(ctx.state))
 
 
 async def course(ctx: RequestContext, course_id: Any, user: int | None = None, **_: Any) -> Response:
-    cid = _id(course_id)
-    page = views.course_page(ctx.state, cid, user) if cid is not None else None
-    if page is None:
-        return not_found(ctx, f"course {course_id}")
-    return render(ctx, "course.html", page, live={"course-live": [page["assignments"], page["deep_linking"]]})
+    return _page_of(ctx, "course", course_id, lambda cid: views.course_page(ctx.state, cid, user), "course.html",
+                    lambda page: {"course-live": [page["assignments"], page["deep_linking"]]})
 
 
 async def gradebook(ctx: RequestContext, course_id: Any, **_: Any) -> Response:
-    cid = _id(course_id)
-    page = views.gradebook(ctx.state, cid) if cid is not None else None
-    if page is None:
-        return not_found(ctx, f"course {course_id}")
-    return render(ctx, "gradebook.html", page, live={"gradebook": page})
+    return _page_of(ctx, "course", course_id, lambda cid: views.gradebook(ctx.state, cid), "gradebook.html",
+                    lambda page: {"gradebook": page})
 
 
 async def roster(ctx: RequestContext, course_id: Any, **_: Any) -> Response:
-    cid = _id(course_id)
-    page = views.roster(ctx.state, cid) if cid is not None else None
-    if page is None:
-        return not_found(ctx, f"course {course_id}")
-    return render(ctx, "roster.html", page)
+    return _page_of(ctx, "course", course_id, lambda cid: views.roster(ctx.state, cid), "roster.html")
 
 
 async def requests(ctx: RequestContext, tool: str | None = None, operation: str | None = None,
@@ -118,20 +119,13 @@ async def launches(ctx: RequestContext, **_: Any) -> Response:
 
 
 async def launch(ctx: RequestContext, launch_id: Any, **_: Any) -> Response:
-    wanted = _id(launch_id)
-    page = inspector.launch_page(ctx.state, wanted) if wanted is not None else None
-    if page is None:
-        return not_found(ctx, f"launch {launch_id}")
-    return render(ctx, "inspector.html", page, live={"launch-live": page})
+    return _page_of(ctx, "launch", launch_id, lambda lid: inspector.launch_page(ctx.state, lid), "inspector.html",
+                    lambda page: {"launch-live": page})
 
 
 async def launch_status(ctx: RequestContext, launch_id: Any, **_: Any) -> Response:
     """The course page's status line for its current launch (a fragment it polls)."""
-    wanted = _id(launch_id)
-    page = inspector.status_page(ctx.state, wanted) if wanted is not None else None
-    if page is None:
-        return not_found(ctx, f"launch {launch_id}")
-    return render(ctx, "launch_status.html", page)
+    return _page_of(ctx, "launch", launch_id, lambda lid: inspector.status_page(ctx.state, lid), "launch_status.html")
 
 
 async def scenario(ctx: RequestContext, **_: Any) -> Response:

@@ -58,6 +58,8 @@ def test_every_console_page_has_no_serious_accessibility_violation(mock: Running
     screens.audit(course.frame(name="tool-frame"))  # the mock's explanation in the tool's frame
     course.locator("#tool-1").get_by_text("Launch with options").click()
     screens.audit(course)
+    course.locator("#tool-frame").focus()  # a visible focus ring on the frame
+    assert course.locator("#tool-frame").evaluate("frame => getComputedStyle(frame).outlineStyle") == "solid"
     launch_id = httpx.get(f"{mock.base_url}/__mock__/launches").json()["launches"][0]["id"]
 
     checked = []
@@ -69,6 +71,7 @@ def test_every_console_page_has_no_serious_accessibility_violation(mock: Running
         for summary in page.locator("details > summary").all()[:3]:  # open a few: their contents count too
             summary.click()
         screens.audit(page)
+        expect(page.locator("h1"), path).to_have_count(1)
         checked.append(path)
     assert {"/__mock__/ui/", f"/__mock__/ui/launches/{launch_id}", "/__mock__/ui/scenario", "/__mock__/"} <= set(checked)
 

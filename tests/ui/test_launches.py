@@ -74,6 +74,13 @@ def test_inspector_shows_the_conversation_and_the_id_token_claims(mock: RunningM
     entries = page.locator("#journal .entry")
     expect(entries).to_have_count(2)
     expect(entries.first.locator(".launch-link")).to_have_text(re.compile(r"^launch #\d+$"))
+    authorize = page.locator('.entry[data-operation="authorizeLaunch"]')
+    authorize.locator("summary").first.click()
+    expect(authorize.locator(".exchange")).to_contain_text(copied)  # the id_token, kept whole
+    expect(authorize.locator(".curl code")).to_contain_text("lti_message_hint=%5Bredacted+jwt%5D")
+    authorize.get_by_text("Reproducible curl of request").click()
+    real = authorize.locator(".real-curl")
+    expect(real).to_contain_text("lti_message_hint=eyJ")  # the real hint, for a replay
 
 
 def test_a_claim_edited_in_the_editor_arrives_at_the_tool(mock: RunningMock, tool: ConsoleTool,
