@@ -30,6 +30,7 @@ REQUESTS: dict[str, dict[str, Any]] = {
     "setMockClock": {"json": {"advance": 3600}},
     "configureMockSettings": {"json": {"enforce_iso8601_for_lti_scores": True}},
     "startMockLaunch": {"json": {"tool": "1", "course": "101", "user": "10"}},
+    "deliverMockLaunch": {"path": "/__mock__/launches/1/deliver", "data": {"id_token": "x"}},
     "rotateMockKeys": {},
     "signMockIdToken": {"json": {"claims": {"sub": "x"}}},
 }

@@ -55,7 +55,7 @@ def test_draining_throttle_buckets_leave_the_fault_controls_alone(client: Any, g
     for _ in range(3):
         client.get("/api/lti/courses/101/line_items", headers=bearer(grading_token))
     versions = region_versions(client.get("/__mock__/ui/scenario").text)
-    assert set(versions) == {"fault-sets", "throttle-state"}
+    assert set(versions) == {"fault-sets", "throttle-state", "throttle-settings"}
     client.post("/__mock__/clock", json={"advance": 1})
     assert client.get(f"/__mock__/ui/scenario?region=fault-sets&v={versions['fault-sets']}").status_code == 204
     assert client.get(f"/__mock__/ui/scenario?region=throttle-state&v={versions['throttle-state']}").status_code == 200

@@ -42,16 +42,21 @@
       function () { flash("The browser refused to copy; select the text instead", false); });
   });
 
-  // The reproducible curl (real values) is fetched only when a person opens it.
-  document.addEventListener("toggle", function (event) {
-    var details = event.target;
-    if (!details.open || !details.hasAttribute || !details.hasAttribute("data-curl")) return;
-    var pre = details.querySelector(".real-curl"), button = details.querySelector("button.copy");
-    fetch(details.getAttribute("data-curl"), {headers: {Accept: "text/plain"}})
+  // The reproducible curl (real values) is fetched only when a person asks for it.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-curl]");
+    if (!button) return;
+    var panel = document.getElementById(button.getAttribute("aria-controls"));
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    panel.hidden = !open;
+    if (!open) return;
+    var pre = panel.querySelector(".real-curl"), copy = panel.querySelector("button.copy");
+    fetch(button.getAttribute("data-curl"), {headers: {Accept: "text/plain"}})
       .then(function (r) { return r.text().then(function (text) { return r.ok ? text.trim() : Promise.reject(new Error(errorText(r, text))); }); })
-      .then(function (command) { pre.textContent = command; button.setAttribute("data-copy", command); },
+      .then(function (command) { pre.textContent = command; copy.setAttribute("data-copy", command); },
             function (error) { pre.textContent = error.message; });
-  }, true);
+  });
 
   // -- the mock clock in the header --------------------------------------------------------
   function formatOffset(seconds) {
@@ -263,6 +268,19 @@
     if (line) { line.removeAttribute("data-html"); line.textContent = "Launching…"; }
     followed = null;
     if (area) area.scrollIntoView({block: "start"});
+  });
+
+  // Focus inside the tool's frame leaves this window (a blur) with the frame as its active element:
+  // mark the frame so its focus ring shows, as it would for any other focused control.
+  window.addEventListener("blur", function () {
+    window.setTimeout(function () {
+      var active = document.activeElement;
+      if (active && active.id === "tool-frame") active.classList.add("focused");
+    }, 0);
+  });
+  window.addEventListener("focus", function () {
+    var frame = document.getElementById("tool-frame");
+    if (frame) frame.classList.remove("focused");
   });
 
   function newContent(data) {
