@@ -78,7 +78,7 @@ def redirect_uri_is_registered(request: AuthenticationRequest) -> Check:
     if not uri:
         return Check("redirect_uri", "fail", "missing: Canvas answers 400 and posts nothing")
     if request.key is None:
-        return Check("redirect_uri", "fail", "no developer key with this client_id: Canvas answers 400")
+        return Check("redirect_uri", "fail", "not checked: no developer key has this client_id (Canvas answers 404)")
     if redirect_uri_registered(request.key, uri):
         return Check("redirect_uri", "pass", f"{uri} is registered on developer key {request.key.id}")
     registered = ", ".join(request.key.redirect_uris) or "none"
