@@ -94,7 +94,7 @@ async def home(ctx: RequestContext, **_: Any) -> Response:
 
 async def course(ctx: RequestContext, course_id: Any, user: int | None = None, **_: Any) -> Response:
     return _page_of(ctx, "course", course_id, lambda cid: views.course_page(ctx.state, cid, user), "course.html",
-                    lambda page: {"course-live": [page["assignments"], page["deep_linking"]]})
+                    lambda page: {"course-live": [page["assignments"], page["deep_linking"], page["launches"]]})
 
 
 async def gradebook(ctx: RequestContext, course_id: Any, **_: Any) -> Response:

@@ -19,6 +19,7 @@ from ..launch.options import role_sets
 from ..launch.placements import DEEP_LINKING, RESOURCE_LINK
 from ..world import STUDENT_TYPES, Course, Tool, World
 from .curl import curl_command
+from .inspector import status_text, summary
 
 ROLE_NAMES = {
     "TeacherEnrollment": "Teacher", "TaEnrollment": "TA", "StudentEnrollment": "Student",
@@ -174,8 +175,18 @@ def deep_linking_results(world: World, course: Course) -> list[dict[str, Any]]:
     return out
 
 
+RECENT_LAUNCHES = 10
+
+
+def course_launches(state: AppState, course_id: int) -> list[dict[str, Any]]:
+    """The newest launches started in the course, for its page (each links to its inspector)."""
+    lines = [summary(r) for r in state.launch_log.newest() if (r["course"] or {}).get("id") == course_id]
+    return [{**line, "status": status_text(line)} for line in lines[:RECENT_LAUNCHES]]
+
+
 def course_page(state: AppState, course_id: int, acting_as: int | None) -> dict[str, Any] | None:
     world = state.world
+    launches = course_launches(state, course_id)
     with world.lock:
         course = find_course(world, course_id)
         if course is None:
@@ -185,6 +196,7 @@ def course_page(state: AppState, course_id: int, acting_as: int | None) -> dict[
             "course": {"id": course.id, "name": course.name, "code": course.course_code, "state": course.workflow_state},
             "members": people, "acting": acting_user(people, acting_as), "tools": course_tools(world, course),
             "assignments": course_assignments(world, course), "deep_linking": deep_linking_results(world, course),
+            "launches": launches,
             "placements": sorted(RESOURCE_LINK | set(DEEP_LINKING)), "deep_linking_placements": sorted(DEEP_LINKING),
             "message_types": list(MESSAGE_TYPES), "role_sets": list(role_sets()),
         }

@@ -106,6 +106,7 @@ def test_a_claim_edited_in_the_editor_arrives_at_the_tool(mock: RunningMock, too
     assert received[LTI + "custom"] == {"color": "blue", "course": str(COURSE)}
     assert received["locale"] == received[LTI + "launch_presentation"]["locale"] == "fr-CA"
     assert received[LTI + "roles"][-1] == "http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"
+    expect(page.locator("#recent-launches li").first).to_contain_text("Samuel Student: The tool answered HTTP 200")
     inspect_current_launch(page)
     expect(page.locator('tr[data-claim="https://example.com/claim/shoe_size"]')).to_contain_text(
         "Not a claim LTI or Canvas defines")
