@@ -153,7 +153,7 @@ def test_registered_scope_is_the_scopes_then_openid(client: Any, reg_token: str)
 
 
 def test_dynamic_registration_deployment_is_stamped_with_the_mock_clock(client: Any) -> None:
-    client.post("/__mock__/clock", json={"now": "2030-02-03T04:05:06Z"})
+    client.post("/__mock__/clock", json={"now": "2030-02-03T04:05:06Z", "freeze": True})
     reg_token = client.get("/api/lti/accounts/1/registration_token", headers=ADMIN).json()["token"]
     response = client.post("/api/lti/registrations", json=_registration(), headers={"Authorization": f"Bearer {reg_token}"})
     assert response.status_code == 200, response.text
