@@ -338,11 +338,6 @@ class Journal:
         with self._lock:
             return self._replays.get(seq)
 
-    def entry(self, seq: int) -> dict[str, Any] | None:
-        with self._lock:
-            found = next((e for e in self._entries if e.get("seq") == seq), None)
-        return None if found is None else self._settle([found])[0]
-
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
