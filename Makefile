@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: install mock test lint bench chromium axe smoke dist
+.PHONY: install mock test lint bench chromium axe screenshots smoke dist
 install: $(STAMP)
 
 mock: $(STAMP)
@@ -31,6 +31,13 @@ $(AXE):
 	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm; \
 	  else echo "npm is missing and installing it needs root: the accessibility checks will skip (in CI they fail)"; exit 0; fi; \
 	fi; npm install --silent --no-save --no-package-lock --prefix .node axe-core@$(AXE_VERSION)
+
+# The docs' screenshots (docs/screenshots/*.png), taken by the browser tests that show those pages.
+screenshots: $(STAMP) chromium axe
+	UPDATE_README_SCREENSHOTS=1 $(BIN)/python -m pytest -n 0 -q -p no:cacheprovider \
+	  tests/ui/test_launches.py::test_inspector_shows_the_conversation_and_the_id_token_claims \
+	  tests/ui/test_console.py::test_launch_as_student_inside_the_iframe \
+	  tests/ui/test_console.py::test_score_appears_in_the_gradebook_without_reload
 
 # JOBS: pytest-xdist workers (one per core by default; JOBS=0 runs in this process, e.g. for pdb).
 JOBS ?= auto

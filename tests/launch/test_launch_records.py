@@ -180,3 +180,13 @@ def test_the_reproducible_curl_has_the_real_values_and_replays(client: Any, grad
     state = json.dumps(client.get("/__mock__/state?journal=true").json())
     assert grading_token not in state
     assert client.get("/__mock__/requests/99999/curl").status_code == 404
+
+
+def test_no_replay_is_kept_of_a_request_over_an_entrys_bounds(client: Any, grading_token: str) -> None:
+    """The journal's memory stays bounded: a body over the 16 KiB an entry keeps gets no replay copy."""
+    client.post("/api/lti/courses/101/line_items", headers={**bearer(grading_token), "Content-Type": "application/json"},
+                content=json.dumps({"label": "x" * (17 * 1024), "scoreMaximum": 5}))
+    entry = client.get("/__mock__/requests").json()["requests"][-1]
+    assert entry["body_truncated"] is True
+    missing = client.get(f"/__mock__/requests/{entry['seq']}/curl")
+    assert missing.status_code == 404 and "too large to keep" in missing.text

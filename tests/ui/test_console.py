@@ -71,6 +71,11 @@ def test_launch_as_student_inside_the_iframe(mock: RunningMock, tool: ConsoleToo
     expect(frame.locator(".who")).to_contain_text("Computer Science 101")
     assert tool.lti.launches[-1]["https://www.instructure.com/placement"] == "course_navigation"
     assert page.url.startswith(f"{mock.base_url}/__mock__/ui/courses/{COURSE}")  # the course page stayed
+    # The frame takes the content area, as Canvas gives a tool: the column's width beside the course
+    # navigation, most of the window's height.
+    column = page.locator("#launch-area").evaluate("area => area.parentElement.getBoundingClientRect().width")
+    box = page.locator("#tool-frame").bounding_box()
+    assert box["width"] >= 0.95 * column and box["height"] >= 0.6 * page.viewport_size["height"]
     screens.shot(page, "course-launch", readme="course.png")
 
 

@@ -98,6 +98,9 @@ def test_a_claim_edited_in_the_editor_arrives_at_the_tool(mock: RunningMock, too
     editor.get_by_role("button", name="Launch Mock Grading Tool with these options").click()
     frame = page.frame_locator("#tool-frame")
     expect(frame.get_by_role("heading")).to_have_text("Hello, Samuel Student")
+    # The editor sits below the frame: the launch scrolls the frame back into view, as Canvas shows a tool.
+    expect(page.locator("#launch-status")).to_be_in_viewport()
+    expect(page.locator("#tool-frame")).to_be_in_viewport(ratio=0.8)
     expect(frame.locator(".roles")).to_have_text("Instructor, TeachingAssistant, Instructor, User, Mentor")
     frame.get_by_text("Claims received").click()
     expect(frame.locator("pre.claims")).to_contain_text('"https://example.com/claim/shoe_size": 42')
