@@ -37,6 +37,13 @@ def inspect_current_launch(page: Any) -> Any:
     return page
 
 
+def open_editor(page: Any) -> Any:
+    """The launch editor ("Launch with options") of the Mock Grading Tool's card, opened."""
+    card = page.locator("#tool-1")
+    card.get_by_text("Launch with options").click()
+    return card.locator("form.launch-editor")
+
+
 def test_inspector_shows_the_conversation_and_the_id_token_claims(mock: RunningMock, tool: ConsoleTool,
                                                                   screens: Screens) -> None:
     page, _ = launch_as_student(screens, mock)
@@ -86,9 +93,7 @@ def test_inspector_shows_the_conversation_and_the_id_token_claims(mock: RunningM
 def test_a_claim_edited_in_the_editor_arrives_at_the_tool(mock: RunningMock, tool: ConsoleTool,
                                                           screens: Screens) -> None:
     page = open_page(screens, f"{mock.base_url}/__mock__/ui/courses/{COURSE}")
-    card = page.locator("#tool-1")
-    card.get_by_text("Launch with options").click()
-    editor = card.locator("form.launch-editor")
+    editor = open_editor(page)
     editor.get_by_label("User", exact=True).select_option(str(STUDENT))
     editor.get_by_label("Role set").select_option("TA")
     editor.get_by_label("More roles").fill("Mentor")
@@ -160,9 +165,7 @@ def test_a_broken_deep_linking_response_is_explained_not_dumped(mock: RunningMoc
 def test_refused_and_unreachable_launches_get_a_readable_page(mock: RunningMock, tool: ConsoleTool,
                                                              screens: Screens) -> None:
     page = open_page(screens, f"{mock.base_url}/__mock__/ui/courses/{COURSE}")
-    card = page.locator("#tool-1")
-    card.get_by_text("Launch with options").click()
-    editor = card.locator("form.launch-editor")
+    editor = open_editor(page)
     editor.get_by_label("Message type").select_option("LtiDeepLinkingRequest")  # course_navigation cannot
     editor.get_by_role("button", name="Launch Mock Grading Tool with these options").click()
     frame = page.frame_locator("#tool-frame")
