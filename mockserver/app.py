@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import connexion
 from connexion import context as connexion_context
@@ -47,7 +48,7 @@ from .connexion_adapter import (
     middlewares_without_security,
 )
 from .context import SCOPE_KEY, AppState, CanvasRequest, RequestContext
-from .fixtures import load_fixture_file
+from .fixtures import IN_PROCESS_ORIGIN, load_fixture_file
 from .handlers import HANDLERS
 from .scenario import install as install_scenario
 from .spec import load_spec, operations
@@ -178,18 +179,23 @@ def _add_api(app: connexion.AsyncApp, state: AppState, spec: dict[str, Any], val
 
 
 def create_app(fixtures: str | Path | None = None, *, validate_responses: bool = False,
-               lean_arguments: bool = True, allowed_hosts: Iterable[str] = ()) -> connexion.AsyncApp:
+               lean_arguments: bool = True, allowed_hosts: Iterable[str] = (),
+               base_url: str | None = None) -> connexion.AsyncApp:
     """A fresh mock: its own world from ``fixtures`` (default set when None), keys and secret.
     ``lean_arguments=False`` sends every request through connexion's own spec router, request
     validation and parameter decorator (the reference that tests hold the lean paths to).
     ``allowed_hosts``: names a request's Host may carry besides loopback names and IP addresses
-    (``browser_guard.AllowedHosts``; ``canvas-lti mock`` passes ``--host`` and ``--allow-host``)."""
-    world, keys = load_fixture_file(fixtures)
+    (``browser_guard.AllowedHosts``; ``canvas-lti mock`` passes ``--host`` and ``--allow-host``).
+    ``base_url``: where the app is served (default ``http://testserver``, in process); the fixtures'
+    ``${MOCK_URL}`` (the Demo Tool's URLs) is written as it, and its host is allowed."""
+    origin = (base_url or IN_PROCESS_ORIGIN).rstrip("/")
+    world, keys = load_fixture_file(fixtures, origin=origin)
     state = AppState(
         world=world, keys=keys, fixtures_path=Path(fixtures) if fixtures else None,
-        operations=operations(load_spec()), secret=new_secret(),
+        operations=operations(load_spec()), secret=new_secret(), origin=origin,
     )
     app = build_app(state, validate_responses=validate_responses, lean_arguments=lean_arguments,
-                    allowed_hosts=AllowedHosts.of(allowed_hosts))
+                    allowed_hosts=AllowedHosts.of([*allowed_hosts, urlsplit(origin).hostname or ""]))
     app.state = state  # type: ignore[attr-defined]
+    state.demo_tool.app = app  # the demo tool reaches its platform through the whole app
     return app

@@ -10,6 +10,7 @@ import signal
 import socket
 import sys
 from typing import Any
+from urllib.parse import urlsplit
 
 import uvicorn
 
@@ -31,6 +32,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                         help="also answer requests whose Host is NAME (.example.test: the domain and its subdomains; "
                              "*: any); localhost, IP addresses and --host are always allowed (repeatable)")
+    parser.add_argument("--public-url", default=None, metavar="URL",
+                        help="the origin browsers reach the mock at, when not http://HOST:PORT (a port mapped by "
+                             "Docker, a proxy): where the fixtures' ${MOCK_URL} (the Demo Tool's URLs) points")
     parser.add_argument("--validate-responses", action="store_true",
                         help="check every response against the spec (slower; for debugging the mock)")
     scenario = parser.add_argument_group("test scenario (also settable under /__mock__/; kept across resets)")
@@ -90,19 +94,20 @@ def _fail(message: str) -> int:
 def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         return _fail(f"port {args.port} is out of range (0-65535)")
-    gc.disable()  # building allocates much and frees almost nothing: collecting meanwhile is wasted
-    try:
-        app = _build(args)
-    finally:
-        gc.enable()
-    if isinstance(app, str):
-        return _fail(app)
     try:
         sock = listen(args.host, args.port)
     except OSError as exc:
         return _fail(f"cannot listen on {args.host}:{args.port}: {os.strerror(exc.errno) if exc.errno else exc}")
     host, port = sock.getsockname()[:2]
     base = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    gc.disable()  # building allocates much and frees almost nothing: collecting meanwhile is wasted
+    try:
+        app = _build(args, own_url(host, port))
+    finally:
+        gc.enable()
+    if isinstance(app, str):
+        sock.close()
+        return _fail(app)
     print(f"Canvas LTI mock on {base}", flush=True)
     print(f"  web console: {base}/__mock__/ui/", flush=True)
     print(f"  config (client ids, keys, URLs): {base}/__mock__/config", flush=True)
@@ -122,10 +127,31 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build(args: argparse.Namespace) -> Any:
+def own_url(host: str, port: int) -> str:
+    """The mock's origin as a browser on this machine reaches it (a wildcard bind at loopback)."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+
+
+def public_origin(text: str) -> str:
+    """``--public-url`` as an origin (``scheme://host[:port]``); ValueError says what is wrong."""
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - a bad port raises here
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/") \
+            or parts.query or parts.fragment:
+        raise ValueError(f"--public-url {text}: expected an origin such as http://localhost:8081 (no path)")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _build(args: argparse.Namespace, base_url: str) -> Any:
     """The app, configured from the command line, or the one-line reason it cannot be built."""
     try:
-        app = create_app(args.fixtures, validate_responses=args.validate_responses,
+        if getattr(args, "public_url", None):
+            base_url = public_origin(args.public_url)
+        app = create_app(args.fixtures, validate_responses=args.validate_responses, base_url=base_url,
                          allowed_hosts=[args.host, *getattr(args, "allow_host", [])])
     except (FixtureError, ValueError) as exc:  # a broken fixture file, a bad --allow-host
         return str(exc)

@@ -14,8 +14,9 @@ from starlette.requests import Request
 from .arguments import QUERY_PARAMS_KEY
 from .auth.keys import PlatformKeys
 from .clock import Clock
+from .demo_tool.sessions import DemoToolState
 from .faults import Faults
-from .fixtures import load_fixture_file
+from .fixtures import IN_PROCESS_ORIGIN, load_fixture_file
 from .journal import Journal
 from .launch.cache import LaunchCache
 from .launch.record import LaunchLog
@@ -62,10 +63,14 @@ class AppState:
     launch_log: LaunchLog = field(default_factory=LaunchLog)
     #: ``error_report_id`` of the mock's own 500s (Canvas files an ErrorReport for each).
     error_reports: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    #: Where the mock is served (``scheme://host:port``): ``${MOCK_URL}`` in the fixtures.
+    origin: str = IN_PROCESS_ORIGIN
+    #: The demo tool's own memory (``demo_tool/``): a tool's, so a reset of the world keeps it.
+    demo_tool: DemoToolState = field(default_factory=DemoToolState)
 
     def reset(self) -> None:
         """Restore the fixture world (and real time), and the start-up test scenario."""
-        fresh, fresh_keys = load_fixture_file(self.fixtures_path)
+        fresh, fresh_keys = load_fixture_file(self.fixtures_path, origin=self.origin)
         self.world.replace_with(fresh)
         self.keys.replace_with(fresh_keys)  # undo key rotations
         self.launches.clear()

@@ -40,6 +40,11 @@ from .world import (
 from .yamlfile import YamlFileError, load_yaml
 
 DEFAULT_FIXTURES = default_fixtures_path()
+#: Written in a fixture string, the origin (``scheme://host:port``) of the mock serving the
+#: fixtures: how the default ones point the Demo Tool's URLs at the mock itself.
+MOCK_URL = "${MOCK_URL}"
+#: The origin of an app that is not served on a socket (its in-process clients' ``testserver``).
+IN_PROCESS_ORIGIN = "http://testserver"
 
 
 class FixtureError(ValueError):
@@ -158,8 +163,24 @@ FIXTURE_SCHEMA: dict[str, Any] = {
 _CHECKED: dict[tuple[str, int, int], bytes] = {}
 
 
-def load_fixture_file(path: str | Path | None = None) -> tuple[World, PlatformKeys]:
-    """Read, validate and build the world described by a fixture file."""
+def expand_mock_url(data: Any, origin: str) -> Any:
+    """``${MOCK_URL}`` in every string of ``data`` replaced by ``origin``, in place (the entries
+    stay the same objects, so their source lines are still known)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        pairs = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in list(pairs):
+            if isinstance(value, str) and MOCK_URL in value:
+                node[key] = value.replace(MOCK_URL, origin)
+            elif isinstance(value, dict | list):
+                stack.append(value)
+    return data
+
+
+def load_fixture_file(path: str | Path | None = None, *, origin: str = IN_PROCESS_ORIGIN) -> tuple[World, PlatformKeys]:
+    """Read, validate and build the world described by a fixture file, ``${MOCK_URL}`` written as
+    ``origin`` (the mock's own ``scheme://host:port``)."""
     path = Path(path) if path else DEFAULT_FIXTURES
     try:
         stat = path.stat()
@@ -167,14 +188,14 @@ def load_fixture_file(path: str | Path | None = None) -> tuple[World, PlatformKe
     except OSError:
         key = None  # load_yaml words the error
     if key in _CHECKED:
-        return build_world(pickle.loads(_CHECKED[key]), checked=True)
+        return build_world(expand_mock_url(pickle.loads(_CHECKED[key]), origin), checked=True)
     try:
         source = load_yaml(path, "fixture file")
     except YamlFileError as exc:
         raise FixtureError(str(exc)) from None
     pristine = pickle.dumps(source.data, protocol=pickle.HIGHEST_PROTOCOL)
     try:
-        built = build_world(source.data, source.line_of)
+        built = build_world(expand_mock_url(source.data, origin), source.line_of)
     except FixtureError as exc:
         raise FixtureError(printable(f"{source.where(exc.entry)}: {exc}"), exc.entry) from None
     if key is not None:
@@ -372,4 +393,4 @@ def _add_fixture_result(world: World, row: dict[str, Any]) -> None:
         sub.score, sub.workflow_state, sub.grader_id = result.score_given, "graded", -1
 
 
-__all__ = ["DEFAULT_FIXTURES", "FixtureError", "Submission", "build_world", "load_fixture_file"]
+__all__ = ["DEFAULT_FIXTURES", "IN_PROCESS_ORIGIN", "MOCK_URL", "FixtureError", "Submission", "build_world", "load_fixture_file"]

@@ -162,8 +162,9 @@ def run_mock(fixtures: str | Path | None = None, *, host: str = "127.0.0.1", por
     """Serve a fresh mock (or ``app``) with uvicorn in a background thread until the block ends."""
     from .app import create_app  # connexion is imported when a mock is needed, not when pytest loads the plugin
 
-    app = app if app is not None else create_app(fixtures, validate_responses=validate_responses, allowed_hosts=[host])
     port = port or free_port(host)
+    base_url = f"http://{host}:{port}"
+    app = app if app is not None else create_app(fixtures, validate_responses=validate_responses, base_url=base_url)
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, name=f"canvas-lti-mock:{port}", daemon=True)
     thread.start()
@@ -172,7 +173,6 @@ def run_mock(fixtures: str | Path | None = None, *, host: str = "127.0.0.1", por
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError(f"the mock did not start on {host}:{port}")
         time.sleep(0.01)
-    base_url = f"http://{host}:{port}"
     try:
         config = httpx.get(f"{base_url}/__mock__/config", timeout=30).json()
         yield RunningMock(base_url=base_url, app=app, config=config)

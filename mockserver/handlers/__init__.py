@@ -13,6 +13,7 @@ from typing import Any
 from starlette.responses import Response
 
 from .. import control, ui
+from ..demo_tool import handlers as demo_tool
 from . import (
     deep_linking,
     dynamic_registration,
@@ -31,7 +32,7 @@ Handler = Callable[..., Awaitable[Response]]
 
 HANDLERS: dict[str, Handler] = {}
 for _module in (security, line_items, scores, results, names_and_roles, control, scenario, launch, launch_records,
-                deep_linking, dynamic_registration, ui):
+                deep_linking, dynamic_registration, ui, demo_tool):
     _duplicates = HANDLERS.keys() & _module.OPERATIONS.keys()
     if _duplicates:
         raise RuntimeError(f"operationIds handled twice: {sorted(_duplicates)}")

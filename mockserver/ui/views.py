@@ -135,7 +135,7 @@ def course_tools(world: World, course: Course) -> list[dict[str, Any]]:
                  and link.tool_id in world.tools and world.tools[link.tool_id].developer_key_id == tool.developer_key_id]
         placements = [launch_placement(tool, name, settings) for name, settings in sorted(tool.placements.items())
                       if str(settings.get("enabled", True)).lower() != "false"]
-        out.append({"id": tool.id, "name": tool.name, "context": _tool_context(world, tool),
+        out.append({"id": tool.id, "name": tool.name, "description": tool.description, "context": _tool_context(world, tool),
                     "client_id": tool.developer_key_id, "deployment_id": deployment_id(world, tool.id),
                     "binding_on": key is not None and world.key_active_in(key, course.account_id),
                     "placements": placements, "links": links})

@@ -211,10 +211,11 @@ def test_paginates(mock: Any, context: str) -> None:
 
 @canvas_spec(SPEC, "in a course / in a group / returns course level external tools")
 def test_group_lists_course_level_tools(mock: Any) -> None:
-    """Group 501 belongs to course 101, whose own tool (3) is listed with the tools of the accounts above."""
+    """Group 501 belongs to course 101, whose own tool (3) is listed with the tools of the accounts above
+    (1 and 2 in account 2, the Demo Tool, 4, in the root account)."""
     listed = mock.get("/api/v1/groups/501/external_tools?include_parents=true", headers=STUDENT).json()
     course_tool = mock.get("/api/v1/courses/101/external_tools/3", headers=TEACHER).json()
-    assert listed[0] == course_tool and [t["id"] for t in listed] == [3, 1, 2]
+    assert listed[0] == course_tool and [t["id"] for t in listed] == [3, 1, 2, 4]
 
 
 # -- sessionless launch -----------------------------------------------------------------------

@@ -136,15 +136,15 @@ def test_list_filters_and_parents(client: Any) -> None:
     own = client.get(BASE, headers=TEACHER).json()
     assert [t["name"] for t in own] == ["Roster Only Tool"]
     parents = client.get(f"{BASE}?include_parents=true", headers=TEACHER).json()
-    assert [t["name"] for t in parents] == ["Roster Only Tool", "Mock Grading Tool", "Unbound Tool"]
+    assert [t["name"] for t in parents] == ["Roster Only Tool", "Mock Grading Tool", "Unbound Tool", "Demo Tool"]
     sibling = client.get("/api/v1/courses/102/external_tools?include_parents=true", headers=ADMIN).json()
-    assert sibling == []  # account 3 and root have no tools; account 2's do not count
+    assert [t["name"] for t in sibling] == ["Demo Tool"]  # the root's; account 2's do not count
     assert [t["name"] for t in client.get(f"{BASE}?include_parents=true&search_term=GRAD", headers=TEACHER).json()] == ["Mock Grading Tool"]
     create(client, not_selectable=True, course_navigation={"text": "Nav"})
     assert [t["name"] for t in client.get(f"{BASE}?selectable=true", headers=TEACHER).json()] == ["Roster Only Tool"]
     assert [t["name"] for t in client.get(f"{BASE}?placement=course_navigation", headers=TEACHER).json()] == ["Quizzer"]
     group = client.get("/api/v1/groups/501/external_tools?include_parents=true", headers=STUDENT).json()
-    assert [t["name"] for t in group] == ["Roster Only Tool", "Quizzer", "Mock Grading Tool", "Unbound Tool"]
+    assert [t["name"] for t in group] == ["Roster Only Tool", "Quizzer", "Mock Grading Tool", "Unbound Tool", "Demo Tool"]
 
 
 def test_pagination_default_10_max_100(client: Any) -> None:

@@ -80,7 +80,7 @@ def test_account_external_tools(client: Any) -> None:
     token = bearer(service_token(client, tool))
     listed = client.get("/api/lti/accounts/2/external_tools", headers=token)
     assert listed.status_code == 200 and listed.headers["content-type"].startswith("application/vnd.canvas.contextexternaltools+json")
-    assert [t["name"] for t in listed.json()] == ["Mock Grading Tool", "Unbound Tool"] and "link" in listed.headers
+    assert [t["name"] for t in listed.json()] == ["Mock Grading Tool", "Unbound Tool", "Demo Tool"] and "link" in listed.headers
     created = client.post("/api/lti/accounts/2/external_tools", headers=token, json={"client_id": tool["client_id"]})
     assert created.status_code == 200 and created.json()["developer_key_id"] == int(tool["client_id"])
     again = client.post("/api/lti/accounts/2/external_tools", headers=token, json={"client_id": tool["client_id"], "verify_uniqueness": "true"})

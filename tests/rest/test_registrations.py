@@ -28,21 +28,21 @@ def test_list_fixture_keys_sorted_and_paged(client: Any) -> None:
     response = client.get(BASE, headers=ADMIN)
     assert response.status_code == 200
     body = response.json()
-    assert body["total"] == 3 and all("account_binding" in r for r in body["data"])
+    assert body["total"] == 4 and all("account_binding" in r for r in body["data"])
     assert "configuration" not in body["data"][0]
     by_name = client.get(f"{BASE}?sort=name&dir=asc", headers=ADMIN).json()["data"]
-    assert [r["name"] for r in by_name] == ["Mock Grading Tool", "Roster Only Tool", "Unbound Tool"]
+    assert [r["name"] for r in by_name] == ["Demo Tool", "Mock Grading Tool", "Roster Only Tool", "Unbound Tool"]
     by_on = client.get(f"{BASE}?sort=on&dir=asc", headers=ADMIN).json()["data"]
     assert by_on[0]["account_binding"]["workflow_state"] == "off"
     paged = client.get(f"{BASE}?per_page=2&sort=name&dir=asc&include[]=configuration&include[]=overlay", headers=ADMIN)
-    assert paged.json()["total"] == 3 and len(paged.json()["data"]) == 2
+    assert paged.json()["total"] == 4 and len(paged.json()["data"]) == 2
     assert "configuration" in paged.json()["data"][0] and "overlay" not in paged.json()["data"][0]  # none set
     rels = links(paged)
     assert rels["next"].endswith("page=2&per_page=2") and "include%5B%5D=configuration" in rels["next"]
-    assert [r["name"] for r in client.get(rels["next"], headers=ADMIN).json()["data"]] == ["Unbound Tool"]
+    assert [r["name"] for r in client.get(rels["next"], headers=ADMIN).json()["data"]] == ["Roster Only Tool", "Unbound Tool"]
     assert client.get(f"{BASE}?query=roster%20only", headers=ADMIN).json()["total"] == 1
     assert client.get(f"{BASE}?query=roster%20nope", headers=ADMIN).json()["total"] == 0
-    assert client.get("/api/v1/accounts/1/lti_registrations?per_page=1", headers=ADMIN).json()["total"] == 3
+    assert client.get("/api/v1/accounts/1/lti_registrations?per_page=1", headers=ADMIN).json()["total"] == 4
 
 
 @pytest.mark.parametrize(("query", "code", "message"), [
@@ -90,7 +90,7 @@ def test_create_errors(client: Any) -> None:
     odd = client.post(BASE, headers=ADMIN, json={"configuration": CONFIG, "workflow_state": "maybe"})
     assert odd.json() == {"errors": [{"code": "invalid_workflow_state", "message": "workflow_state must be one of 'on', 'off', or 'allow'"}]}
     assert client.post(BASE, headers=ADMIN, json={"configuration": CONFIG, "description": "x" * 2049}).status_code == 422
-    assert client.get(BASE, headers=ADMIN).json()["total"] == 3
+    assert client.get(BASE, headers=ADMIN).json()["total"] == 4
 
 
 def test_create_from_lti_json_with_extensions(client: Any) -> None:

@@ -1,0 +1,211 @@
+"""The demo tool's HTTP endpoints (operations tagged ``DemoTool`` in the spec).
+
+Login initiation → the platform's authorization endpoint → the launch, validated as a strict
+tool does (``validation.py``) → a page showing the claims, with a score form (AGS) or, for deep
+linking, the content on offer. Everything the tool asks of the platform goes over HTTP
+(``platform.py``); nothing here reads the mock's world.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+import jwt
+from starlette.responses import RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from ..canvas.errors import json_response
+from ..context import RequestContext
+from ..launch.html import form_page
+from . import content, grading, keys
+from .platform import PlatformClient, PlatformError
+from .sessions import DemoToolState, Launch
+from .validation import DEEP_LINKING, LTI, Received, run_checks
+
+PATH = "/__mock__/demo-tool"
+NO_STORE = {"Cache-Control": "no-store"}
+templates = Jinja2Templates(env=jinja2.Environment(
+    loader=jinja2.PackageLoader("mockserver.demo_tool", "templates"), autoescape=True))
+
+
+def _tool(ctx: RequestContext) -> tuple[DemoToolState, PlatformClient, str]:
+    """The tool's memory, its platform connection, and its own URL (where it was reached)."""
+    tool_url = ctx.base_url + PATH
+    return ctx.state.demo_tool, PlatformClient(ctx.state.demo_tool.app, ctx.base_url), tool_url
+
+
+def _render(ctx: RequestContext, name: str, page: dict[str, Any], status: int = 200) -> Response:
+    return templates.TemplateResponse(ctx.request, name, page, status_code=status, headers=NO_STORE)
+
+
+def _problem(ctx: RequestContext, title: str, reasons: list[str], status: int = 400) -> Response:
+    return _render(ctx, "problem.html", {"title": title, "reasons": reasons}, status)
+
+
+def _fields(ctx: RequestContext, body: Any) -> dict[str, str]:
+    """Query parameters and form fields (a login may arrive as GET or POST), first value of each."""
+    fields = dict(ctx.request.query_params.items())
+    for name, value in (body or {}).items() if isinstance(body, dict) else ():
+        first = value[0] if isinstance(value, list) and value else value
+        if first is not None:
+            fields[name] = str(first)
+    return fields
+
+
+async def home(ctx: RequestContext, **_: Any) -> Response:
+    _, _, tool_url = _tool(ctx)
+    return _render(ctx, "home.html", {"tool_url": tool_url, "jwk": json.dumps(keys.jwks()["keys"][0], indent=2)})
+
+
+async def get_jwks(ctx: RequestContext, **_: Any) -> Response:
+    return json_response(keys.jwks())
+
+
+async def login(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
+    """Third-party initiated login (LTI 1.3 §5.1.1): check who asks, then authenticate at the platform."""
+    memory, client, tool_url = _tool(ctx)
+    params = _fields(ctx, body)
+    try:
+        platform = await client.platform()
+    except (PlatformError, KeyError) as exc:
+        return _problem(ctx, "The platform cannot be reached", [str(exc)], 502)
+    reasons = []
+    if params.get("iss") != platform.issuer:
+        reasons.append(f"iss {params.get('iss')!r} is not the platform this tool is registered with ({platform.issuer})")
+    if not params.get("login_hint"):
+        reasons.append("login_hint is missing")
+    client_id = params.get("client_id", "")
+    if client_id not in platform.client_ids:
+        reasons.append(f"client_id {client_id!r} is not a developer key of this platform")
+    target = params.get("target_link_uri", "")
+    if target.partition("?")[0] != f"{tool_url}/launch":  # never redirect a user elsewhere
+        reasons.append(f"target_link_uri {target!r} is not this tool's launch URL ({tool_url}/launch)")
+    if reasons:
+        return _problem(ctx, "Login refused", reasons)
+    pending = memory.start_login(client_id=client_id, deployment_id=params.get("lti_deployment_id"),
+                                 target_link_uri=target, now=ctx.now())
+    query = {"scope": "openid", "response_type": "id_token", "response_mode": "form_post", "prompt": "none",
+             "client_id": client_id, "redirect_uri": f"{tool_url}/launch", "login_hint": params["login_hint"],
+             "state": pending.state, "nonce": pending.nonce}
+    if params.get("lti_message_hint"):
+        query["lti_message_hint"] = params["lti_message_hint"]
+    return RedirectResponse(f"{platform.authorize_url}?{urlencode(query)}", status_code=302, headers=NO_STORE)
+
+
+def _decoded(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    try:
+        return jwt.get_unverified_header(token), jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+
+
+def _claims_view(claims: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"name": name, "value": json.dumps(value, indent=2, ensure_ascii=False)} for name, value in claims.items()]
+
+
+async def launch(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
+    """The authentication response (LTI 1.3 §5.1.3): every check, then the tool's page."""
+    memory, client, tool_url = _tool(ctx)
+    form = _fields(ctx, body)
+    if form.get("error"):
+        return _problem(ctx, "The platform refused the launch",
+                        [f"{form['error']}: {form.get('error_description', '')}"])
+    decoded = _decoded(form.get("id_token", ""))
+    if decoded is None:
+        return _problem(ctx, "Launch refused", ["id_token is missing or is not a JWT"])
+    header, claims = decoded
+    try:
+        platform = await client.platform()
+        jwks = await client.jwks(platform)
+    except (PlatformError, KeyError) as exc:
+        return _problem(ctx, "The platform cannot be reached", [str(exc)], 502)
+    login = memory.finish_login(form.get("state", ""), ctx.now())
+    nonce = claims.get("nonce")
+    reused = isinstance(nonce, str) and login is not None and nonce == login.nonce and memory.nonce_seen(nonce)
+    checks = run_checks(Received(header=header, claims=claims, token=form["id_token"], login=login, platform=platform,
+                                 jwks=jwks, now=ctx.now(), nonce_reused=reused))
+    page = {"checks": checks, "header": json.dumps(header, indent=2), "claims": _claims_view(claims),
+            "summary": _summary(claims)}
+    if not all(c.ok for c in checks):
+        return _render(ctx, "refused.html", page, 401)
+    kept = memory.keep_launch(claims, login.client_id if login else "", ctx.base_url)
+    if claims.get(LTI + "message_type") == DEEP_LINKING:
+        return _render(ctx, "picker.html", {**page, "launch": kept.id, "offers": content.offers_for(claims),
+                                            "multiple": content.accepts_multiple(claims), "tool_url": tool_url})
+    return _render(ctx, "launched.html", {**page, "launch": kept.id, "ags": grading.ags_claim(claims) is not None,
+                                          "tool_url": tool_url})
+
+
+def _summary(claims: dict[str, Any]) -> dict[str, Any]:
+    context = claims.get(LTI + "context") if isinstance(claims.get(LTI + "context"), dict) else {}
+    roles = claims.get(LTI + "roles") if isinstance(claims.get(LTI + "roles"), list) else []
+    return {"name": claims.get("name") or claims.get("sub") or "anonymous", "course": context.get("title", ""),
+            "roles": ", ".join(str(r).rsplit("#", 1)[-1].rsplit("/", 1)[-1] for r in roles),
+            "message_type": claims.get(LTI + "message_type"),
+            "placement": claims.get("https://www.instructure.com/placement"),
+            "custom": claims.get(LTI + "custom") or {}}
+
+
+def _launch(ctx: RequestContext, form: dict[str, str]) -> Launch | None:
+    return ctx.state.demo_tool.launch(form.get("launch", ""))
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        value = float(text or "")
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+async def score(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
+    _, client, _ = _tool(ctx)
+    form = _fields(ctx, body)
+    kept = _launch(ctx, form)
+    if kept is None:
+        return _problem(ctx, "Unknown launch", ["this page's launch is no longer known to the tool: launch it again"])
+    given, maximum = _number(form.get("given")), _number(form.get("maximum"))
+    if given is None or maximum is None or maximum <= 0:
+        return _problem(ctx, "Not a score", ["the score and its maximum must be numbers, the maximum above 0"])
+    if grading.ags_claim(kept.claims) is None:
+        return _problem(ctx, "No grade service", ["the launch carried no AGS endpoint claim"])
+    try:
+        platform = await client.platform()
+    except (PlatformError, KeyError) as exc:
+        return _problem(ctx, "The platform cannot be reached", [str(exc)], 502)
+    outcome = await grading.post_score(client, platform, kept.claims, kept.client_id, given=given, maximum=maximum,
+                                       comment=form.get("comment", ""), now=ctx.now())
+    return _render(ctx, "scored.html", {"outcome": outcome, "given": given, "maximum": maximum, "launch": kept.id,
+                                        "summary": _summary(kept.claims)}, 200 if outcome.ok else 502)
+
+
+async def deep_link(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
+    """The user's choice: sign the deep linking response and post it to the platform's return URL."""
+    _, _, tool_url = _tool(ctx)
+    form = _fields(ctx, body)
+    kept = _launch(ctx, form)
+    if kept is None or kept.claims.get(LTI + "message_type") != DEEP_LINKING:
+        return _problem(ctx, "Unknown launch", ["this choice belongs to no deep linking launch the tool knows"])
+    raw = (body or {}).get("item") if isinstance(body, dict) else None
+    chosen = raw if isinstance(raw, list) else [raw] if raw else []
+    offers = {offer.key: offer for offer in content.offers_for(kept.claims)}
+    items = [offers[key].item(tool_url) for key in chosen if key in offers]
+    if not content.accepts_multiple(kept.claims):
+        items = items[:1]
+    token = content.response_jwt(kept.claims, kept.client_id, items, ctx.now())
+    return_url = content.settings_of(kept.claims)["deep_link_return_url"]
+    return form_page(return_url, {"JWT": token}, title="Returning to the platform…", headers=NO_STORE)
+
+
+OPERATIONS = {
+    "getDemoToolHome": home,
+    "getDemoToolJwks": get_jwks,
+    "demoToolLogin": login,
+    "demoToolLoginPost": login,
+    "demoToolLaunch": launch,
+    "demoToolScore": score,
+    "demoToolDeepLink": deep_link,
+}
