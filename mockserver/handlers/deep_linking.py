@@ -14,7 +14,7 @@ from ..launch import deep_linking as dl
 from ..launch import dl_checks, signing
 from ..launch.html import script_json
 from ..launch.login import DATA_PURPOSE
-from ..launch.record import LaunchRecord
+from ..launch.record import LaunchRecord, kept_response
 from ..launch.tool_keys import candidate_keys
 from ..ui.pages import problem
 from .launch import flat
@@ -54,8 +54,8 @@ def _remember(ctx: RequestContext, record: LaunchRecord | None, token: Any, outc
     response = dl_checks.DeepLinkingResponse.read(
         token, key_for=world.developer_keys.get, keys_for=candidate_keys, issuer=world.issuer, now=ctx.now(),
         request=record.claims if record is not None else None)
-    entry = {"time": ctx.now(), "jwt": response.token, "header": response.header, "claims": response.claims,
-             "report": dl_checks.report(response), "outcome": outcome}
+    entry = {"time": ctx.now(), **kept_response(response.token, response.header, response.claims,
+                                                dl_checks.report(response)), "outcome": outcome}
     if record is not None:
         ctx.state.launch_log.append(record.id, "deep_linking", entry)
     return entry

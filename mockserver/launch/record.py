@@ -22,6 +22,13 @@ from typing import Any, Literal
 CAPACITY = 200
 #: How much of the tool's answer a record keeps.
 BODY_EXCERPT = 4096
+#: Steps of each kind a record keeps: a tool (or a script) posting again and again to one launch
+#: leaves the newest, so a record's memory is bounded like the journal's.
+MAX_STEPS = 20
+#: Characters of a deep-linking response JWT a record keeps whole; a longer one is kept cut, without
+#: its decoded header and claims, and with the checks of its first :data:`MAX_REPORTED_ITEMS` items.
+MAX_KEPT_TOKEN = 64 * 1024
+MAX_REPORTED_ITEMS = 100
 
 Verdict = Literal["pass", "fail", "warn"]
 
@@ -69,6 +76,8 @@ class LaunchRecord:
     deliveries: list[dict[str, Any]] = field(default_factory=list)
     #: Each deep-linking response the tool posted: the JWT, its validation report, the outcome.
     deep_linking: list[dict[str, Any]] = field(default_factory=list)
+    #: Steps left out, oldest first, to keep :data:`MAX_STEPS` of each kind.
+    dropped: int = 0
 
     @property
     def stage(self) -> str:
@@ -85,6 +94,19 @@ class LaunchRecord:
 
     def as_json(self) -> dict[str, Any]:
         return {**asdict(self), "stage": self.stage}
+
+
+def kept_response(token: str, header: dict[str, Any] | None, claims: dict[str, Any] | None,
+                  report: dict[str, Any]) -> dict[str, Any]:
+    """What a record keeps of a deep-linking response: all of it, or for a JWT over
+    :data:`MAX_KEPT_TOKEN` its start and the report (verdicts reached on the whole) with at most
+    :data:`MAX_REPORTED_ITEMS` items; ``items_total`` says how many there were."""
+    items = report["items"]
+    kept = {"checks": report["checks"], "items": items[:MAX_REPORTED_ITEMS], "items_total": len(items)}
+    if len(token) <= MAX_KEPT_TOKEN:
+        return {"jwt": token, "header": header, "claims": claims, "report": kept}
+    return {"jwt": token[:MAX_KEPT_TOKEN] + "…[truncated]", "header": None, "claims": None, "report": kept,
+            "jwt_chars": len(token)}
 
 
 def parse_id(raw: Any) -> int | None:
@@ -126,8 +148,16 @@ class LaunchLog:
             return record
 
     def append(self, launch_id: int, step: str, entry: dict[str, Any]) -> None:
-        """Add ``entry`` to one of a record's lists (``authentications``, ``deliveries``, ``deep_linking``)."""
-        self.update(launch_id, lambda record: getattr(record, step).append(entry))
+        """Add ``entry`` to one of a record's lists (``authentications``, ``deliveries``, ``deep_linking``),
+        which keeps its newest :data:`MAX_STEPS`."""
+        def add(record: LaunchRecord) -> None:
+            steps = getattr(record, step)
+            steps.append(entry)
+            if len(steps) > MAX_STEPS:
+                del steps[0]
+                record.dropped += 1
+
+        self.update(launch_id, add)
 
     def snapshot(self, launch_id: Any) -> dict[str, Any] | None:
         """A consistent copy of one record as JSON data."""

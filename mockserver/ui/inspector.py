@@ -132,6 +132,7 @@ def _deep_linking(entry: dict[str, Any]) -> dict[str, Any]:
         "checks": report["checks"], "content_items": report["items"], "tally": _tally(every),
         "accepted": outcome["accepted"], "errors": outcome.get("errors") or {},
         "created": outcome.get("created") or {},
+        "items_total": report.get("items_total", len(report["items"])), "jwt_chars": entry.get("jwt_chars"),
     }
 
 
@@ -151,5 +152,5 @@ def launch_page(state: AppState, launch_id: int) -> dict[str, Any] | None:
         "authentications": authentications, "id_token": decoded(record["id_token"]),
         "deliveries": [_delivery(d) for d in record["deliveries"]],
         "deep_linking": [_deep_linking(d) for d in record["deep_linking"]],
-        "journal": journal,
+        "journal": journal, "dropped": record.get("dropped", 0),
     }

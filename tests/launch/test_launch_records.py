@@ -12,6 +12,7 @@ import jwt
 import pytest
 
 from mockserver.launch.html import read_form
+from mockserver.launch.record import MAX_STEPS
 from tests.ltiutil import bearer
 
 from .dlutil import LTI, REDIRECT, response_claims, return_path, sign
@@ -190,3 +191,22 @@ def test_no_replay_is_kept_of_a_request_over_an_entrys_bounds(client: Any, gradi
     assert entry["body_truncated"] is True
     missing = client.get(f"/__mock__/requests/{entry['seq']}/curl")
     assert missing.status_code == 404 and "too large to keep" in missing.text
+
+
+def test_a_launch_record_stays_bounded_whatever_the_tool_posts(client: Any, config: dict[str, Any]) -> None:
+    """The newest 20 responses are kept; a huge JWT is kept cut, its report on the first 100 items."""
+    grading = next(t for t in config["tools"] if t["name"] == "Mock Grading Tool")
+    login, claims = deep_linking_launch(client)
+    path = return_path(claims)
+    items = [{"type": "link", "url": "https://tool.example/x", "title": "t" * 600} for _ in range(150)]
+    huge = sign(grading, response_claims(grading, items))
+    assert len(huge) > 64 * 1024
+    for number in range(MAX_STEPS + 4):
+        client.post(path, data={"JWT": huge if number == MAX_STEPS + 3 else "not a jwt"})
+    kept = record(client, login["launch_id"])
+    assert len(kept["deep_linking"]) == MAX_STEPS and kept["dropped"] == 4
+    last = kept["deep_linking"][-1]
+    assert last["jwt_chars"] == len(huge) and len(last["jwt"]) < len(huge) and last["claims"] is None
+    assert len(last["report"]["items"]) == 100 and last["report"]["items_total"] == 150
+    page = client.get(f"/__mock__/ui/launches/{login['launch_id']}").text
+    assert "4 earlier step(s) left out" in page and "The checks of the first 100 of 150 content items" in page
