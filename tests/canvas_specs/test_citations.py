@@ -23,3 +23,12 @@ def test_every_difference_is_documented() -> None:
     text = DIFFERENCES.read_text(encoding="utf-8") if DIFFERENCES.exists() else ""
     missing = sorted(d for d in differences if d not in text)
     assert not missing, f"differences not listed in {DIFFERENCES.name}: {missing}"
+
+
+def test_the_published_tables_are_the_suite_s() -> None:
+    """The per-controller counts in the README and docs/fidelity.md are what this package holds."""
+    from tests.canvas_specs.table import markdown
+
+    root = Path(__file__).resolve().parents[2]
+    for page in (root / "README.md", root / "docs" / "fidelity.md"):
+        assert markdown() in page.read_text(encoding="utf-8"), f"{page.name}: rerun python -m tests.canvas_specs.table"
