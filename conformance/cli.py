@@ -15,6 +15,12 @@ import sys
 import warnings
 from collections.abc import Sequence
 
+from mockserver.canvas.text import printable
+from mockserver.cli_errors import CommandError
+
+from .about import package_version
+from .extra import INSTALL, is_missing_extra, missing_message
+
 # connexion imports starlette's test client, which warns about httpx on every start.
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
@@ -25,30 +31,33 @@ SUBCOMMANDS = {
     "conform": "conformance.run",
     "drift": "conformance.drift.cli",
     "probe-tool": "conformance.probe.cli",
+    "version": "conformance.about",
 }
 
-#: Every exit code of every subcommand (shown in each ``--help`` and listed in the README).
+#: Every exit code of every subcommand (shown in each ``--help`` and listed in docs/cli.md).
 EXIT_CODES: dict[str, dict[int, str]] = {
     "mock": {
         0: "stopped (Ctrl-C / SIGTERM)",
-        2: "usage error, or the mock cannot start: bad fixture or fault file, port out of range or in use",
+        2: "usage error, or the mock cannot start: bad fixture or fault file, --host not an address of this machine, "
+           "port out of range or in use",
     },
     "launch": {
         0: "the login request was printed",
         1: "the mock refused the launch (its 4xx message is printed)",
-        2: "usage error, or the mock cannot be reached",
+        2: "usage error, or the mock cannot be reached (--base-url)",
     },
     "conform": {
         0: "every check passed (warnings allowed)",
         1: "at least one check failed, the run errored or was interrupted (see the table, --report, --junit-xml)",
-        2: "usage error (an --operation/--include-tag matching nothing, an unwritable report path), "
-           "or the target cannot be used (unreachable, missing credentials)",
+        2: "usage error (an --operation/--include-tag matching nothing, an unwritable report path, an unreadable "
+           "--private-key), or the target cannot be used (unreachable, missing credentials, conformance extra not installed)",
         3: "--strict, no failure but warnings: an operation never got a success (2xx) answer",
     },
     "drift": {
         0: "no finding at or above --fail-on (or no --fail-on)",
         1: "a finding at or above --fail-on remains",
-        2: "usage or load error (missing or invalid file, not OpenAPI 3, unknown ignore rule)",
+        2: "usage or load error (missing or invalid file, not OpenAPI 3, unknown ignore rule, unwritable --output), "
+           "or the --live target cannot be used",
     },
     "probe-tool": {
         0: "no finding at or above --fail-on (default must)",
@@ -56,6 +65,9 @@ EXIT_CODES: dict[str, dict[int, str]] = {
            "refused, a case or the deep linking check that could not run, a deep linking rule broken",
         2: "usage error (unknown case, an unwritable report path), or the probe could not run (mock unreachable, "
            "unknown tool, baseline launch refused)",
+    },
+    "version": {
+        0: "the versions were printed",
     },
 }
 
@@ -81,6 +93,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description="Contract-testing toolkit for Canvas LMS's LTI 1.3 / LTI Advantage APIs.",
         epilog="Each COMMAND --help lists its options and exit codes.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}",
+                        help="print the package's version and exit (canvas-lti version: all versions, as JSON)")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     for command, name in SUBCOMMANDS.items():
         if only is not None and command != only:
@@ -88,6 +102,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
+            if is_missing_extra(exc):  # `conform` without the conformance extra: say so when it is used
+                subparsers.add_parser(command, help=f"(needs the conformance extra: {INSTALL})", add_help=False)
+                subparsers.choices[command].set_defaults(missing=missing_message(exc), subparser=subparsers.choices[command])
+                continue
             if exc.name != name:  # a real import error inside the module: surface it
                 raise
             continue
@@ -105,18 +123,27 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     first = argv[0] if argv and argv[0] in SUBCOMMANDS else None
+    if argv[:1] == ["--version"]:
+        first = ""  # no subcommand to import: answer at once
     gc.disable()  # importing a subcommand creates many objects and frees few: collecting meanwhile is wasted
     try:
         parser = build_parser(first)
     finally:
         gc.enable()
     args, extra = parser.parse_known_args(argv)
+    if getattr(args, "missing", None):
+        print(f"canvas-lti {args.command}: error: {args.missing}", file=sys.stderr)
+        return 2
     if extra:  # report it with the subcommand's usage, not the top-level one
         args.subparser.error(f"unrecognized arguments: {' '.join(extra)}")
     from mockserver.quiet import quiet_third_party_logs
 
     quiet_third_party_logs(verbose=getattr(args, "verbose", False))
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except CommandError as exc:
+        print(f"canvas-lti {args.command}: error: {printable(str(exc))}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -20,9 +20,16 @@ from typing import Any
 
 import pytest
 
+from .extra import is_missing_extra, missing_message
 from .report import RunResult
 from .safety import Gate
-from .suite import PROFILES, SuiteOptions, run_suite
+
+try:
+    from .suite import PROFILES, SuiteOptions, run_suite
+except ModuleNotFoundError as exc:  # `-p conformance.pytest_plugin` without the conformance extra
+    if not is_missing_extra(exc):
+        raise
+    raise pytest.UsageError(missing_message(exc)) from None
 from .targets import RemoteOptions, Target, TargetError, in_process_target, remote_target, spec_operations
 
 MARKER = "canvas_conform"

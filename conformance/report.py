@@ -9,7 +9,6 @@ the minimal one. The verdict is honest about coverage too: an operation that nev
 
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -271,21 +270,3 @@ def _reproduction(finding: Finding) -> str:
 
 def write(path: str | Path, text: str) -> None:
     Path(path).write_text(text, encoding="utf-8")
-
-
-class ReportPathError(ValueError):
-    """A report path that cannot be written: said before a run starts, as one line (exit 2)."""
-
-
-def check_output_paths(*paths: Path | None) -> None:
-    """Reports are written after the run: refuse a path that cannot be written before it starts."""
-    for path in paths:
-        if path is None:
-            continue
-        directory = path.parent if str(path.parent) else Path(".")
-        if path.is_dir():
-            raise ReportPathError(f"report path {path} is a directory")
-        if not directory.is_dir():
-            raise ReportPathError(f"report directory {directory} does not exist")
-        if not os.access(directory, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-            raise ReportPathError(f"report path {path} is not writable")

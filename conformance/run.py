@@ -14,18 +14,29 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mockserver.cli_errors import CommandError, check_writable, read_private_key
 from mockserver.spec import load_spec
 
-from .report import EXIT_USAGE, ReportPathError, check_output_paths, failure_lines, junit_xml, markdown, summary_line, summary_table, write
+from .report import failure_lines, junit_xml, markdown, summary_line, summary_table, write
 from .safety import Gate
 from .suite import PROFILES, SuiteOptions, run_suite
-from .targets import RemoteOptions, TargetError, in_process_target, remote_target, spec_operations
+from .targets import RemoteOptions, TargetError, TargetUnreachable, in_process_target, remote_target, spec_operations
+
+#: What ``--help`` says first, in plain words (the module docstring is for readers of the code).
+DESCRIPTION = """\
+Run the conformance suite: property-based checks generated from the spec, sent to a Canvas mock
+or a real Canvas.
+
+Without --base-url the suite runs against a fresh in-process mock (no network). With it, the
+target is probed first: our mock is recognised by its /__mock__/config page and fully exercised;
+anything else is treated as a real Canvas, which needs credentials (--client-id, --private-key,
+--kid, --course-id) and is only read, unless --allow-writes is given."""
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "conform", help="run the property-based conformance suite against the mock or a Canvas",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+        description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     target = parser.add_argument_group("target")
     target.add_argument("--base-url", help="target URL (default: a fresh in-process mock)")
     target.add_argument("--client-id", help="LTI developer key (client) id")
@@ -58,10 +69,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
-class UsageError(ValueError):
-    """A command line that cannot run; reported as one line, exit 2."""
-
-
 def check_selectors(operations: list[str], tags: list[str]) -> None:
     """``--operation``/``--include-tag`` must name something in the spec (else: the close names)."""
     known = spec_operations(load_spec())
@@ -70,22 +77,19 @@ def check_selectors(operations: list[str], tags: list[str]) -> None:
         for value in wanted:
             if value not in names:
                 close = difflib.get_close_matches(value, names, n=5, cutoff=0.5)
-                hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(names[:8])}…"
-                raise UsageError(f"{flag} {value} matches nothing in the spec{hint}")
+                hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(names[:8])}…"
+                raise CommandError(f"{value} matches nothing in the spec", flag=flag, hint=hint)
 
 
 def main(args: argparse.Namespace) -> int:
-    try:
-        check_selectors(args.operation, args.include_tag)
-        check_output_paths(args.report, args.junit_xml)
-    except (UsageError, ReportPathError) as exc:
-        print(f"canvas-lti conform: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    check_selectors(args.operation, args.include_tag)
+    check_writable(args.report, flag="--report")
+    check_writable(args.junit_xml, flag="--junit-xml")
     echo = (lambda _m: None) if args.quiet else (lambda m: print(m, flush=True))
     gate = Gate(allow_writes=True, max_requests=args.max_requests, max_time=args.max_time)
     try:
         if args.base_url:
-            pem = args.private_key.read_text(encoding="utf-8") if args.private_key else None
+            pem = read_private_key(args.private_key, flag="--private-key") if args.private_key else None
             target = remote_target(args.base_url, gate, RemoteOptions(
                 client_id=args.client_id, private_key_pem=pem, kid=args.kid, token_url=args.token_url,
                 deployment_id=args.deployment_id, api_token=args.api_token, course_id=args.course_id,
@@ -96,9 +100,10 @@ def main(args: argparse.Namespace) -> int:
             # The mock logs every unknown query parameter at ERROR level; fuzzing sends many.
             logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
             target = in_process_target(gate, course_id=args.course_id)
-    except (TargetError, OSError) as exc:
-        print(f"canvas-lti conform: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    except TargetUnreachable as exc:
+        raise CommandError(str(exc), flag="--base-url", hint="start the mock or Canvas there, or correct the URL") from None
+    except TargetError as exc:
+        raise CommandError(str(exc)) from None
     options = SuiteOptions(profile=args.profile, max_examples=args.max_examples, seed=args.seed,
                            include_tags=args.include_tag, operations=args.operation,
                            stateful=not args.no_stateful, progress=echo)

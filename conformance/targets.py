@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 import requests
 
+from mockserver.cli_errors import unreachable
 from mockserver.inprocess import BASE_URL as IN_PROCESS_BASE
 from mockserver.inprocess import InThreadAdapter
 from mockserver.spec import load_spec
@@ -33,6 +34,10 @@ class HttpResponse(Protocol):
 
 class TargetError(RuntimeError):
     """The target cannot be used as configured (missing credentials, unreachable…)."""
+
+
+class TargetUnreachable(TargetError):
+    """No answer from the target's URL at all (refused, unknown host, not a URL, timed out)."""
 
 
 @dataclass
@@ -153,7 +158,7 @@ def remote_target(base_url: str, gate: Gate, options: RemoteOptions) -> Target:
     try:
         probe = session.get(f"{base_url}/__mock__/config", timeout=30)
     except requests.RequestException as exc:
-        raise TargetError(f"cannot reach {base_url}: {exc}") from exc
+        raise TargetUnreachable(unreachable(base_url, exc)) from exc
     try:
         config = probe.json() if probe.status_code == 200 else None
     except ValueError:

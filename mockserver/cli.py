@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
-import os
 import signal
 import socket
 import sys
@@ -17,6 +16,7 @@ import uvicorn
 from . import scenario
 from .app import create_app
 from .canvas.text import printable
+from .cli_errors import CommandError, listen_error
 from .faults import load_fault_file
 from .fixtures import FixtureError
 from .throttle import ThrottleSettings
@@ -93,11 +93,11 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
-        return _fail(f"port {args.port} is out of range (0-65535)")
+        raise CommandError(f"port {args.port} is out of range", flag="--port", hint="use 1-65535, or 0 for a free port")
     try:
         sock = listen(args.host, args.port)
     except OSError as exc:
-        return _fail(f"cannot listen on {args.host}:{args.port}: {os.strerror(exc.errno) if exc.errno else exc}")
+        raise listen_error(args.host, args.port, exc) from None
     host, port = sock.getsockname()[:2]
     base = f"http://{f'[{host}]' if ':' in host else host}:{port}"
     gc.disable()  # building allocates much and frees almost nothing: collecting meanwhile is wasted

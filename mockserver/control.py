@@ -1,4 +1,5 @@
-"""``/__mock__/`` control endpoints: configuration for tools, reset, state dump and load."""
+"""``/__mock__/`` control endpoints: configuration for tools, reset, state dump and load; and ``/``,
+which points a person who opens the mock's bare URL to them."""
 
 from __future__ import annotations
 
@@ -91,7 +92,24 @@ async def put_mock_state(ctx: RequestContext, body: Any = None, **_: Any) -> Res
     return Response(status_code=204)
 
 
+#: What ``GET /`` answers besides its redirect, for a client that does not follow redirects.
+ROOT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Canvas LTI mock</title></head>
+<body><h1>Canvas LTI mock</h1>
+<p>This is a mock of Canvas LMS's LTI 1.3 APIs. The web console is at <a href="/__mock__/ui/">/__mock__/ui/</a>;
+what a tool needs (client ids, TEST-ONLY keys, URLs, ids) is at <a href="/__mock__/config">/__mock__/config</a>.</p>
+</body></html>
+"""
+
+
+async def get_mock_root(ctx: RequestContext, **_: Any) -> Response:
+    """``GET /``: Canvas shows its dashboard there; the mock sends the browser to its console."""
+    return Response(ROOT_PAGE, status_code=302, media_type="text/html",
+                    headers={"Location": "/__mock__/ui/", "Cache-Control": "no-store"})
+
+
 OPERATIONS = {
+    "getMockRoot": get_mock_root,
     "getMockConfig": get_mock_config,
     "resetMock": reset_mock,
     "getMockState": get_mock_state,

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .canvas.errors import generic_body
-from .journal import CONTROL_PREFIX, NOTES_KEY
+from .journal import NOTES_KEY, is_control_path
 
 if TYPE_CHECKING:
     from .context import AppState
@@ -325,7 +325,7 @@ class FaultMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         faults: Faults = self.state.faults
-        if scope["type"] != "http" or not faults.sets or scope.get("path", "").startswith(CONTROL_PREFIX):
+        if scope["type"] != "http" or not faults.sets or is_control_path(scope.get("path", "")):
             await self.app(scope, receive, send)
             return
         operation_id = scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")

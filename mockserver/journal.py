@@ -60,6 +60,12 @@ DEFAULT_CAPACITY = 1000
 MAX_BODY_TEXT = 16 * 1024
 MAX_HEADERS = 100
 CONTROL_PREFIX = "/__mock__/"
+
+
+def is_control_path(path: str) -> bool:
+    """The mock's own endpoints and pages (``/__mock__/…``, and ``/``, which redirects to them):
+    not journaled, throttled or faulted, since they are not Canvas's API."""
+    return path.startswith(CONTROL_PREFIX) or path == "/"
 #: scope["extensions"] key under which inner middlewares annotate the journal entry.
 NOTES_KEY = "canvas_mock_journal"
 #: Private entry key: the response body as received, until a read turns it into ``response_body``.
@@ -507,7 +513,7 @@ class JournalMiddleware:
         self.state = state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path", "").startswith(CONTROL_PREFIX):
+        if scope["type"] != "http" or is_control_path(scope.get("path", "")):
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []

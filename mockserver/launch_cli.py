@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from .cli_errors import CommandError, unreachable
+
 MESSAGE_TYPES = ("LtiResourceLinkRequest", "LtiDeepLinkingRequest")
 
 
@@ -46,8 +48,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         response = httpx.post(url, json=launch_body(args), headers=headers, timeout=30)
     except httpx.HTTPError as exc:
-        print(f"canvas-lti launch: cannot reach the mock at {args.base_url}: {exc}", file=sys.stderr)
-        return 2
+        raise CommandError(unreachable(args.base_url, exc), flag="--base-url",
+                           hint="start the mock (canvas-lti mock) or correct the URL") from None
     if response.status_code >= 400:
         try:
             message = "; ".join(e.get("message", "") for e in response.json().get("errors", []))

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import jwt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .journal import CONTROL_PREFIX, NOTES_KEY
+from .journal import NOTES_KEY, is_control_path
 
 if TYPE_CHECKING:
     from .context import AppState
@@ -202,8 +202,9 @@ def client_identifier(state: AppState, scope: Scope) -> str:
 
 def counts(path: str) -> bool:
     """Whether the throttle counts (and may refuse) a request to ``path``: all of Canvas's
-    surface, not the mock's own control API. The spec documents the refusal on exactly these."""
-    return not path.startswith(CONTROL_PREFIX)
+    surface, not the mock's own control API (nor ``/``, which points to it). The spec documents the
+    refusal on exactly these."""
+    return not is_control_path(path)
 
 
 class ThrottleMiddleware:

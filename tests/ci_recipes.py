@@ -9,7 +9,8 @@ or ``# .gitlab-ci.yml``). For each job, the steps become shell scripts run in a 
   after a failure; steps that call ``gh`` need GitHub's API and are skipped.
 - GitLab CI: the job's ``script`` lines run in one ``bash -e -o pipefail`` session.
 
-``pip install`` is a no-op that checks the package is importable (it is installed here already),
+``pip install`` (``tests/pip_stub.py``) installs nothing, since the package is installed here already,
+but requires a route a vendor can really take (a released wheel, a Git URL or their own index),
 ``canvas-lti`` and ``python`` are this environment's, and port 8080 becomes a free port. Processes a
 step leaves in the background live until the job ends, as on a CI runner.
 """
@@ -32,8 +33,9 @@ from tests.readme_runner import markdown_files, with_port
 
 EXPRESSION_RE = re.compile(r"\$\{\{\s*([^}]+?)\s*\}\}")
 FENCE_RE = re.compile(r"^```yaml\s*$")
+PIP_STUB = Path(__file__).with_name("pip_stub.py")
 PRELUDE = f"""
-pip() {{ echo "(local run: canvas-lti-contract is already installed; skipped: pip $*)"; {sys.executable} -c "import conformance, mockserver"; }}
+pip() {{ {sys.executable} {PIP_STUB} "$@"; }}
 python() {{ {sys.executable} "$@"; }}
 export -f pip python 2>/dev/null || true
 """
@@ -122,7 +124,8 @@ def run_github_job(workflow: dict[str, Any], job: str, workdir: Path, port: int,
             def fill(text: str) -> str:
                 return EXPRESSION_RE.sub(lambda m: context.get(m.group(1), ""), text)
 
-            env = {key: fill(str(value)) for key, value in (step.get("env") or {}).items()}
+            env = {key: fill(str(value)) for scope in (workflow, workflow["jobs"][job], step)
+                   for key, value in (scope.get("env") or {}).items()}
             code, output = runner.shell(fill(step["run"]), env)
             result.steps.append(StepResult(name, code, output))
             failed = failed or code != 0
@@ -133,7 +136,8 @@ def run_github_job(workflow: dict[str, Any], job: str, workdir: Path, port: int,
 
 def run_gitlab_job(pipeline: dict[str, Any], job: str, workdir: Path, port: int, variables: dict[str, str]) -> JobResult:
     spec = pipeline[job]
-    runner = JobRunner(workdir, port, {**variables, **{k: str(v) for k, v in (spec.get("variables") or {}).items()}})
+    declared = {**(pipeline.get("variables") or {}), **(spec.get("variables") or {})}
+    runner = JobRunner(workdir, port, {**variables, **{key: str(value) for key, value in declared.items()}})
     try:
         script = "\n".join([*spec.get("before_script", []), *spec["script"]])
         code, output = runner.shell(script, {}, options="-e -o pipefail")

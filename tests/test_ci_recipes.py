@@ -99,3 +99,20 @@ def test_gitlab_drift_job_fails_only_on_breaking_spec_changes(tmp_path: Path, ch
                             {"CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main", "CI_PIPELINE_SOURCE": "merge_request_event"})
     assert (clone / "drift.md").exists(), result.describe()
     assert result.ok == (change == "harmless"), result.describe()
+
+
+@pytest.mark.parametrize(("args", "env", "ok"), [
+    (["install", "canvas-lti-contract"], {}, False),  # not on PyPI
+    (["install", "."], {}, False),
+    (["install", "canvas-lti-contract @ https://example.org/r/canvas_lti_contract-0.1.0-py3-none-any.whl"], {}, True),
+    (["install", "canvas-lti-contract[conformance] @ git+https://example.org/org/canvas-lti-contract@v0.1.0"], {}, True),
+    (["install", "canvas-lti-contract @ https://example.org/canvas-lti-contract.tar.gz"], {}, False),
+    (["install", "canvas-lti-contract"], {"PIP_INDEX_URL": "https://pypi.example.org/simple"}, True),
+    (["install", "--extra-index-url", "https://pypi.example.org/simple", "canvas-lti-contract"], {}, True),
+    (["install", "dist/canvas_lti_contract-0.1.0-py3-none-any.whl"], {}, True),
+    (["install", "-r", "requirements.txt"], {}, False),  # the package itself is never installed
+])
+def test_the_local_pip_accepts_only_routes_a_vendor_can_take(args: list[str], env: dict[str, str], ok: bool) -> None:
+    from tests.pip_stub import problems
+
+    assert (problems(args, env) == []) == ok, problems(args, env)

@@ -50,7 +50,8 @@ def test_mock_on_a_port_in_use_fails_in_one_line_without_a_banner() -> None:
         result = subprocess.run([*CLI, "mock", "--port", str(port)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.splitlines() == [f"canvas-lti mock: error: cannot listen on 127.0.0.1:{port}: Address already in use"]
+    assert result.stderr.splitlines() == [f"canvas-lti mock: error: argument --port: cannot listen on 127.0.0.1:{port}: port {port} "
+                                          "is in use; stop what listens there, or pick another port; --port 0 picks a free one"]
 
 
 @pytest.mark.parametrize("port", ["99999", "-1"])
@@ -58,7 +59,8 @@ def test_mock_port_out_of_range_fails_in_one_line(port: str) -> None:
     result = subprocess.run([*CLI, "mock", "--port", port], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr.splitlines() == [f"canvas-lti mock: error: port {port} is out of range (0-65535)"]
+    assert result.stderr.splitlines() == [f"canvas-lti mock: error: argument --port: port {port} is out of range; use 1-65535, "
+                                          "or 0 for a free port"]
 
 
 @pytest.mark.parametrize("argv", [["mock"], ["launch", "--tool", "1", "--course", "101", "--user", "20"], ["conform"], ["drift"]])

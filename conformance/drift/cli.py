@@ -21,6 +21,7 @@ from conformance.drift.model import Report, Severity
 from conformance.drift.render import FORMATS, render
 from conformance.drift.rules import RULES
 from mockserver import resources
+from mockserver.cli_errors import check_writable
 from mockserver.resources import SPEC_LABEL as DEFAULT_SPEC
 
 
@@ -148,6 +149,8 @@ def run(args: argparse.Namespace) -> int:
     if args.list_rules:
         sys.stdout.write(list_rules(args.format))
         return 0
+    check_writable(args.output, flag="--output")
+    check_writable(args.suggest_patch, flag="--suggest-patch")
     if args.live or args.base_url:
         return run_live_command(args)
     if args.spec:

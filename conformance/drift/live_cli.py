@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from conformance.drift.live import LiveResult
+from mockserver.cli_errors import CommandError, read_private_key
 
 
 class LiveSetupError(Exception):
@@ -18,15 +19,12 @@ def build_target(args: argparse.Namespace) -> Any:
 
     Read-only unless ``--allow-writes`` (on the mock too: the write flow is opt-in)."""
     from conformance.safety import Gate
-    from conformance.targets import RemoteOptions, TargetError, in_process_target, remote_target
+    from conformance.targets import RemoteOptions, TargetError, TargetUnreachable, in_process_target, remote_target
 
     gate = Gate(allow_writes=True, max_requests=args.max_requests, max_time=args.max_time)
     try:
         if args.base_url:
-            pem = None
-            if args.private_key:
-                with open(args.private_key, encoding="utf-8") as handle:
-                    pem = handle.read()
+            pem = read_private_key(args.private_key, flag="--private-key") if args.private_key else None
             target = remote_target(args.base_url, gate, RemoteOptions(
                 client_id=args.client_id, private_key_pem=pem, kid=args.kid, token_url=args.token_url,
                 deployment_id=args.deployment_id, api_token=args.api_token, course_id=args.course_id,
@@ -36,7 +34,9 @@ def build_target(args: argparse.Namespace) -> Any:
             target = in_process_target(gate, course_id=args.course_id)
             if args.api_token:
                 target.api_token = args.api_token
-    except (TargetError, OSError) as exc:
+    except TargetUnreachable as exc:
+        raise CommandError(str(exc), flag="--base-url", hint="start the mock or Canvas there, or correct the URL") from None
+    except TargetError as exc:
         raise LiveSetupError(str(exc)) from exc
     gate.allow_writes = bool(args.allow_writes)
     return target

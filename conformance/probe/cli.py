@@ -12,9 +12,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..report import ReportPathError, check_output_paths
+from mockserver.cli_errors import CommandError, check_writable
+
 from .attacks import CASES, select
-from .platform import ProbeError
+from .platform import MockUnreachable, ProbeError
 from .report import case_table, console, junit_xml, markdown, write
 from .run import ProbeOptions, probe_tool
 from .severity import NAMES, Severity
@@ -53,7 +54,7 @@ def _progress(case: CaseResult) -> None:
 
 
 def _fail(message: str) -> int:
-    print(f"canvas-lti probe-tool: {message}", file=sys.stderr)
+    print(f"canvas-lti probe-tool: error: {message}", file=sys.stderr)
     return 2
 
 
@@ -63,10 +64,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not (args.tool or args.client_id):
         return _fail("one of --tool or --client-id is required")
+    check_writable(args.report, flag="--report")
+    check_writable(args.junit_xml, flag="--junit-xml")
     try:
-        check_output_paths(args.report, args.junit_xml)
         select(args.cases)
-    except (ReportPathError, ProbeError) as exc:
+    except ProbeError as exc:
         return _fail(str(exc))
     options = ProbeOptions(tool=args.tool or args.client_id, base_url=args.base_url, course=args.course, user=args.user,
                            success=SuccessRule(status=args.success_status, text=args.success_text),
@@ -74,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
                            fail_on=Severity.parse(args.fail_on))
     try:
         result = probe_tool(options, progress=_progress)
+    except MockUnreachable as exc:
+        raise CommandError(str(exc), flag="--base-url", hint="start the mock (canvas-lti mock) or correct the URL") from None
     except ProbeError as exc:
         return _fail(str(exc))
     print(console(result))

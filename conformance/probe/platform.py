@@ -13,9 +13,15 @@ from typing import Any
 
 import httpx
 
+from mockserver.cli_errors import unreachable
+
 
 class ProbeError(RuntimeError):
     """The probe cannot run as asked (mock unreachable, unknown tool, …): exit 2."""
+
+
+class MockUnreachable(ProbeError):
+    """No answer at all from the mock's URL (refused, unknown host, timed out)."""
 
 
 @dataclass
@@ -42,7 +48,7 @@ class Platform:
         try:
             response = self.http.request(method, f"{self.base_url}{path}", **kwargs)
         except httpx.HTTPError as exc:
-            raise ProbeError(f"cannot reach the mock at {self.base_url}: {exc}") from None
+            raise MockUnreachable(unreachable(self.base_url, exc)) from None
         if response.status_code >= 400:
             try:
                 detail = "; ".join(e.get("message", "") for e in response.json().get("errors", []))

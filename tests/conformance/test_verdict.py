@@ -52,9 +52,9 @@ def ags_suite(seed: int | None, app: Any = None, **options: Any) -> Suite:
 
 
 @pytest.mark.parametrize(("argv", "expected"), [
-    (["--operation", "getLineItm"], "--operation getLineItm matches nothing in the spec; did you mean getLineItem"),
-    (["--include-tag", "LineItem"], "--include-tag LineItem matches nothing in the spec; did you mean LineItems"),
-    (["--operation", "zzzzzz"], "--operation zzzzzz matches nothing in the spec; known: "),
+    (["--operation", "getLineItm"], "argument --operation: getLineItm matches nothing in the spec; did you mean getLineItem"),
+    (["--include-tag", "LineItem"], "argument --include-tag: LineItem matches nothing in the spec; did you mean LineItems"),
+    (["--operation", "zzzzzz"], "argument --operation: zzzzzz matches nothing in the spec; known: "),
 ])
 def test_selector_matching_nothing_exits_2_with_close_names(argv: list[str], expected: str, capsys: Any) -> None:
     assert main(["conform", *argv]) == 2
@@ -65,10 +65,10 @@ def test_selector_matching_nothing_exits_2_with_close_names(argv: list[str], exp
 
 def test_unwritable_report_paths_exit_2_before_the_run(tmp_path: Any, capsys: Any) -> None:
     assert main(["conform", "--operation", "getPlatformJwks", "--report", str(tmp_path / "missing" / "r.md")]) == 2
-    assert "report directory" in capsys.readouterr().err
+    assert "argument --report: directory " in capsys.readouterr().err
     assert main(["conform", "--operation", "getPlatformJwks", "--junit-xml", str(tmp_path)]) == 2
     err = capsys.readouterr()
-    assert err.out == "" and err.err.strip() == f"canvas-lti conform: report path {tmp_path} is a directory"
+    assert err.out == "" and err.err.strip() == f"canvas-lti conform: error: argument --junit-xml: {tmp_path} is a directory; give a file name"
 
 
 # -- success coverage, warnings and --strict -----------------------------------------------------

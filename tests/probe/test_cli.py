@@ -67,9 +67,9 @@ def test_list_cases_needs_no_mock(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize("arg, message", [
-    (["--report", "/no/such/dir/probe.md"], "report directory /no/such/dir does not exist"),
-    (["--junit-xml", "."], "report path . is a directory"),
-    (["--case", "nope"], "unknown case(s) nope"),
+    (["--report", "/no/such/dir/probe.md"], "error: argument --report: directory /no/such/dir does not exist"),
+    (["--junit-xml", "."], "error: argument --junit-xml: . is a directory"),
+    (["--case", "nope"], "error: unknown case(s) nope"),
 ])
 def test_bad_arguments_exit_2_before_the_run(arg: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     # The mock URL is unreachable: the argument is refused before anything is contacted.
@@ -83,12 +83,12 @@ def test_baseline_refused_exits_2_with_the_tools_answer(mock: RunningMock, carel
     code = main([*BASE, "--base-url", mock.base_url, "--success-status", "201"])
     assert code == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].startswith("canvas-lti probe-tool: the tool rejected a valid launch (expected status 201); "
+    assert err[-1].startswith("canvas-lti probe-tool: error: the tool rejected a valid launch (expected status 201); "
                               "it answered 200 Launched OK")
 
 
 def test_unreachable_mock_and_missing_tool_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*BASE, "--base-url", "http://127.0.0.1:9"]) == 2
-    assert "cannot reach the mock" in capsys.readouterr().err
+    assert "argument --base-url: cannot reach http://127.0.0.1:9: connection refused" in capsys.readouterr().err
     assert main(["probe-tool", "--base-url", "http://127.0.0.1:9"]) == 2
     assert "one of --tool or --client-id is required" in capsys.readouterr().err
