@@ -19,7 +19,7 @@ from mockserver.canvas.text import printable
 from mockserver.cli_errors import CommandError
 
 from .about import package_version
-from .extra import INSTALL, is_missing_extra, missing_message
+from .extra import INSTALL, MISSING, is_missing_extra
 
 # connexion imports starlette's test client, which warns about httpx on every start.
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -104,7 +104,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         except ModuleNotFoundError as exc:
             if is_missing_extra(exc):  # `conform` without the conformance extra: say so when it is used
                 subparsers.add_parser(command, help=f"(needs the conformance extra: {INSTALL})", add_help=False)
-                subparsers.choices[command].set_defaults(missing=missing_message(exc), subparser=subparsers.choices[command])
+                subparsers.choices[command].set_defaults(missing=MISSING, subparser=subparsers.choices[command])
                 continue
             if exc.name != name:  # a real import error inside the module: surface it
                 raise

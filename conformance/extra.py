@@ -18,5 +18,5 @@ def is_missing_extra(exc: ModuleNotFoundError) -> bool:
     return (exc.name or "").split(".")[0] in MODULES
 
 
-def missing_message(exc: ModuleNotFoundError) -> str:
-    return f"the conformance suite needs the conformance extra ({exc.name} is not installed); install it: {INSTALL}"
+#: What ``canvas-lti conform`` (and ``-p conformance.pytest_plugin``) say without the extra.
+MISSING = f"the conformance suite needs the conformance extra (schemathesis and Hypothesis), which is not installed; install it: {INSTALL}"

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from .extra import is_missing_extra, missing_message
+from .extra import MISSING, is_missing_extra
 from .report import RunResult
 from .safety import Gate
 
@@ -29,7 +29,7 @@ try:
 except ModuleNotFoundError as exc:  # `-p conformance.pytest_plugin` without the conformance extra
     if not is_missing_extra(exc):
         raise
-    raise pytest.UsageError(missing_message(exc)) from None
+    raise pytest.UsageError(MISSING) from None
 from .targets import RemoteOptions, Target, TargetError, in_process_target, remote_target, spec_operations
 
 MARKER = "canvas_conform"

@@ -13,13 +13,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import connexion
-from connexion import context as connexion_context
-from connexion.exceptions import BadRequestProblem, UnsupportedMediaTypeProblem
-from connexion.lifecycle import ConnexionRequest, ConnexionResponse
-from connexion.middleware import MiddlewarePosition
-from connexion.options import SwaggerUIOptions
-from connexion.resolver import Resolver
 from starlette.responses import Response
 
 from .auth.pipeline import FilterChainMiddleware
@@ -40,9 +33,18 @@ from .canvas.validation import (
 )
 from .connexion_adapter import (
     VALIDATOR_MAP,
+    AsyncApp,
+    BadRequestProblem,
+    ConnexionRequest,
+    ConnexionResponse,
     MediaTypeDict,
+    MiddlewarePosition,
     MockApp,
+    Resolver,
     SchemasOnceURIParser,
+    SwaggerUIOptions,
+    UnsupportedMediaTypeProblem,
+    connexion_context,
     lean_middlewares,
     meta_schema_checked_by_tests,
     middlewares_without_security,
@@ -143,7 +145,7 @@ def _on_unexpected(state: AppState) -> Any:
 
 
 def build_app(state: AppState, *, validate_responses: bool = False, lean_arguments: bool = True,
-              allowed_hosts: AllowedHosts | None = None) -> connexion.AsyncApp:
+              allowed_hosts: AllowedHosts | None = None) -> AsyncApp:
     app = MockApp(__name__, middlewares=middlewares_without_security(), lean_arguments=lean_arguments)
     with meta_schema_checked_by_tests():
         _add_api(app, state, load_spec(), validate_responses, lean_arguments)
@@ -165,7 +167,7 @@ def build_app(state: AppState, *, validate_responses: bool = False, lean_argumen
     return app
 
 
-def _add_api(app: connexion.AsyncApp, state: AppState, spec: dict[str, Any], validate_responses: bool,
+def _add_api(app: AsyncApp, state: AppState, spec: dict[str, Any], validate_responses: bool,
              lean: bool) -> None:
     app.add_api(
         spec,
@@ -180,7 +182,7 @@ def _add_api(app: connexion.AsyncApp, state: AppState, spec: dict[str, Any], val
 
 def create_app(fixtures: str | Path | None = None, *, validate_responses: bool = False,
                lean_arguments: bool = True, allowed_hosts: Iterable[str] = (),
-               base_url: str | None = None) -> connexion.AsyncApp:
+               base_url: str | None = None) -> AsyncApp:
     """A fresh mock: its own world from ``fixtures`` (default set when None), keys and secret.
     ``lean_arguments=False`` sends every request through connexion's own spec router, request
     validation and parameter decorator (the reference that tests hold the lean paths to).

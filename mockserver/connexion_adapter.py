@@ -11,6 +11,12 @@ served spec around the spec router, and leaves out the layers that would only pa
 two to the same answers.
 Those reach into connexion's internals, which change between minor versions, so this module
 checks the installed version first and refuses any other than the one the suite was run with.
+
+It is also the only module that imports connexion, so that it can import it lean: connexion loads,
+when imported, its Flask framework, Starlette's test client (with httpx's command-line client),
+werkzeug's development server and requests, none of which serving uses; they are put off until
+something uses them (``mockserver/lazy_imports.py``), which halves the mock's start-up.
+Other modules take connexion's names from here.
 """
 
 from __future__ import annotations
@@ -20,7 +26,10 @@ import functools
 import threading
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .inprocess import InProcessClient
 
 #: The connexion versions the test suite was run against (keep in step with pyproject.toml).
 TESTED = ((3, 3), (3, 4))  # >= 3.3, < 3.4
@@ -51,50 +60,88 @@ try:
 except PackageNotFoundError:  # pragma: no cover - connexion is a hard dependency
     raise UnsupportedConnexionError("connexion is not installed: pip install 'connexion[uvicorn]>=3.3,<3.4'") from None
 
-import connexion  # noqa: E402
-from connexion import context as connexion_context  # noqa: E402
-from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation  # noqa: E402
-from connexion.datastructures import MediaTypeDict  # noqa: E402
-from connexion.decorators import StarletteDecorator  # noqa: E402
-from connexion.decorators.parameter import _get_typed_body_values as get_typed_body_values  # noqa: E402
-from connexion.json_schema import Draft4RequestValidator  # noqa: E402
-from connexion.middleware.lifespan import LifespanMiddleware  # noqa: E402
-from connexion.middleware.request_validation import (  # noqa: E402
-    RequestValidationAPI,
-    RequestValidationMiddleware,
-    RequestValidationOperation,
-)
-from connexion.middleware.response_validation import ResponseValidationMiddleware  # noqa: E402
-from connexion.middleware.routing import RoutingAPI, RoutingMiddleware  # noqa: E402
-from connexion.middleware.security import SecurityMiddleware  # noqa: E402
-from connexion.middleware.swagger_ui import SwaggerUIMiddleware  # noqa: E402
-from connexion.spec import OpenAPISpecification  # noqa: E402
-from connexion.uri_parsing import OpenAPIURIParser  # noqa: E402
-from connexion.utils import is_null, is_nullable, make_type, split_content_type  # noqa: E402
-from connexion.validators import (  # noqa: E402
-    VALIDATOR_MAP,
-    FormDataValidator,
-    JSONRequestBodyValidator,
-    JSONResponseBodyValidator,
-    ParameterValidator,
-)
-from connexion.validators.parameter import draft4_format_checker  # noqa: E402
-from starlette.routing import Match, Mount, Route, Router  # noqa: E402
+from .lazy_imports import lazy_package, standing_in  # noqa: E402
 
-from .inprocess import InProcessClient  # noqa: E402
+#: Packages whose ``__init__`` runs when one of its own names is first read, not when connexion
+#: imports them: werkzeug's (its development server and test client; connexion needs only its
+#: ``local`` module and the ``Request`` name), requests' and httpx's (connexion's remote ``$ref``
+#: resolution and OAuth introspection, never used here), Jinja2's (connexion's spec templating; the
+#: console loads it for its first page), connexion's own (its Flask app).
+LAZY_PACKAGES: dict[str, dict[str, str]] = {
+    "connexion": {},
+    "jinja2": {},
+    "werkzeug": {"Request": "werkzeug.wrappers", "Response": "werkzeug.wrappers"},
+    "requests": {},
+    "httpx": {},
+}
+#: Modules connexion takes names from that only features the mock does not use need: Starlette's
+#: test client (``AbstractApp.test_client``; :meth:`MockApp.test_client` answers in-process),
+#: connexion's Flask framework (its Flask decorators) and werkzeug's WSGI helpers (``LocalManager``).
+STAND_INS = {
+    "starlette.testclient": ("TestClient",),
+    "connexion.frameworks.flask": ("Flask",),
+    "werkzeug.wsgi": ("ClosingIterator",),  # werkzeug.local's WSGI middleware (and werkzeug's HTTP utilities)
+    "starlette.templating": ("Jinja2Templates",),  # connexion's Swagger UI, which the mock turns off
+}
+for _package, _names in LAZY_PACKAGES.items():
+    lazy_package(_package, _names)
+
+with standing_in(STAND_INS):
+    import connexion.context as connexion_context
+    from connexion.apps.asynchronous import AsyncApi, AsyncApp, AsyncASGIApp, AsyncOperation
+    from connexion.datastructures import MediaTypeDict
+    from connexion.decorators import StarletteDecorator
+    from connexion.decorators.parameter import _get_typed_body_values as get_typed_body_values
+    from connexion.exceptions import BadRequestProblem, UnsupportedMediaTypeProblem
+    from connexion.json_schema import Draft4RequestValidator
+    from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+    from connexion.middleware.lifespan import LifespanMiddleware
+    from connexion.middleware.main import ConnexionMiddleware, MiddlewarePosition
+    from connexion.middleware.request_validation import (
+        RequestValidationAPI,
+        RequestValidationMiddleware,
+        RequestValidationOperation,
+    )
+    from connexion.middleware.response_validation import ResponseValidationMiddleware
+    from connexion.middleware.routing import RoutingAPI, RoutingMiddleware
+    from connexion.middleware.security import SecurityMiddleware
+    from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+    from connexion.options import SwaggerUIOptions
+    from connexion.resolver import Resolver
+    from connexion.spec import OpenAPISpecification
+    from connexion.uri_parsing import OpenAPIURIParser
+    from connexion.utils import is_null, is_nullable, make_type, split_content_type
+    from connexion.validators import (
+        VALIDATOR_MAP,
+        FormDataValidator,
+        JSONRequestBodyValidator,
+        JSONResponseBodyValidator,
+        ParameterValidator,
+    )
+    from connexion.validators.parameter import draft4_format_checker
+from starlette.routing import Match, Mount, Route, Router  # noqa: E402
 
 __all__ = [
     "VALIDATOR_MAP",
+    "AsyncApp",
+    "BadRequestProblem",
+    "ConnexionRequest",
+    "ConnexionResponse",
     "Draft4RequestValidator",
     "FormDataValidator",
     "JSONRequestBodyValidator",
     "JSONResponseBodyValidator",
     "MediaTypeDict",
+    "MiddlewarePosition",
     "MockApp",
     "ParameterValidator",
+    "Resolver",
     "SchemasOnceURIParser",
+    "SwaggerUIOptions",
     "UnsupportedConnexionError",
+    "UnsupportedMediaTypeProblem",
     "check_version",
+    "connexion_context",
     "draft4_format_checker",
     "get_typed_body_values",
     "is_null",
@@ -108,7 +155,7 @@ __all__ = [
 
 def middlewares_without_security() -> list[Any]:
     """connexion's default middleware stack minus its security middleware."""
-    return [m for m in connexion.ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
+    return [m for m in ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
 
 
 class _OnceDecorator(StarletteDecorator):
@@ -168,7 +215,7 @@ class _ASGIApp(AsyncASGIApp):
     api_cls = _Api
 
 
-class MockApp(connexion.AsyncApp):
+class MockApp(AsyncApp):
     """connexion's AsyncApp with handler arguments planned once (see :class:`_DecorateOnce`)."""
 
     def __init__(self, import_name: str, *, lean_arguments: bool = True, **kwargs: Any) -> None:
@@ -181,6 +228,8 @@ class MockApp(connexion.AsyncApp):
     def test_client(self, **kwargs: Any) -> InProcessClient:
         """An httpx client answered in the calling thread (see :mod:`mockserver.inprocess`), with
         Starlette's TestClient defaults; connexion's TestClient costs 10× more per request."""
+        from .inprocess import InProcessClient  # httpx and requests: for tests, not for serving
+
         return InProcessClient(self, **kwargs)
 
 

@@ -31,16 +31,20 @@ from typing import Any
 _init_lock = threading.RLock()
 
 
-def lazy_package(name: str) -> None:
+def lazy_package(name: str, deferred: Mapping[str, str] | None = None) -> None:
     """Put ``name`` in ``sys.modules`` uninitialised, to run its ``__init__`` on first attribute read.
 
-    Does nothing when it is imported already, or is not installed."""
+    ``deferred`` maps names its ``__init__`` would import from a submodule to that submodule: they are
+    :class:`Deferred` until the ``__init__`` runs, so ``from package import Name`` does not run it.
+    Does nothing when the package is imported already, or is not installed."""
     if name in sys.modules:
         return
     spec = importlib.util.find_spec(name)
     if spec is None or spec.loader is None or spec.submodule_search_locations is None:
         return
     module = importlib.util.module_from_spec(spec)
+    for attribute, submodule in (deferred or {}).items():
+        setattr(module, attribute, Deferred(submodule, attribute))
 
     def initialise(attribute: str) -> Any:
         if importlib.util.find_spec(f"{name}.{attribute}") is not None:  # a submodule (``from pkg import sub``)

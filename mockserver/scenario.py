@@ -16,16 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from connexion.middleware import MiddlewarePosition
-
+from .connexion_adapter import MiddlewarePosition
 from .faults import FaultMiddleware
 from .journal import DEFAULT_CAPACITY, JournalMiddleware, iso, parse_time
 from .settings import CanvasSettings
 from .throttle import ThrottleMiddleware
 
 if TYPE_CHECKING:
-    import connexion
-
+    from .connexion_adapter import AsyncApp
     from .context import AppState
 
 DUMP_KEY = "scenario"
@@ -52,7 +50,7 @@ class ScenarioDefaults:
         state.settings.reset(self.settings)
 
 
-def install(app: connexion.AsyncApp, state: AppState) -> None:
+def install(app: AsyncApp, state: AppState) -> None:
     """Add the scenario middlewares; call before the filter chain is added (they wrap it).
 
     The journal goes outside connexion's ExceptionMiddleware (to see the statuses its error

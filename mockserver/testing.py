@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 
 from . import verify
+
+# httpx, uvicorn and the app are imported where they are used, not here: pytest loads this plugin in
+# every run of a project that installed the package, also runs that never ask for ``canvas_mock``.
 
 #: Deprecation warnings raised inside connexion when it is imported: nothing a vendor's suite can act on.
 THIRD_PARTY_WARNINGS = (
@@ -56,11 +57,15 @@ class RunningMock:
         raise KeyError(f"no tool named {name!r} in the mock's config")
 
     def reset(self) -> None:
+        import httpx
+
         httpx.post(f"{self.base_url}/__mock__/reset").raise_for_status()
 
     # -- test scenario: journal, verification, faults, throttle, clock ---------------------------
 
     def _control(self, method: str, path: str, **kwargs: Any) -> Any:
+        import httpx
+
         response = httpx.request(method, f"{self.base_url}/__mock__/{path}", timeout=30, **kwargs)
         response.raise_for_status()
         return response.json() if response.content else None
@@ -160,7 +165,10 @@ class RunningMock:
 def run_mock(fixtures: str | Path | None = None, *, host: str = "127.0.0.1", port: int | None = None,
              validate_responses: bool = False, app: Any = None) -> Iterator[RunningMock]:
     """Serve a fresh mock (or ``app``) with uvicorn in a background thread until the block ends."""
-    from .app import create_app  # connexion is imported when a mock is needed, not when pytest loads the plugin
+    import httpx
+    import uvicorn
+
+    from .app import create_app
 
     port = port or free_port(host)
     base_url = f"http://{host}:{port}"
@@ -183,6 +191,8 @@ def run_mock(fixtures: str | Path | None = None, *, host: str = "127.0.0.1", por
 
 def attach_mock(base_url: str) -> RunningMock:
     """A mock that is already running (``canvas-lti mock`` in the background, another container)."""
+    import httpx
+
     base_url = base_url.rstrip("/")
     try:
         response = httpx.get(f"{base_url}/__mock__/config", timeout=30)

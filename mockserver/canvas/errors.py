@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from itertools import islice
 from typing import Any
 
-from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
+from ..connexion_adapter import ConnexionResponse
 from .text import ECHO_CUT
 
 LTI_TYPES = {

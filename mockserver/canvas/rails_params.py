@@ -145,10 +145,10 @@ async def _multipart_items(request: Any, raw: bytes | None, content_type: str, b
             return await _multipart_pairs(raw, content_type)
         except Exception as exc:  # starlette's MultiPartException and friends
             raise RailsParamsError(f"invalid multipart body ({exc})") from None
-    import connexion
+    from ..connexion_adapter import connexion_context
 
     try:
-        cached = getattr(getattr(connexion.request, "_starlette_request", None), "_form", None)
+        cached = getattr(getattr(connexion_context.request, "_starlette_request", None), "_form", None)
     except RuntimeError:  # outside a connexion request
         cached = None
     if cached is not None:

@@ -9,15 +9,14 @@ gets a region of its own, so it never re-renders the controls next to it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 from starlette.responses import Response
-from starlette.templating import Jinja2Templates
 
 from ..canvas.errors import api_error
 from ..canvas.ids import is_digits
@@ -32,10 +31,19 @@ STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; char
                 ".txt": "text/plain; charset=utf-8"}
 NO_STORE = {"Cache-Control": "no-store"}
 
-# Autoescape everything: every name shown comes from fixtures or from a tool, and a tool may be
-# called "<script>…".
-templates = Jinja2Templates(env=jinja2.Environment(
-    loader=jinja2.PackageLoader(PACKAGE, "templates"), autoescape=True))
+if TYPE_CHECKING:
+    from starlette.templating import Jinja2Templates
+
+
+@functools.cache
+def templates() -> Jinja2Templates:
+    """The page templates, loaded with Jinja2 when the first page is asked for: the mock serves its
+    APIs without importing Jinja2. Everything is autoescaped: every name shown comes from fixtures
+    or from a tool, and a tool may be called "<script>…"."""
+    import jinja2
+    from starlette.templating import Jinja2Templates
+
+    return Jinja2Templates(env=jinja2.Environment(loader=jinja2.PackageLoader(PACKAGE, "templates"), autoescape=True))
 
 
 def fingerprint(value: Any) -> str:
@@ -51,7 +59,7 @@ def render(ctx: RequestContext, name: str, page: dict[str, Any], *, live: dict[s
     if shown is not None and query.get("v") == shown:
         return Response(status_code=204, headers=NO_STORE)
     context = {**page, "versions": versions, "base_url": ctx.base_url, "clock": clock_body(ctx.state)}
-    return templates.TemplateResponse(ctx.request, name, context, status_code=status, headers=NO_STORE)
+    return templates().TemplateResponse(ctx.request, name, context, status_code=status, headers=NO_STORE)
 
 
 def problem(ctx: RequestContext, *, title: str, reason: str, launch_id: int | None = None,
