@@ -183,13 +183,23 @@ def _add_api(app: AsyncApp, state: AppState, spec: dict[str, Any], validate_resp
 def create_app(fixtures: str | Path | None = None, *, validate_responses: bool = False,
                lean_arguments: bool = True, allowed_hosts: Iterable[str] = (),
                base_url: str | None = None) -> AsyncApp:
-    """A fresh mock: its own world from ``fixtures`` (default set when None), keys and secret.
-    ``lean_arguments=False`` sends every request through connexion's own spec router, request
-    validation and parameter decorator (the reference that tests hold the lean paths to).
-    ``allowed_hosts``: names a request's Host may carry besides loopback names and IP addresses
-    (``browser_guard.AllowedHosts``; ``canvas-lti mock`` passes ``--host`` and ``--allow-host``).
-    ``base_url``: where the app is served (default ``http://testserver``, in process); the fixtures'
-    ``${MOCK_URL}`` (the Demo Tool's URLs) is written as it, and its host is allowed."""
+    """A fresh mock as an ASGI app, with a world, platform keys and token secret of its own.
+
+    Apps never share state, so a test suite may build as many as it likes; serve one with
+    uvicorn, :func:`mockserver.testing.run_mock`, or call it in-process with ``app.test_client()``
+    (an ``httpx.Client``). The app's ``state`` holds its world, keys and scenario settings.
+
+    :param fixtures: a YAML world shaped like ``fixtures/default.yaml``; None for the default one.
+        A file that cannot be used raises :class:`mockserver.FixtureError` naming file and line.
+    :param validate_responses: also check every response against the spec (slower; the test
+        suite turns it on, to catch a mock that answers off-contract).
+    :param lean_arguments: False sends every request through connexion's own spec router,
+        request validation and parameter decorator: the reference the tests hold the lean paths to.
+    :param allowed_hosts: names a request's Host may carry besides loopback names and IP addresses
+        (``browser_guard.AllowedHosts``; ``canvas-lti mock`` passes ``--host`` and ``--allow-host``).
+    :param base_url: where the app is served (default ``http://testserver``, in process); the
+        fixtures' ``${MOCK_URL}`` (the Demo Tool's URLs) is written as it, and its host is allowed.
+    """
     origin = (base_url or IN_PROCESS_ORIGIN).rstrip("/")
     world, keys = load_fixture_file(fixtures, origin=origin)
     state = AppState(

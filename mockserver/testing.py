@@ -43,20 +43,29 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 @dataclass
 class RunningMock:
-    """A mock served over HTTP: its base URL, its config, and its app (for in-process peeks;
-    None when attached to a mock running elsewhere)."""
+    """A mock served over HTTP, as the ``canvas_mock`` fixture gives it to a test.
+
+    ``base_url`` is where it listens, ``config`` what ``GET /__mock__/config`` answered (token and
+    JWKS URLs, the issuer, each tool's client id, deployment id, kid, TEST-ONLY private key and
+    scopes, the users and courses), ``app`` the ASGI app for in-process peeks (None when attached
+    to a mock running elsewhere). The methods drive the control API (``/__mock__/``): the request
+    journal and its assertions, faults, Canvas's throttle and the mock clock."""
 
     base_url: str
     app: Any
     config: dict[str, Any]
 
     def tool(self, name: str) -> dict[str, Any]:
+        """A tool (developer key) of the config by name: ``client_id``, ``deployment_id``, ``kid``,
+        ``private_key_pem`` (TEST-ONLY), ``scopes``. Raises ``KeyError`` for an unknown name."""
         for tool in self.config["tools"]:
             if tool["name"] == name:
                 return tool
         raise KeyError(f"no tool named {name!r} in the mock's config")
 
     def reset(self) -> None:
+        """Back to the fixture world, an empty journal, the start-up faults and throttle, real time
+        (``POST /__mock__/reset``; the fixture does it before every test)."""
         import httpx
 
         httpx.post(f"{self.base_url}/__mock__/reset").raise_for_status()
@@ -164,7 +173,12 @@ class RunningMock:
 @contextlib.contextmanager
 def run_mock(fixtures: str | Path | None = None, *, host: str = "127.0.0.1", port: int | None = None,
              validate_responses: bool = False, app: Any = None) -> Iterator[RunningMock]:
-    """Serve a fresh mock (or ``app``) with uvicorn in a background thread until the block ends."""
+    """Serve a fresh mock (or ``app``) with uvicorn in a background thread until the block ends.
+
+    ``with run_mock() as mock:`` gives a :class:`RunningMock` listening on ``host`` and ``port``
+    (a free port when None) once it answers; leaving the block stops the server. For your own
+    fixtures, e.g. a second mock with other fixtures (``run_mock("my-world.yaml")``), or one with
+    responses checked against the spec (``validate_responses=True``)."""
     import httpx
     import uvicorn
 
