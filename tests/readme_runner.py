@@ -12,6 +12,10 @@ Every Markdown file counts: ``README.md`` and ``docs/**/*.md``. Conventions:
   Background jobs a shell block starts are stopped when it ends.
 - A Python block that defines ``test_…`` functions is a pytest module (``canvas_mock`` comes from
   the installed plugin); the others are scripts. Shell blocks run with ``bash -euo pipefail``.
+- A command or code example that cannot run here (it needs a real Canvas, your own tool, or is the
+  test suite itself) is fenced ``text`` with a title that says why:
+  ```` ```text title="Not run: needs a Canvas staging and its credentials" ````
+  (:func:`unexplained_examples` finds those without one). Command syntax and output are ``text``.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ STARTS_MOCK_RE = re.compile(r"^[^#\n]*\bcanvas-lti mock\b", re.M)
 TEST_FUNCTION_RE = re.compile(r"^def test_\w+\(", re.M)
 FENCE_RE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>[^\n`]*)$")
 TIMEOUT = 300
+#: A line that is a command to type or code to run (in a block that is not run, it needs a reason).
+EXAMPLE_LINE_RE = re.compile(r"^\s*(?:\$ )?(?:(?:canvas-lti|python|pytest|pip|curl|make|mkdocs)\b|(?:from|import) \w|def test_)")
+NOT_RUN_LANGUAGES = {"", "text", "console"}
 
 
 @dataclass(frozen=True)
@@ -92,6 +99,33 @@ def blocks(text: str, source: str = "README.md") -> list[Block]:
         if language:
             found.append(Block(start + 1, language, "\n".join(body) + "\n", source))
     return found
+
+
+def fenced(text: str) -> list[tuple[int, str, list[str]]]:
+    """Every fenced block: (line of the opening fence, info string, body lines)."""
+    found = []
+    lines = text.splitlines()
+    index = 0
+    while index < len(lines):
+        opening = FENCE_RE.match(lines[index])
+        if not opening:
+            index += 1
+            continue
+        fence, start, body = opening["fence"], index, []
+        index += 1
+        while index < len(lines) and not re.match(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$", lines[index]):
+            body.append(lines[index])
+            index += 1
+        index += 1
+        found.append((start + 1, opening["info"].strip(), body))
+    return found
+
+
+def unexplained_examples(text: str, source: str = "README.md") -> list[str]:
+    """Blocks that are not run but show commands or code, without a ``title="…"`` saying why."""
+    return [f"{source}:{line}: {body[0][:70] if body else ''}" for line, info, body in fenced(text)
+            if (info.split()[0].lower() if info else "") in NOT_RUN_LANGUAGES and "title=" not in info
+            and any(EXAMPLE_LINE_RE.match(row) for row in body)]
 
 
 def readme_blocks() -> list[Block]:

@@ -7,7 +7,18 @@ from pathlib import Path
 import pytest
 
 from mockserver.testing import free_port
-from tests.readme_runner import Block, blocks, failure_message, project_dir, readme_blocks, run_pytest_blocks, run_script
+from tests.readme_runner import (
+    ROOT,
+    Block,
+    blocks,
+    failure_message,
+    markdown_files,
+    project_dir,
+    readme_blocks,
+    run_pytest_blocks,
+    run_script,
+    unexplained_examples,
+)
 
 BLOCKS = readme_blocks()
 SCRIPTS = [b for b in BLOCKS if b.kind != "pytest"]
@@ -62,3 +73,17 @@ def test_a_failing_block_is_reported_with_its_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert message.startswith("README.md:42 (sh): the block exited with 1")
     assert "   44 | false" in message and "before" in message
+
+
+def test_every_example_that_is_not_run_says_why() -> None:
+    missing = [problem for path in markdown_files()
+               for problem in unexplained_examples(path.read_text(encoding="utf-8"), path.relative_to(ROOT).as_posix())]
+    assert missing == [], "fence these as ```text title=\"Not run: <why>\"```"
+
+
+def test_unexplained_examples_are_found() -> None:
+    text = "\n".join(["```text", "canvas-lti conform --base-url https://canvas.example", "```",
+                      '```text title="Not run: needs a Canvas"', "canvas-lti conform --base-url https://canvas.example", "```",
+                      "```text", "usage: output only", "```", "```", "from x import y", "```"])
+    assert unexplained_examples(text, "x.md") == ["x.md:1: canvas-lti conform --base-url https://canvas.example",
+                                                  "x.md:10: from x import y"]
