@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: install mock test lint bench chromium axe screenshots smoke dist
+.PHONY: install mock test lint bench chromium axe screenshots smoke dist docs
 install: $(STAMP)
 
 mock: $(STAMP)
@@ -44,6 +44,11 @@ JOBS ?= auto
 test: $(STAMP) chromium axe
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n $(JOBS) $(ARGS)
+
+# The documentation site (docs/, mkdocs.yml) into site/; `make test` builds it too (tests/ui/test_docs_site.py:
+# --strict, a link check, Chromium). `$(BIN)/mkdocs serve` serves it while you edit.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
