@@ -72,7 +72,7 @@ def target_file(site: Path, page: Path, link: str) -> tuple[Path, str] | None:
     base = page.parent
     path = (site / unquote(parts.path).lstrip("/")) if parts.path.startswith("/") else (base / unquote(parts.path))
     path = Path(os.path.normpath(path)) if parts.path else page
-    if path.is_dir():
+    if parts.path.endswith("/") or path.is_dir():  # a directory URL is served its index.html
         path = path / "index.html"
     return path, fragment
 
