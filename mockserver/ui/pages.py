@@ -71,7 +71,7 @@ def problem(ctx: RequestContext, *, title: str, reason: str, launch_id: int | No
     its text and in the launch record. (A 4xx document in a frame is also a console error in
     the browser, which would make every such launch look like a broken page.)"""
     context = {"title": title, "reason": reason, "launch_id": launch_id, "facts": facts or [], "excerpt": excerpt}
-    return templates.TemplateResponse(ctx.request, "problem.html", context, headers=NO_STORE)
+    return templates().TemplateResponse(ctx.request, "problem.html", context, headers=NO_STORE)
 
 
 def not_found(ctx: RequestContext, what: str) -> Response:
