@@ -8,14 +8,13 @@ linking, the content on offer. Everything the tool asks of the platform goes ove
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-import jinja2
 import jwt
 from starlette.responses import RedirectResponse, Response
-from starlette.templating import Jinja2Templates
 
 from ..canvas.errors import json_response
 from ..context import RequestContext
@@ -25,10 +24,22 @@ from .platform import PlatformClient, PlatformError
 from .sessions import DemoToolState, Launch
 from .validation import DEEP_LINKING, LTI, Received, run_checks
 
+if TYPE_CHECKING:
+    from starlette.templating import Jinja2Templates
+
 PATH = "/__mock__/demo-tool"
 NO_STORE = {"Cache-Control": "no-store"}
-templates = Jinja2Templates(env=jinja2.Environment(
-    loader=jinja2.PackageLoader("mockserver.demo_tool", "templates"), autoescape=True))
+
+
+@functools.cache
+def templates() -> Jinja2Templates:
+    """The tool's page templates, loaded with Jinja2 on its first page (as the console's): the
+    mock serves its APIs without importing Jinja2."""
+    import jinja2
+    from starlette.templating import Jinja2Templates
+
+    return Jinja2Templates(env=jinja2.Environment(
+        loader=jinja2.PackageLoader("mockserver.demo_tool", "templates"), autoescape=True))
 
 
 def _tool(ctx: RequestContext) -> tuple[DemoToolState, PlatformClient, str]:
@@ -38,7 +49,7 @@ def _tool(ctx: RequestContext) -> tuple[DemoToolState, PlatformClient, str]:
 
 
 def _render(ctx: RequestContext, name: str, page: dict[str, Any], status: int = 200) -> Response:
-    return templates.TemplateResponse(ctx.request, name, page, status_code=status, headers=NO_STORE)
+    return templates().TemplateResponse(ctx.request, name, page, status_code=status, headers=NO_STORE)
 
 
 def _problem(ctx: RequestContext, title: str, reasons: list[str], status: int = 400) -> Response:

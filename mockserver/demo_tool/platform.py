@@ -30,14 +30,16 @@ class PlatformError(Exception):
     """The platform answered something the tool cannot use; the message says what, for the page."""
 
 
-class _Loopback(httpx.AsyncBaseTransport):
-    """httpx's ASGI transport, each request in a task of its own (see the module docstring)."""
+def _in_own_task(app: Any) -> Any:
+    """The ASGI ``app``, each request run in a task of its own (see the module docstring).
 
-    def __init__(self, app: Any) -> None:
-        self._transport = httpx.ASGITransport(app, client=CLIENT)
+    A wrapper around the app rather than a transport subclass: subclassing one of httpx's classes
+    at import would load httpx (and its command-line client) with the app, before any tool runs."""
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await asyncio.get_running_loop().create_task(self._transport.handle_async_request(request))
+    async def run(scope: Any, receive: Any, send: Any) -> None:
+        await asyncio.get_running_loop().create_task(app(scope, receive, send))
+
+    return run
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ class PlatformClient:
         self.origin = origin
 
     def client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=_Loopback(self.app), base_url=self.origin, timeout=TIMEOUT)
+        transport = httpx.ASGITransport(_in_own_task(self.app), client=CLIENT)
+        return httpx.AsyncClient(transport=transport, base_url=self.origin, timeout=TIMEOUT)
 
     async def get_json(self, url: str, **kwargs: Any) -> Any:
         async with self.client() as http:

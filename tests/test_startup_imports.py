@@ -1,0 +1,46 @@
+"""``canvas-lti mock`` imports only what serving needs (issue 27's start-up item).
+
+connexion, on import, loads its Flask framework, Starlette's test client and, through httpx,
+httpx's command-line client; the console and the demo tool render with Jinja2. None of that
+serves an API request, so none of it may be loaded once the app is built: the adapter puts
+connexion's parts off (``mockserver/connexion_adapter.py``) and our own modules load templates and
+HTTP clients on first use. A module that reads one of these at import brings it back (the demo
+tool's templates and transport once did); this test names it. What start-up costs in CPU time is
+measured by ``python -m bench.startup``, not here.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+#: Loaded by connexion's or a template engine's eager imports, never needed to serve an API request.
+NOT_FOR_SERVING = ("flask", "werkzeug.routing", "werkzeug.serving", "starlette.testclient", "rich", "pygments",
+                   "jinja2.environment", "httpx._client", "requests.sessions", "schemathesis", "hypothesis")
+
+SERVE = """
+import sys
+import conformance.cli, mockserver.cli
+from mockserver.app import create_app
+
+create_app()
+print(" ".join(name for name in {names!r} if name in sys.modules))
+"""
+
+
+def test_building_the_mock_loads_nothing_it_does_not_serve_with() -> None:
+    run = subprocess.run([sys.executable, "-c", SERVE.format(names=NOT_FOR_SERVING)], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stdout.split() == []
+
+
+def test_what_was_put_off_loads_when_used() -> None:
+    code = SERVE.format(names=()) + """
+app = create_app()
+client = app.test_client()
+assert client.get("/__mock__/ui/", headers={"accept": "text/html"}).status_code == 200
+assert "jinja2.environment" in sys.modules
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
