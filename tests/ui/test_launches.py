@@ -156,6 +156,7 @@ def test_a_broken_deep_linking_response_is_explained_not_dumped(mock: RunningMoc
     assert "{" not in frame.locator("body").inner_text()  # not the JSON error body
     expect(page.locator("#launch-status .launch-outcome")).to_have_text(
         "Canvas refused the deep-linking response: jwt: the 'aud' is invalid")
+    expect(page.locator("#recent-launches li").first).to_contain_text("Canvas refused the deep-linking response")
     screens.shot(page, "deep-linking-refused")
     frame.get_by_role("link", name=re.compile(r"^Open the inspector for launch #\d+$")).click()
     expect(page).to_have_url(re.compile(rf"^{mock.base_url}/__mock__/ui/launches/\d+$"))

@@ -249,6 +249,7 @@
         if (html === null || line.getAttribute("data-html") === html) return;
         line.setAttribute("data-html", html);
         line.innerHTML = html;  // rendered (and escaped) by the mock
+        changed();  // the page's own view of the launch (the course's launch list) follows at once
       })
       .catch(function () { /* the mock stopped: keep the last status */ });
   }
