@@ -166,7 +166,7 @@ async def authorize_redirect(ctx: RequestContext, body: Any = None, **_: Any) ->
 
 def _authenticated(params: dict[str, str], answer: authz.AuthorizeAnswer, checks: list[Any], now: float) -> Any:
     def change(record: LaunchRecord) -> None:
-        record.authentications.append({
+        record.add_step("authentications", {
             "time": now, "params": dict(params), "checks": [c.__dict__ for c in checks],
             "redirect_uri": answer.redirect_uri, "error": answer.error,
             "error_description": answer.fields.get("error_description")})

@@ -92,6 +92,14 @@ class LaunchRecord:
             return "authenticated"
         return "started"
 
+    def add_step(self, step: str, entry: dict[str, Any]) -> None:
+        """Add ``entry`` to the list ``step`` names, which keeps its newest :data:`MAX_STEPS`."""
+        steps = getattr(self, step)
+        steps.append(entry)
+        if len(steps) > MAX_STEPS:
+            del steps[0]
+            self.dropped += 1
+
     def as_json(self) -> dict[str, Any]:
         return {**asdict(self), "stage": self.stage}
 
@@ -150,14 +158,7 @@ class LaunchLog:
     def append(self, launch_id: int, step: str, entry: dict[str, Any]) -> None:
         """Add ``entry`` to one of a record's lists (``authentications``, ``deliveries``, ``deep_linking``),
         which keeps its newest :data:`MAX_STEPS`."""
-        def add(record: LaunchRecord) -> None:
-            steps = getattr(record, step)
-            steps.append(entry)
-            if len(steps) > MAX_STEPS:
-                del steps[0]
-                record.dropped += 1
-
-        self.update(launch_id, add)
+        self.update(launch_id, lambda record: record.add_step(step, entry))
 
     def snapshot(self, launch_id: Any) -> dict[str, Any] | None:
         """A consistent copy of one record as JSON data."""

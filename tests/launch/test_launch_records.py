@@ -210,3 +210,7 @@ def test_a_launch_record_stays_bounded_whatever_the_tool_posts(client: Any, conf
     assert len(last["report"]["items"]) == 100 and last["report"]["items_total"] == 150
     page = client.get(f"/__mock__/ui/launches/{login['launch_id']}").text
     assert "4 earlier step(s) left out" in page and "The checks of the first 100 of 150 content items" in page
+    for _ in range(MAX_STEPS + 1):  # a tool retrying its authentication request
+        authorize(client, login, nonce="again")
+    retried = record(client, login["launch_id"])
+    assert len(retried["authentications"]) == MAX_STEPS and retried["dropped"] == 4 + 2
