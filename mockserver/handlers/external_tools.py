@@ -8,6 +8,7 @@ fields (``course_navigation[text]=…``); both are read into one structure and c
 
 from __future__ import annotations
 
+import copy
 import secrets
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -316,8 +317,8 @@ def _apply(tool: Tool, attrs: dict[str, Any]) -> None:
             setattr(tool, key, value)
 
 
-def tool_from_key(world: World, key_id: str, kind: str, context_id: int, now: str) -> Tool:
-    """An LTI 1.3 tool installed from a developer key's configuration (``client_id``)."""
+def key_tool_attributes(world: World, key_id: str) -> dict[str, Any]:
+    """What a tool installed from a developer key takes from the key's configuration."""
     key = world.developer_keys[key_id]
     config: dict[str, Any] = {}
     for registration in world.registrations.values():
@@ -330,13 +331,27 @@ def tool_from_key(world: World, key_id: str, kind: str, context_id: int, now: st
         | ({"url": p["target_link_uri"]} if p.get("target_link_uri") else {})
         for p in config.get("placements", []) if isinstance(p, dict) and p.get("placement") in PLACEMENTS
     }
-    return Tool(
-        id=world.next_id("tools"), developer_key_id=key_id, context_type=kind, context_id=context_id,
-        name=config.get("title") or key.name, url=url, domain=config.get("domain") or (urlsplit(url).hostname if url else None),
-        privacy_level=config.get("privacy_level") or "anonymous", description=config.get("description"),
-        custom_fields=dict(config.get("custom_fields") or {}), consumer_key=key_id, placements=placements,
-        created_at=now, updated_at=now,
-    )
+    return {"name": config.get("title") or key.name, "url": url,
+            "domain": config.get("domain") or (urlsplit(url).hostname if url else None),
+            "privacy_level": config.get("privacy_level") or "anonymous", "description": config.get("description"),
+            "custom_fields": dict(config.get("custom_fields") or {}), "placements": placements}
+
+
+def tool_from_key(world: World, key_id: str, kind: str, context_id: int, now: str) -> Tool:
+    """An LTI 1.3 tool installed from a developer key's configuration (``client_id``)."""
+    return Tool(id=world.next_id("tools"), developer_key_id=key_id, context_type=kind, context_id=context_id,
+                consumer_key=key_id, created_at=now, updated_at=now, **key_tool_attributes(world, key_id))
+
+
+def update_tools_from_key(world: World, key_id: str, now: str) -> None:
+    """Canvas's ``DeveloperKey#update_external_tools!``: when a key's configuration changes, every
+    tool installed from it takes the new one."""
+    attributes = key_tool_attributes(world, key_id)
+    for tool in world.tools.values():
+        if tool.developer_key_id == key_id and tool.workflow_state != "deleted":
+            for name, value in attributes.items():
+                setattr(tool, name, copy.deepcopy(value))
+            tool.updated_at = now
 
 
 # -- handlers -------------------------------------------------------------------------------

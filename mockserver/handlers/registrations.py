@@ -23,7 +23,7 @@ from ..canvas.scopes import ALL_LTI_SCOPES
 from ..canvas.validation import REST_FAMILIES, REST_TRANSLATORS
 from ..context import RequestContext
 from ..world import Account, DeveloperKey, Registration, RegistrationUpdateRequest, World
-from .external_tools import api_auth, iso_now, read_params
+from .external_tools import api_auth, iso_now, read_params, update_tools_from_key
 
 SORTS = ("name", "nickname", "lti_version", "installed", "installed_by", "updated_by", "updated", "on")
 INTERNAL_CONFIGURATION = {
@@ -85,13 +85,22 @@ def _derived_configuration(world: World, key: DeveloperKey) -> dict[str, Any]:
         "domain": tool.domain if tool else None, "scopes": list(key.scopes),
         "privacy_level": tool.privacy_level if tool else (ims.privacy_level if ims else "anonymous"),
         "custom_fields": dict(tool.custom_fields) if tool else {}, "launch_settings": {},
-        "placements": [{"placement": p, "enabled": True} for p in (ims.placements if ims else [])],
+        "placements": [{"placement": p, "enabled": True} for p in ims.placements] if ims else
+                      [{"placement": name, **settings} for name, settings in sorted((tool.placements if tool else {}).items())],
     }
     if key.public_jwk_url:
         config["public_jwk_url"] = key.public_jwk_url
     elif key.public_jwk:
         config["public_jwk"] = dict(key.public_jwk)
     return config
+
+
+def current_configuration(world: World, key: DeveloperKey) -> dict[str, Any]:
+    """The key's configuration as the Registrations API shows it (its overlay applied), whether
+    or not the API has been asked about it yet."""
+    registration = next((r for r in world.registrations.values()
+                         if r.developer_key_id == key.id and r.workflow_state != "deleted"), None)
+    return overlaid_configuration(registration) if registration else _derived_configuration(world, key)
 
 
 def sync_registrations(world: World) -> None:
@@ -468,6 +477,7 @@ async def update_registration(ctx: RequestContext, body: Any = None, **_: Any) -
             registration.overlay = dict(overlay)
         if config or overlay is not None:
             _apply_to_key(world.developer_keys[registration.developer_key_id], registration.configuration, registration.overlay)
+            update_tools_from_key(world, registration.developer_key_id, iso_now(ctx))
         if state:
             _bind(ctx, registration, account, state)
         _record(ctx, registration, "manual_edit", before, params.get("comment"))
@@ -481,6 +491,7 @@ async def reset_registration(ctx: RequestContext, **_: Any) -> Response:
         registration = find_registration(world, ctx.request.path_params.get("id"))
         before = _snapshot(registration)
         registration.overlay = {}
+        update_tools_from_key(world, registration.developer_key_id, iso_now(ctx))
         _record(ctx, registration, "reset", before)
         return json_response(registration_json(world, registration, account, {"overlaid_configuration", "overlay", "overlay_versions"}))
 

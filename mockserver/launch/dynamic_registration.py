@@ -148,16 +148,29 @@ def _model_errors(body: dict[str, Any], config: Any, scopes: list[str]) -> list[
     return errors
 
 
-def placements_of(config: dict[str, Any]) -> list[str]:
-    """IMS ``ContentArea``/``RichTextEditor`` and Canvas-prefixed names to Canvas placements."""
-    found: list[str] = []
+def placement_settings(config: dict[str, Any], label: str) -> dict[str, dict[str, Any]]:
+    """Each Canvas placement the tool's messages name (IMS ``ContentArea``/``RichTextEditor`` and
+    Canvas-prefixed names mapped), with what its first message sets: message type, label, URL."""
+    found: dict[str, dict[str, Any]] = {}
     for message in config.get("messages") or []:
         names = message.get("placements") or ["ContentArea"]
         for name in names:
             placement = IMS_PLACEMENTS.get(name) or (name[len(CANVAS):] if name.startswith(CANVAS) else name)
             if placement and "/" not in placement and ":" not in placement and placement not in found:
-                found.append(placement)
+                settings: dict[str, Any] = {"message_type": message["type"], "text": message.get("label") or label}
+                if message.get("target_link_uri"):
+                    settings["url"] = message["target_link_uri"]
+                if message.get("icon_uri"):
+                    settings["icon_url"] = message["icon_uri"]
+                if message.get("custom_parameters"):
+                    settings["custom_fields"] = dict(message["custom_parameters"])
+                found[placement] = settings
     return found
+
+
+def placements_of(config: dict[str, Any]) -> list[str]:
+    """The Canvas placements the tool's messages name, in order."""
+    return list(placement_settings(config, ""))
 
 
 def privacy_of(config: dict[str, Any]) -> str:
@@ -206,7 +219,7 @@ def register(world: World, token: dict[str, Any], body: Any, now: float) -> Regi
     tool = Tool(id=world.next_id("tools"), developer_key_id=key_id, context_type="Account", context_id=account.id,
                 name=body["client_name"], url=config.get("target_link_uri"), domain=config.get("domain"),
                 privacy_level=privacy, custom_fields=dict(config.get("custom_parameters") or {}),
-                created_at=stamp, updated_at=stamp)
+                placements=placement_settings(config, body["client_name"]), created_at=stamp, updated_at=stamp)
     metadata = {k: body[k] for k in ("logo_uri", "client_uri", "tos_uri", "policy_uri", "application_type",
                                      "grant_types", "response_types", "token_endpoint_auth_method") if k in body}
     registration = ImsRegistration(

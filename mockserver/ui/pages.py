@@ -24,7 +24,7 @@ from ..context import RequestContext
 from ..launch.id_token import MESSAGE_TYPES
 from ..launch.placements import DEEP_LINKING, RESOURCE_LINK
 from ..scenario import clock_body
-from . import inspector, views
+from . import inspector, tool_forms, views
 
 PACKAGE = "mockserver.ui"
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -160,6 +160,18 @@ async def unknown_page(ctx: RequestContext, page: str = "", **_: Any) -> Respons
     return not_found(ctx, f"console page /__mock__/ui/{page}")
 
 
+async def tools(ctx: RequestContext, **_: Any) -> Response:
+    """Registered LTI 1.3 tools, the registration form and install by URL (``tool_forms.py``)."""
+    return render(ctx, "tools.html", tool_forms.tools_page(ctx.state) or {})
+
+
+async def tool(ctx: RequestContext, client_id: str, **_: Any) -> Response:
+    page = tool_forms.tools_page(ctx.state, editing=str(client_id))
+    if page is None:
+        return not_found(ctx, f"developer key {client_id}")
+    return render(ctx, "tools.html", page)
+
+
 def _static_files() -> dict[str, Any]:
     folder = resources.files(PACKAGE) / "static"
     return {entry.name: entry for entry in folder.iterdir() if entry.is_file() and not entry.name.startswith(".")}
@@ -186,4 +198,6 @@ OPERATIONS = {
     "getMockConsoleLaunchStatus": launch_status,
     "getMockConsoleStatic": static,
     "getMockConsoleNotFound": unknown_page,
+    "getMockConsoleTools": tools,
+    "getMockConsoleTool": tool,
 }

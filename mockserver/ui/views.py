@@ -36,7 +36,7 @@ def _enrollments(world: World, course_id: int) -> list[Any]:
     return [e for e in world.enrollments_by_course.get(course_id, ()) if e.state != "deleted"]
 
 
-def _tool_context(world: World, tool: Tool) -> str:
+def tool_context(world: World, tool: Tool) -> str:
     if tool.context_type == "Course":
         course = world.courses.get(tool.context_id)
         return f"course {course.name if course else tool.context_id}"
@@ -63,11 +63,11 @@ def home(state: AppState) -> dict[str, Any]:
                 "id": key.id, "name": key.name, "kid": key.kid, "state": key.workflow_state,
                 "scopes": list(key.scopes), "bindings": dict(key.bindings), "private_key_pem": key.private_key_pem,
                 "oidc_initiation_url": key.oidc_initiation_url, "redirect_uris": list(key.redirect_uris),
-                "tools": [{"id": t.id, "name": t.name, "context": _tool_context(world, t), "state": t.workflow_state,
+                "tools": [{"id": t.id, "name": t.name, "context": tool_context(world, t), "state": t.workflow_state,
                            "deployment_id": deployment_id(world, t.id), "placements": sorted(t.placements)}
                           for t in installs],
             })
-        other_tools = [{"id": t.id, "name": t.name, "context": _tool_context(world, t), "state": t.workflow_state}
+        other_tools = [{"id": t.id, "name": t.name, "context": tool_context(world, t), "state": t.workflow_state}
                        for t in world.tools.values() if t.developer_key_id is None and t.workflow_state != "deleted"]
         tokens = [{"token": t.token, "user": world.users[t.user_id].name if t.user_id in world.users else t.user_id}
                   for t in world.api_tokens.values()]
@@ -135,7 +135,7 @@ def course_tools(world: World, course: Course) -> list[dict[str, Any]]:
                  and link.tool_id in world.tools and world.tools[link.tool_id].developer_key_id == tool.developer_key_id]
         placements = [launch_placement(tool, name, settings) for name, settings in sorted(tool.placements.items())
                       if str(settings.get("enabled", True)).lower() != "false"]
-        out.append({"id": tool.id, "name": tool.name, "description": tool.description, "context": _tool_context(world, tool),
+        out.append({"id": tool.id, "name": tool.name, "description": tool.description, "context": tool_context(world, tool),
                     "client_id": tool.developer_key_id, "deployment_id": deployment_id(world, tool.id),
                     "binding_on": key is not None and world.key_active_in(key, course.account_id),
                     "placements": placements, "links": links})

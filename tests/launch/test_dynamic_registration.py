@@ -160,3 +160,23 @@ def test_dynamic_registration_deployment_is_stamped_with_the_mock_clock(client: 
     tools = client.get("/api/v1/accounts/1/external_tools", headers=ADMIN, params={"per_page": 100}).json()
     tool = next(t for t in tools if t["developer_key_id"] == int(response.json()["client_id"]))
     assert tool["created_at"] == tool["updated_at"] == "2030-02-03T04:05:06Z"
+
+
+def test_a_dynamically_registered_tool_gets_the_placements_its_messages_name(client: Any, reg_token: str) -> None:
+    """What the console's "install by URL" shows: each message's placements become the installed tool's,
+    with its message type, label, target link URI and custom parameters (IMS names mapped to Canvas's)."""
+    config = {"domain": "127.0.0.1", "target_link_uri": "http://127.0.0.1:1/launch", "messages": [
+        {"type": "LtiResourceLinkRequest", "label": "Open T", "placements": ["course_navigation"],
+         "custom_parameters": {"from": "message"}},
+        {"type": "LtiDeepLinkingRequest", "target_link_uri": "http://127.0.0.1:1/pick", "placements": ["ContentArea"]},
+    ]}
+    response = client.post("/api/lti/registrations", headers={"Authorization": f"Bearer {reg_token}"},
+                           json=_registration(**{"https://purl.imsglobal.org/spec/lti-tool-configuration": config}))
+    assert response.status_code == 200, response.text
+    tools = client.get("/api/v1/accounts/1/external_tools", headers=ADMIN, params={"per_page": 100}).json()
+    tool = next(t for t in tools if t["developer_key_id"] == int(response.json()["client_id"]))
+    assert tool["course_navigation"]["text"] == "Open T"
+    assert tool["course_navigation"]["message_type"] == "LtiResourceLinkRequest"
+    assert tool["course_navigation"]["custom_fields"] == {"from": "message"}
+    assert tool["link_selection"]["message_type"] == "LtiDeepLinkingRequest"  # ContentArea
+    assert tool["link_selection"]["url"] == "http://127.0.0.1:1/pick" and tool["link_selection"]["text"] == "T"

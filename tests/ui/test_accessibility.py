@@ -26,7 +26,7 @@ from .conftest import Screens, axe_script
 from .test_console import COURSE, open_page
 from .tool import ConsoleTool
 
-PARAMETERS = {"course_id": str(COURSE)}
+PARAMETERS = {"course_id": str(COURSE), "client_id": "10000000000004"}  # the Demo Tool's key
 
 
 def console_pages(launch_id: int) -> list[str]:
