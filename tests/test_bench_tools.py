@@ -42,3 +42,13 @@ def test_the_layers_are_put_back_after_timing() -> None:
             assert client.get("/api/lti/courses/101/line_items", headers=auth).status_code == 200
         assert own["FilterChainMiddleware"] > 0
         assert {cls: cls.__dict__.get("__call__") for cls in before} == before
+
+
+def test_startup_breakdown_names_every_step_and_the_total() -> None:
+    out = subprocess.run([sys.executable, "-m", "bench.startup", "--breakdown", "--runs", "1"], capture_output=True,
+                         text=True, check=True, timeout=300).stdout
+    rows = re.findall(r"^\s*([\d.]+) s\s+([\d.]+)× bare  (.+)$", out, re.MULTILINE)
+    assert [label for _, _, label in rows][:2] == ["bare Starlette + uvicorn (the baseline)",
+                                                    "jsonschema (connexion's request validators, the mock's error texts)"]
+    assert rows[-1][2].startswith("in all") and len(rows) == 8
+    assert float(rows[-1][0]) == pytest.approx(sum(float(seconds) for seconds, _, _ in rows[:-1]), abs=0.002)
