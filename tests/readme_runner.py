@@ -80,24 +80,10 @@ def markdown_files() -> list[Path]:
 def blocks(text: str, source: str = "README.md") -> list[Block]:
     """The runnable fenced blocks of a Markdown text, with the line of their opening fence."""
     found: list[Block] = []
-    lines = text.splitlines()
-    index = 0
-    while index < len(lines):
-        opening = FENCE_RE.match(lines[index])
-        if not opening:
-            index += 1
-            continue
-        fence, info = opening["fence"], opening["info"].strip()
-        start = index
-        body: list[str] = []
-        index += 1
-        while index < len(lines) and not re.match(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$", lines[index]):
-            body.append(lines[index])
-            index += 1
-        index += 1  # the closing fence (or the end of the file)
+    for line, info, body in fenced(text):
         language = RUN_LANGUAGES.get(info.split()[0].lower() if info else "")
         if language:
-            found.append(Block(start + 1, language, "\n".join(body) + "\n", source))
+            found.append(Block(line, language, "\n".join(body) + "\n", source))
     return found
 
 
