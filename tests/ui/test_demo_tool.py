@@ -33,9 +33,10 @@ def test_the_demo_tool_launches_grades_and_deep_links_out_of_the_box(mock: Runni
     page = screens.new_page()
     page.goto(f"{mock.base_url}/__mock__/ui/courses/{COURSE}?user={STUDENT}")
     # The fixtures' other tools stand for the tool under test, and say so.
-    for name in ("Mock Grading Tool", "Roster Only Tool"):
+    for name, why in (("Mock Grading Tool", "where nothing answers until you start a tool there"),
+                      ("Roster Only Tool", "it has no OIDC login URL, so it cannot be launched")):
         card = page.locator("article.tool", has=page.get_by_role("heading", name=name, exact=True))
-        expect(card.locator(".tool-description")).to_contain_text("where nothing answers until you start a tool there")
+        expect(card.locator(".tool-description")).to_contain_text(why)
     page.locator(".course-nav").get_by_role("button", name="Demo Tool").click()
     frame = page.frame_locator("#tool-frame")
     expect(frame.get_by_role("heading", level=1)).to_have_text("Hello, Samuel Student")
