@@ -45,6 +45,8 @@ class RunContext:
         self.schema = self._schema()
         self.checks = checks_module.all_checks()
         self.pools = Pools()
+        #: The pools as the first discovery found them (a reset mock holds the same ids again).
+        self.baseline: Pools | None = None
         #: Line items this run created (clean-up deletes them; 404 is fine).
         self.created: list[int] = []
         #: Why the run stopped early (a spent budget), or None.
@@ -53,7 +55,10 @@ class RunContext:
         self.ags_trace: list[str] = []
 
     def _schema(self) -> Any:
-        schema = schemathesis.openapi.from_dict(self.raw, config=schemathesis.Config())
+        # The spec's own OpenAPI links drive the stateful phase: schemathesis's inferred ones would
+        # feed a line item's ``id`` (an absolute URL, §3.2) whole into ``{line_item_id}``.
+        config = schemathesis.Config.from_dict({"phases": {"stateful": {"inference": {"algorithms": []}}}})
+        schema = schemathesis.openapi.from_dict(self.raw, config=config)
         schema.config.update(base_url=self.target.base_url)
         schema.auth(refresh_interval=None)(make_auth_provider(self.tokens, self.raw, lambda: self.target.api_token))
         return schema
@@ -73,9 +78,10 @@ class RunContext:
 
     def selected(self) -> list[dict[str, Any]]:
         """The operations the options select; mock control operations (which reset or replace
-        the world) last."""
+        the world) last, and only against the mock."""
         chosen = [op for op in self.ops_by_id.values()
-                  if (not self.options.operations or op["operationId"] in self.options.operations)
+                  if (self.target.is_mock or not op["mock_only"])
+                  and (not self.options.operations or op["operationId"] in self.options.operations)
                   and (not self.options.include_tags or set(op["tags"]) & set(self.options.include_tags))]
         return sorted(chosen, key=lambda op: op["mock_only"])
 

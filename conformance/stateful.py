@@ -20,6 +20,7 @@ import contextlib
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -35,16 +36,19 @@ from hypothesis.stateful import (
     precondition,
     rule,
 )
+from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 
-from .context import RunContext
+from .context import RunContext, ScopesUnavailable
 from .curl import curl_for_response
 from .discovery import reset_mock
 from .execution import curl
 from .pools import last_id
+from .recipes import Recipes, RecipeUnavailable
 from .report import Finding
 from .safety import BudgetExhausted, RunStopped
 from .scopes import AGS_LINEITEM, AGS_RESULT, AGS_SCORE, LINE_ITEM_TYPE, SCORE_TYPE
+from .targets import spec_operations
 
 MODEL_CHECK = "ags_model"
 #: The scenarios' rows in the table, and the phase their findings carry.
@@ -75,20 +79,36 @@ def _settings(ctx: RunContext) -> settings:
 def run_links(ctx: RunContext) -> None:
     from schemathesis.checks import CHECKS
 
-    stateful_checks = [CHECKS.get_one("use_after_free"), CHECKS.get_one("ensure_resource_availability")]
-    base = ctx.schema.as_state_machine()
+    stateful_checks = [CHECKS.get_one(name) for name in LINK_CHECKS]
+    base = ctx.schema.include(operation_id=sorted(linked_operations(ctx))).as_state_machine()
     row = ctx.result.scenario(LINKS_ROW, LINKS_PHASE)
+    names = {check.__name__ for check in ctx.checks} | set(LINK_CHECKS)
+    recipes = Recipes(ctx)
 
     class LinkWorkflow(base):  # type: ignore[misc, valid-type]
         def setup(self) -> None:
             self.steps: list[str] = []
 
+        def step(self, input: Any) -> Any:
+            """Start chains with a body the target accepts, and count the link transitions (a step
+            whose input came over a link, with the link's values applied) and those whose target
+            answered a success."""
+            if input.transition is None:
+                root_body(ctx, recipes, input.case)
+            output = super().step(input)
+            if input.transition is not None and link_applied(input):
+                ctx.result.links_followed += 1
+                ctx.result.links_succeeded += 200 <= output.response.status_code < 300
+            return output
+
         def before_call(self, case: Any) -> None:
             params = case.path_parameters or {}
             if "course_id" in params:
                 params["course_id"] = ctx.course
-            if "account_id" in params and ctx.target.sandbox.account_id:
-                params["account_id"] = ctx.target.sandbox.account_id
+            sandbox = ctx.target.sandbox
+            if "account_id" in params and sandbox.account_id:  # registrations live on the root account
+                registrations = "/lti_registration" in case.operation.path
+                params["account_id"] = (sandbox.root_account_id or sandbox.account_id) if registrations else sandbox.account_id
             ctx.halt_if_stopped()
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
@@ -104,6 +124,7 @@ def run_links(ctx: RunContext) -> None:
         def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
             operation_id = case.operation.definition.raw.get("operationId", case.operation.label)
             ctx.result.stat(operation_id).count(response.status_code)
+            ctx.result.stat(operation_id).checks.update(names)
             row.count(response.status_code)
             reproduction = curl(case, response)
             self.steps.append(reproduction or f"{case.method} {case.formatted_path}")
@@ -496,24 +517,82 @@ def _close(actual: Any, expected: float | None) -> bool:
 
 
 #: Operations the AGS model drives: it runs when the selection includes any of them.
-AGS_OPERATIONS = {"createLineItem", "createScore", "listResults", "getResult", "getLineItem", "deleteLineItem",
-                  "updateLineItem", "listLineItems"}
+AGS_OPERATIONS = frozenset({"createLineItem", "createScore", "listResults", "getResult", "getLineItem", "deleteLineItem",
+                            "updateLineItem", "listLineItems"})
+#: schemathesis's checks that only the links machine runs.
+LINK_CHECKS = ("use_after_free", "ensure_resource_availability")
+
+
+#: Operations that start chains (create), and the known-good body that makes a positive root case
+#: succeed: a fuzzed body almost never creates a tool, link or registration, so chains would stop
+#: at their first step (the stateless phase fuzzes these bodies already).
+ROOT_BODIES: dict[str, Callable[[Recipes], Any]] = {
+    "createLineItem": lambda _: {"label": "canvas-lti conform links", "scoreMaximum": 10},
+    "createCourseExternalTool": lambda _: Recipes.lti11_tool(),
+    "createAccountExternalTool": lambda _: Recipes.lti11_tool(),
+    "createLtiResourceLink": lambda recipes: recipes.build("createLtiResourceLink")[0].body,
+    "createLtiRegistration": lambda recipes: recipes.build("createLtiRegistration")[0].body,
+    "createDataServiceSubscription": lambda recipes: recipes.build("createDataServiceSubscription")[0].body,
+}
+
+
+def link_applied(step: Any) -> bool:
+    """Whether a step followed its link: every value the link extracted was put into the request
+    (schemathesis sometimes explores with a value of its own instead)."""
+    wanted = {name for values in step.transition.parameters.values() for name in values}
+    return bool(wanted) and wanted <= {name for _location, name in step.applied_parameters}
+
+
+def root_body(ctx: RunContext, recipes: Recipes, case: Any) -> None:
+    """Give a positive root case of a create operation its known-good body (when one can be made)."""
+    operation_id = case.operation.definition.raw.get("operationId")
+    meta = getattr(case, "meta", None)
+    positive = meta is None or meta.generation.mode == GenerationMode.POSITIVE
+    if operation_id in ROOT_BODIES and positive:
+        with contextlib.suppress(RecipeUnavailable, ScopesUnavailable):
+            case.body = ROOT_BODIES[operation_id](recipes)
+
+
+def spec_links(raw: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Every OpenAPI link of the spec: (source operationId, status, target operationId)."""
+    found = []
+    for op in spec_operations(raw):
+        for status, response in raw["paths"][op["path"]][op["method"].lower()].get("responses", {}).items():
+            for link in (response.get("links") or {}).values() if isinstance(response, dict) else ():
+                found.append((op["operationId"], str(status), str(link.get("operationId"))))
+    return found
+
+
+def linked_operations(ctx: RunContext) -> set[str]:
+    """The selected operations the spec's OpenAPI links join (as a link's source or target)."""
+    selected = {op["operationId"] for op in ctx.selected()}
+    return {op for source, _, target in spec_links(ctx.raw) if {source, target} <= selected for op in (source, target)}
 
 
 def run_stateful(ctx: RunContext) -> None:
-    wanted = ctx.options.operations
-    tags = ctx.options.include_tags
-    ags_selected = (not wanted or AGS_OPERATIONS & set(wanted)) and (
-        not tags or {"LineItems", "Scores", "Results"} & set(tags))
-    if not ags_selected:
-        return
-    if ctx.target.is_mock:
+    """The links machine (mock only) over the selected linked operations, then the AGS model."""
+    selected = {op["operationId"] for op in ctx.selected()}
+    linked = linked_operations(ctx)
+    if linked and not ctx.target.is_mock:
+        for operation in linked:
+            ctx.result.stat(operation).uncovered.append(
+                f"{', '.join(LINK_CHECKS)}: the links machine runs only against the mock (its cases are not confined "
+                "to what the run owns)")
+    elif linked:
         ctx.options.progress("  OpenAPI links (schemathesis state machine)")
         run_links(ctx)
         if not ctx.stopped:
             reset_mock(ctx)
+    ags = AGS_OPERATIONS & selected
+    if not ags:
+        return
     if ctx.may_write() and not ctx.stopped:
         ctx.options.progress("  AGS reference model (hypothesis state machine)")
         _run(ctx, make_ags_machine(ctx), AGS_ROW)
+        if ctx.result.stats[AGS_ROW].cases:
+            for operation in ags:
+                ctx.result.stat(operation).checks.add(MODEL_CHECK)
     elif not ctx.may_write():
         ctx.result.scenario(AGS_ROW, AGS_PHASE).skipped = "needs --allow-writes"
+        for operation in ags:
+            ctx.result.stat(operation).uncovered.append(f"{MODEL_CHECK}: needs --allow-writes")
