@@ -3,6 +3,7 @@ fixture line item with a score where writes are allowed)."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from . import fixtures
@@ -34,11 +35,7 @@ def discover(ctx: RunContext) -> None:
             if response.status_code == 200:
                 sandbox.student_ids = [m["user_id"] for m in response.json().get("members", [])
                                        if LEARNER in m.get("roles", [])]
-    if ctx.may_write():
-        with ctx.tolerant("fixture creation"):
-            item = fixtures.create_line_item(ctx)
-            if item is not None and sandbox.student_ids:
-                fixtures.post_score(ctx, item, sandbox.student_ids[0], 5)
+    scored_fixture(ctx)
     with ctx.tolerant("result discovery"):
         for item in ctx.pools.line_items[:5]:
             response = ctx.target.request("GET", f"/api/lti/courses/{ctx.course}/line_items/{item}/results",
@@ -47,16 +44,36 @@ def discover(ctx: RunContext) -> None:
                 ctx.pools.results += [i for i in (last_id(r.get("id")) for r in response.json()) if i]
     discover_account_services(ctx)  # first: it finds the root account registrations live in
     discover_rest(ctx)
+    if ctx.baseline is None:
+        ctx.baseline = copy.deepcopy(ctx.pools)
 
 
 def reset_mock(ctx: RunContext) -> None:
-    """The mock only: back to its fixtures, and discover again (every id may have changed)."""
+    """The mock only: back to its fixtures. Those hold the same ids after every reset, so the pools
+    go back to what the first discovery found (less the run's own line items), and the fixture line
+    item is made again: a reset costs a few requests, not a discovery."""
     with ctx.tolerant("mock reset"):
         ctx.target.request("POST", "/__mock__/reset")
-    ctx.pools = Pools()
+    owned = set(ctx.target.gate.owned)
     ctx.target.gate.owned.clear()
     ctx.created.clear()
-    discover(ctx)
+    if ctx.baseline is None:
+        ctx.pools = Pools()
+        discover(ctx)
+        return
+    ctx.pools = copy.deepcopy(ctx.baseline)
+    ctx.pools.line_items = [i for i in ctx.pools.line_items if i not in owned]
+    scored_fixture(ctx)
+
+
+def scored_fixture(ctx: RunContext) -> None:
+    """Where writes are allowed: one line item of the run's own, with a score for a student."""
+    if not ctx.may_write():
+        return
+    with ctx.tolerant("fixture creation"):
+        item = fixtures.create_line_item(ctx)
+        if item is not None and ctx.target.sandbox.student_ids:
+            fixtures.post_score(ctx, item, ctx.target.sandbox.student_ids[0], 5)
 
 
 def _get(ctx: RunContext, what: str, path: str, headers: dict[str, str], **params: Any) -> Any:

@@ -273,15 +273,19 @@ class Recipes:
             return [KnownGood(body=params, media_type="application/x-www-form-urlencoded")]
         return [KnownGood(query=params)]
 
-    def deep_linking_response(self) -> list[KnownGood]:
-        """A deep linking launch of the suite's tool, answered with one link signed by its key."""
-        response = self.ctx.target.request("GET", "/api/lti/authorize", params=self._auth_request(DEEP_LINKING_REQUEST))
+    def launch_id_token(self, message_type: str | None = None) -> str:
+        """The id_token of a launch of the suite's tool, as the authorize answer posts it (mock only)."""
+        response = self.ctx.target.request("GET", "/api/lti/authorize", params=self._auth_request(message_type))
         form = _Form()
         form.feed(response.text)
         token = form.fields.get("id_token")
         if response.status_code != 200 or not token:
-            raise RecipeUnavailable(f"deep linking launch: {response.status_code}")
-        claims = jwt.decode(token, options={"verify_signature": False})
+            raise RecipeUnavailable(f"{message_type or 'resource link'} launch: {response.status_code}")
+        return token
+
+    def deep_linking_response(self) -> list[KnownGood]:
+        """A deep linking launch of the suite's tool, answered with one link signed by its key."""
+        claims = jwt.decode(self.launch_id_token(DEEP_LINKING_REQUEST), options={"verify_signature": False})
         settings = claims.get(DL + "deep_linking_settings") or {}
         return_url = urlsplit(str(settings.get("deep_link_return_url", "")))
         creds = self.ctx.tokens.creds

@@ -14,7 +14,7 @@ import shlex
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from ..auth import ASSERTION_TYPE, LtiCredentials, client_assertion
 from ..context import RunContext
@@ -54,6 +54,8 @@ class Probe:
         self._walks: dict[tuple[str, str], Walk] = {}
         self._state: dict[str, Any] | None = None
         self._fixture: int | None = None
+        #: What the running check must undo when it ends (newest first): resources it made, the clock.
+        self._undo: list[tuple[str, Callable[[], Any]]] = []
         #: operationIds the run selected (checks look only at those collections).
         self.selected = {op["operationId"] for op in ctx.selected()}
 
@@ -100,6 +102,9 @@ class Probe:
         if form is not None:
             kwargs["data"] = form
         url = path_or_url if "://" in path_or_url else self.target.base_url + path_or_url
+        problem = self.target.gate.write_problem(method, urlsplit(url).path)
+        if problem is not None:
+            raise Skip(f"the write policy forbids it on this target: {problem}")
         self.last_curl = _curl(method, url, params, headers, json_body, form)
         response = self.target.request(method, url, **kwargs)
         statuses = self.ctx.result.stat(f"semantic:{self.check_name}").statuses
@@ -108,6 +113,33 @@ class Probe:
 
     def get(self, path_or_url: str, scopes: Iterable[str] = (), **params: Any) -> Any:
         return self.call("GET", path_or_url, scopes, params=params or None)
+
+    def api(self, method: str, path: str, json_body: Any = None, **params: Any) -> Any:
+        """A Canvas REST API request with the run's API token (Skip without one)."""
+        token = self.target.api_token
+        if not token:
+            raise Skip("no Canvas API token (--api-token)")
+        return self.call(method, path, token=token, json_body=json_body, params=params or None)
+
+    def control(self, method: str, path: str, json_body: Any = None) -> Any:
+        """A request to the mock's control API (``/__mock__/…``); only mock-only checks use it."""
+        if not self.target.is_mock:
+            raise Skip("needs the mock's control API")
+        return self.call(method, path, json_body=json_body)
+
+    def undo(self, what: str, action: Callable[[], Any]) -> None:
+        """Run ``action`` when the running check ends, whatever happens (newest first)."""
+        self._undo.append((what, action))
+
+    def cleanup(self) -> None:
+        """Undo what the check changed; a failure to undo is a note, not a finding."""
+        while self._undo:
+            what, action = self._undo.pop()
+            try:
+                action()
+            except Exception as exc:
+                self.ctx.result.notes.append(f"{self.check_name}: could not {what}: {type(exc).__name__}: {exc}")
+        self.forget_walks()
 
     def json(self, response: Any) -> Any:
         try:
@@ -218,6 +250,15 @@ class Probe:
             item = self.ctx.own((self.json(response) or {}).get("id"))
         self.forget_walks()
         return response, item
+
+    def line_item_for(self, operation: str, label: str, maximum: float = 12.5, **extra: Any) -> int:
+        """A line item of the running check's own (Skip, with a finding, when it cannot be made)."""
+        body = {"label": f"{FIXTURE_LABEL}: {label}", "scoreMaximum": maximum, "tag": f"{FIXTURE_TAG}-{label}", **extra}
+        response, item = self.create_line_item(body)
+        if item is None:
+            self.fail(operation, f"creating a line item for this check answered {response.status_code}, expected 201")
+            raise Skip("no line item")
+        return item
 
     def post_score(self, item: int, user: str, given: float | None, maximum: float, when: datetime,
                    comment: str | None = None) -> Any:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..scopes import AGS_LINEITEM, AGS_LINEITEM_RO, AGS_RESULT, NRPS
+from ..scopes import AGS_LINEITEM, AGS_LINEITEM_RO, AGS_RESULT, LINE_ITEM_TYPE, NRPS, SCORE_TYPE
 from . import semantic_check
-from .probe import Probe, Skip
+from .probe import Probe, Skip, iso, now
 
 TOKEN_OP = "createAccessToken"
 #: A scope no developer key can hold: always ``invalid_scope`` (§8.2 step 7).
@@ -123,3 +123,63 @@ def token_works_for_its_scopes_only(probe: Probe) -> None:
             elif not opens and response.status_code != 401:
                 probe.fail(operation, f"a token for {scope} alone must not read {operation} "
                                       f"(it needs {' or '.join(sorted(accepted))}): expected 401, got {response.status_code}")
+
+
+def _service(probe: Probe) -> tuple[str, str, tuple[str, ...]]:
+    """(operation, path, scopes) of a read service the key can call."""
+    for operation, path in (("listLineItems", probe.line_items_path()),
+                            ("listCourseMemberships", f"/api/lti/courses/{probe.course}/names_and_roles")):
+        try:
+            return operation, path, probe.scopes_for(operation)
+        except Skip:
+            continue
+    raise Skip("the suite's key holds no scope of a read service")
+
+
+@semantic_check("§2.2, §8.3", TOKEN_OP, "listLineItems", "listCourseMemberships", mock_only=True)
+def expired_token_refused(probe: Probe) -> None:
+    """A token used after its ``expires_in`` (the mock's clock moved on) is refused with 401."""
+    operation, path, scopes = _service(probe)
+    status, body = probe.token_response(scopes)
+    if status != 200 or not isinstance(body, dict) or not isinstance(body.get("expires_in"), int):
+        raise Skip(f"no token with a lifetime: {status}")
+    token = body["access_token"]
+    if not probe.expect_status(operation, probe.call("GET", path, token=token), (200,), "a fresh token"):
+        return
+    later = body["expires_in"] + 1
+    probe.control("POST", "/__mock__/clock", {"advance": later})
+    probe.undo("put the mock clock back", lambda: probe.control("POST", "/__mock__/clock", {"advance": -later}))
+    response = probe.call("GET", path, token=token)
+    probe.expect_status(operation, response, (401,), f"the token expired {later - body['expires_in']} s ago")
+
+
+#: Writes of the line item service, and the scope each needs (§3.1, §4.1).
+LINE_ITEM_WRITES = (("createLineItem", "POST", None), ("updateLineItem", "PUT", "item"), ("deleteLineItem", "DELETE", "item"))
+
+
+@semantic_check("§2.1 step 3, §3.1, §4.1", "createLineItem", "updateLineItem", "deleteLineItem", "createScore", writes=True)
+def read_only_token_cannot_write(probe: Probe) -> None:
+    """A ``lineitem.readonly`` token cannot create, update or delete line items, a ``result.readonly`` one
+    cannot post scores: each is 401, and nothing changes."""
+    item = probe.line_item_for("createLineItem", "read-only token", maximum=10)
+    body = {"label": "written with a read-only token", "scoreMaximum": 3}
+    for scope in (AGS_LINEITEM_RO, AGS_RESULT):
+        status, granted = probe.token_response((scope,))
+        if status != 200 or not isinstance(granted, dict):
+            continue  # the key does not hold it: nothing to judge
+        token = granted["access_token"]
+        for operation, method, target in LINE_ITEM_WRITES:
+            path = probe.line_items_path(item if target else None)
+            response = probe.call(method, path, token=token, json_body=body if method != "DELETE" else None,
+                                  content_type=LINE_ITEM_TYPE if method != "DELETE" else None)
+            if response.status_code in (200, 201) and operation == "createLineItem":
+                probe.ctx.own((probe.json(response) or {}).get("id"))  # clean-up deletes it
+            probe.expect_status(operation, response, (401,), f"a {scope.rsplit('/', 1)[-1]} token may not write line items")
+        if scope == AGS_RESULT and probe.students:
+            response = probe.call("POST", f"{probe.line_items_path(item)}/scores", token=token, json_body={
+                "userId": probe.students[0], "scoreGiven": 1, "scoreMaximum": 10, "activityProgress": "Completed",
+                "gradingProgress": "FullyGraded", "timestamp": iso(now())}, content_type=SCORE_TYPE)
+            probe.expect_status("createScore", response, (401,), "a result.readonly token may not post scores")
+    answer = probe.json(probe.get(probe.line_items_path(item), (AGS_LINEITEM,)))
+    if not isinstance(answer, dict) or answer.get("label") == body["label"]:
+        probe.fail("updateLineItem", f"a read-only token's writes changed line item {item}: {str(answer)[:200]}")

@@ -45,12 +45,7 @@ def _line_item_differences(sent: dict[str, Any], answer: Any) -> list[str]:
 
 
 def _item(probe: Probe, operation: str, label: str, maximum: float = 12.5, **extra: Any) -> int:
-    body = {"label": f"{FIXTURE_LABEL}: {label}", "scoreMaximum": maximum, "tag": f"{FIXTURE_TAG}-{label}", **extra}
-    response, item = probe.create_line_item(body)
-    if item is None:
-        probe.fail(operation, f"creating a line item for this check answered {response.status_code}, expected 201")
-        raise Skip("no line item")
-    return item
+    return probe.line_item_for(operation, label, maximum, **extra)
 
 
 def _student(probe: Probe) -> str:

@@ -1,4 +1,5 @@
-"""The suite catches wrong behaviour: each broken mock breaks one thing; the run must name it."""
+"""The suite catches wrong behaviour: each broken mock breaks one thing; a run at the default profile
+with a fixed seed, restricted to the operations concerned, must name it."""
 
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ from . import variants
 logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
 
 
-def run(app: Any, operations: list[str], stateful: bool = False, examples: int | None = 10,
+def run(app: Any, operations: list[str], stateful: bool = False, examples: int | None = None,
         semantic: bool = True) -> RunResult:
+    """The default profile (``examples=None``) with a fixed seed, restricted to ``operations``."""
     options = SuiteOptions(seed=7, max_examples=examples, operations=operations, stateful=stateful, semantic=semantic)
     return run_suite(in_process_target(Gate(), app=app), options)
 
@@ -85,13 +87,13 @@ def test_missing_required_field_is_caught() -> None:
 def test_score_not_persisted_is_caught() -> None:
     """By the AGS model on its own (the semantic checks catch it too: they are off here)."""
     with variants.patched_handler("createScore", variants.forget_scores) as app:
-        result = run(app, ["createScore"], stateful=True, examples=2, semantic=False)
+        result = run(app, ["createScore"], stateful=True, semantic=False)
     assert ("listResults", "ags_model") in caught(result)
 
 
 def test_deleted_line_item_still_readable_is_caught() -> None:
     with variants.patched_handler("deleteLineItem", variants.fake_delete) as app:
-        result = run(app, ["deleteLineItem"], stateful=True, examples=2, semantic=False)
+        result = run(app, ["deleteLineItem"], stateful=True, semantic=False)
     model = {op for op, check in caught(result) if check == "ags_model"}
     assert model & {"getLineItem", "deleteLineItem", "listLineItems", "updateLineItem", "listResults",
                     "createScore"}, caught(result)
@@ -110,6 +112,11 @@ def _handler(operation_id: str, replacement: Any) -> Any:
     return lambda: variants.patched_handler(operation_id, replacement)
 
 
+def _handlers(replacement: Any, *operation_ids: str) -> Any:
+    """A mock whose handlers of ``operation_ids`` are all replaced by ``replacement``."""
+    return lambda: variants.patched_handlers(dict.fromkeys(operation_ids, replacement))
+
+
 def _built(build: Any) -> Any:
     return lambda: contextlib.nullcontext(build())
 
@@ -123,6 +130,7 @@ def _hooked(param: str, path: Any) -> Any:
 
 
 ROSTERS = variants.ROSTER_PATH
+FORGETS_TOOLS = variants.forgets_changes("tools")
 SEMANTIC_VARIANTS = [
     # 1. filters (§3.4, §5, §7.4)
     ("ignored tag filter", _hooked("tag", variants.LINE_ITEMS_PATH), ["listLineItems"], "line_item_tag_filter"),
@@ -164,6 +172,55 @@ SEMANTIC_VARIANTS = [
      "roster_roles_are_lis_uris"),
     ("anonymous tool sees names", _handler("listCourseMemberships", variants.ignores_privacy), ["listCourseMemberships"],
      "roster_fields_match_privacy"),
+    # 7. External Tools (§16.1)
+    ("tool update answered, not stored", _handlers(FORGETS_TOOLS, "updateCourseExternalTool", "updateAccountExternalTool"),
+     ["updateCourseExternalTool"], "external_tool_reads_back"),
+    ("deleted tool still listed", _handlers(FORGETS_TOOLS, "deleteCourseExternalTool", "deleteAccountExternalTool"),
+     ["deleteCourseExternalTool"], "external_tool_delete_removes"),
+    ("include_parents ignored", _hooked("include_parents", variants.COURSE_TOOLS_PATH), ["listCourseExternalTools"],
+     "external_tool_include_parents"),
+    ("search_term ignored", _hooked("search_term", variants.COURSE_TOOLS_PATH), ["listCourseExternalTools"],
+     "external_tool_search_term"),
+    # 8. LTI Resource Links (§16.2)
+    ("lookup returns another link", _handler("getLtiResourceLink", variants.lookup_returns_another_link),
+     ["getLtiResourceLink"], "resource_link_lookup_returns_it"),
+    ("link update answered, not stored", _handlers(variants.forgets_changes("resource_links"), "updateLtiResourceLink"),
+     ["updateLtiResourceLink"], "resource_link_reads_back"),
+    ("deleted link still listed", _handlers(variants.forgets_changes("resource_links"), "deleteLtiResourceLink"),
+     ["deleteLtiResourceLink"], "resource_link_delete_removes"),
+    # 9. LTI Registrations (§16.3)
+    ("registration update answered, not stored",
+     _handlers(variants.forgets_changes("registrations", "developer_keys"), "updateLtiRegistration"),
+     ["updateLtiRegistration"], "registration_reads_back"),
+    ("deleted registration still listed",
+     _handlers(variants.forgets_changes("registrations", "developer_keys", "tools"), "deleteLtiRegistration"),
+     ["deleteLtiRegistration"], "registration_delete_removes"),
+    ("binding answered, not stored", _handlers(variants.forgets_changes("developer_keys"), "bindLtiRegistration"),
+     ["bindLtiRegistration"], "registration_bind_reads_back"),
+    ("registration query ignored", _hooked("query", variants.REGISTRATIONS_PATH), ["listLtiRegistrations"],
+     "registration_query_filter"),
+    ("client id finds another registration", _handler("getLtiRegistrationByClientId", variants.finds_another_registration),
+     ["getLtiRegistrationByClientId"], "registration_by_client_id_returns_it"),
+    # 10. account-level LTI services (§13.1)
+    ("subscription update answered, not stored",
+     _handlers(variants.forgets_changes("data_subscriptions"), "updateDataServiceSubscription"),
+     ["updateDataServiceSubscription"], "subscription_reads_back"),
+    ("deleted subscription still listed",
+     _handlers(variants.forgets_changes("data_subscriptions"), "deleteDataServiceSubscription"),
+     ["deleteDataServiceSubscription"], "subscription_delete_removes"),
+    ("account lookup answers the root", _rewritten(variants.account_lookup_answers_root), ["getLtiAccountLookup"],
+     "account_lookup_returns_account"),
+    # 11. token lifecycle (§2.2, §3.1, §8.3)
+    ("expired token accepted", variants.accepts_expired_tokens, ["listLineItems"], "expired_token_refused"),
+    ("read-only token writes line items", _built(variants.line_items_writable_read_only), ["createLineItem"],
+     "read_only_token_cannot_write"),
+    # 12. keys and discovery (§9)
+    ("JWKS kids change on every request", _built(lambda: variants.wrap(variants.jwks_kids_change_every_request())),
+     ["getPlatformJwks"], "jwks_stable_until_rotated"),
+    ("id_token kid not in the JWKS", _rewritten(variants.jwks_kids_not_the_signing_kids), ["authorizeLaunch"],
+     "signed_token_kid_in_jwks"),
+    ("OpenID configuration's jwks_uri serves nothing", _rewritten(variants.openid_jwks_uri_elsewhere),
+     ["getOpenIdConfiguration"], "openid_configuration_matches_platform"),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -453,3 +454,159 @@ def links_forget_filters(method: str, path: str, query: str, status: int, header
     if method == "GET" and LINE_ITEMS_PATH.match(path) and "link" in headers:
         headers["link"] = re.sub(r"tag=[^&>]*&", "", headers["link"])
     return status, headers, body
+
+
+# -- promises of the REST APIs, tokens and keys (issue 23): each breaks one, every answer well-formed ----
+
+
+@contextmanager
+def patched_handlers(replacements: dict[str, Callable[[Any], Any]]) -> Iterator[Any]:
+    """A mock built while several handlers are replaced (restored on exit)."""
+    originals = {op: HANDLERS[op] for op in replacements}
+    for op, replace in replacements.items():
+        HANDLERS[op] = replace(originals[op])
+    try:
+        yield create_app()
+    finally:
+        HANDLERS.update(originals)
+
+
+def forgets_changes(*collections: str) -> Callable[[Any], Any]:
+    """A handler that answers exactly as Canvas would, then puts these world collections back as
+    they were: a write that is answered but not stored (or a delete that deletes nothing)."""
+    import copy
+
+    def wrap(original: Any) -> Any:
+        async def handler(ctx: Any, **params: Any) -> Any:
+            world = ctx.world
+            with world.lock:
+                saved = {name: copy.deepcopy(getattr(world, name)) for name in collections}
+            try:
+                return await original(ctx, **params)
+            finally:
+                with world.lock:
+                    for name, value in saved.items():
+                        kept = getattr(world, name)
+                        kept.clear()
+                        kept.update(value)
+
+        return handler
+
+    return wrap
+
+
+def lookup_returns_another_link(original: Any) -> Any:
+    """A link looked up by ``lookup_uuid:``/``resource_link_uuid:`` answers another link of the course."""
+
+    async def handler(ctx: Any, **params: Any) -> Any:
+        from mockserver.canvas.errors import json_response
+        from mockserver.handlers.resource_links import link_json
+
+        response = await original(ctx, **params)
+        if response.status_code != 200 or str(ctx.request.path_params.get("id", "")).isdigit():
+            return response
+        shown = ctx.world.resource_links[json.loads(response.body)["id"]]
+        others = sorted((link for link in ctx.world.resource_links.values() if link.workflow_state == "active"
+                         and link.id != shown.id and link.course_id == shown.course_id), key=lambda link: link.id)
+        return json_response(link_json(ctx.base_url, others[0])) if others else response
+
+    return handler
+
+
+def finds_another_registration(original: Any) -> Any:
+    """The lookup by client id answers the registration of another developer key."""
+
+    async def handler(ctx: Any, **params: Any) -> Any:
+        world, asked = ctx.world, str(ctx.request.path_params.get("client_id"))
+        keys = sorted({str(r.developer_key_id) for r in world.registrations.values() if r.workflow_state == "active"} - {asked})
+        if keys and asked in world.developer_keys:
+            ctx.request.path_params["client_id"] = keys[0]
+        return await original(ctx, **params)
+
+    return handler
+
+
+ACCOUNT_PATH = re.compile(r"^/api/lti/accounts/\d+$")
+COURSE_TOOLS_PATH = re.compile(r"^/api/v1/courses/\d+/external_tools$")
+REGISTRATIONS_PATH = re.compile(r"^/api/v1/accounts/\d+/lti_registrations$")
+JWKS_PATH = "/api/lti/security/jwks"
+
+
+def _root_instead(body: Any) -> Any:
+    return {**body, "id": body.get("root_account_id") or body["id"]} if isinstance(body, dict) else body
+
+
+#: The account lookup answers the root account's id for any account of it.
+account_lookup_answers_root = _json_rewrite(
+    lambda method, path, status: bool(ACCOUNT_PATH.match(path)) and method == "GET" and status == 200, _root_instead)
+
+
+def _renamed_kids(suffix: Callable[[], str]) -> Callable[[Any], Any]:
+    def change(body: Any) -> Any:
+        return {"keys": [{**k, "kid": f"{k['kid']}{suffix()}"} for k in body["keys"]]} if isinstance(body, dict) else body
+
+    return change
+
+
+def jwks_kids_change_every_request() -> Rewrite:
+    """Each JWKS answer names its keys with new kids (no rotation happened)."""
+    served = itertools.count(1)
+
+    def rewrite(method: str, path: str, query: str, status: int, headers: dict[str, str], body: bytes):
+        if path == JWKS_PATH and status == 200 and not query:
+            suffix = f"-{next(served)}"
+            change = _renamed_kids(lambda: suffix)
+            body = json.dumps(change(json.loads(body))).encode()
+        return status, headers, body
+
+    return rewrite
+
+
+#: The JWKS publishes the keys under other kids than the ones id_tokens are signed with.
+jwks_kids_not_the_signing_kids = _json_rewrite(
+    lambda method, path, status: path == JWKS_PATH and status == 200, _renamed_kids(lambda: "-published"))
+
+
+def _elsewhere_jwks(body: Any) -> Any:
+    if isinstance(body, dict) and isinstance(body.get("jwks_uri"), str):
+        return {**body, "jwks_uri": body["jwks_uri"].replace("/security/jwks", "/security/keys")}
+    return body
+
+
+#: The OpenID configuration's jwks_uri points at a path that serves nothing.
+openid_jwks_uri_elsewhere = _json_rewrite(
+    lambda method, path, status: path == "/api/lti/security/openid-configuration" and status == 200, _elsewhere_jwks)
+
+
+@contextmanager
+def accepts_expired_tokens() -> Iterator[Any]:
+    """Service tokens are accepted after their ``exp`` (every other token check stays)."""
+    import mockserver.auth.pipeline as pipeline
+    from mockserver.auth.tokens import _verified_claims
+    from mockserver.canvas.errors import CanvasError
+
+    original = pipeline.decode_access_token
+
+    def lenient(secret: str, authorization: str | None, audiences: list[str], now: float) -> dict[str, Any]:
+        try:
+            return original(secret, authorization, audiences, now)
+        except CanvasError as error:
+            if "Access token expired" not in json.dumps(error.body):
+                raise
+            return _verified_claims(secret, (authorization or "").partition(" ")[2].strip())
+
+    pipeline.decode_access_token = lenient  # type: ignore[assignment]
+    try:
+        yield create_app()
+    finally:
+        pipeline.decode_access_token = original  # type: ignore[assignment]
+
+
+def line_items_writable_read_only() -> Any:
+    """A ``lineitem.readonly`` token may create, update and delete line items."""
+    app = create_app()
+    extra = frozenset({"https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"})
+    for operation in ("createLineItem", "updateLineItem", "deleteLineItem"):
+        info = app.state.operations[operation]  # type: ignore[attr-defined]
+        operation_changed_on(app, operation, scope_sets=(*info.scope_sets, extra))
+    return app

@@ -1,0 +1,98 @@
+"""Platform keys and discovery (§9): the JWKS is stable until rotated, every token Canvas signs
+names a key the JWKS publishes, and the OpenID configuration points at this platform."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+import jwt
+from jwt.algorithms import RSAAlgorithm
+
+from ..recipes import DEEP_LINKING_REQUEST, Recipes, RecipeUnavailable
+from . import not_checked, semantic_check
+from .probe import Probe, Skip
+
+JWKS_PATH = "/api/lti/security/jwks"
+
+
+def _keys(probe: Probe) -> dict[str, dict[str, Any]]:
+    """kid -> JWK of the published set."""
+    response = probe.get(JWKS_PATH)
+    body = probe.json(response)
+    if response.status_code != 200 or not isinstance(body, dict) or not isinstance(body.get("keys"), list):
+        raise Skip(f"the JWKS answered {response.status_code}")
+    return {str(k.get("kid")): k for k in body["keys"] if isinstance(k, dict)}
+
+
+@semantic_check("§9.1", "getPlatformJwks")
+def jwks_stable_until_rotated(probe: Probe) -> None:
+    """Fetched twice with no rotation between, the JWKS publishes the same keys under the same kids."""
+    first, second = _keys(probe), _keys(probe)
+    if first != second:
+        changed = sorted(set(first) ^ set(second)) or sorted(k for k in first if first[k] != second.get(k))
+        probe.fail("getPlatformJwks", f"the key set changed between two reads with no rotation: kids {changed}")
+
+
+@semantic_check("§9.1, §10.3", "getPlatformJwks", "authorizeLaunch", mock_only=True)
+def signed_token_kid_in_jwks(probe: Probe) -> None:
+    """Every id_token (resource link and deep linking launches) names in its header a ``kid`` the
+    JWKS publishes, and verifies with that key."""
+    recipes = Recipes(probe.ctx)
+    for message_type in (None, DEEP_LINKING_REQUEST):
+        try:
+            token = recipes.launch_id_token(message_type)
+        except RecipeUnavailable as exc:
+            raise Skip(str(exc)) from None
+        kid = str(jwt.get_unverified_header(token).get("kid"))
+        keys = _keys(probe)
+        what = f"the {message_type or 'LtiResourceLinkRequest'} id_token"
+        if kid not in keys:
+            probe.fail("authorizeLaunch", f"{what} is signed with kid {kid!r}, which the JWKS does not publish "
+                                          f"({sorted(keys)})")
+            continue
+        try:
+            key = RSAAlgorithm.from_jwk(json.dumps(keys[kid]))
+            jwt.decode(token, key, algorithms=["RS256"], options={"verify_aud": False, "verify_exp": False})  # type: ignore[arg-type]
+        except (jwt.PyJWTError, ValueError) as exc:
+            probe.fail("authorizeLaunch", f"{what} does not verify with the published key {kid!r}: {exc}")
+
+
+@semantic_check("§9.2", "getOpenIdConfiguration", "getRegistrationToken")
+def openid_configuration_matches_platform(probe: Probe) -> None:
+    """The OpenID configuration names this platform's endpoints: its JWKS (which answers with keys),
+    token URL, authorization and registration endpoints, on the host that was asked."""
+    sandbox = probe.target.sandbox
+    root = sandbox.root_account_id or sandbox.account_id
+    if not root:
+        raise Skip("no root account known")
+    token = probe.json(probe.api("GET", f"/api/lti/accounts/{root}/registration_token"))
+    if not isinstance(token, dict) or not token.get("token"):
+        raise Skip("no registration token")
+    response = probe.get("/api/lti/security/openid-configuration", registration_token=token["token"])
+    config = probe.json(response)
+    if response.status_code != 200 or not isinstance(config, dict):
+        probe.fail("getOpenIdConfiguration", f"a fresh registration token was refused: {response.status_code}")
+        return
+    host = urlsplit(probe.target.base_url).netloc
+    expected = {"jwks_uri": JWKS_PATH, "token_endpoint": "/login/oauth2/token",
+                "authorization_endpoint": "/api/lti/authorize_redirect", "registration_endpoint": "/api/lti/registrations"}
+    for name, path in expected.items():
+        parts = urlsplit(str(config.get(name, "")))
+        if parts.netloc != host or parts.path != path:
+            probe.fail("getOpenIdConfiguration", f"{name} must be {path} on {host}, got {config.get(name)!r}")
+    jwks = probe.get(str(config.get("jwks_uri", "")))
+    if jwks.status_code != 200 or not (probe.json(jwks) or {}).get("keys"):
+        probe.fail("getOpenIdConfiguration", f"jwks_uri {config.get('jwks_uri')!r} does not answer a key set: {jwks.status_code}")
+
+
+not_checked("getPlatformJwks", "that a rotation keeps the previous key published", "needs the mock's key rotation; not yet covered")
+not_checked("authorizeRedirect", "that the login redirect carries the tool's launch parameters",
+            "judged through the launch it starts (signed_token_kid_in_jwks)")
+not_checked("authorizeRedirectPost", "the same as the GET", "judged on the GET")
+not_checked("authorizeLaunchPost", "the same as the GET", "judged on the GET")
+not_checked("authorizeLaunch", "the id_token's claims (roles, context, custom, AGS/NRPS endpoints)",
+            "not yet covered beyond the signature (the mock's own launch tests hold them)")
+not_checked("deepLinkingResponse", "that the returned content items become resource links", "not yet covered")
+not_checked("createRegistration", "that the registered tool reads back through the Registrations API", "not yet covered")
