@@ -33,6 +33,7 @@ class AuthProbe:
         if op["operationId"] in self.probed or (op["method"] not in READ_METHODS and not ctx.may_write()):
             return []
         self.probed.add(op["operationId"])
+        ctx.result.stat(op["operationId"]).checks.add(CHECK)
         headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
         body: dict[str, Any] = {}
         if isinstance(case.body, dict | list):  # (an absent body is schemathesis's NOT_SET)

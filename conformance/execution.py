@@ -58,6 +58,7 @@ class Executor:
         """Run each registered check on one answer; the names of those that failed."""
         ctx, failed = self.ctx, []
         stat = ctx.result.stat(operation_id)
+        stat.checks.update(check.__name__ for check in ctx.checks)
         for check in ctx.checks:
             try:
                 case.validate_response(response, checks=[check], transport_kwargs=kwargs or None)

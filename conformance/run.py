@@ -8,16 +8,20 @@ else is treated as a real Canvas (credentials required, read-only unless ``--all
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import logging
-import sys
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from mockserver.cli_errors import CommandError, check_writable, read_private_key
 from mockserver.spec import load_spec
 
-from .report import failure_lines, junit_xml, markdown, summary_line, summary_table, write
+from . import coverage as coverage_table
+from .render import console, junit_xml, markdown
+from .report import write
 from .safety import Gate
 from .suite import PROFILES, SuiteOptions, run_suite
 from .targets import RemoteOptions, TargetError, TargetUnreachable, in_process_target, remote_target, spec_operations
@@ -63,6 +67,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     output.add_argument("--junit-xml", type=Path, metavar="PATH", help="write a JUnit XML report")
     output.add_argument("--report", type=Path, metavar="PATH", help="write a Markdown report")
     output.add_argument("-q", "--quiet", action="store_true", help="no progress, only the summary")
+    output.add_argument("--coverage", action="store_true",
+                        help="print the coverage table (operation -> checks -> what stays unchecked) and exit")
     output.add_argument("--strict", action="store_true",
                         help="warnings (an operation that never got a 2xx answer) fail the run (exit 3)")
     parser.set_defaults(func=main)
@@ -81,7 +87,28 @@ def check_selectors(operations: list[str], tags: list[str]) -> None:
                 raise CommandError(f"{value} matches nothing in the spec", flag=flag, hint=hint)
 
 
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a CI job cancelled) ends the run as Ctrl-C does: cleaned up, reported INTERRUPTED."""
+
+    def interrupt(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt("terminated (SIGTERM)")
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(args: argparse.Namespace) -> int:
+    if args.coverage:
+        print(coverage_table.markdown(coverage_table.coverage()), end="")
+        return 0
     check_selectors(args.operation, args.include_tag)
     check_writable(args.report, flag="--report")
     check_writable(args.junit_xml, flag="--junit-xml")
@@ -108,23 +135,13 @@ def main(args: argparse.Namespace) -> int:
                            include_tags=args.include_tag, operations=args.operation,
                            stateful=not args.no_stateful, progress=echo)
     try:
-        result = run_suite(target, options)
+        with terminate_as_interrupt():
+            result = run_suite(target, options)
     finally:
         target.close()
-    print(summary_table(result))
-    for note in result.notes:
-        print(f"note: {note}")
-    for line in failure_lines(result):
-        print(line)
-    print(summary_line(result))
-    for warning in result.warnings():
-        print(f"warning: {warning}")
+    print(console(result, strict=args.strict))
     if args.report:
         write(args.report, markdown(result, strict=args.strict))
     if args.junit_xml:
         write(args.junit_xml, junit_xml(result, strict=args.strict))
-    code = result.exit_code(strict=args.strict)
-    if code:
-        print(f"{result.verdict(args.strict)}: {len(result.findings)} distinct failures, {len(result.warnings())} "
-              f"warnings (seed {options.seed}); rerun with --seed {options.seed} to reproduce", file=sys.stderr)
-    return code
+    return result.exit_code(strict=args.strict)

@@ -19,7 +19,7 @@ from .context import READ_METHODS, RunContext, ScopesUnavailable
 from .discovery import reset_mock
 from .execution import Executor
 from .recipes import Recipes, RecipeUnavailable
-from .report import NOT_RUN
+from .report import not_reached
 from .safety import BudgetExhausted, RunStopped, WriteRefused
 from .steering import steer
 from .tracking import revokes_credentials
@@ -38,8 +38,6 @@ def check_failure(check: str) -> type[CheckFailed]:
 
 def skip_reason(ctx: RunContext, op: dict[str, Any]) -> str | None:
     """Why ``op`` cannot run against this target (None: it can)."""
-    if op["mock_only"] and not ctx.target.is_mock:
-        return "mock-only operation (target is not the mock)"
     if op["method"] not in READ_METHODS and not ctx.may_write():
         return "write operation (read-only run; pass --allow-writes)"
     alternatives = ctx.scope_sets(op["operationId"])
@@ -65,7 +63,7 @@ class StatelessPhase:
                 stat.skipped = reason
                 continue
             if ctx.stopped:
-                stat.skipped = f"{NOT_RUN} {ctx.stopped}"
+                stat.skipped = not_reached(ctx.stopped)
                 continue
             operation = ctx.schema[op["path"]][op["method"]]
             started = time.monotonic()
@@ -86,7 +84,7 @@ class StatelessPhase:
     def generate(self, op: dict[str, Any], operation: Any, mode: GenerationMode) -> None:
         ctx, executor = self.ctx, self.executor
 
-        @settings(max_examples=ctx.options.examples, database=None, deadline=None,
+        @settings(max_examples=ctx.options.examples_for(op), database=None, deadline=None,
                   phases=[Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck), print_blob=False,
                   verbosity=hypothesis.Verbosity.quiet)
         @hypothesis.given(case=operation.as_strategy(mode), data=st.data())

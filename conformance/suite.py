@@ -9,14 +9,17 @@ works on the run's :class:`~.context.RunContext`; only this module knows them al
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 
 from . import fixtures
 from .context import RunContext
+from .coverage import coverage
 from .discovery import discover, reset_mock
 from .execution import Executor
 from .options import PROFILES, Profile, SuiteOptions
-from .report import NOT_RUN, RunResult
+from .report import RunResult, not_reached
 from .safety import BudgetExhausted
 from .semantics import run_semantics
 from .stateful import run_stateful
@@ -45,25 +48,33 @@ class Suite:
         ctx = self.ctx
         started = time.monotonic()
         ctx.target.gate.start()
+        gaps = {row.operation: row.unchecked for row in coverage(ctx.raw)}
+        for op in ctx.selected():  # every selected operation has its row, reached or not, with its known gaps
+            stat = ctx.result.stat(op["operationId"])
+            stat.mock_only = op["mock_only"]
+            stat.uncovered += [] if op["mock_only"] else gaps.get(op["operationId"], [])
         try:
             ctx.options.progress(f"target {ctx.result.target}; profile {ctx.options.profile}; seed {ctx.options.seed}; "
                                  f"{ctx.options.examples} examples per operation and mode")
-            discover(ctx)
+            with self.phase("discovery"):
+                discover(ctx)
             if ctx.options.semantic and not ctx.stopped:
                 ctx.options.progress("semantic checks:")
-                run_semantics(ctx)
+                with self.phase("semantic"):
+                    run_semantics(ctx)
             ctx.options.progress("stateless checks:")
-            StatelessPhase(ctx, self.executor).run()
+            with self.phase("stateless"):
+                StatelessPhase(ctx, self.executor).run()
             if ctx.options.stateful and not ctx.stopped:
-                if ctx.target.is_mock:
-                    reset_mock(ctx)
                 ctx.options.progress("stateful checks:")
-                run_stateful(ctx)
+                with self.phase("stateful"):
+                    if ctx.target.is_mock:
+                        reset_mock(ctx)
+                    run_stateful(ctx)
         except BudgetExhausted as exc:
             ctx.stopped = str(exc)
-        except KeyboardInterrupt:
-            ctx.result.interrupted = True
-            ctx.result.notes.append("interrupted")
+        except KeyboardInterrupt as exc:
+            ctx.result.interrupt(str(exc) or "Ctrl-C (SIGINT)")
         finally:
             try:
                 fixtures.cleanup(ctx)
@@ -71,14 +82,26 @@ class Suite:
                 self.finish(time.monotonic() - started)
         return ctx.result
 
+    @contextlib.contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Count the requests a phase sends (the report breaks the total down by phase)."""
+        before = self.ctx.target.gate.sent
+        try:
+            yield
+        finally:
+            requests = self.ctx.result.phase_requests
+            requests[name] = requests.get(name, 0) + self.ctx.target.gate.sent - before
+
     def finish(self, duration: float) -> None:
-        """The totals, and a row for every selected operation a stop kept from running."""
+        """The totals; an interrupted run marks every selected operation it did not reach."""
         ctx, result = self.ctx, self.ctx.result
         if ctx.stopped:
-            result.notes.append(f"stopped early: {ctx.stopped}")
+            result.interrupt(ctx.stopped)
+        if result.interrupted:
             for op in ctx.selected():
-                if op["operationId"] not in result.stats:
-                    result.stat(op["operationId"]).skipped = f"{NOT_RUN} {ctx.stopped}"
+                stat = result.stat(op["operationId"])
+                if not stat.cases and not stat.skipped:
+                    stat.skipped = not_reached(result.interrupted)
         result.requests_sent = ctx.target.gate.sent
         result.duration = duration
         if ctx.target.gate.throttled:

@@ -1,6 +1,7 @@
-"""An honest verdict (issue 11): success coverage and --strict, selectors and report paths that
-cannot work, failures named on the console, shrunk reproductions, clean budget stops, the links
-row, and an AGS reference model whose steps vary unless seeded and replay exactly when seeded.
+"""An honest verdict (issues 11, 23): one verdict word last (PASS, FAIL, INTERRUPTED with why),
+success coverage and --strict, selectors and report paths that cannot work, failures named on the
+console, shrunk reproductions, interrupted runs that list every operation they did not reach, the
+links row, and an AGS reference model whose steps vary unless seeded and replay exactly when seeded.
 
 Budgets are driven by a clock that counts requests, never by the wall clock.
 """
@@ -18,7 +19,8 @@ import pytest
 
 from conformance import run as run_module
 from conformance.cli import main
-from conformance.report import EXIT_WARNINGS, Finding, RunResult, junit_xml, markdown
+from conformance.render import junit_xml, markdown, summary_table
+from conformance.report import EXIT_WARNINGS, Finding, RunResult
 from conformance.safety import Gate
 from conformance.stateful import AGS_ROW, LINKS_PHASE, LINKS_ROW
 from conformance.suite import Suite, SuiteOptions, run_suite
@@ -90,15 +92,17 @@ def test_an_operation_that_never_succeeds_is_a_warning_and_strict_fails(tmp_path
         lenient = main([*argv, "--base-url", mock.base_url])
         out = capsys.readouterr().out
         strict = main([*argv, "--base-url", mock.base_url, "--strict"])
-        strict_err = capsys.readouterr().err
+        strict_out = capsys.readouterr().out
     assert lenient == 0 and strict == EXIT_WARNINGS == 3
     lines = out.strip().splitlines()
     row = next(line for line in lines if line.startswith("getRegistrationToken"))
-    assert row.split()[3] == "NO"
-    assert lines[-1].startswith("warning: getRegistrationToken: no success (2xx) answer in")  # listed at the end
-    assert "FAIL (strict: warnings)" in strict_err
+    assert row.split()[2] == "0"  # no success answer
+    assert lines[-3].startswith("warning: getRegistrationToken: no success (2xx) answer in")  # before the totals
+    assert lines[-1].startswith("PASS (1 warning) — ")  # the verdict comes last
+    assert strict_out.strip().splitlines()[-1].startswith("FAIL (strict: 1 warning) — ")
     text = report.read_text()
-    assert "**FAIL (strict: warnings)**" in text and "| `getRegistrationToken` |" in text and "| NO |" in text
+    assert "**FAIL** (strict: 1 warning) — " in text
+    assert re.search(r"^\| `getRegistrationToken` \| \d+ \| 0 \| 0 \|", text, re.M)  # cases, no success, no failure
     assert "- getRegistrationToken: no success (2xx) answer" in text
     failure = ET.parse(junit).getroot().find("testcase/failure")
     assert failure is not None and failure.get("type") == "no_success"
@@ -124,9 +128,10 @@ def test_console_names_each_failing_check_and_operation_before_the_summary(capsy
                      "--max-examples", "5", "--no-stateful", "-q"])
     out = capsys.readouterr().out.splitlines()
     assert code == 1
-    summary = next(i for i, line in enumerate(out) if re.match(r"\d+ operations, ", line))
+    summary = next(i for i, line in enumerate(out) if re.match(r"1 operations, ", line))
     failed = [i for i, line in enumerate(out) if line.startswith("FAILED ")]
     assert failed and max(failed) < summary
+    assert re.match(r"FAIL \(\d+ distinct failures?\) — \d+ requests to the target in ", out[-1]), out[-1]
     assert any(out[i].startswith("FAILED status_code_conformance on createLineItem (") for i in failed)
 
 
@@ -173,20 +178,65 @@ def test_stateful_failure_is_reproduced_by_its_minimal_steps_in_order(tmp_path: 
     assert f"Reproduce ({len(shortest.steps)} steps, in order):" in text and shortest.steps[0] in text
 
 
-# -- clean stops ---------------------------------------------------------------------------------
+# -- interrupted runs: the verdict says so, and JUnit names every operation not reached ---------
 
 
-def test_max_time_stops_cleanly_from_the_cli_with_summary_and_report(tmp_path: Any, capsys: Any,
-                                                                    monkeypatch: Any) -> None:
+class CtrlCAt(Gate):
+    """A gate where Ctrl-C arrives just as the first request to ``path`` is about to leave
+    (once: clean-up must still get through)."""
+
+    def __init__(self, path: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.path, self.fired = path, False
+
+    def admit(self, method: str, url: str) -> None:
+        if not self.fired and self.path in url:
+            self.fired = True
+            raise KeyboardInterrupt
+        super().admit(method, url)
+
+
+INTERRUPTED_SELECTION = ["getPlatformJwks", "getOpenIdConfiguration", "listLineItems", "createScore"]
+
+
+def test_an_interrupted_run_says_interrupted_and_its_junit_lists_every_selected_operation(
+        tmp_path: Any, capsys: Any, monkeypatch: Any) -> None:
+    """Ctrl-C during the second operation: the console ends with INTERRUPTED and why; the JUnit
+    file lists all four selected operations, the three not reached ``skipped`` as such, and the
+    suite carries an error, so no dashboard shows the run green."""
+    monkeypatch.setattr(run_module, "Gate", lambda **kw: CtrlCAt("/api/lti/security/openid-configuration", **kw))
+    junit, report = tmp_path / "j.xml", tmp_path / "r.md"
+    argv = [f"--operation={op}" for op in INTERRUPTED_SELECTION]
+    code = main(["conform", *argv, "--seed", "5", "--max-examples", "2", "-q", "--junit-xml", str(junit),
+                 "--report", str(report)])
+    out = capsys.readouterr().out.strip().splitlines()
+    assert code == 1
+    assert out[-1].startswith("INTERRUPTED (Ctrl-C (SIGINT)) — ")
+    assert report.read_text().rstrip().splitlines()[-1].startswith("**INTERRUPTED** (Ctrl-C (SIGINT)) — ")
+    root = ET.parse(junit).getroot()
+    cases = {case.get("name"): case for case in root.iter("testcase")}
+    assert set(INTERRUPTED_SELECTION) <= set(cases)
+    assert cases["getPlatformJwks"].find("skipped") is None  # reached before the interruption
+    for operation in INTERRUPTED_SELECTION[1:]:
+        skipped = cases[operation].find("skipped")
+        assert skipped is not None and skipped.get("message", "").startswith("not reached: interrupted"), operation
+    assert int(root.get("errors", "0")) >= 1 and root.get("failures") == "0"
+    error = cases["run"].find("error")
+    assert error is not None and error.get("type") == "interrupted"
+    assert next(p for p in root.iter("property") if p.get("name") == "verdict").get("value", "").startswith("INTERRUPTED")
+
+
+def test_max_time_ends_the_run_as_interrupted_with_summary_and_report(tmp_path: Any, capsys: Any,
+                                                                      monkeypatch: Any) -> None:
     monkeypatch.setattr(run_module, "Gate", lambda **kw: request_clock(Gate(**kw)))
     report = tmp_path / "r.md"
     code = main(["conform", "--operation", "createScore", "--operation", "listResults", "--seed", "5",
                  "--max-time", "120", "--report", str(report), "-q"])
     out = capsys.readouterr().out
-    assert code == 0
-    assert "note: stopped early: time budget of 120s spent" in out
+    assert code == 1
     assert re.search(r"^\d+ operations, \d+ cases", out, re.M)
-    assert "stopped early: time budget of 120s spent" in report.read_text()
+    assert re.match(r"INTERRUPTED \(time budget of 120s spent\) — 1[23]\d requests to the target", out.strip().splitlines()[-1])
+    assert "- Interrupted: time budget of 120s spent" in report.read_text()
 
 
 def _stopped_run(budget: int) -> RunResult:
@@ -197,16 +247,17 @@ def _stopped_run(budget: int) -> RunResult:
 
 def test_max_time_firing_inside_the_state_machines_ends_cleanly() -> None:
     """Stops at several points, each inside Hypothesis (stateless generation, the links machine,
-    the AGS model): no traceback, no error rows, a report, and the stop is noted."""
+    the AGS model): no traceback, no error rows, a report, and the verdict INTERRUPTED."""
     whole = _stopped_run(10**6)
-    assert not any(n.startswith("stopped early") for n in whole.notes)
+    assert whole.interrupted is None and whole.verdict() == "PASS"
     cleanup = int(re.search(r"deleted the (\d+) line item", " ".join(whole.notes)).group(1))  # type: ignore[union-attr]
     ags_end = whole.requests_sent - cleanup
     for budget in (ags_end // 4, ags_end // 2, ags_end - whole.stats[AGS_ROW].cases // 2):
         result = _stopped_run(budget)
-        assert f"stopped early: time budget of {budget}s spent" in result.notes, (budget, result.notes)
+        assert result.interrupted == f"time budget of {budget}s spent", (budget, result.notes)
         assert not result.errors() and not result.findings, (budget, markdown(result))
-        assert "stopped early" in markdown(result) and "<testsuite" in junit_xml(result)
+        assert result.verdict() == f"INTERRUPTED (time budget of {budget}s spent)"
+        assert "**INTERRUPTED**" in markdown(result) and 'type="interrupted"' in junit_xml(result)
     assert result.stats[AGS_ROW].cases > 0  # the last stop happened inside the AGS model
 
 
@@ -220,8 +271,8 @@ def test_links_state_machine_has_its_own_row() -> None:
     suite.result.add(Finding("getLineItem", "use_after_free", "read after delete", phase=LINKS_PHASE,
                              steps=["curl -X DELETE …", "curl -X GET …"]))
     assert suite.result.failure_count(LINKS_ROW) == 1
-    table = run_module.summary_table(suite.result)
-    assert re.search(rf"^{LINKS_ROW}\s+{row.cases}\s+1\s+-", table, re.M)
+    table = summary_table(suite.result)
+    assert re.search(rf"^{LINKS_ROW}\s+{row.cases}\s+-\s+1\s+-", table, re.M)
 
 
 # -- the AGS reference model ---------------------------------------------------------------------
