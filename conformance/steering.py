@@ -42,9 +42,10 @@ def steer(ctx: RunContext, op: dict[str, Any], case: Any, mode: GenerationMode, 
     """Point the case at the sandbox; False drops it (it could only be refused by policy)."""
     located = set(negated_parameters(case.meta))
     negated = {name for name, _location in located}
-    if mode == GenerationMode.NEGATIVE and located and all(_in_path(loc) for _, loc in located) and case.operation.body:
-        if data.draw(st.integers(min_value=0, max_value=PATH_ONLY_NEGATION_KEPT - 1), label="keep path-only negation"):
-            hypothesis.reject()
+    path_only = mode == GenerationMode.NEGATIVE and located and all(_in_path(loc) for _, loc in located)
+    if path_only and case.operation.body and data.draw(
+            st.integers(min_value=0, max_value=PATH_ONLY_NEGATION_KEPT - 1), label="keep path-only negation"):
+        hypothesis.reject()
     params = case.path_parameters if case.path_parameters is not None else {}
     writes = op["method"] not in READ_METHODS
     strict = writes and not ctx.target.is_mock  # the gate would refuse anything else

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from conformance import run as run_module
+from conformance import stateless as stateless_module
 from conformance.cli import main
 from conformance.render import junit_xml, markdown, summary_table
 from conformance.report import EXIT_WARNINGS, Finding, RunResult
@@ -182,18 +183,29 @@ def test_stateful_failure_is_reproduced_by_its_minimal_steps_in_order(tmp_path: 
 
 
 class CtrlCAt(Gate):
-    """A gate where Ctrl-C arrives just as the first request to ``path`` is about to leave
-    (once: clean-up must still get through)."""
+    """A gate where Ctrl-C arrives just as the first request to ``path`` of the stateless phase is
+    about to leave (once: clean-up must still get through). Discovery and the semantic checks
+    read the same paths earlier; the stateless phase arms it."""
 
     def __init__(self, path: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.path, self.fired = path, False
+        self.path, self.armed, self.fired = path, False, False
 
     def admit(self, method: str, url: str) -> None:
-        if not self.fired and self.path in url:
+        if self.armed and not self.fired and self.path in url:
             self.fired = True
             raise KeyboardInterrupt
         super().admit(method, url)
+
+
+def arm_in_stateless_phase(monkeypatch: Any) -> None:
+    original = stateless_module.StatelessPhase.run
+
+    def run(self: Any) -> None:
+        self.ctx.target.gate.armed = True
+        original(self)
+
+    monkeypatch.setattr(stateless_module.StatelessPhase, "run", run)
 
 
 INTERRUPTED_SELECTION = ["getPlatformJwks", "getOpenIdConfiguration", "listLineItems", "createScore"]
@@ -205,6 +217,7 @@ def test_an_interrupted_run_says_interrupted_and_its_junit_lists_every_selected_
     file lists all four selected operations, the three not reached ``skipped`` as such, and the
     suite carries an error, so no dashboard shows the run green."""
     monkeypatch.setattr(run_module, "Gate", lambda **kw: CtrlCAt("/api/lti/security/openid-configuration", **kw))
+    arm_in_stateless_phase(monkeypatch)
     junit, report = tmp_path / "j.xml", tmp_path / "r.md"
     argv = [f"--operation={op}" for op in INTERRUPTED_SELECTION]
     code = main(["conform", *argv, "--seed", "5", "--max-examples", "2", "-q", "--junit-xml", str(junit),
@@ -265,9 +278,16 @@ def test_max_time_firing_inside_the_state_machines_ends_cleanly() -> None:
 
 
 def test_links_state_machine_has_its_own_row() -> None:
-    suite = ags_suite(SEED)
+    """Over the line items' links (create -> get -> update -> get -> delete -> get): its own row,
+    and chains that reach success answers, counted in the totals."""
+    suite = Suite(in_process_target(Gate()), SuiteOptions(
+        seed=SEED, max_examples=1, semantic=False,
+        operations=["createLineItem", "getLineItem", "updateLineItem", "deleteLineItem"]))
+    suite.run()
     row = suite.result.stats[LINKS_ROW]
     assert row.cases > 0 and row.phase == LINKS_PHASE
+    assert suite.result.links_succeeded > 0, suite.result.links_followed
+    assert f"{suite.result.links_succeeded} of {suite.result.links_followed} link transitions" in markdown(suite.result)
     suite.result.add(Finding("getLineItem", "use_after_free", "read after delete", phase=LINKS_PHASE,
                              steps=["curl -X DELETE …", "curl -X GET …"]))
     assert suite.result.failure_count(LINKS_ROW) == 1
