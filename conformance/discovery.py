@@ -137,5 +137,6 @@ def discover_account_services(ctx: RunContext) -> None:
         pools.lti_account_tools = ids(_get(ctx, "LTI account tool discovery", f"{base}/external_tools",
                                            ctx.bearer(ACCOUNT_TOOLS_LIST), per_page=100))
     if ctx.granted(DATA_SERVICES_LIST):
-        subscriptions = _get(ctx, "subscription discovery", f"{base}/data_services", ctx.bearer(DATA_SERVICES_LIST))
+        subscriptions = _get(ctx, "subscription discovery", f"/api/lti/accounts/{sandbox.root}/data_services",
+                             ctx.bearer(DATA_SERVICES_LIST))
         pools.subscriptions = [str(s["Id"]) for s in subscriptions or [] if isinstance(s, dict) and s.get("Id")]

@@ -43,7 +43,7 @@ def ensure_line_items(ctx: RunContext, count: int) -> None:
 
 
 def create_subscription(ctx: RunContext) -> None:
-    account = ctx.target.sandbox.account_id
+    account = ctx.target.sandbox.root
     body = {"subscription": {"ContextId": str(account), "ContextType": "account", "EventTypes": ["asset_accessed"],
                              "Format": "live-event", "TransportType": "https",
                              "TransportMetadata": {"Url": "https://example.com/live-events"}}}

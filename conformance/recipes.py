@@ -110,6 +110,10 @@ class Recipes:
             "createScore": self.score,
             "removeMockFaultSet": self.fault_set,
             "getMockConsoleStatic": lambda: [KnownGood({"filename": "console.css"})] if self.mock_config() else [],
+            "getMockLaunch": lambda: [KnownGood({"launch_id": self.launch_id()})],
+            "getMockConsoleLaunch": lambda: [KnownGood({"launch_id": self.launch_id()})],
+            "getMockConsoleLaunchStatus": lambda: [KnownGood({"launch_id": self.launch_id()})],
+            "getMockRequestCurl": lambda: [KnownGood({"seq": self.journal_seq()})],
         }
 
     def __contains__(self, operation_id: str) -> bool:
@@ -245,6 +249,28 @@ class Recipes:
             body["message_type"] = message_type
         return body
 
+    def launch_id(self) -> int:
+        """A launch record's id (a launch is started when the mock holds none)."""
+        self.mock_config()
+        for attempt in range(2):
+            launches = self.ctx.target.request("GET", "/__mock__/launches").json().get("launches") or []
+            if launches:
+                return int(launches[0]["id"])
+            if not attempt:
+                self.ctx.target.request("POST", "/__mock__/launches", json=self._launch_body())
+        raise RecipeUnavailable("no launch record")
+
+    def journal_seq(self) -> int:
+        """The sequence number of the run's own newest GET (small, and received live, so it has a
+        reproducible curl: an entry loaded from a state dump has none). The journal keeps Canvas's
+        routes, not /__mock__'s, so the recipe reads the JWKS first."""
+        self.mock_config()
+        self.ctx.target.request("GET", "/api/lti/security/jwks")
+        entries = self.ctx.target.request("GET", "/__mock__/requests", params={"method": "GET"}).json().get("requests")
+        if not entries:
+            raise RecipeUnavailable("empty journal")
+        return max(int(entry["seq"]) for entry in entries)
+
     def mock_launch(self) -> list[KnownGood]:
         return [KnownGood(body=self._launch_body(), media_type="application/json")]
 
@@ -366,10 +392,10 @@ class Recipes:
 
     def subscription(self) -> list[KnownGood]:
         scopes = self.ctx.scopes_for("createDataServiceSubscription")
-        body = {"subscription": {"ContextId": str(self.account()), "ContextType": "account",
+        body = {"subscription": {"ContextId": str(self.root()), "ContextType": "account",
                                  "EventTypes": ["asset_accessed"], "Format": "live-event", "TransportType": "https",
                                  "TransportMetadata": {"Url": "https://conform.example.com/live-events"}}}
-        return [KnownGood({"account_id": self.account()}, None, self.ctx.bearer(*scopes), body, "application/json")]
+        return [KnownGood({"account_id": self.root()}, None, self.ctx.bearer(*scopes), body, "application/json")]
 
 
     def subscription_update(self) -> list[KnownGood]:
@@ -378,6 +404,6 @@ class Recipes:
             raise RecipeUnavailable("no subscription of the run's own")
         scopes = self.ctx.scopes_for("updateDataServiceSubscription")
         body = {"subscription": {"EventTypes": ["asset_accessed"]}}
-        return [KnownGood({"account_id": self.account(), "subscription_id": self.ctx.pools.subscriptions[0]}, None,
+        return [KnownGood({"account_id": self.root(), "subscription_id": self.ctx.pools.subscriptions[0]}, None,
                           self.ctx.bearer(*scopes), body, "application/json")]
 

@@ -54,6 +54,8 @@ class OperationStats:
     checks: set[str] = field(default_factory=set)
     #: What this run did not check about the operation, and why (static gaps and skipped checks).
     uncovered: list[str] = field(default_factory=list)
+    #: The spec declares a success answer for it (a not-found page declares only its 404).
+    expects_success: bool = True
 
     def statuses_text(self) -> str:
         return " ".join(f"{code}×{n}" for code, n in sorted(self.statuses.items()))
@@ -197,7 +199,7 @@ def warning_for(stat: OperationStats) -> str | None:
     """Why an operation's row is a warning (None: it is not one). Scenarios and skips never are."""
     if not stat.is_operation:
         return None
-    if stat.cases and not stat.reached_success:
+    if stat.cases and stat.expects_success and not stat.reached_success:
         return f"no success (2xx) answer in {stat.cases} cases ({stat.statuses_text() or 'no answers'})"
     return None
 

@@ -106,9 +106,8 @@ def run_links(ctx: RunContext) -> None:
             if "course_id" in params:
                 params["course_id"] = ctx.course
             sandbox = ctx.target.sandbox
-            if "account_id" in params and sandbox.account_id:  # registrations live on the root account
-                registrations = "/lti_registration" in case.operation.path
-                params["account_id"] = (sandbox.root_account_id or sandbox.account_id) if registrations else sandbox.account_id
+            if "account_id" in params and sandbox.account_id:
+                params["account_id"] = sandbox.account_for(case.operation.path)
             ctx.halt_if_stopped()
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:

@@ -63,7 +63,7 @@ def steer(ctx: RunContext, op: dict[str, Any], case: Any, mode: GenerationMode, 
     if "result_id" in params and "result_id" not in negated and pools.results:
         params["result_id"] = data.draw(st.sampled_from(pools.results), label="result_id")
     if "account_id" in params and "account_id" not in negated and sandbox.account_id:
-        params["account_id"] = sandbox.account_id
+        params["account_id"] = sandbox.account_for(op["path"])
     if "group_id" in params and "group_id" not in negated:
         params["group_id"] = choose(data, sandbox.group_ids, "group_id") or params["group_id"]
     if not writes or ctx.target.is_mock:

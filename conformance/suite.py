@@ -29,6 +29,13 @@ from .targets import Target
 __all__ = ["PROFILES", "Profile", "Suite", "SuiteOptions", "run_suite"]
 
 
+def declares_success(raw: dict, op: dict) -> bool:
+    """Whether the spec declares a success answer (2xx/3xx) for ``op``; a not-found page's only
+    answer is its 404, and never reaching a 2xx is no warning there."""
+    responses = raw["paths"][op["path"]][op["method"].lower()].get("responses", {})
+    return any(str(status)[:1] in "23" for status in responses)
+
+
 class Suite:
     """One run against one target: the phases in order, then clean-up and the totals."""
 
@@ -52,6 +59,7 @@ class Suite:
         for op in ctx.selected():  # every selected operation has its row, reached or not, with its known gaps
             stat = ctx.result.stat(op["operationId"])
             stat.mock_only = op["mock_only"]
+            stat.expects_success = declares_success(ctx.raw, op)
             stat.uncovered += [] if op["mock_only"] else gaps.get(op["operationId"], [])
         try:
             ctx.options.progress(f"target {ctx.result.target}; profile {ctx.options.profile}; seed {ctx.options.seed}; "

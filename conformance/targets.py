@@ -7,6 +7,7 @@ whether it is our mock (then everything may be exercised) or something to be car
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -40,6 +41,10 @@ class TargetUnreachable(TargetError):
     """No answer from the target's URL at all (refused, unknown host, not a URL, timed out)."""
 
 
+#: Paths Canvas serves on the root account only.
+ROOT_ONLY = re.compile(r"/lti_registration|/data_services|/event_types")
+
+
 @dataclass
 class Sandbox:
     """Ids the generators steer towards so cases reach handlers instead of 404s."""
@@ -50,6 +55,16 @@ class Sandbox:
     root_account_id: int | None = None
     group_ids: list[int] = field(default_factory=list)
     student_ids: list[str] = field(default_factory=list)
+
+    @property
+    def root(self) -> int | None:
+        """Where LTI Registrations and data-service subscriptions live (Canvas answers a sub-account
+        401/404): the root account, or the sandbox account until discovery finds the root."""
+        return self.root_account_id or self.account_id
+
+    def account_for(self, path: str) -> int | None:
+        """The account a path's ``{account_id}`` should name."""
+        return self.root if ROOT_ONLY.search(path) else self.account_id
 
 
 @dataclass

@@ -47,7 +47,7 @@ def _new_link(probe: Probe, title: str, custom: dict[str, str]) -> dict[str, Any
     if not tools:
         raise Skip("no LTI 1.3 tool URL reachable from the course")
     body = {"url": tools[0], "title": title, "custom": custom}
-    return created(probe, "createLtiResourceLink", probe.api("POST", _path(probe), json_body=body), (201,), _path(probe))
+    return created(probe, "createLtiResourceLink", probe.api("POST", _path(probe), json_body=body), (200,), _path(probe))
 
 
 @semantic_check("§16.2", "createLtiResourceLink", "getLtiResourceLink", "updateLtiResourceLink", writes=True)

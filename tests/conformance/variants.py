@@ -508,7 +508,7 @@ def lookup_returns_another_link(original: Any) -> Any:
         shown = ctx.world.resource_links[json.loads(response.body)["id"]]
         others = sorted((link for link in ctx.world.resource_links.values() if link.workflow_state == "active"
                          and link.id != shown.id and link.course_id == shown.course_id), key=lambda link: link.id)
-        return json_response(link_json(ctx.base_url, others[0])) if others else response
+        return json_response(link_json(ctx.world, ctx.base_url, others[0])) if others else response
 
     return handler
 
