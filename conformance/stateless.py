@@ -36,8 +36,16 @@ def check_failure(check: str) -> type[CheckFailed]:
     return type(f"{check}_failed", (CheckFailed,), {})
 
 
+#: The mock's demo tool is a tool the mock serves, not platform behaviour: its answers need a whole
+#: launch (login, id_token, state) and tests/launch/test_demo_tool.py holds them.
+TOOL_TAG = "DemoTool"
+TOOL_SKIP = "the mock's demo tool (a tool, not the platform; tests/launch/test_demo_tool.py holds it)"
+
+
 def skip_reason(ctx: RunContext, op: dict[str, Any]) -> str | None:
     """Why ``op`` cannot run against this target (None: it can)."""
+    if TOOL_TAG in op["tags"]:
+        return TOOL_SKIP
     if op["method"] not in READ_METHODS and not ctx.may_write():
         return "write operation (read-only run; pass --allow-writes)"
     alternatives = ctx.scope_sets(op["operationId"])
