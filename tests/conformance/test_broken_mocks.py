@@ -142,6 +142,8 @@ SEMANTIC_VARIANTS = [
     ("ignored role filter", _hooked("role", ROSTERS), ["listCourseMemberships"], "membership_role_filter"),
     ("ignored rlid", _hooked("rlid", ROSTERS), ["listCourseMemberships"], "membership_rlid_filter"),
     # 2. pagination (§15.1)
+    ("pages one element larger than asked", _built(lambda: variants.with_request_hook(
+        variants.page_size_plus_one("limit", variants.LINE_ITEMS_PATH))), ["listLineItems"], "page_sizes_exact"),
     ("page silently drops an element", _rewritten(variants.page_drops_element), ["listLineItems"], "pagination_complete"),
     ("next link on the last page", _rewritten(variants.next_on_last_page), ["listCourseMemberships"], "next_link_exact"),
     ("links forget the filter", _rewritten(variants.links_forget_filters), ["listLineItems"], "link_rels_exact"),

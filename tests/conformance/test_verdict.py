@@ -295,6 +295,25 @@ def test_links_state_machine_has_its_own_row() -> None:
     assert re.search(rf"^{LINKS_ROW}\s+{row.cases}\s+-\s+1\s+-", table, re.M)
 
 
+LINKED_FAMILIES = {
+    "External Tools": ["createCourseExternalTool", "getCourseExternalTool", "updateCourseExternalTool",
+                       "deleteCourseExternalTool"],
+    "Resource Links": ["createLtiResourceLink", "getLtiResourceLink", "updateLtiResourceLink", "deleteLtiResourceLink"],
+    "Registrations": ["createLtiRegistration", "getLtiRegistration", "updateLtiRegistration", "deleteLtiRegistration"],
+    "scores and results": ["createLineItem", "createScore", "listResults", "getResult"],
+}
+
+
+@pytest.mark.parametrize("family", LINKED_FAMILIES)
+def test_link_chains_reach_success_answers(family: str) -> None:
+    """The spec's links carry each family's create -> get -> update -> delete chain past its
+    first step: transitions followed with the link's values answer 2xx, and nothing fails."""
+    result = run_suite(in_process_target(Gate()), SuiteOptions(
+        seed=SEED, max_examples=1, semantic=False, operations=LINKED_FAMILIES[family]))
+    assert result.links_succeeded > 0, (family, result.links_followed, result.stats[LINKS_ROW].statuses_text())
+    assert not result.findings and not result.errors(), markdown(result)
+
+
 # -- the AGS reference model ---------------------------------------------------------------------
 
 

@@ -202,6 +202,19 @@ def ignoring(param: str, path: re.Pattern[str]) -> Callable[[Any], None]:
     return drop
 
 
+def page_size_plus_one(param: str, path: re.Pattern[str]) -> Callable[[Any], None]:
+    """A request hook: the server serves pages one element larger than ``param`` asks (its links,
+    which it builds from what it saw, are self-consistent; nothing is lost or repeated)."""
+
+    def grow(scope: Any) -> None:
+        if scope["method"] == "GET" and path.match(scope["path"]):
+            query = scope.get("query_string", b"").decode()
+            scope["query_string"] = re.sub(rf"(^|&){param}=(\d+)", lambda m: f"{m.group(1)}{param}={int(m.group(2)) + 1}",
+                                           query).encode()
+
+    return grow
+
+
 def with_request_hook(hook: Callable[[Any], None]) -> Any:
     return RewritingApp(create_app(), unchanged, hook)
 
