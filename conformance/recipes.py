@@ -114,6 +114,8 @@ class Recipes:
             "getMockConsoleLaunch": lambda: [KnownGood({"launch_id": self.launch_id()})],
             "getMockConsoleLaunchStatus": lambda: [KnownGood({"launch_id": self.launch_id()})],
             "getMockRequestCurl": lambda: [KnownGood({"seq": self.journal_seq()})],
+            "getMockConsoleTool": lambda: [KnownGood({"client_id": self.ctx.tokens.creds.client_id})]
+            if self.mock_config() else [],
         }
 
     def __contains__(self, operation_id: str) -> bool:
