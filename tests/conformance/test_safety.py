@@ -80,10 +80,15 @@ def active_line_items(fake: DisguisedCanvas) -> set[int]:
     return {i.id for i in fake.app.state.world.line_items.values() if i.workflow_state == "active"}
 
 
-def test_read_only_without_allow_writes(canvas: Any) -> None:
+def test_read_only_without_allow_writes(canvas: Any, capsys: Any) -> None:
     fake, args = canvas
     before = fake.app.state.world.snapshot()
     main(args)
+    out = capsys.readouterr().out
+    # Mock control operations are not selected against a real Canvas: not sent, not counted.
+    assert {path for _, path, _ in fake.seen if path.startswith("/__mock__")} <= {"/__mock__/config"}
+    assert "Mock-only operations" not in out
+    assert re.search(r"^\d+ operations, \d+ cases", out, re.M), out[-500:]  # no "(+N mock-only)"
     writes = {(method, path) for method, path, _ in fake.seen if method not in ("GET", "HEAD", "OPTIONS")}
     assert writes <= {("POST", TOKEN_PATH)}, writes
     assert any(method == "GET" and path.startswith("/api/lti/courses/101/") for method, path, _ in fake.seen)
