@@ -17,6 +17,7 @@ import jwt
 from starlette.responses import RedirectResponse, Response
 
 from ..canvas.errors import json_response
+from ..canvas.text import echo_repr
 from ..context import RequestContext
 from ..launch.html import form_page
 from . import content, grading, keys
@@ -85,15 +86,15 @@ async def login(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
         return _problem(ctx, "The platform cannot be reached", [str(exc)], 502)
     reasons = []
     if params.get("iss") != platform.issuer:
-        reasons.append(f"iss {params.get('iss')!r} is not the platform this tool is registered with ({platform.issuer})")
+        reasons.append(f"iss {echo_repr(params.get('iss'))} is not the platform this tool is registered with ({platform.issuer})")
     if not params.get("login_hint"):
         reasons.append("login_hint is missing")
     client_id = params.get("client_id", "")
     if client_id not in platform.client_ids:
-        reasons.append(f"client_id {client_id!r} is not a developer key of this platform")
+        reasons.append(f"client_id {echo_repr(client_id)} is not a developer key of this platform")
     target = params.get("target_link_uri", "")
     if target.partition("?")[0] != f"{tool_url}/launch":  # never redirect a user elsewhere
-        reasons.append(f"target_link_uri {target!r} is not this tool's launch URL ({tool_url}/launch)")
+        reasons.append(f"target_link_uri {echo_repr(target)} is not this tool's launch URL ({tool_url}/launch)")
     if reasons:
         return _problem(ctx, "Login refused", reasons)
     pending = memory.start_login(client_id=client_id, deployment_id=params.get("lti_deployment_id"),

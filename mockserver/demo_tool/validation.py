@@ -17,6 +17,7 @@ from typing import Any
 
 import jwt
 
+from ..canvas.text import echo_repr
 from .platform import Platform
 from .sessions import PendingLogin
 
@@ -76,22 +77,22 @@ def state_was_issued_by_this_tool(r: Received) -> Check:
 def signed_by_a_platform_key(r: Received) -> Check:
     kid, alg = r.header.get("kid"), r.header.get("alg")
     if alg != "RS256":
-        return Check("signature", False, f"alg is {alg!r}; LTI requires RS256")
+        return Check("signature", False, f"alg is {echo_repr(alg)}; LTI requires RS256")
     jwk = next((k for k in r.jwks.get("keys", []) if isinstance(k, dict) and k.get("kid") == kid), None)
     if jwk is None:
-        return Check("signature", False, f"kid {kid!r} is not in the platform's JWKS ({r.platform.jwks_url})")
+        return Check("signature", False, f"kid {echo_repr(kid)} is not in the platform's JWKS ({r.platform.jwks_url})")
     try:
         jwt.PyJWS().decode(r.token, jwt.PyJWK(jwk).key, algorithms=["RS256"])  # the signature only: claims below
     except jwt.PyJWTError as exc:
-        return Check("signature", False, f"the RS256 signature does not verify with key {kid!r}: {exc}")
-    return Check("signature", True, f"RS256, verified with the platform key {kid!r}")
+        return Check("signature", False, f"the RS256 signature does not verify with key {echo_repr(kid)}: {exc}")
+    return Check("signature", True, f"RS256, verified with the platform key {echo_repr(kid)}")
 
 
 @check
 def issued_by_the_platform(r: Received) -> Check:
     iss = r.claims.get("iss")
-    return _rule("iss", iss == r.platform.issuer, f"iss is the platform's issuer {iss!r}",
-                 f"iss is {iss!r}, not the platform's issuer {r.platform.issuer!r}")
+    return _rule("iss", iss == r.platform.issuer, f"iss is the platform's issuer {echo_repr(iss)}",
+                 f"iss is {echo_repr(iss)}, not the platform's issuer {echo_repr(r.platform.issuer)}")
 
 
 @check
@@ -99,11 +100,11 @@ def addressed_to_this_tool(r: Received) -> Check:
     aud, client_id = r.claims.get("aud"), r.login.client_id if r.login else None
     audiences = aud if isinstance(aud, list) else [aud]
     if client_id is None or client_id not in audiences:
-        return Check("aud", False, f"aud {aud!r} does not name the client id {client_id!r}")
+        return Check("aud", False, f"aud {echo_repr(aud)} does not name the client id {echo_repr(client_id)}")
     azp = r.claims.get("azp")
     if (len(audiences) > 1 or azp is not None) and azp != client_id:
-        return Check("aud", False, f"azp is {azp!r}; with several audiences it must be the client id {client_id!r}")
-    return Check("aud", True, f"aud names the client id {client_id!r}")
+        return Check("aud", False, f"azp is {echo_repr(azp)}; with several audiences it must be the client id {echo_repr(client_id)}")
+    return Check("aud", True, f"aud names the client id {echo_repr(client_id)}")
 
 
 def _number(value: Any) -> float | None:
@@ -143,21 +144,21 @@ def names_the_deployment(r: Received) -> Check:
     if not isinstance(deployment, str) or not deployment:
         return Check("deployment_id", False, "the deployment_id claim is missing")
     expected = r.login.deployment_id if r.login else None
-    return _rule("deployment_id", expected in (None, deployment), f"deployment {deployment!r}",
-                 f"deployment {deployment!r}, but the login named {expected!r}")
+    return _rule("deployment_id", expected in (None, deployment), f"deployment {echo_repr(deployment)}",
+                 f"deployment {echo_repr(deployment)}, but the login named {echo_repr(expected)}")
 
 
 @check
 def a_known_message_type(r: Received) -> Check:
     message = r.claims.get(LTI + "message_type")
     return _rule("message_type", message in (RESOURCE_LINK, DEEP_LINKING), f"{message}",
-                 f"message_type {message!r} is not one this tool handles ({RESOURCE_LINK}, {DEEP_LINKING})")
+                 f"message_type {echo_repr(message)} is not one this tool handles ({RESOURCE_LINK}, {DEEP_LINKING})")
 
 
 @check
 def lti_version_1_3(r: Received) -> Check:
     version = r.claims.get(LTI + "version")
-    return _rule("version", version == "1.3.0", "LTI 1.3.0", f"version {version!r}, expected '1.3.0'")
+    return _rule("version", version == "1.3.0", "LTI 1.3.0", f"version {echo_repr(version)}, expected '1.3.0'")
 
 
 @check
@@ -165,7 +166,7 @@ def launches_the_requested_target(r: Received) -> Check:
     target = r.claims.get(LTI + "target_link_uri")
     expected = r.login.target_link_uri if r.login else None
     return _rule("target_link_uri", target is not None and target == expected, f"{target}",
-                 f"target_link_uri {target!r} is not the one of the login ({expected!r})")
+                 f"target_link_uri {echo_repr(target)} is not the one of the login ({echo_repr(expected)})")
 
 
 @check
