@@ -36,12 +36,6 @@ def client(app: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
-def mock_app(app: Any) -> Any:
-    """The shared app, under the name the REST cases use."""
-    return app
-
-
-@pytest.fixture
 def mock(client: Any) -> Any:
     """The same reset mock's client, under the name the REST cases use."""
     return client

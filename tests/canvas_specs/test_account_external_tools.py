@@ -42,8 +42,8 @@ def test_lti_services_success(mock: Any, action: str) -> None:
 @canvas_spec(SPEC, f"#index, #show, #create, #destroy / {shared.SHARED} / with <token failure> / returns 401 unauthorized")
 @pytest.mark.parametrize("action", ENDPOINTS)
 @pytest.mark.parametrize("case", ["no access token", "no access token scope grant", "expired access token"])
-def test_lti_services_token_failures(mock: Any, mock_app: Any, action: str, case: str) -> None:
-    shared.check_token_errors(mock, mock_app, ENDPOINTS[action], case)
+def test_lti_services_token_failures(mock: Any, app: Any, action: str, case: str) -> None:
+    shared.check_token_errors(mock, app, ENDPOINTS[action], case)
 
 
 @canvas_spec(SPEC, f"#index / {shared.SHARED} / with deleted developer key / returns 401 unauthorized")

@@ -31,13 +31,13 @@ def test_lti_services_success(mock: Any) -> None:
 
 @canvas_spec(SPEC, f"#show / {shared.SHARED} / with <token failure> / returns 401 unauthorized")
 @pytest.mark.parametrize("case", shared.TOKEN_CASES)
-def test_lti_services_token_failures(mock: Any, mock_app: Any, case: str) -> None:
-    shared.check_token_errors(mock, mock_app, ENDPOINT, case)
+def test_lti_services_token_failures(mock: Any, app: Any, case: str) -> None:
+    shared.check_token_errors(mock, app, ENDPOINT, case)
 
 
 @canvas_spec(SPEC, f"#show / {shared.SHARED} / with \"canvas.instructure.com\" aud / returns 200 success")
-def test_lti_services_universal_audience(mock: Any, mock_app: Any) -> None:
-    shared.check_universal_audience(mock, mock_app, ENDPOINT)
+def test_lti_services_universal_audience(mock: Any, app: Any) -> None:
+    shared.check_universal_audience(mock, app, ENDPOINT)
 
 
 @canvas_spec(SPEC, f"#show / {shared.SHARED} / with deleted developer key / returns 401 unauthorized and complains about missing developer key")

@@ -61,8 +61,8 @@ def test_lti_services_success(mock: Any, action: str) -> None:
 @canvas_spec(SPEC, f"#create, #index, #event_types_index / {shared.SHARED} / with <token failure> / returns 401 unauthorized")
 @pytest.mark.parametrize("action", ENDPOINTS)
 @pytest.mark.parametrize("case", ["no access token", "no access token scope grant", "invalid access token signature"])
-def test_lti_services_token_failures(mock: Any, mock_app: Any, action: str, case: str) -> None:
-    shared.check_token_errors(mock, mock_app, ENDPOINTS[action], case)
+def test_lti_services_token_failures(mock: Any, app: Any, action: str, case: str) -> None:
+    shared.check_token_errors(mock, app, ENDPOINTS[action], case)
 
 
 @canvas_spec(SPEC, "#create / adds OwnerId and OwnerType if passed in for a tool")
