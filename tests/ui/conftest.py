@@ -57,8 +57,10 @@ def chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
+    """One chromium for this package's tests, closed when they end: Playwright's sync API holds an
+    asyncio loop on the thread while it runs, and a later ``asyncio.run`` in the same worker would fail."""
     executable = chromium_path()
     if executable is None:
         if os.environ.get("CI"):
