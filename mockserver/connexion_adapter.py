@@ -84,7 +84,7 @@ STAND_INS = {
     "starlette.templating": ("Jinja2Templates",),  # connexion's Swagger UI, which the mock turns off
 }
 for _package, _names in LAZY_PACKAGES.items():
-    lazy_package(_package, _names)
+    lazy_package(_package, _names, libraries=("connexion", "starlette", __name__, *LAZY_PACKAGES))
 
 with standing_in(STAND_INS):
     import connexion.context as connexion_context

@@ -6,8 +6,8 @@ server and requests, none of which the mock uses to serve; together they are mos
 Two tools put that work off until something actually uses it, without changing what it does:
 
 - :func:`lazy_package`: the package's module object is created but its ``__init__`` runs only when an
-  attribute it would define is first read. Submodules import as usual meanwhile (``from package import
-  submodule`` too). The module in
+  attribute it would define is first read. Submodules the library imports meanwhile import as usual
+  (``from package import submodule`` too); anyone else's submodule import runs the ``__init__`` first. The module in
   ``sys.modules`` is the real one throughout, so later imports and reads see the real package.
 - :class:`Deferred`: a name that ``from module import name`` binds while ``module`` is stood in for
   (:func:`standing_in`); it imports the real module the first time it is called, subclassed, checked
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.machinery
 import importlib.util
 import sys
 import threading
@@ -31,11 +32,15 @@ from typing import Any
 _init_lock = threading.RLock()
 
 
-def lazy_package(name: str, deferred: Mapping[str, str] | None = None) -> None:
+def lazy_package(name: str, deferred: Mapping[str, str] | None = None, *, libraries: Iterable[str] = ()) -> None:
     """Put ``name`` in ``sys.modules`` uninitialised, to run its ``__init__`` on first attribute read.
 
     ``deferred`` maps names its ``__init__`` would import from a submodule to that submodule: they are
     :class:`Deferred` until the ``__init__`` runs, so ``from package import Name`` does not run it.
+    A submodule imported by the package itself or by one of ``libraries`` (packages or modules: the
+    libraries whose imports are being put off, and whoever imports them so) leaves the ``__init__`` for later; imported by anyone else (a vendor's
+    ``from requests.adapters import HTTPAdapter``), the ``__init__`` runs first, as without this module:
+    packages set things up there (requests silences urllib3's DependencyWarning).
     Does nothing when the package is imported already, or is not installed."""
     if name in sys.modules:
         return
@@ -43,16 +48,27 @@ def lazy_package(name: str, deferred: Mapping[str, str] | None = None) -> None:
     if spec is None or spec.loader is None or spec.submodule_search_locations is None:
         return
     module = importlib.util.module_from_spec(spec)
+    search_path = module.__dict__.pop("__path__")  # read through __getattr__: a submodule import asks for it
+    quiet = (name, *libraries)
     for attribute, submodule in (deferred or {}).items():
         setattr(module, attribute, Deferred(submodule, attribute))
 
-    def initialise(attribute: str) -> Any:
-        if importlib.util.find_spec(f"{name}.{attribute}") is not None:  # a submodule (``from pkg import sub``)
-            return importlib.import_module(f"{name}.{attribute}")
+    def run_init() -> None:
         with _init_lock:
             if module.__dict__.get("__getattr__") is initialise:  # first reader: run the real __init__
                 del module.__getattr__
+                module.__path__ = search_path
                 spec.loader.exec_module(module)  # type: ignore[union-attr]
+
+    def initialise(attribute: str) -> Any:
+        if attribute == "__path__":
+            importer = _importer()
+            if not any(importer == library or importer.startswith(f"{library}.") for library in quiet):
+                run_init()
+            return search_path
+        if importlib.machinery.PathFinder.find_spec(f"{name}.{attribute}", search_path) is not None:
+            return importlib.import_module(f"{name}.{attribute}")  # ``from package import submodule``
+        run_init()
         try:
             return module.__dict__[attribute]
         except KeyError:
@@ -60,6 +76,17 @@ def lazy_package(name: str, deferred: Mapping[str, str] | None = None) -> None:
 
     module.__getattr__ = initialise  # type: ignore[attr-defined]
     sys.modules[name] = module
+
+
+def _importer() -> str:
+    """The module whose code is importing: the first caller outside the import machinery and this module."""
+    frame: types.FrameType | None = sys._getframe(1)
+    while frame is not None:
+        caller = frame.f_globals.get("__name__", "")
+        if caller != __name__ and not caller.startswith(("importlib", "_frozen_importlib")):
+            return caller
+        frame = frame.f_back
+    return ""
 
 
 class Deferred:

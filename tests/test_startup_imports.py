@@ -44,3 +44,27 @@ assert "jinja2.environment" in sys.modules
 """
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
+
+
+def test_a_put_off_package_imported_by_someone_else_is_set_up_first() -> None:
+    """A vendor's test (or our conformance suite) importing a submodule of a put-off package gets the
+    package as without the adapter: requests' ``__init__`` runs first, so urllib3's DependencyWarning
+    stays silenced (``canvas-lti --help`` once printed it on every run)."""
+    code = """
+import warnings
+import mockserver.app
+with warnings.catch_warnings(record=True) as seen:
+    warnings.simplefilter("always")
+    from requests.adapters import HTTPAdapter
+import requests
+assert not [w for w in seen if w.category.__name__ == "DependencyWarning"], [str(w.message) for w in seen]
+assert isinstance(requests.__version__, str), requests.__version__
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+
+
+def test_the_command_line_prints_no_warning() -> None:
+    run = subprocess.run([sys.executable, "-m", "conformance.cli", "--help"], capture_output=True, text=True,
+                         timeout=300)
+    assert (run.returncode, run.stderr) == (0, "")
