@@ -14,6 +14,7 @@ import importlib
 import sys
 import warnings
 from collections.abc import Sequence
+from typing import NoReturn
 
 from mockserver.canvas.text import printable
 from mockserver.cli_errors import CommandError
@@ -73,12 +74,16 @@ EXIT_CODES: dict[str, dict[int, str]] = {
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse without prefix matching: ``--max-example 3`` is an error, not ``--max-examples``."""
+    """argparse without prefix matching (``--max-example 3`` is an error, not ``--max-examples``), and
+    usage errors in one line that points to ``--help``, not the whole usage block before it."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs["allow_abbrev"] = False
         kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {printable(message)} (see {self.prog} --help)\n")
 
 
 def exit_codes_epilog(command: str) -> str:

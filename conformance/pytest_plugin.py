@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from mockserver.cli_values import canvas_id, positive_int, positive_seconds
+
 from .extra import MISSING, is_missing_extra
 from .report import RunResult
 from .safety import Gate
@@ -57,15 +59,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     }
     for option, variable in ENVIRONMENT.items():
         group.addoption(option, default=os.environ.get(variable), help=f"{helps[option]} (env {variable})",
-                        type=int if option in ("--canvas-course-id", "--canvas-account-id") else str)
+                        type=canvas_id if option in ("--canvas-course-id", "--canvas-account-id") else str)
     group.addoption("--canvas-allow-writes", action="store_true", help="allow AGS writes in the sandbox course of a real Canvas")
     group.addoption("--canvas-operation", action="append", default=[], metavar="OPID", help="only this operationId")
     group.addoption("--canvas-include-tag", action="append", default=[], metavar="TAG", help="only operations with TAG")
-    group.addoption("--canvas-max-examples", type=int, help="examples per operation and mode (overrides the profile)")
+    group.addoption("--canvas-max-examples", type=positive_int, help="examples per operation and mode (overrides the profile)")
     group.addoption("--canvas-seed", type=int, help="hypothesis seed (default: random, shown in the header)")
     group.addoption("--canvas-profile", choices=sorted(PROFILES), default="ci", help="example budget (default ci)")
-    group.addoption("--canvas-max-requests", type=int, help="stop sending after this many requests (whole session)")
-    group.addoption("--canvas-max-time", type=float, help="stop sending after this many seconds (whole session)")
+    group.addoption("--canvas-max-requests", type=positive_int, help="stop sending after this many requests (whole session)")
+    group.addoption("--canvas-max-time", type=positive_seconds, help="stop sending after this many seconds (whole session)")
 
 
 def enabled(config: pytest.Config) -> bool:

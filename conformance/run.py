@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mockserver.cli_errors import CommandError, check_writable, read_private_key
+from mockserver.cli_values import canvas_id, positive_int, positive_seconds
 from mockserver.spec import load_spec
 
 from . import coverage as coverage_table
@@ -49,20 +50,20 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     target.add_argument("--token-url", help="token URL (default: BASE_URL/login/oauth2/token)")
     target.add_argument("--deployment-id", help="LTI deployment id")
     target.add_argument("--api-token", help="Canvas API token (for REST operations)")
-    target.add_argument("--course-id", type=int, help="sandbox course id (mock default: 101)")
-    target.add_argument("--account-id", type=int, help="sandbox account id")
+    target.add_argument("--course-id", type=canvas_id, help="sandbox course id (mock default: 101)")
+    target.add_argument("--account-id", type=canvas_id, help="sandbox account id")
     scope = parser.add_argument_group("scope")
     scope.add_argument("--include-tag", action="append", default=[], metavar="TAG", help="only operations with TAG")
     scope.add_argument("--operation", action="append", default=[], metavar="OPID", help="only this operationId")
-    scope.add_argument("--max-examples", type=int, help="examples per operation and mode (overrides the profile)")
+    scope.add_argument("--max-examples", type=positive_int, help="examples per operation and mode (overrides the profile)")
     scope.add_argument("--seed", type=int, help="hypothesis seed (default: random, printed)")
     scope.add_argument("--profile", choices=sorted(PROFILES), default="ci", help="example budget (default: ci)")
     scope.add_argument("--no-stateful", action="store_true", help="skip the stateful checks")
     safety = parser.add_argument_group("safety")
     safety.add_argument("--allow-writes", action="store_true",
                         help="permit writes on a non-mock target (only in --course-id, cleaned up)")
-    safety.add_argument("--max-requests", type=int, help="stop after this many requests")
-    safety.add_argument("--max-time", type=float, help="stop after this many seconds")
+    safety.add_argument("--max-requests", type=positive_int, help="stop after this many requests")
+    safety.add_argument("--max-time", type=positive_seconds, help="stop after this many seconds")
     output = parser.add_argument_group("output")
     output.add_argument("--junit-xml", type=Path, metavar="PATH", help="write a JUnit XML report")
     output.add_argument("--report", type=Path, metavar="PATH", help="write a Markdown report")

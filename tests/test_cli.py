@@ -64,14 +64,35 @@ def test_mock_port_out_of_range_fails_in_one_line(port: str) -> None:
 
 
 @pytest.mark.parametrize("argv", [["mock"], ["launch", "--tool", "1", "--course", "101", "--user", "20"], ["conform"], ["drift"]])
-def test_a_wrong_flag_shows_the_subcommands_usage(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_wrong_flag_is_one_line_naming_the_subcommand_s_help(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     command = argv[0]
     with pytest.raises(SystemExit) as exit_:
         main([*argv, "--no-such-flag"])
     assert exit_.value.code == 2
-    err = capsys.readouterr().err
-    assert err.startswith(f"usage: canvas-lti {command} ")
-    assert err.rstrip().endswith(f"canvas-lti {command}: error: unrecognized arguments: --no-such-flag")
+    assert capsys.readouterr().err.splitlines() == [
+        f"canvas-lti {command}: error: unrecognized arguments: --no-such-flag (see canvas-lti {command} --help)"]
+
+
+@pytest.mark.parametrize(("argv", "flag", "says"), [
+    (["conform", "--max-examples", "0"], "--max-examples", "'0' is not a whole number of at least 1"),
+    (["conform", "--max-requests", "-1"], "--max-requests", "'-1' is not a whole number of at least 1"),
+    (["conform", "--max-time", "-5"], "--max-time", "'-5' is not a number of seconds greater than 0"),
+    (["conform", "--max-time", "nan"], "--max-time", "'nan' is not a number of seconds greater than 0"),
+    (["conform", "--course-id", "0"], "--course-id", "'0' is not a Canvas id (a whole number of at least 1)"),
+    (["drift", "a.yaml", "b.yaml", "--max-requests", "0"], "--max-requests", "'0' is not a whole number of at least 1"),
+    (["probe-tool", "--tool", "1", "--success-status", "999"], "--success-status",
+     "'999' is not an HTTP status code (100-599)"),
+    (["mock", "--port", "abc"], "--port", "invalid int value: 'abc'"),
+])
+def test_a_number_out_of_its_range_is_refused_at_the_flag(argv: list[str], flag: str, says: str,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Once ``--max-examples 0`` reached Hypothesis and ``--max-requests -1`` the request budget: tracebacks."""
+    command = argv[0]
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"canvas-lti {command}: error: argument {flag}: {says} (see canvas-lti {command} --help)"]
 
 
 @pytest.mark.parametrize(("argv", "abbreviation"), [

@@ -22,6 +22,7 @@ from conformance.drift.render import FORMATS, render
 from conformance.drift.rules import RULES
 from mockserver import resources
 from mockserver.cli_errors import check_writable
+from mockserver.cli_values import canvas_id, positive_int, positive_seconds
 from mockserver.resources import SPEC_LABEL as DEFAULT_SPEC
 
 
@@ -64,12 +65,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     live.add_argument("--token-url", help="token URL (default: BASE_URL/login/oauth2/token)")
     live.add_argument("--deployment-id", help="LTI deployment id")
     live.add_argument("--api-token", help="Canvas API token (REST operations, discovery)")
-    live.add_argument("--course-id", type=int, help="sandbox course id (mock default: 101)")
-    live.add_argument("--account-id", type=int, help="sandbox account id")
+    live.add_argument("--course-id", type=canvas_id, help="sandbox course id (mock default: 101)")
+    live.add_argument("--account-id", type=canvas_id, help="sandbox account id")
     live.add_argument("--allow-writes", action="store_true",
                       help="also run the AGS write flow (create a line item, score, results, delete it)")
-    live.add_argument("--max-requests", type=int, metavar="N", help="stop sending after N requests")
-    live.add_argument("--max-time", type=float, metavar="SECONDS", help="stop sending after this many seconds")
+    live.add_argument("--max-requests", type=positive_int, metavar="N", help="stop sending after N requests")
+    live.add_argument("--max-time", type=positive_seconds, metavar="SECONDS", help="stop sending after this many seconds")
     live.add_argument("--suggest-patch", metavar="PATH",
                       help="write proposed spec additions (YAML JSON Patch) for what was seen")
     parser.set_defaults(func=run)

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from mockserver.cli_errors import CommandError, check_writable
+from mockserver.cli_values import http_status
 
 from .attacks import CASES, select
 from .platform import MockUnreachable, ProbeError
@@ -36,7 +37,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--user", help="user id or LTI id (default: a teacher of the course)")
     success = parser.add_mutually_exclusive_group()
     success.add_argument("--success-text", help="a launch is accepted when the tool's page contains this text")
-    success.add_argument("--success-status", type=int, help="a launch is accepted when the tool answers this status "
+    success.add_argument("--success-status", type=http_status, help="a launch is accepted when the tool answers this status "
                                                             "(default: any 2xx)")
     parser.add_argument("--case", action="append", dest="cases", metavar="ID|SEVERITY",
                         help=f"run only this case, or every case of a severity ({', '.join(NAMES)}); repeatable")
