@@ -20,6 +20,7 @@ from .auth.tokens import new_secret
 from .browser_guard import AllowedHosts, BrowserGuardMiddleware
 from .canvas.errors import CanvasError, api_error, generic_error
 from .canvas.request_media_type import LowercaseMediaTypeMiddleware
+from .canvas.text import echo
 from .canvas.validation import (
     CanvasFormValidator,
     CanvasJSONBodyValidator,
@@ -54,6 +55,7 @@ from .fixtures import IN_PROCESS_ORIGIN, load_fixture_file
 from .handlers import HANDLERS
 from .scenario import install as install_scenario
 from .spec import load_spec, operations
+from .ui import error_pages
 
 VALIDATORS = {
     "parameter": CanvasParameterValidator,
@@ -101,35 +103,58 @@ def _path(request: ConnexionRequest) -> str:
     return str(request.scope.get("path", ""))
 
 
-async def _on_invalid(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    assert isinstance(exc, InvalidRequest)
-    return translate(_operation_id(request), _path(request), exc.errors).connexion_response()
+def _as_connexion(response: Response) -> ConnexionResponse:
+    """A Starlette page in the type connexion's error handlers return."""
+    headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-type", "content-length")}
+    return ConnexionResponse(status_code=response.status_code, mimetype=response.media_type or "text/html",
+                             body=bytes(response.body), headers=headers)
 
 
-async def _on_bad_request(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    """Connexion's own 400s (a required body that is absent)."""
-    detail = getattr(exc, "detail", None) or "Bad request"
-    error = FieldError("body", "", "missing", "request body is missing" if "required" in detail else detail)
-    return translate(_operation_id(request), _path(request), [error]).connexion_response()
+class _ErrorAnswers:
+    """Requests refused before a handler runs, in the shape their operation's spec gives: a page
+    for the console's (and the demo tool's) pages (``ui/error_pages.py``), Canvas's JSON for the APIs."""
 
+    def __init__(self, state: AppState) -> None:
+        self.state = state
+        self.pages = error_pages.PageAddresses(state.operations.values())
 
-async def _on_http_bad_request(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    """Starlette's own 400s (a body its form parsers cannot read) in the family's shape.
-    Starlette looks status handlers up before class handlers, so connexion's own
-    ``BadRequestProblem`` (an HTTPException) arrives here too."""
-    if isinstance(exc, BadRequestProblem):
-        return await _on_bad_request(request, exc)
-    error = FieldError("body", "", "parse", f"unreadable request body ({getattr(exc, 'detail', '') or exc})")
-    return translate(_operation_id(request), _path(request), [error]).connexion_response()
+    def _refused(self, request: ConnexionRequest, errors: list[FieldError]) -> ConnexionResponse:
+        page = self.pages.match(request.method, _path(request))
+        if page is not None:
+            return _as_connexion(error_pages.bad_request(self.state, request, page, errors))
+        return translate(_operation_id(request), _path(request), errors).connexion_response()
 
+    async def invalid(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        assert isinstance(exc, InvalidRequest)
+        return self._refused(request, exc.errors)
 
-async def _on_media_type(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    return unsupported_media_type(_path(request), getattr(exc, "detail", "") or "").connexion_response()
+    async def bad_request(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        """Connexion's own 400s (a required body that is absent)."""
+        detail = getattr(exc, "detail", None) or "Bad request"
+        error = FieldError("body", "", "missing", "request body is missing" if "required" in detail else detail)
+        return self._refused(request, [error])
 
+    async def http_bad_request(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        """Starlette's own 400s (a body its form parsers cannot read) in the family's shape.
+        Starlette looks status handlers up before class handlers, so connexion's own
+        ``BadRequestProblem`` (an HTTPException) arrives here too."""
+        if isinstance(exc, BadRequestProblem):
+            return await self.bad_request(request, exc)
+        error = FieldError("body", "", "parse", f"unreadable request body ({getattr(exc, 'detail', '') or exc})")
+        return self._refused(request, [error])
 
-async def _on_not_found(request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-    """Unknown routes: Canvas answers API paths with its generic 404."""
-    return api_error(404, "The specified resource does not exist.").connexion_response()
+    async def media_type(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        return unsupported_media_type(_path(request), getattr(exc, "detail", "") or "").connexion_response()
+
+    async def not_found(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        """Unknown routes: Canvas answers API paths with its generic 404; a console address (or a
+        method a console page does not take) gets the console's not-found page."""
+        path = _path(request)
+        if error_pages.is_console_path(path):
+            reason = None if request.method in ("GET", "HEAD") else (
+                f"The console's pages are read with GET; nothing answers {request.method} {echo(path)}.")
+            return _as_connexion(error_pages.not_found(self.state, request, f"console page {echo(path)}", reason))
+        return api_error(404, "The specified resource does not exist.").connexion_response()
 
 
 def _on_unexpected(state: AppState) -> Any:
@@ -155,12 +180,13 @@ def build_app(state: AppState, *, validate_responses: bool = False, lean_argumen
                        allowed_hosts=allowed_hosts or AllowedHosts())
     app.add_middleware(FilterChainMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, state=state)
     app.add_middleware(LowercaseMediaTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION)
-    app.add_error_handler(InvalidRequest, _on_invalid)
-    app.add_error_handler(BadRequestProblem, _on_bad_request)
-    app.add_error_handler(UnsupportedMediaTypeProblem, _on_media_type)
-    app.add_error_handler(400, _on_http_bad_request)
-    app.add_error_handler(404, _on_not_found)
-    app.add_error_handler(405, _on_not_found)
+    answers = _ErrorAnswers(state)
+    app.add_error_handler(InvalidRequest, answers.invalid)
+    app.add_error_handler(BadRequestProblem, answers.bad_request)
+    app.add_error_handler(UnsupportedMediaTypeProblem, answers.media_type)
+    app.add_error_handler(400, answers.http_bad_request)
+    app.add_error_handler(404, answers.not_found)
+    app.add_error_handler(405, answers.not_found)
     app.add_error_handler(Exception, _on_unexpected(state))
     if lean_arguments:
         lean_middlewares(app, validate_responses=validate_responses)

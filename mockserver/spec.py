@@ -27,6 +27,9 @@ class OperationInfo:
     #: Alternatives of required scopes: satisfied when any one set is fully granted.
     scope_sets: tuple[frozenset[str], ...]
     mock_only: bool
+    #: The operation is a page (a console page, the demo tool's): the spec gives its ``400`` as
+    #: ``text/html``, so a request that fails validation gets a readable page, not JSON.
+    html_errors: bool = False
 
 
 @functools.cache
@@ -40,6 +43,15 @@ def _load(path: str) -> bytes:
 def load_spec(path: str | Path = SPEC_PATH) -> dict[str, Any]:
     """A private copy of the spec (connexion mutates what it is given)."""
     return pickle.loads(_load(str(path)))
+
+
+def _response(spec: dict[str, Any], op: dict[str, Any], status: str) -> dict[str, Any]:
+    """The operation's response for ``status``, a ``#/components/responses/`` reference followed."""
+    response = op.get("responses", {}).get(status) or {}
+    ref = response.get("$ref", "")
+    if ref.startswith("#/components/responses/"):
+        response = spec.get("components", {}).get("responses", {}).get(ref.rsplit("/", 1)[1], {})
+    return response
 
 
 def operations(spec: dict[str, Any]) -> dict[str, OperationInfo]:
@@ -58,5 +70,6 @@ def operations(spec: dict[str, Any]) -> dict[str, OperationInfo]:
                 operation_id=op["operationId"], method=method.upper(), path=path,
                 tags=tuple(op.get("tags", ())), filters=tuple(op.get("x-canvas-filters", ())),
                 scope_sets=scope_sets, mock_only=bool(op.get("x-mock-only")),
+                html_errors="text/html" in _response(spec, op, "400").get("content", {}),
             )
     return index

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import jwt
+from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..canvas.errors import json_response
@@ -53,8 +54,15 @@ def _render(ctx: RequestContext, name: str, page: dict[str, Any], status: int = 
     return templates().TemplateResponse(ctx.request, name, page, status_code=status, headers=NO_STORE)
 
 
+def problem_page(request: Request, title: str, reasons: list[str], status: int = 400) -> Response:
+    """The tool's page for a request it refuses (also what the app answers for a request to the
+    tool that fails validation before reaching it: ``ui/error_pages.py``)."""
+    return templates().TemplateResponse(request, "problem.html", {"title": title, "reasons": reasons},
+                                        status_code=status, headers=NO_STORE)
+
+
 def _problem(ctx: RequestContext, title: str, reasons: list[str], status: int = 400) -> Response:
-    return _render(ctx, "problem.html", {"title": title, "reasons": reasons}, status)
+    return problem_page(ctx.request, title, reasons, status)
 
 
 def _fields(ctx: RequestContext, body: Any) -> dict[str, str]:

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import Response
 
-from ..canvas.errors import api_error
 from ..canvas.ids import is_digits
+from ..canvas.text import echo
 from ..context import RequestContext
 from ..launch.id_token import MESSAGE_TYPES
 from ..launch.placements import DEEP_LINKING, RESOURCE_LINK
 from ..scenario import clock_body
-from . import inspector, tool_forms, views
+from . import error_pages, inspector, tool_forms, views
 
 PACKAGE = "mockserver.ui"
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -75,10 +75,8 @@ def problem(ctx: RequestContext, *, title: str, reason: str, launch_id: int | No
 
 
 def not_found(ctx: RequestContext, what: str) -> Response:
-    """A page for a browser (``Accept: text/html``), Canvas's generic 404 body for anything else."""
-    if "text/html" in ctx.request.headers.get("accept", ""):
-        return render(ctx, "not_found.html", {"what": what}, status=404)
-    return api_error(404, "The specified resource does not exist.").response()
+    """The console's not-found page (``error_pages.py``): a console address is a page, whoever asks."""
+    return error_pages.not_found(ctx.state, ctx.request, what)
 
 
 def _id(raw: Any) -> int | None:
@@ -92,7 +90,7 @@ def _page_of(ctx: RequestContext, what: str, raw_id: Any, view: Callable[[int], 
     wanted = _id(raw_id)
     page = view(wanted) if wanted is not None else None
     if page is None:
-        return not_found(ctx, f"{what} {raw_id}")
+        return not_found(ctx, f"{what} {echo(str(raw_id))}")
     return render(ctx, template, page, live=live(page) if live else None)
 
 
@@ -101,7 +99,11 @@ async def home(ctx: RequestContext, **_: Any) -> Response:
 
 
 async def course(ctx: RequestContext, course_id: Any, user: int | None = None, **_: Any) -> Response:
-    return _page_of(ctx, "course", course_id, lambda cid: views.course_page(ctx.state, cid, user), "course.html",
+    wanted = _id(course_id)
+    page = views.course_page(ctx.state, wanted, user) if wanted is not None else None
+    if page is not None and user is not None and (page["acting"] or {}).get("user_id") != user:
+        return not_found(ctx, f"member {user} of course {wanted} to act as")
+    return _page_of(ctx, "course", course_id, lambda _: page, "course.html",
                     lambda page: {"course-live": [page["assignments"], page["deep_linking"], page["launches"]]})
 
 
@@ -119,6 +121,9 @@ async def requests(ctx: RequestContext, tool: str | None = None, operation: str 
     wanted = int(status) if status and is_digits(status) else None
     page = views.requests_page(ctx.state, ctx.base_url, tool=tool, operation=operation, status=wanted,
                                launch=_id(launch) if launch else None)
+    unknown = views.unknown_filter(ctx.state, tool=tool, operation=operation, launch=_id(launch) if launch else None)
+    if unknown and not page["matching"]:  # a filter naming nothing (entries of a deleted key still match)
+        return not_found(ctx, unknown)
     return render(ctx, "requests.html", page, live={"journal": [page["rows"], page["matching"], page["total"]]})
 
 

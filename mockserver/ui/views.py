@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import scenario
 from ..canvas.ids import is_digits
+from ..canvas.text import echo
 from ..context import AppState
 from ..control import deployment_id
 from ..launch.id_token import DEEP_LINKING_REQUEST, MESSAGE_TYPES, RESOURCE_LINK_REQUEST
@@ -329,6 +330,19 @@ def requests_page(state: AppState, base_url: str, *, tool: str | None, operation
         "rows": request_rows(newest, key_names, base_url), "matching": len(matching), "total": len(everything),
         "capacity": state.journal.capacity, "evicted": state.journal.evicted, "shown": len(newest),
     }
+
+
+def unknown_filter(state: AppState, *, tool: str | None, operation: str | None, launch: int | None) -> str | None:
+    """What a journal filter names that does not exist (developer key, operation, launch), or None."""
+    with state.world.lock:
+        key_known = not tool or tool in state.world.developer_keys
+    if not key_known:
+        return f"developer key {echo(tool)}"
+    if operation and operation not in state.operations:
+        return f"operation {echo(operation)}"
+    if launch is not None and state.launch_log.get(launch) is None:
+        return f"launch {launch}"
+    return None
 
 
 # -- scenario ------------------------------------------------------------------------------------

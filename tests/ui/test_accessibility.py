@@ -79,3 +79,10 @@ def test_every_console_page_has_no_serious_accessibility_violation(mock: Running
     page.goto(f"{mock.base_url}/__mock__/ui/no/such/page")
     expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
     screens.audit(page)
+    screens.allow("the server responded with a status of 400 (Bad Request)")
+    page.goto(f"{mock.base_url}/__mock__/ui/courses/{COURSE}?user=me")  # a bad query: the console's page, not JSON
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bad request")
+    expect(page.locator(".reason")).to_contain_text("The query parameter “user” must be a whole number; “me” is not.")
+    screens.audit(page)
+    page.get_by_role("link", name="Open this page without the query").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Computer Science 101")
