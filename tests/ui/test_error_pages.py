@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -157,7 +158,8 @@ def raw_get(app: Any, path: str, query_string: bytes) -> tuple[int, str, bytes]:
     scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": query_string,
              "headers": [(b"host", b"testserver"), (b"accept", b"text/html")], "scheme": "http",
              "server": ("testserver", 80), "client": ("127.0.0.1", 1), "http_version": "1.1", "root_path": ""}
-    asyncio.run(app(scope, receive, send))
+    with ThreadPoolExecutor(1) as thread:  # its own event loop: Playwright's may be running on this thread
+        thread.submit(asyncio.run, app(scope, receive, send)).result()
     headers = dict(sent[0]["headers"])
     return sent[0]["status"], headers.get(b"content-type", b"").decode(), b"".join(m.get("body", b"") for m in sent[1:])
 
