@@ -127,7 +127,7 @@ def launch_params(ctx: RequestContext, course: Course, user: User, tool: Tool) -
         "custom_canvas_course_id": str(course.id),
         "custom_canvas_enrollment_state": _enrollment_state(world, user, course),
         "custom_canvas_user_id": str(user.id),
-        "custom_canvas_user_login_id": expand("$Canvas.user.loginId", lc),
+        "custom_canvas_user_login_id": expand("$Canvas.user.loginId", lc) if lc.shows_name else "$Canvas.user.loginId",
         "custom_canvas_workflow_state": course.workflow_state,
         "ext_roles": ext_roles,
         "launch_presentation_document_target": "iframe",

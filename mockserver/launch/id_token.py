@@ -9,9 +9,9 @@ import jwt
 from ..auth.keys import PlatformKeys
 from ..canvas.scopes import AGS_SCOPES, NRPS_SCOPE
 from ..canvas.urls import line_item_url, line_items_url
-from ..world import World
-from .placements import DEEP_LINKING
-from .substitutions import LaunchContext, expand, expand_custom
+from ..world import Tool, World
+from .placements import DEEP_LINKING, extension_setting
+from .substitutions import LaunchContext, expand, expand_values, tool_custom
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -39,7 +39,7 @@ def is_admin(world: World, user_id: int, account_id: int) -> bool:
 
 
 def roles_for(world: World, user_id: int, course_id: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(LIS role URIs as ``$com.instructure.User.allRoles`` expands them, Canvas role names)."""
+    """(LIS role URIs as ``$com.instructure.User.allRoles`` expands them, sorted; Canvas role names)."""
     from ..handlers.names_and_roles import ROLE_URIS  # here: the handlers package imports this module
 
     course = world.courses[course_id]
@@ -61,7 +61,41 @@ def roles_for(world: World, user_id: int, course_id: int) -> tuple[tuple[str, ..
     if is_admin(world, user_id, course.account_id):
         institution.append(INSTITUTION + "Administrator")
         canvas.append("Account Admin")
-    return (*institution, *membership, SYSTEM + "User"), tuple(canvas)
+    # ``SubstitutionsHelper#all_roles``: context and institution roles, unique, sorted.
+    return tuple(sorted({*institution, *membership, SYSTEM + "User"})), tuple(canvas)
+
+
+def placement_custom(tool: Tool, placement: str | None) -> dict[str, Any]:
+    """``set_custom_fields``: the tool's custom fields, then the placement's over them."""
+    fields = dict(tool.custom_fields)
+    settings = tool.placements.get(placement) if placement else None
+    if settings and isinstance(settings.get("custom_fields"), dict):
+        fields.update(settings["custom_fields"])
+    return fields
+
+
+def _size(value: Any) -> int | None:
+    text = str(value).removesuffix("px") if value is not None else ""
+    return int(text) if text.strip().lstrip("-").isdigit() else None
+
+
+def launch_presentation(lc: LaunchContext, placement: str | None) -> dict[str, Any]:
+    """document target, return URL and locale, and the frame size when the placement (or else the
+    tool) sets one (``JwtMessage#add_launch_presentation_claims!``)."""
+    claim: dict[str, Any] = {
+        "document_target": "iframe", "locale": lc.user.locale,
+        "return_url": f"{lc.base_url}/courses/{lc.course.id}/external_content/success/external_tool_redirect",
+    }
+    for name, attr in (("height", "selection_height"), ("width", "selection_width")):
+        size = _size(extension_setting(lc.tool, placement, attr) or getattr(lc.tool, attr))
+        if size is not None:
+            claim[name] = size
+    return claim
+
+
+def target_link_uri(tool: Tool, placement: str | None) -> str | None:
+    """The placement's ``target_link_uri``, else the tool's URL."""
+    return extension_setting(tool, placement, "target_link_uri") or tool.url
 
 
 def build_claims(world: World, lc: LaunchContext, *, client_id: str, deployment_id: str, message_type: str,
@@ -83,27 +117,28 @@ def build_claims(world: World, lc: LaunchContext, *, client_id: str, deployment_
                           "type": [COURSE_OFFERING]},
         LTI + "tool_platform": {"guid": lc.root_account.lti_guid, "name": lc.root_account.name,
                                 "version": "cloud", "product_family_code": "canvas"},
-        LTI + "launch_presentation": {"document_target": "iframe", "locale": user.locale,
-                                      "return_url": f"{lc.base_url}/courses/{course.id}/external_content/success/external_tool_redirect"},
+        LTI + "launch_presentation": launch_presentation(lc, placement),
         "locale": user.locale,
         LTI + "lti11_legacy_user_id": user.lti11_id,
         LTI + "lti1p1": {"user_id": user.lti11_id},
         PLACEMENT_CLAIM: placement,
     }
-    custom = dict(tool.custom_fields)
+    custom = tool_custom(placement_custom(tool, placement), lc)
     if message_type == RESOURCE_LINK_REQUEST and lc.link is not None:
-        custom.update(lc.link.custom)
+        custom.update(expand_values(lc.link.custom, lc))
     if custom:
-        claims[LTI + "custom"] = expand_custom(custom, lc)
+        claims[LTI + "custom"] = custom
     if tool.privacy_level == "public":
         claims["picture"] = user.avatar_url
     if lc.shows_email and user.email:
         claims["email"] = user.email
     if lc.shows_name:
         claims.update({"name": user.name, "given_name": user.given_name, "family_name": user.family_name})
-        lis = {"person_sourcedid": user.sis_user_id, "course_offering_sourcedid": course.sis_source_id}
-        claims[LTI + "lis"] = {k: v for k, v in lis.items() if v is not None}
-    ags = [s for s in AGS_SCOPES if s in key.scopes]
+        # Canvas sets both from variables: a user without a login keeps "$Person.sourcedId" as
+        # written, an empty value is sent as null.
+        claims[LTI + "lis"] = {"person_sourcedid": expand("$Person.sourcedId", lc),
+                               "course_offering_sourcedid": expand("$CourseSection.sourcedId", lc)}
+    ags = [s for s in key.scopes if s in AGS_SCOPES]  # the key's order (``scopes & LTI_AGS_SCOPES``)
     if ags:
         endpoint: dict[str, Any] = {"scope": ags, "lineitems": line_items_url(lc.base_url, course.id)}
         if lc.assignment is not None and message_type == RESOURCE_LINK_REQUEST:
@@ -116,11 +151,15 @@ def build_claims(world: World, lc: LaunchContext, *, client_id: str, deployment_
                               "service_versions": ["2.0"]}
     if message_type == RESOURCE_LINK_REQUEST:
         link = lc.link
+        # ``description`` is the assignment's, set (null) for every resource link launch.
         claims[LTI + "resource_link"] = {
             "id": link.resource_link_uuid if link is not None else course.lti_context_id,
+            "description": None,
             "title": (link.title if link is not None and link.title else
                       lc.assignment.name if lc.assignment is not None else course.name),
         }
+        if link is not None and link.lti_1_1_id and link.lti_1_1_id != link.resource_link_uuid:
+            claims[LTI + "lti1p1"] = {**claims[LTI + "lti1p1"], "resource_link_id": link.lti_1_1_id}
     else:
         settings = DEEP_LINKING[placement or "link_selection"]
         claims[DL_SETTINGS] = {

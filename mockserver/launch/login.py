@@ -16,7 +16,7 @@ from ..control import deployment_id
 from ..world import Assignment, Course, ResourceLink, Tool, User, World
 from . import signing
 from .cache import LAUNCH_TTL, LaunchCache, PendingLaunch
-from .id_token import DEEP_LINKING_REQUEST, MESSAGE_TYPES, RESOURCE_LINK_REQUEST, build_claims, roles_for
+from .id_token import DEEP_LINKING_REQUEST, MESSAGE_TYPES, RESOURCE_LINK_REQUEST, build_claims, roles_for, target_link_uri
 from .options import LaunchOptions
 from .placements import DEEP_LINKING, RESOURCE_LINK
 from .substitutions import LaunchContext
@@ -159,9 +159,12 @@ def _target(world: World, req: LaunchRequest, course: Course, tool: Tool) -> tup
         if req.message_type == RESOURCE_LINK_REQUEST:
             link = link or _assignment_link(world, found, tool)
             if link is None:
-                # Canvas renders an "LTI Launch Error" page instead of launching.
-                raise LaunchError(422, f"LTI Launch Error: assignment {found.id} is not an external tool "
-                                       f"assignment of tool {tool.id}")
+                # Canvas renders an "LTI Launch Error" page instead of launching, with the api_message
+                # of ``ResourceLinkRequest#assignment_resource_link``.
+                external = found.external_tool_id is not None or found.submission_types == "external_tool"
+                reason = ("Assignment not configured for launches with specified tool" if external
+                          else "Assignment not configured for external tool launches")
+                raise LaunchError(422, f"LTI Launch Error: {reason} (assignment {found.id}, tool {tool.id})")
     return assignment, link
 
 
@@ -188,7 +191,8 @@ def start_launch(world: World, cache: LaunchCache, secret: str, req: LaunchReque
             raise LaunchError(422, f"unknown placement {placement!r}")
         if not key.oidc_initiation_url:
             raise LaunchError(422, f"developer key {key.id} has no OIDC login URL (oidc_initiation_url)")
-        target = (link.url if link is not None and link.url else None) or tool.url or next(iter(key.redirect_uris), None)
+        target = ((link.url if link is not None and link.url else None) or target_link_uri(tool, placement)
+                  or next(iter(key.redirect_uris), None))
         if not target:
             raise LaunchError(422, f"tool {tool.id} has no launch URL")
         account = world.accounts[course.account_id]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from ..world import Tool
 
 LTILINK = "application/vnd.ims.lti.v1.ltilink"
 
@@ -49,3 +52,21 @@ RESOURCE_LINK = frozenset({
 #: the module flows; the mock treats ``link_selection`` as the module "add item" flow).
 CREATES_ASSIGNMENTS = frozenset({"course_assignments_menu", "module_index_menu_modal", "module_menu_modal",
                                  "link_selection"})
+
+#: ``ContextExternalTool#extension_default_value`` for the settings a launch reads.
+EXTENSION_DEFAULTS = {"selection_width": 800, "selection_height": 400}
+
+
+def extension_setting(tool: Tool, placement: str | None, name: str) -> Any:
+    """``ContextExternalTool#extension_setting``: a placement the tool has reads its own setting, then
+    the tool's, then Canvas's default (the tool's URL for ``target_link_uri``); a placement the tool
+    does not have gives ``None``."""
+    settings = tool.placements.get(placement) if placement else None
+    if settings is None:
+        return None
+    value = settings.get(name)
+    if value is None or value == "":
+        value = getattr(tool, name, None)
+    if value is None or value == "":
+        value = tool.url if name == "target_link_uri" else EXTENSION_DEFAULTS.get(name)
+    return value

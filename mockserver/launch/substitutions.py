@@ -1,12 +1,19 @@
-"""Canvas variable substitution (``$Canvas.course.id`` …) for custom parameters (§10.3).
+"""Canvas variable substitution (``$Canvas.course.id`` …) for custom parameters (§10.3), as
+``Lti::VariableExpander`` does it.
 
-Canvas expands a custom parameter whose whole value is a known ``$Variable``; unknown variables
-and variables whose guard fails (no assignment, privacy level hides names/emails) stay literal.
-Only the commonly used variables are modelled; the rest are left as written.
+A value that is exactly ``$Name`` of a known variable is replaced by the variable's value when the
+variable's guard holds, and left as written when it does not (no assignment in the launch, no login
+for the user …). A guard that holds over an empty value gives ``None``, which Canvas sends as JSON
+``null``. ``${Name}`` inside a longer text is replaced in place (an empty value leaves the
+``${Name}`` as written, a failed guard gives ``$Name``). Numbers are sent as text, as Canvas does for
+LTI 1.3 tools. The guards are Canvas's own: the tool's privacy level does not hide variables (it
+gates the ``name``/``email``/``picture`` claims only). Only the commonly used variables are modelled;
+the rest are left as written, as Canvas leaves an unknown one.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -38,82 +45,150 @@ class LaunchContext:
     def shows_email(self) -> bool:
         return self.tool.privacy_level in ("public", "email_only")
 
+    @property
+    def has_login(self) -> bool:
+        """Canvas's ``PSEUDONYM_GUARD``: the user has a login (a pseudonym) in the account."""
+        return bool(self.user.login_id)
 
-Expansion = Callable[[LaunchContext], Any]
+
+def _always(_: LaunchContext) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Expansion:
+    value: Callable[[LaunchContext], Any]
+    guard: Callable[[LaunchContext], bool] = _always
 
 
 def _assignment(attr: str) -> Expansion:
-    return lambda c: getattr(c.assignment, attr) if c.assignment is not None else None
+    return Expansion(lambda c: getattr(c.assignment, attr), lambda c: c.assignment is not None)
 
 
-def _name(attr: str) -> Expansion:
-    return lambda c: getattr(c.user, attr) if c.shows_name else None
+def _assignment_date(attr: str) -> Expansion:
+    """``…At.iso8601``: only when the assignment has that date (else left as written)."""
+    return Expansion(lambda c: getattr(c.assignment, attr),
+                     lambda c: c.assignment is not None and bool(getattr(c.assignment, attr)))
+
+
+def _login(attr: str) -> Expansion:
+    return Expansion(lambda c: getattr(c.user, attr), lambda c: c.has_login)
+
+
+def _points(c: LaunchContext) -> Any:
+    points = c.assignment.points_possible if c.assignment is not None else None
+    return int(points) if isinstance(points, float) and points.is_integer() else points
+
+
+def _resource_link_title(c: LaunchContext) -> str:
+    if c.link is not None and c.link.title:
+        return c.link.title
+    return c.assignment.name if c.assignment is not None else c.course.name
 
 
 EXPANSIONS: dict[str, Expansion] = {
-    "Canvas.api.domain": lambda c: c.domain,
-    "Canvas.api.baseUrl": lambda c: c.base_url,
-    "Canvas.account.id": lambda c: c.account.id,
-    "Canvas.account.name": lambda c: c.account.name,
-    "Canvas.root_account.id": lambda c: c.root_account.id,
-    "Canvas.course.id": lambda c: c.course.id,
-    "Canvas.course.name": lambda c: c.course.name,
-    "Canvas.course.sisSourceId": lambda c: c.course.sis_source_id,
-    "Canvas.course.workflowState": lambda c: c.course.workflow_state,
-    "Canvas.user.id": lambda c: c.user.id,
-    "Canvas.user.loginId": lambda c: c.user.login_id if c.shows_name else None,
-    "Canvas.user.sisSourceId": lambda c: c.user.sis_user_id if c.shows_name else None,
-    "Canvas.user.globalId": lambda c: c.user.id,
-    "Canvas.membership.roles": lambda c: ",".join(c.canvas_roles),
+    "Canvas.api.domain": Expansion(lambda c: c.domain),
+    "Canvas.api.baseUrl": Expansion(lambda c: c.base_url),
+    "Canvas.account.id": Expansion(lambda c: c.account.id),
+    "Canvas.account.name": Expansion(lambda c: c.account.name),
+    "Canvas.root_account.id": Expansion(lambda c: c.root_account.id),
+    "Canvas.rootAccount.id": Expansion(lambda c: c.root_account.id),
+    "Canvas.course.id": Expansion(lambda c: c.course.id),
+    "Canvas.course.name": Expansion(lambda c: c.course.name),
+    "Canvas.course.sisSourceId": Expansion(lambda c: c.course.sis_source_id),
+    "Canvas.course.workflowState": Expansion(lambda c: c.course.workflow_state),
+    "Canvas.user.id": Expansion(lambda c: c.user.id),
+    "Canvas.user.loginId": _login("login_id"),
+    "Canvas.user.sisSourceId": _login("sis_user_id"),
+    "Canvas.user.globalId": Expansion(lambda c: c.user.id),
+    "Canvas.membership.roles": Expansion(lambda c: ",".join(c.canvas_roles)),
     "Canvas.assignment.id": _assignment("id"),
     "Canvas.assignment.title": _assignment("name"),
-    "Canvas.assignment.pointsPossible": _assignment("points_possible"),
-    "Canvas.assignment.dueAt.iso8601": _assignment("due_at"),
-    "Canvas.assignment.unlockAt.iso8601": _assignment("unlock_at"),
-    "Canvas.externalTool.global_id": lambda c: c.tool.id,
-    "Context.id": lambda c: c.course.lti_context_id,
-    "Context.title": lambda c: c.course.name,
-    "Context.label": lambda c: c.course.course_code,
-    "Context.sourcedId": lambda c: c.course.sis_source_id,
-    "CourseOffering.sourcedId": lambda c: c.course.sis_source_id,
-    "Person.name.full": _name("name"),
-    "Person.name.display": _name("name"),
-    "Person.name.given": _name("given_name"),
-    "Person.name.family": _name("family_name"),
-    "Person.email.primary": lambda c: c.user.email if c.shows_email else None,
-    "Person.sourcedId": lambda c: c.user.sis_user_id if c.shows_name else None,
-    "User.id": lambda c: c.user.id,
-    "User.username": lambda c: c.user.login_id if c.shows_name else None,
-    "User.image": lambda c: c.user.avatar_url if c.tool.privacy_level == "public" else None,
-    "Message.locale": lambda c: c.user.locale,
-    "ResourceLink.id": lambda c: c.link.resource_link_uuid if c.link is not None else c.course.lti_context_id,
-    "ResourceLink.title": lambda c: c.link.title if c.link is not None else None,
-    "com.instructure.User.allRoles": lambda c: ",".join(c.roles),
-    "com.instructure.Course.uuid": lambda c: c.course.lti_context_id,
+    "Canvas.assignment.pointsPossible": Expansion(_points, lambda c: c.assignment is not None),
+    "Canvas.assignment.dueAt.iso8601": _assignment_date("due_at"),
+    "Canvas.assignment.unlockAt.iso8601": _assignment_date("unlock_at"),
+    "Canvas.externalTool.global_id": Expansion(lambda c: c.tool.id),
+    "Context.id": Expansion(lambda c: c.course.lti_context_id),
+    "Context.title": Expansion(lambda c: c.course.name),
+    "Context.sourcedId": Expansion(lambda c: c.course.sis_source_id),
+    "com.instructure.contextLabel": Expansion(lambda c: c.course.course_code),
+    "CourseOffering.sourcedId": Expansion(lambda c: c.course.sis_source_id),
+    "CourseSection.sourcedId": Expansion(lambda c: c.course.sis_source_id),
+    "Person.name.full": Expansion(lambda c: c.user.name),
+    "Person.name.display": Expansion(lambda c: c.user.name),
+    "Person.name.given": Expansion(lambda c: c.user.given_name),
+    "Person.name.family": Expansion(lambda c: c.user.family_name),
+    "Person.email.primary": Expansion(lambda c: c.user.email),
+    "Person.sourcedId": _login("sis_user_id"),
+    "User.id": Expansion(lambda c: c.user.id),
+    "User.username": _login("login_id"),
+    "User.image": Expansion(lambda c: c.user.avatar_url),
+    "Message.locale": Expansion(lambda c: c.user.locale),
+    "ResourceLink.id": Expansion(lambda c: c.link.resource_link_uuid if c.link is not None else None,
+                                 lambda c: c.link is not None),
+    "ResourceLink.title": Expansion(_resource_link_title, lambda c: c.link is not None or c.assignment is not None),
+    "com.instructure.User.allRoles": Expansion(lambda c: ",".join(c.roles)),
 }
 
+#: ``${Name}`` inside a longer value (Canvas's ``SUBSTRING_REGEX``).
+SUBSTRING = re.compile(r"\$\{(.*?)\}")
 
-def _render(value: Any) -> str:
+
+def _render(value: Any) -> Any:
+    """What Canvas sends for an LTI 1.3 tool: numbers as text, ``None`` as is."""
+    if isinstance(value, bool) or value is None:
+        return value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return str(value) if isinstance(value, int | float) else value
 
 
-def expand(value: str, ctx: LaunchContext) -> str:
-    """One value: ``$Name`` (whole value) of a known variable whose guard passes, else as is."""
-    if not value.startswith("$"):
+def lookup(name: str, ctx: LaunchContext) -> tuple[bool, Any]:
+    """(known and guarded in, value) of the variable ``name`` (without its ``$``)."""
+    expansion = EXPANSIONS.get(name)
+    if expansion is None or not expansion.guard(ctx):
+        return False, None
+    return True, _render(expansion.value(ctx))
+
+
+def expand(value: str, ctx: LaunchContext) -> Any:
+    """One value: a whole ``$Name``, or each ``${Name}`` inside it (see the module docstring)."""
+    if value.startswith("$") and not value.startswith("${"):
+        known, result = lookup(value[1:], ctx)
+        return result if known else value
+    if "${" not in value:
         return value
-    expansion = EXPANSIONS.get(value[1:])
-    if expansion is None:
-        return value
-    result = expansion(ctx)
-    return value if result is None else _render(result)
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in EXPANSIONS:
+            return match.group(0)
+        known, result = lookup(name, ctx)
+        if not known:
+            return f"${name}"
+        return match.group(0) if result is None else str(result)
+
+    return SUBSTRING.sub(one, value)
 
 
-def expand_custom(fields: Mapping[str, Any], ctx: LaunchContext) -> dict[str, str]:
-    """The ``custom`` claim: ``custom_`` prefixes stripped, every value expanded."""
-    out: dict[str, str] = {}
-    for key, value in fields.items():
-        name = key[len("custom_"):] if key.startswith("custom_") else key
-        out[name] = expand(str(value), ctx)
-    return out
+def custom_key(key: str) -> str:
+    """``ContextExternalTool#set_custom_fields``'s key: non-word characters as ``_``, lower case,
+    then the ``custom_`` prefix taken off again for the LTI 1.3 claim."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", key).lower()
+    return name.removeprefix("custom_")
+
+
+def tool_custom(fields: Mapping[str, Any], ctx: LaunchContext) -> dict[str, Any]:
+    """The ``custom`` claim from the tool's and the placement's fields: keys as Canvas stores them,
+    values expanded."""
+    return {custom_key(str(key)): expand(str(value), ctx) for key, value in fields.items()}
+
+
+def expand_values(fields: Mapping[str, Any], ctx: LaunchContext) -> dict[str, Any]:
+    """Custom parameters kept under their own names (a resource link's), values expanded."""
+    return {str(key): expand(str(value), ctx) for key, value in fields.items()}
+
+
+def expand_custom(fields: Mapping[str, Any], ctx: LaunchContext) -> dict[str, Any]:
+    """The launch editor's custom parameters: a ``custom_`` prefix dropped, values expanded."""
+    return {str(key).removeprefix("custom_"): expand(str(value), ctx) for key, value in fields.items()}
