@@ -87,7 +87,25 @@ def openid_configuration_matches_platform(probe: Probe) -> None:
         probe.fail("getOpenIdConfiguration", f"jwks_uri {config.get('jwks_uri')!r} does not answer a key set: {jwks.status_code}")
 
 
-not_checked("getPlatformJwks", "that a rotation keeps the previous key published", "needs the mock's key rotation; not yet covered")
+@semantic_check("§9.1", "getPlatformJwks", "authorizeLaunch", mock_only=True)
+def rotation_keeps_cached_keys_valid(probe: Probe) -> None:
+    """A key rotation is seamless for a tool that caches the JWKS: the key that signed before it stays
+    published after it, and the key that signs after it was published before it."""
+    recipes = Recipes(probe.ctx)
+    try:
+        before_kid = str(jwt.get_unverified_header(recipes.launch_id_token(None)).get("kid"))
+        before = _keys(probe)
+        probe.control("POST", "/__mock__/keys/rotate")
+        after_kid = str(jwt.get_unverified_header(recipes.launch_id_token(None)).get("kid"))
+    except RecipeUnavailable as exc:
+        raise Skip(str(exc)) from None
+    after = _keys(probe)
+    if before_kid not in after:
+        probe.fail("getPlatformJwks", f"after a rotation the JWKS dropped {before_kid}, the key that signed before it: "
+                                      f"a tool's id_tokens in flight no longer verify (published: {sorted(after)})")
+    if after_kid not in before:
+        probe.fail("getPlatformJwks", f"after a rotation id_tokens are signed with {after_kid}, which the JWKS did not "
+                                      f"publish before it: a tool that cached the JWKS cannot verify them")
 not_checked("authorizeRedirect", "that the login redirect carries the tool's launch parameters",
             "judged through the launch it starts (signed_token_kid_in_jwks)")
 not_checked("authorizeRedirectPost", "the same as the GET", "judged on the GET")

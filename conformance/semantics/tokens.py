@@ -29,7 +29,7 @@ DOCUMENTED_SCOPES = (
 )
 
 
-def _read_scopes(probe: Probe) -> tuple[str, ...]:
+def read_scopes(probe: Probe) -> tuple[str, ...]:
     """The scopes of the three read services the checks use, as the key holds them."""
     chosen: list[str] = []
     for operation in ("listLineItems", "listResults", "listCourseMemberships"):
@@ -53,7 +53,7 @@ def _granted(probe: Probe, scopes: tuple[str, ...]) -> dict[str, Any]:
 @semantic_check("§8.3", TOKEN_OP)
 def token_lifetime_and_type(probe: Probe) -> None:
     """A granted token says ``token_type`` Bearer and ``expires_in`` 3600."""
-    body = _granted(probe, _read_scopes(probe)[:1])
+    body = _granted(probe, read_scopes(probe)[:1])
     if body.get("token_type") != "Bearer":
         probe.fail(TOKEN_OP, f'token_type must be "Bearer", got {body.get("token_type")!r}')
     if body.get("expires_in") != 3600:
@@ -63,7 +63,7 @@ def token_lifetime_and_type(probe: Probe) -> None:
 @semantic_check("§8.3", TOKEN_OP)
 def token_scope_is_requested_scope(probe: Probe) -> None:
     """The granted ``scope`` is exactly the requested scopes (each subset asked for, not the key's list)."""
-    scopes = _read_scopes(probe)
+    scopes = read_scopes(probe)
     for requested in dict.fromkeys((scopes, scopes[:1], scopes[-1:])):
         body = _granted(probe, requested)
         granted = str(body.get("scope", "")).split()
@@ -74,7 +74,7 @@ def token_scope_is_requested_scope(probe: Probe) -> None:
 @semantic_check("§8.2", TOKEN_OP)
 def token_refuses_unheld_scope(probe: Probe) -> None:
     """Asking for a scope the key lacks (with ones it holds) is refused with 400 ``invalid_scope``."""
-    held = _read_scopes(probe)
+    held = read_scopes(probe)
     lacking = [UNKNOWN_SCOPE]
     known = set(probe.target.creds.scopes)
     if known:  # the mock tells us the key's scopes: a documented one it lacks must be refused too
@@ -98,7 +98,7 @@ SERVICES = (("listLineItems", {AGS_LINEITEM, AGS_LINEITEM_RO}), ("listResults", 
 @semantic_check("§2.1 step 3, §13", TOKEN_OP, "listLineItems", "listResults", "listCourseMemberships")
 def token_works_for_its_scopes_only(probe: Probe) -> None:
     """A token for one scope reads the services that scope opens (200) and no other (401)."""
-    _read_scopes(probe)  # Skip when the key holds none of them
+    read_scopes(probe)  # Skip when the key holds none of them
     known = set(probe.target.creds.scopes)
     paths = {"listLineItems": probe.line_items_path(), "listCourseMemberships": f"/api/lti/courses/{probe.course}/names_and_roles"}
     items = probe.reference(probe.line_items())

@@ -223,7 +223,30 @@ SEMANTIC_VARIANTS = [
      "signed_token_kid_in_jwks"),
     ("OpenID configuration's jwks_uri serves nothing", _rewritten(variants.openid_jwks_uri_elsewhere),
      ["getOpenIdConfiguration"], "openid_configuration_matches_platform"),
+    ("rotation unpublishes the previous key", variants.rotation_drops_previous_key, ["getPlatformJwks"],
+     "rotation_keeps_cached_keys_valid"),
+    ("rotation signs with an unannounced key", variants.rotation_signs_with_unpublished_key, ["getPlatformJwks"],
+     "rotation_keeps_cached_keys_valid"),
+    # 13. the client assertion (§8.2 steps 2-5)
+    ("assertion signature not verified", variants.assertion_signature_unchecked, ["createAccessToken"],
+     "assertion_signature_verified"),
+    ("developer key taken from iss", variants.client_taken_from_iss, ["createAccessToken"],
+     "assertion_sub_names_the_client"),
+    ("expired assertion accepted", variants.accepts_expired_assertions, ["createAccessToken"],
+     "expired_assertion_refused"),
+    ("stale assertion accepted", variants.accepts_stale_assertions, ["createAccessToken"], "stale_assertion_refused"),
+    ("assertion from the future accepted", variants.accepts_future_assertions, ["createAccessToken"],
+     "future_assertion_refused"),
+    ("assertion audience unchecked", variants.accepts_any_assertion_audience, ["createAccessToken"],
+     "assertion_audience_checked"),
+    ("assertion without jti accepted", variants.assertion_jti_optional, ["createAccessToken"],
+     "assertion_claims_required"),
 ]
+
+
+def test_every_semantic_check_has_a_broken_mock_it_alone_catches() -> None:
+    """A check no broken mock fails could be a check that cannot fail."""
+    assert _semantic_names() - {check for *_, check in SEMANTIC_VARIANTS} == set()
 
 
 @pytest.mark.parametrize(("name", "build", "operations", "check"), SEMANTIC_VARIANTS, ids=[v[0] for v in SEMANTIC_VARIANTS])

@@ -623,3 +623,101 @@ def line_items_writable_read_only() -> Any:
         info = app.state.operations[operation]  # type: ignore[attr-defined]
         operation_changed_on(app, operation, scope_sets=(*info.scope_sets, extra))
     return app
+
+
+# -- the client assertion and key rotation (§8.2 steps 2-5, §9.1) ---------------------------------
+
+@contextmanager
+def _replaced(owner: Any, name: str, replacement: Any) -> Iterator[Any]:
+    """A fresh mock while ``owner.name`` is ``replacement(original)``."""
+    original = getattr(owner, name)
+    setattr(owner, name, replacement(original))
+    try:
+        yield create_app()
+    finally:
+        setattr(owner, name, original)
+
+
+def assertion_signature_unchecked() -> Any:
+    """Any RS256 signature passes (the kid's key is never applied)."""
+    from mockserver.auth.jws import CompactJWS
+
+    return _replaced(CompactJWS, "verifies_with", lambda original: lambda self, key: True)
+
+
+def client_taken_from_iss() -> Any:
+    """The developer key is looked up by the assertion's ``iss`` (as many platforms do), not its ``sub``."""
+    import dataclasses
+
+    from mockserver.auth import jws
+
+    def by_iss(original: Any) -> Any:
+        def parse(token: str) -> Any:
+            parsed = original(token)
+            return dataclasses.replace(parsed, claims={**parsed.claims, "sub": parsed.claims.get("iss")})
+        return parse
+
+    return _replaced(jws, "parse", by_iss)
+
+
+def _assertion_errors_without(unwanted: Callable[[str], bool], *, fill: dict[str, Any] | None = None,
+                              any_audience: bool = False) -> Any:
+    """The client assertion's claim checks forget the errors ``unwanted`` picks (service tokens keep them)."""
+    from mockserver.auth import tokens
+
+    def lenient(original: Any) -> Any:
+        def claim_errors(claims: dict[str, Any], audiences: Any, now: float, max_age: int, prefix: str = "") -> list[str]:
+            if max_age != tokens.ASSERTION_MAX_AGE:
+                return original(claims, audiences, now, max_age, prefix)
+            claims = {**(fill or {}), **claims}
+            audiences = [*audiences, str(claims.get("aud"))] if any_audience else audiences
+            return [e for e in original(claims, audiences, now, max_age, prefix) if not unwanted(e)]
+        return claim_errors
+
+    return _replaced(tokens, "claim_errors", lenient)
+
+
+def accepts_expired_assertions() -> Any:
+    return _assertion_errors_without(lambda e: e == "EXPIRED")
+
+
+def accepts_stale_assertions() -> Any:
+    return _assertion_errors_without(lambda e: "seconds old" in e)
+
+
+def accepts_future_assertions() -> Any:
+    return _assertion_errors_without(lambda e: "in the future" in e)
+
+
+def accepts_any_assertion_audience() -> Any:
+    return _assertion_errors_without(lambda e: False, any_audience=True)
+
+
+def assertion_jti_optional() -> Any:
+    return _assertion_errors_without(lambda e: False, fill={"jti": "filled-in-by-the-broken-mock"})
+
+
+def rotation_drops_previous_key() -> Any:
+    """A rotation unpublishes the key that signed until then."""
+    from mockserver.auth.keys import PlatformKeys
+
+    def forgetful(original: Any) -> Any:
+        def rotate(self: Any) -> None:
+            original(self)
+            self.past, self._jwks = None, None
+        return rotate
+
+    return _replaced(PlatformKeys, "rotate", forgetful)
+
+
+def rotation_signs_with_unpublished_key() -> Any:
+    """A rotation makes a brand-new key current instead of the pre-published future one."""
+    from mockserver.auth.keys import PlatformKeys, generate_key
+
+    def hasty(original: Any) -> Any:
+        def rotate(self: Any) -> None:
+            original(self)
+            self.current, self._jwks = generate_key("mock-platform-unannounced"), None
+        return rotate
+
+    return _replaced(PlatformKeys, "rotate", hasty)

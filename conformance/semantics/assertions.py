@@ -1,0 +1,133 @@
+"""The token endpoint trusts a client assertion only as far as Canvas does (§8.2 steps 2-5).
+
+A platform that grants tokens for an assertion it should refuse answers the same well-formed
+token as for a good one, so no shape check can tell. Each check here sends one kind of bad
+assertion, signed with the suite's own key unless the point is the signature, and expects the
+refusal Canvas gives: 401 ``invalid_client`` for a key it cannot find, 400 ``invalid_request``
+for an assertion it cannot trust. They only ask for tokens, so they run against a real Canvas too.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+import uuid
+from typing import Any
+
+import jwt
+
+from mockserver.tool_client import signing_key
+
+from ..auth import ASSERTION_TYPE
+from . import semantic_check
+from .probe import Probe, Skip
+from .tokens import TOKEN_OP, read_scopes
+
+#: Claims JwtValidator requires (``require_iss``); ``sub`` names the key, so dropping it is 401.
+VALIDATED_CLAIMS = ("aud", "exp", "iat", "jti", "iss")
+#: Canvas's limits (§8.2 step 5): ``iat`` at most 300 s old and 30 s ahead. Ours are well past them,
+#: so a real Canvas's clock may differ from ours by minutes without changing the verdict.
+STALE = 900
+AHEAD = 600
+#: A developer key id no Canvas issues (global ids are shard × 10^13 + local id).
+UNKNOWN_CLIENT = "99999999999999999"
+
+
+@functools.lru_cache(maxsize=1)
+def _foreign_key() -> Any:
+    """An RSA key the target has never seen (generated once per process: it costs ~50 ms)."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _assertion(probe: Probe, *, key: Any = None, **changes: Any) -> str:
+    """The suite's usual assertion with ``changes`` (a claim set to None is left out)."""
+    creds = probe.target.creds
+    issued = int(time.time())
+    claims = {"iss": creds.client_id, "sub": creds.client_id, "aud": creds.token_url,
+              "iat": issued, "exp": issued + 300, "jti": str(uuid.uuid4())}
+    claims.update(changes)
+    claims = {name: value for name, value in claims.items() if value is not None}
+    return jwt.encode(claims, key or signing_key(creds.private_key_pem), algorithm="RS256", headers={"kid": creds.kid})
+
+
+def _expect_refused(probe: Probe, assertion: str, status: int, error: str, what: str) -> None:
+    creds = probe.target.creds
+    form = {"grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE,
+            "client_assertion": assertion, "scope": " ".join(read_scopes(probe)[:1])}
+    response = probe.call("POST", creds.token_url, form=form)
+    body = probe.json(response)
+    got = body.get("error") if isinstance(body, dict) else None
+    if response.status_code == 200:
+        probe.fail(TOKEN_OP, f"{what}: a token was granted; Canvas refuses it with {status} {error}")
+    elif (response.status_code, got) != (status, error):
+        probe.fail(TOKEN_OP, f"{what}: expected {status} {error}, got {response.status_code} {got or (response.text or '')[:120]}")
+
+
+def _needs_key(probe: Probe) -> None:
+    if not probe.target.creds.private_key_pem:
+        raise Skip("no private key for the suite's tool (--private-key)")
+
+
+@semantic_check("§8.2 step 4", TOKEN_OP)
+def assertion_signature_verified(probe: Probe) -> None:
+    """An assertion signed with a key the developer key does not hold (same ``kid``, right claims) is
+    refused with 400 ``invalid_request``."""
+    _needs_key(probe)
+    _expect_refused(probe, _assertion(probe, key=_foreign_key()), 400, "invalid_request",
+                    "an assertion signed with another RSA key")
+
+
+@semantic_check("§8.2 step 2-3", TOKEN_OP)
+def assertion_sub_names_the_client(probe: Probe) -> None:
+    """The developer key is the assertion's ``sub``: an unknown ``sub`` is 401 ``invalid_client``,
+    whatever ``iss`` says."""
+    _needs_key(probe)
+    _expect_refused(probe, _assertion(probe, sub=UNKNOWN_CLIENT), 401, "invalid_client",
+                    f"an assertion whose sub is the unknown client {UNKNOWN_CLIENT} (iss is the suite's client)")
+
+
+@semantic_check("§8.2 step 5", TOKEN_OP)
+def expired_assertion_refused(probe: Probe) -> None:
+    """An assertion past its ``exp`` is refused with 400 ``invalid_request``."""
+    _needs_key(probe)
+    issued = int(time.time()) - 240
+    _expect_refused(probe, _assertion(probe, iat=issued, exp=issued + 60), 400, "invalid_request",
+                    "an assertion that expired three minutes ago")
+
+
+@semantic_check("§8.2 step 5", TOKEN_OP)
+def stale_assertion_refused(probe: Probe) -> None:
+    """An assertion issued more than 5 minutes ago is refused with 400 ``invalid_request``, even
+    when its ``exp`` is still ahead."""
+    _needs_key(probe)
+    issued = int(time.time()) - STALE
+    _expect_refused(probe, _assertion(probe, iat=issued, exp=issued + STALE + 300), 400, "invalid_request",
+                    f"an assertion issued {STALE} s ago (exp still ahead)")
+
+
+@semantic_check("§8.2 step 5", TOKEN_OP)
+def future_assertion_refused(probe: Probe) -> None:
+    """An assertion whose ``iat`` lies in the future is refused with 400 ``invalid_request``."""
+    _needs_key(probe)
+    issued = int(time.time()) + AHEAD
+    _expect_refused(probe, _assertion(probe, iat=issued, exp=issued + 300), 400, "invalid_request",
+                    f"an assertion issued {AHEAD} s from now")
+
+
+@semantic_check("§8.2 step 5", TOKEN_OP)
+def assertion_audience_checked(probe: Probe) -> None:
+    """An assertion addressed to another token URL is refused with 400 ``invalid_request``."""
+    _needs_key(probe)
+    _expect_refused(probe, _assertion(probe, aud="https://elsewhere.invalid/login/oauth2/token"), 400,
+                    "invalid_request", "an assertion whose aud is another platform's token URL")
+
+
+@semantic_check("§8.2 step 5", TOKEN_OP)
+def assertion_claims_required(probe: Probe) -> None:
+    """An assertion without any one of ``aud exp iat jti iss`` is refused with 400 ``invalid_request``."""
+    _needs_key(probe)
+    for claim in VALIDATED_CLAIMS:
+        _expect_refused(probe, _assertion(probe, **{claim: None}), 400, "invalid_request",
+                        f"an assertion without {claim}")
