@@ -168,6 +168,21 @@ def _target(world: World, req: LaunchRequest, course: Course, tool: Tool) -> tup
     return assignment, link
 
 
+def _variable_facts(world: World, course: Course, user: User, root_id: int) -> dict[str, Any]:
+    """What a few Canvas variables read from the world: the course's groups, the user's groups in it,
+    the user's enrollment state there, root admin rights and the test student."""
+    groups = sorted((g for g in world.groups.values() if g.course_id == course.id), key=lambda g: g.id)
+    states = [e.state for e in world.enrollments.values()
+              if e.user_id == user.id and e.course_id == course.id and e.state != "deleted"]
+    return {
+        "course_group_ids": tuple(g.id for g in groups),
+        "user_group_context_ids": tuple(g.lti_context_id for g in groups if user.id in g.member_ids),
+        "enrollment_state": "" if not states else "active" if "active" in states else "inactive",
+        "root_admin": any(t.user_id == user.id and t.admin_of == root_id for t in world.api_tokens.values()),
+        "student_view": any(e.user_id == user.id and e.type == "StudentViewEnrollment" for e in world.enrollments.values()),
+    }
+
+
 def start_launch(world: World, cache: LaunchCache, secret: str, req: LaunchRequest, *, base_url: str,
                  domain: str, now: float) -> LoginRequest:
     """Resolve, build the id_token claims, cache them, and return the login request."""
@@ -200,7 +215,7 @@ def start_launch(world: World, cache: LaunchCache, secret: str, req: LaunchReque
         roles, canvas_roles = roles_for(world, user.id, course.id)
         lc = LaunchContext(base_url=base_url, domain=domain, course=course, account=account, root_account=root,
                            user=user, tool=tool, roles=roles, canvas_roles=canvas_roles, assignment=assignment,
-                           link=link)
+                           link=link, **_variable_facts(world, course, user, root.id))
         iat = int(now)
         return_url = None
         if req.message_type == DEEP_LINKING_REQUEST:

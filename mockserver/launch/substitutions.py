@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from ..world import Account, Assignment, Course, ResourceLink, Tool, User
@@ -36,6 +37,12 @@ class LaunchContext:
     canvas_roles: tuple[str, ...]
     assignment: Assignment | None = None
     link: ResourceLink | None = None
+    #: World facts some variables read, gathered when the launch starts (see ``login.py``).
+    course_group_ids: tuple[int, ...] = ()
+    user_group_context_ids: tuple[str, ...] = ()
+    enrollment_state: str = ""
+    root_admin: bool = False
+    student_view: bool = False
 
     @property
     def shows_name(self) -> bool:
@@ -65,14 +72,24 @@ def _assignment(attr: str) -> Expansion:
     return Expansion(lambda c: getattr(c.assignment, attr), lambda c: c.assignment is not None)
 
 
-def _assignment_date(attr: str) -> Expansion:
-    """``…At.iso8601``: only when the assignment has that date (else left as written)."""
-    return Expansion(lambda c: getattr(c.assignment, attr),
-                     lambda c: c.assignment is not None and bool(getattr(c.assignment, attr)))
-
-
 def _login(attr: str) -> Expansion:
     return Expansion(lambda c: getattr(c.user, attr), lambda c: c.has_login)
+
+
+def _iso8601(value: Any, *, ms: bool) -> str | None:
+    """A stored time as Ruby's ``utc.iso8601`` (``…T10:00:00Z``) or ``iso8601(3)`` (``…T10:00:00.000Z``)."""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(UTC)
+    except ValueError:
+        return str(value)
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{text}.{moment.microsecond // 1000:03d}Z" if ms else f"{text}Z"
+
+
+def _assignment_iso(attr: str, *, ms: bool = False) -> Expansion:
+    """``…At.iso8601`` and ``ResourceLink.…DateTime``: only when the assignment has that date."""
+    return Expansion(lambda c: _iso8601(getattr(c.assignment, attr), ms=ms),
+                     lambda c: c.assignment is not None and bool(getattr(c.assignment, attr)))
 
 
 def _points(c: LaunchContext) -> Any:
@@ -105,9 +122,24 @@ EXPANSIONS: dict[str, Expansion] = {
     "Canvas.assignment.id": _assignment("id"),
     "Canvas.assignment.title": _assignment("name"),
     "Canvas.assignment.pointsPossible": Expansion(_points, lambda c: c.assignment is not None),
-    "Canvas.assignment.dueAt.iso8601": _assignment_date("due_at"),
-    "Canvas.assignment.unlockAt.iso8601": _assignment_date("unlock_at"),
+    "Canvas.assignment.dueAt.iso8601": _assignment_iso("due_at"),
+    "Canvas.assignment.unlockAt.iso8601": _assignment_iso("unlock_at"),
+    "Canvas.assignment.dueAt": _assignment("due_at"),
+    "Canvas.assignment.unlockAt": _assignment("unlock_at"),
+    "Canvas.assignment.published": Expansion(lambda c: c.assignment.workflow_state == "published",
+                                             lambda c: c.assignment is not None),
+    "ResourceLink.available.startDateTime": _assignment_iso("unlock_at", ms=True),
+    "ResourceLink.submission.endDateTime": _assignment_iso("due_at", ms=True),
     "Canvas.externalTool.global_id": Expansion(lambda c: c.tool.id),
+    "Canvas.enrollment.enrollmentState": Expansion(lambda c: c.enrollment_state),
+    "Canvas.user.isRootAccountAdmin": Expansion(lambda c: c.root_admin),
+    "Canvas.group.contextIds": Expansion(lambda c: ",".join(c.user_group_context_ids)),
+    "com.instructure.Course.groupIds": Expansion(lambda c: ",".join(map(str, c.course_group_ids))),
+    "com.instructure.User.student_view": Expansion(lambda c: c.student_view),
+    "Message.documentTarget": Expansion(lambda c: "iframe"),
+    "ToolConsumerInstance.guid": Expansion(lambda c: c.root_account.lti_guid),
+    "vnd.Canvas.root_account.uuid": Expansion(lambda c: c.root_account.uuid),
+    "Membership.role": Expansion(lambda c: ",".join(c.roles)),
     "Context.id": Expansion(lambda c: c.course.lti_context_id),
     "Context.title": Expansion(lambda c: c.course.name),
     "Context.sourcedId": Expansion(lambda c: c.course.sis_source_id),
