@@ -130,6 +130,12 @@ class RequestContext:
         return _origin(scope.get("scheme", "http"), host, tuple(server) if server is not None else None)
 
     @property
+    def own_origins(self) -> frozenset[str]:
+        """The origins the mock answers at for this request: where it was reached, and where it is
+        served (``launch/tool_keys.py`` reads the key sets it serves there in-process)."""
+        return frozenset({self.base_url, self.state.origin})
+
+    @property
     def url(self) -> str:
         """``str(request.url)``: the origin, the path as Starlette escapes it and the query string."""
         origin, scope = self.base_url, self.request.scope

@@ -2,7 +2,7 @@
 
 Login initiation → the platform's authorization endpoint → the launch, validated as a strict
 tool does (``validation.py``) → a page showing the claims, with a score form (AGS) or, for deep
-linking, the content on offer. Everything the tool asks of the platform goes over HTTP
+linking, the content on offer. And install by URL: dynamic registration (``registration.py``). Everything the tool asks of the platform goes over HTTP
 (``platform.py``); nothing here reads the mock's world.
 """
 
@@ -21,7 +21,7 @@ from ..canvas.errors import json_response
 from ..canvas.text import echo_repr
 from ..context import RequestContext
 from ..launch.html import form_page
-from . import content, grading, keys
+from . import content, grading, keys, registration
 from .platform import PlatformClient, PlatformError
 from .sessions import DemoToolState, Launch
 from .validation import DEEP_LINKING, LTI, Received, run_checks
@@ -220,6 +220,17 @@ async def deep_link(ctx: RequestContext, body: Any = None, **_: Any) -> Response
     return form_page(return_url, {"JWT": token}, title="Returning to the platform…", headers=NO_STORE)
 
 
+async def register(ctx: RequestContext, openid_configuration: str | None = None,
+                   registration_token: str | None = None, **_: Any) -> Response:
+    """Install by URL (LTI Dynamic Registration): register with the platform, then close its frame."""
+    _, client, tool_url = _tool(ctx)
+    try:
+        made = await registration.register(client, tool_url, openid_configuration, registration_token)
+    except registration.Refused as refused:
+        return _problem(ctx, refused.title, refused.reasons, refused.status)
+    return _render(ctx, "registered.html", {"registration": made, "tool_url": tool_url})
+
+
 OPERATIONS = {
     "getDemoToolHome": home,
     "getDemoToolJwks": get_jwks,
@@ -228,4 +239,5 @@ OPERATIONS = {
     "demoToolLaunch": launch,
     "demoToolScore": score,
     "demoToolDeepLink": deep_link,
+    "demoToolRegister": register,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from starlette.responses import HTMLResponse, Response
@@ -52,7 +53,8 @@ def _remember(ctx: RequestContext, record: LaunchRecord | None, token: Any, outc
     """The response's validation report, kept in its launch's record; returned for the page."""
     world = ctx.world
     response = dl_checks.DeepLinkingResponse.read(
-        token, key_for=world.developer_keys.get, keys_for=candidate_keys, issuer=world.issuer, now=ctx.now(),
+        token, key_for=world.developer_keys.get, keys_for=functools.partial(candidate_keys, origins=ctx.own_origins),
+        issuer=world.issuer, now=ctx.now(),
         request=record.claims if record is not None else None)
     entry = {"time": ctx.now(), **kept_response(response.token, response.header, response.claims,
                                                 dl_checks.report(response)), "outcome": outcome}
@@ -78,7 +80,7 @@ async def deep_linking_response(ctx: RequestContext, course_id: str, body: Any =
             course = world.courses.get(int(course_id))
             if course is None or course.workflow_state == "deleted":
                 raise not_found()
-            verified = dl.verify_response_jwt(world, token, course, ctx.now())
+            verified = dl.verify_response_jwt(world, token, course, ctx.now(), origins=ctx.own_origins)
             return_data = dl.verify_data(ctx.state.secret, ctx.request.query_params.get("data"), course, ctx.now())
             placement = return_data.get("placement") if isinstance(return_data.get("placement"), str) else None
             plan = dl.plan_items(world, course, verified, placement, ctx.now())

@@ -50,7 +50,7 @@ async def get_registration_token(ctx: RequestContext, account_id: str, **_: Any)
 async def create_registration(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
     token = dr.decode_token(ctx.state.secret, ctx.request.headers.get("authorization"), ctx.now())
     with ctx.world.lock:
-        registered = dr.register(ctx.world, token, body, ctx.now())
+        registered = dr.register(ctx.world, token, body, ctx.now(), ctx.own_origins)
         deployment = deployment_id(ctx.world, registered.tool.id)
     return json_response(dr.response_body(registered, ctx.base_url, deployment))
 

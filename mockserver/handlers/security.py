@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from starlette.responses import Response
@@ -36,7 +37,8 @@ def token_url(ctx: RequestContext) -> str:
 async def create_access_token(ctx: RequestContext, body: dict[str, Any] | None = None, **_: Any) -> Response:
     form = {k: (v[0] if isinstance(v, list) and v else v) for k, v in (body or {}).items()}
     url = token_url(ctx)
-    grant = verify_client_assertion(ctx.world, form, url, ctx.now(), jwks_for=tool_keys.jwks_for)
+    jwks_for = functools.partial(tool_keys.jwks_for, origins=ctx.own_origins)
+    grant = verify_client_assertion(ctx.world, form, url, ctx.now(), jwks_for=jwks_for)
     token = issue_access_token(ctx.state.secret, ctx.world.issuer, grant, url, ctx.now())
     return json_response({
         "access_token": token, "token_type": "Bearer", "expires_in": 3600,

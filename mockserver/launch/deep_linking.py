@@ -10,6 +10,7 @@ Canvas does: resource links, assignments with their (tool-owned) line items, rec
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -55,7 +56,8 @@ class Verified:
     tool: Tool
 
 
-def verify_response_jwt(world: World, token: Any, course: Course, now: float) -> Verified:
+def verify_response_jwt(world: World, token: Any, course: Course, now: float,
+                        origins: Collection[str] = ()) -> Verified:
     if not isinstance(token, str) or not token:
         raise DeepLinkingError("jwt", FORMAT_INVALID)
     try:
@@ -70,7 +72,7 @@ def verify_response_jwt(world: World, token: Any, course: Course, now: float) ->
         raise DeepLinkingError("developer_key", CLIENT_NOT_FOUND)
     kid = header.get("kid") if isinstance(header.get("kid"), str) else None
     claims: dict[str, Any] | None = None
-    for jwk in candidate_keys(key, kid):
+    for jwk in candidate_keys(key, kid, origins):
         try:
             public = jwt.PyJWK(jwk, algorithm="RS256").key
             claims = jwt.decode(token, public, algorithms=["RS256"], options={

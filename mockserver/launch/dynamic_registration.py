@@ -4,12 +4,14 @@ A registration token is an HS256 JWT signed with the app's secret (what the open
 handler in ``handlers/security.py`` decodes), valid one hour. Registering creates what Canvas
 creates — a developer key (``public_jwk_url`` = the tool's ``jwks_uri``), its IMS registration
 record — plus, so the tool can call services at once, an ``on`` binding for the root account and
-an active deployment (tool) in it. ``jwks_uri`` must be a loopback URL: the mock fetches it.
+an active deployment (tool) in it. ``jwks_uri`` must be a loopback URL (the mock fetches it) or a
+key set the mock serves itself (the demo tool's: ``tool_keys.own_key_set``).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,7 +23,7 @@ from ..canvas.errors import CanvasError, generic_body
 from ..canvas.scopes import LTI_SCOPES
 from ..canvas.timestamps import api_time
 from ..world import DeveloperKey, ImsRegistration, Tool, World
-from .tool_keys import is_loopback_url
+from .tool_keys import may_fetch
 
 TOKEN_LIFETIME = 3600
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
@@ -119,7 +121,7 @@ def field_error(field: str, message: str) -> dict[str, Any]:
     return {"field": field, "message": message, "error_code": None}
 
 
-def _model_errors(body: dict[str, Any], config: Any, scopes: list[str]) -> list[dict[str, Any]]:
+def _model_errors(body: dict[str, Any], config: Any, scopes: list[str], origins: Collection[str]) -> list[dict[str, Any]]:
     errors: list[dict[str, Any]] = []
 
     def add(field: str, message: str) -> None:
@@ -135,8 +137,8 @@ def _model_errors(body: dict[str, Any], config: Any, scopes: list[str]) -> list[
     for name in ("initiate_login_uri", "jwks_uri", "logo_uri", "client_uri", "tos_uri", "policy_uri"):
         if body.get(name) and not _valid_uri(body[name]):
             add(name, "is not a valid URI")
-    if body.get("jwks_uri") and _valid_uri(body["jwks_uri"]) and not is_loopback_url(body["jwks_uri"]):
-        add("jwks_uri", "must be a loopback URL (the mock fetches only localhost/127.0.0.0/8/::1 key sets)")
+    if body.get("jwks_uri") and _valid_uri(body["jwks_uri"]) and not may_fetch(body["jwks_uri"], origins):
+        add("jwks_uri", "must be a loopback URL (the mock fetches only localhost/127.0.0.0/8/::1 key sets) or the demo tool's")
     invalid = [s for s in scopes if s not in LTI_SCOPES]
     if invalid:
         add("scopes", f"Invalid scopes: {', '.join(invalid)}")
@@ -192,8 +194,9 @@ class Registered:
     tool: Tool
 
 
-def register(world: World, token: dict[str, Any], body: Any, now: float) -> Registered:
-    """Validate and create; raises :class:`RegistrationError` with Canvas's status and body."""
+def register(world: World, token: dict[str, Any], body: Any, now: float, origins: Collection[str] = ()) -> Registered:
+    """Validate and create; raises :class:`RegistrationError` with Canvas's status and body
+    (``origins``: where the mock is reached, whose own key sets a ``jwks_uri`` may name)."""
     account_id = token.get("root_account_global_id")
     account = world.accounts.get(account_id) if isinstance(account_id, int) else None
     if account is None or account.parent_id is not None:
@@ -206,7 +209,7 @@ def register(world: World, token: dict[str, Any], body: Any, now: float) -> Regi
             field_error("/".join(str(p) for p in e.path) or "body", e.message) for e in schema_errors]})
     config = body.get(TOOL_CONFIGURATION)
     scopes = [s for s in str(body.get("scope") or "").split(" ") if s]
-    errors = _model_errors(body, config, scopes)
+    errors = _model_errors(body, config, scopes, origins)
     if errors:
         raise RegistrationError(422, {"errors": errors})
     assert isinstance(config, dict)

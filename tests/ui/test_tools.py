@@ -11,7 +11,9 @@ import json
 import os
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
+import httpx
 import pytest
 
 if not os.environ.get("CI"):  # in CI a missing Playwright is a failure, not a skip
@@ -138,3 +140,41 @@ def test_install_by_url_registers_the_tool_dynamically(mock: RunningMock, screen
     course = course_page(screens, mock, STUDENT)
     course.locator(".course-nav").get_by_role("button", name="Registered Test Tool").click()
     expect(course.frame_locator("#tool-frame").get_by_role("heading")).to_have_text("Hello, Samuel Student")
+
+
+def test_the_demo_tool_installs_by_url_and_its_new_client_id_launches_and_grades(mock: RunningMock,
+                                                                                 screens: Screens) -> None:
+    """The mock's own demo tool as a dynamic registration tool: the Tools page opens its registration
+    URL in the frame, the tool registers itself and closes the frame, and the new tool launches."""
+    page = screens.new_page()
+    page.goto(f"{mock.base_url}/__mock__/ui/tools")
+    page.get_by_role("button", name="Use the Demo Tool's registration URL").click()
+    expect(page.get_by_label("Registration URL")).to_have_value(f"{mock.base_url}/__mock__/demo-tool/register")
+    page.get_by_role("button", name="Install", exact=True).click()
+    expect(page.locator("#flash")).to_have_text("The tool finished its registration: it is installed in the root account")
+    row = page.locator("#registered tr", has=page.get_by_text("Demo Tool (registered by URL)", exact=True))
+    expect(row).to_contain_text("dynamic registration")
+    expect(row).to_contain_text("account Mock University")
+    client_id = row.locator("code").first.inner_text()
+    assert client_id != "10000000000004"
+    screens.shot(page, "demo-tool-installed-by-url")
+
+    course = course_page(screens, mock, STUDENT)
+    course.locator(".course-nav").get_by_role("button", name="Demo Tool (registered by URL)", exact=True).click()
+    frame = course.frame_locator("#tool-frame")
+    expect(frame.get_by_role("heading", level=1)).to_have_text("Hello, Samuel Student")
+    expect(frame.locator(".checks .fail")).to_have_count(0)
+    expect(frame.locator(".claims")).to_contain_text(f'"{client_id}"')  # aud: the new client id
+    frame.get_by_role("button", name="Post score").click()  # client credentials with the registered key set
+    expect(frame.locator(".outcome")).to_have_text("Score posted: 8/10 for Samuel Student.")
+    screens.audit(course.frame(name="tool-frame"))
+
+    # The tool's registration page itself, opened by nothing: it says so, and passes axe-core.
+    token = httpx.get(f"{mock.base_url}/api/lti/accounts/1/registration_token",
+                      headers={"Authorization": "Bearer mock-admin-token-TEST-ONLY"}).json()
+    alone = screens.new_page()
+    alone.goto(f"{mock.base_url}/__mock__/demo-tool/register?" + urlencode(
+        {"openid_configuration": token["oidc_configuration_url"], "registration_token": token["token"]}))
+    expect(alone.get_by_role("heading", level=1)).to_have_text("Registered with the platform")
+    expect(alone.locator("#close-note")).to_have_text("Done. No platform window opened this page, so there is nothing to close.")
+    screens.audit(alone)

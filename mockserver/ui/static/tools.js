@@ -143,6 +143,13 @@
     }, function () { flash("The Demo Tool's key could not be read", false); });
   });
 
+  // The Demo Tool's registration initiation URL (on this mock), to install it by URL.
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("#fill-demo-registration")) return;
+    document.getElementById("dr-url").value = window.location.origin + "/__mock__/demo-tool/register";
+    flash("Filled in the Demo Tool's registration URL: press Install", true);
+  });
+
   // Dynamic registration: a registration token for the root account, then the tool's page in the frame.
   document.addEventListener("submit", function (event) {
     var form = event.target;
