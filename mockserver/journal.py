@@ -43,16 +43,18 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import parse_qsl, quote
 
-import jwt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .canvas.text import printable
 from .canvas.validation import PARSED_JSON_KEY, InvalidRequest, parse_json
 from .excerpt import CUT, MARGIN, excerpt
+from .lazy_imports import LazyModule
 from .redaction import REDACTED, Redactor
 
 if TYPE_CHECKING:
     from .context import AppState
+
+jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token or key use
 
 DEFAULT_CAPACITY = 1000
 #: Bytes kept of a request or response body (more is cut, or excerpted), of the query string and of

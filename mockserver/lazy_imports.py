@@ -13,8 +13,13 @@ Two tools put that work off until something actually uses it, without changing w
   (:func:`standing_in`); it imports the real module the first time it is called, subclassed, checked
   with ``isinstance`` or read, and behaves as what it stands for.
 
-Which modules get this treatment is connexion's business, so the list lives in the adapter
-(``connexion_adapter.py``); this module knows nothing about connexion.
+Which of connexion's modules get this treatment is connexion's business, so the list lives in the
+adapter (``connexion_adapter.py``); this module knows nothing about connexion.
+
+- :class:`LazyModule`: for our own modules' imports of a library that only some requests use
+  (PyJWT, and through it cryptography: tokens, keys, launches). Bound to the name a module would
+  import, it imports the library when a name of it is first read. Nothing is put in ``sys.modules``
+  meanwhile, so the process's other imports of the library are untouched.
 """
 
 from __future__ import annotations
@@ -116,6 +121,30 @@ class Deferred:
 
     def __repr__(self) -> str:
         return f"<deferred {'.'.join(self._where)}>"
+
+
+class LazyModule:
+    """Stands for module ``name``, imported the first time one of its names is read; each name
+    read is then kept here, so later reads are plain attribute lookups."""
+
+    def __init__(self, name: str) -> None:
+        self.__name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute.startswith("__"):  # copy, pickle and inspect probing: not the module's names
+            raise AttributeError(attribute)
+        module = importlib.import_module(self.__name)
+        try:
+            value = getattr(module, attribute)
+        except AttributeError:  # a submodule the package's __init__ does not import
+            if importlib.util.find_spec(f"{self.__name}.{attribute}") is None:
+                raise
+            value = importlib.import_module(f"{self.__name}.{attribute}")
+        setattr(self, attribute, value)
+        return value
+
+    def __repr__(self) -> str:
+        return f"<lazy module {self.__name!r}>"
 
 
 @contextlib.contextmanager

@@ -34,9 +34,10 @@ from collections.abc import Collection
 from typing import Any
 from urllib.parse import unquote
 
-from jwt.utils import base64url_decode
-
 from .canvas.text import printable
+from .lazy_imports import LazyModule
+
+jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first JWT to redact
 
 REDACTED = "[redacted]"
 REDACTED_JWT = "[redacted jwt]"
@@ -92,7 +93,7 @@ def _json_object(segment: str) -> bool:
     if len(segment) < 3 or segment[0] not in JSON_OBJECT_STARTS:  # "e30" is ``{}``, the shortest object
         return False
     try:
-        decoded = json.loads(base64url_decode(segment.rstrip("=")))
+        decoded = json.loads(jwt.utils.base64url_decode(segment.rstrip("=")))
     except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
         return False
     return isinstance(decoded, dict)
@@ -108,7 +109,7 @@ def is_lti_message(candidate: str) -> bool:
     if len(parts) != 3 or not _json_object(parts[0]) or len(parts[1]) < 3:
         return False
     try:
-        payload = json.loads(base64url_decode(parts[1].rstrip("=")))
+        payload = json.loads(jwt.utils.base64url_decode(parts[1].rstrip("=")))
     except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
         return False
     return isinstance(payload, dict) and isinstance(payload.get(LTI_MESSAGE_CLAIM), str)

@@ -26,13 +26,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import jwt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .journal import NOTES_KEY, is_control_path
+from .lazy_imports import LazyModule
 
 if TYPE_CHECKING:
     from .context import AppState
+
+jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token or key use
 
 TOKEN_OPERATION = "createAccessToken"
 THROTTLED_BODY = b"403 Forbidden (Rate Limit Exceeded)\n"

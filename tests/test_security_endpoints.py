@@ -8,6 +8,7 @@ from typing import Any
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
 
 GENERIC_UNAUTHORIZED = {"errors": [{"message": "An error occurred.", "error_code": "unauthorized"}]}
 
@@ -126,3 +127,38 @@ def test_jwks_rotation_check_reads_canvas_kids_and_follows_rotation(client: Any)
     report = client.get("/api/lti/security/jwks?rotation_check=1").json()
     assert report[1] == "today is day 1 and key 1 is from this month"
     assert client.get("/api/lti/security/jwks").json()["keys"][1]["kid"] == "2031-08-01T00:00:00Z_1"
+
+
+def test_published_jwks_are_pyjwts_public_jwks(client: Any) -> None:
+    """The mock writes a public JWK itself (so that building an app needs no PyJWT): each key it
+    publishes, and each fixture developer key's, is PyJWT's ``to_jwk`` of the same key."""
+    state = client.app.state
+    published = client.get("/api/lti/security/jwks").json()["keys"]
+    platform = [key for key in (state.keys.past, state.keys.current, state.keys.future) if key is not None]
+    for jwk, key in zip(published, platform, strict=True):
+        expected = jwt.algorithms.RSAAlgorithm.to_jwk(key.private_key.public_key(), as_dict=True)
+        assert jwk == {"kid": key.kid, "alg": "RS256", "use": "sig", "kty": "RSA", "e": expected["e"], "n": expected["n"]}
+    for developer_key in state.world.developer_keys.values():
+        if developer_key.private_key_pem:
+            public = jwt.algorithms.RSAAlgorithm.from_jwk(developer_key.public_jwk)
+            private = serialization.load_pem_private_key(developer_key.private_key_pem.encode(), password=None)
+            assert public.public_numbers() == private.public_key().public_numbers()
+
+
+def test_a_platform_key_the_fixtures_do_not_give_is_made_once_and_kept(tmp_path: Any) -> None:
+    """Without a platform key in the fixtures, the mock makes one (when first used, not at start-up):
+    the JWKS publishes it under the same kid every time, and what the mock signs verifies with it."""
+    import yaml
+
+    from mockserver import create_app
+    from mockserver.fixtures import DEFAULT_FIXTURES
+
+    data = yaml.safe_load(DEFAULT_FIXTURES.read_text(encoding="utf-8"))
+    data["platform"].pop("keys")
+    (tmp_path / "keyless.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    app = create_app(tmp_path / "keyless.yaml")
+    with app.test_client() as client:
+        first, again = (client.get("/api/lti/security/jwks").json()["keys"] for _ in range(2))
+        assert first == again and [key["kid"] for key in first] == ["mock-platform-generated"]
+        token = jwt.encode({"x": 1}, app.state.keys.current.private_key, algorithm="RS256", headers={"kid": first[0]["kid"]})
+        assert jwt.decode(token, jwt.PyJWK(first[0]).key, algorithms=["RS256"]) == {"x": 1}

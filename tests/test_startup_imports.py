@@ -4,9 +4,12 @@ connexion, on import, loads its Flask framework, Starlette's test client and, th
 httpx's command-line client; the console and the demo tool render with Jinja2. None of that
 serves an API request, so none of it may be loaded once the app is built: the adapter puts
 connexion's parts off (``mockserver/connexion_adapter.py``) and our own modules load templates and
-HTTP clients on first use. A module that reads one of these at import brings it back (the demo
-tool's templates and transport once did); this test names it. What start-up costs in CPU time is
-measured by ``python -m bench.startup``, not here.
+HTTP clients on first use. PyJWT (with cryptography's X.509 module) loads with the first token,
+key or launch (``LazyModule`` in ``mockserver/lazy_imports.py``), and cryptography is not
+imported until the fixtures' keys are parsed. A module that reads one of these at import brings it
+back (the demo tool's templates and transport once did; ``import jwt`` or ``from cryptography …``
+at a module's top would); this test names it. What start-up costs in CPU time is measured by
+``python -m bench.startup``, not here.
 """
 
 from __future__ import annotations
@@ -16,7 +19,18 @@ import sys
 
 #: Loaded by connexion's or a template engine's eager imports, never needed to serve an API request.
 NOT_FOR_SERVING = ("flask", "werkzeug.routing", "werkzeug.serving", "starlette.testclient", "rich", "pygments",
-                   "jinja2.environment", "httpx._client", "requests.sessions", "schemathesis", "hypothesis")
+                   "jinja2.environment", "httpx._client", "requests.sessions", "schemathesis", "hypothesis",
+                   "jwt", "cryptography.x509")
+#: Needed to build the app (the fixtures' keys are parsed then), not to import it.
+FOR_BUILDING = ("cryptography",)
+
+IMPORT = """
+import sys
+from conformance.cli import command_parser
+
+command_parser(["mock"])  # what canvas-lti mock imports before it builds the app
+print(" ".join(name for name in {names!r} if name in sys.modules))
+"""
 
 SERVE = """
 import sys
@@ -35,12 +49,24 @@ def test_building_the_mock_loads_nothing_it_does_not_serve_with() -> None:
     assert run.stdout.split() == []
 
 
+def test_importing_the_mock_loads_nothing_it_needs_only_to_build_the_app_or_answer() -> None:
+    run = subprocess.run([sys.executable, "-c", IMPORT.format(names=NOT_FOR_SERVING + FOR_BUILDING)], capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stdout.split() == []
+
+
 def test_what_was_put_off_loads_when_used() -> None:
     code = SERVE.format(names=()) + """
 app = create_app()
 client = app.test_client()
 assert client.get("/__mock__/ui/", headers={"accept": "text/html"}).status_code == 200
 assert "jinja2.environment" in sys.modules
+from mockserver.tool_client import bearer, get_token
+config = client.get("/__mock__/config").json()
+token = get_token(client, config, "Mock Grading Tool")
+assert client.get("/api/lti/courses/101/line_items", headers=bearer(token)).status_code == 200
+assert client.get("/api/lti/security/jwks").json()["keys"]
 """
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]

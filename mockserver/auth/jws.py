@@ -19,17 +19,29 @@ import hmac
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-import jwt
-from jwt.algorithms import HMACAlgorithm, RSAAlgorithm
-from jwt.utils import base64url_encode
+from ..lazy_imports import LazyModule
+
+jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token
 
 _SEGMENT = re.compile(rb"[A-Za-z0-9_-]*={0,2}")
-RS256 = RSAAlgorithm(RSAAlgorithm.SHA256)
-HS256 = HMACAlgorithm(HMACAlgorithm.SHA256)
-#: PyJWT's header for ``algorithm="HS256"`` without extra headers (sorted keys, compact).
-_HS256_HEADER = base64url_encode(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":"), sort_keys=True).encode())
+
+
+class _PyJWT(NamedTuple):
+    rs256: Any
+    hs256: Any
+    #: PyJWT's header for ``algorithm="HS256"`` without extra headers (sorted keys, compact).
+    hs256_header: bytes
+
+
+@functools.cache
+def _pyjwt() -> _PyJWT:
+    """PyJWT's algorithm objects, made on first use rather than at import (start-up)."""
+    algorithms = jwt.algorithms
+    header = json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":"), sort_keys=True).encode()
+    return _PyJWT(algorithms.RSAAlgorithm(algorithms.RSAAlgorithm.SHA256),
+                  algorithms.HMACAlgorithm(algorithms.HMACAlgorithm.SHA256), jwt.utils.base64url_encode(header))
 
 
 @dataclass(frozen=True)
@@ -41,7 +53,7 @@ class CompactJWS:
 
     def verifies_with(self, public_key: Any) -> bool:
         """An RS256 signature check against one public key."""
-        return bool(RS256.verify(self.signing_input, public_key, self.signature))
+        return bool(_pyjwt().rs256.verify(self.signing_input, public_key, self.signature))
 
 
 def _segment(part: bytes) -> bytes:
@@ -72,11 +84,12 @@ def parse(token: str) -> CompactJWS:
 def _hmac_key(secret: str) -> bytes:
     """The secret as PyJWT prepares it, after PyJWT's own checks (and warnings) ran once."""
     jwt.encode({}, secret, algorithm="HS256")
-    return HS256.prepare_key(secret)
+    return _pyjwt().hs256.prepare_key(secret)
 
 
 def encode_hs256(claims: dict[str, Any], secret: str) -> str:
     """``jwt.encode(claims, secret, algorithm="HS256")`` for JSON-ready claims (no datetimes)."""
-    signing_input = _HS256_HEADER + b"." + base64url_encode(json.dumps(claims, separators=(",", ":")).encode())
+    encode = jwt.utils.base64url_encode
+    signing_input = _pyjwt().hs256_header + b"." + encode(json.dumps(claims, separators=(",", ":")).encode())
     # hmac.digest: the one-shot C HMAC, the bytes of PyJWT's ``hmac.new(key, msg, sha256).digest()``.
-    return (signing_input + b"." + base64url_encode(hmac.digest(_hmac_key(secret), signing_input, "sha256"))).decode()
+    return (signing_input + b"." + encode(hmac.digest(_hmac_key(secret), signing_input, "sha256"))).decode()

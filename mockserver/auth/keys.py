@@ -6,23 +6,29 @@ one. The mock loads them from the fixtures (test-only PEMs) and can rotate them.
 
 from __future__ import annotations
 
+import base64
 import threading
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
+from typing import TYPE_CHECKING, Any
 
 from ..canvas.errors import json_text
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+# cryptography is imported where a key is parsed or generated, so importing the mock does not
+# load it; PyJWT (with cryptography's X.509 module) is not needed to build an app at all
+# (tests/test_startup_imports.py).
 
 #: The JWK members Canvas publishes (spec "returns well-formed public key jwks").
 PUBLIC_JWK_MEMBERS = ("kty", "e", "n", "kid", "alg", "use")
 
 
 def load_private_key(pem: str) -> rsa.RSAPrivateKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     try:
         # Skipping RSA's consistency checks saves ~40 ms per key at start-up; these are our own
         # test keys, and a corrupt one still fails to sign or verify.
@@ -34,9 +40,18 @@ def load_private_key(pem: str) -> rsa.RSAPrivateKey:
     return key
 
 
+def _base64url_uint(value: int) -> str:
+    """RFC 7518 §6.3.1: the unsigned big-endian bytes, base64url without padding (PyJWT's ``to_base64url_uint``)."""
+    return base64.urlsafe_b64encode(value.to_bytes((value.bit_length() + 7) // 8, "big")).rstrip(b"=").decode()
+
+
 def public_jwk(public_key: rsa.RSAPublicKey, kid: str) -> dict[str, Any]:
-    jwk = RSAAlgorithm.to_jwk(public_key, as_dict=True)
-    jwk.update({"kid": kid, "alg": "RS256", "use": "sig"})
+    """The public JWK Canvas publishes: the members of PyJWT's ``RSAAlgorithm.to_jwk`` that Canvas
+    keeps, written here because fixtures' developer keys need it when an app is built, and PyJWT
+    would bring cryptography's X.509 module into start-up (tests/test_keys.py holds the two equal)."""
+    numbers = public_key.public_numbers()
+    jwk = {"kty": "RSA", "e": _base64url_uint(numbers.e), "n": _base64url_uint(numbers.n), "kid": kid,
+           "alg": "RS256", "use": "sig"}
     return {name: jwk[name] for name in PUBLIC_JWK_MEMBERS}
 
 
@@ -44,15 +59,34 @@ def public_jwk_from_pem(pem: str, kid: str) -> dict[str, Any]:
     return public_jwk(load_private_key(pem).public_key(), kid)
 
 
-@dataclass(frozen=True)
 class PlatformKey:
-    kid: str
-    private_key: rsa.RSAPrivateKey
-    pem: str
+    """A platform key: its kid and RSA key. A key the fixtures give is parsed when they are loaded
+    (a bad PEM fails there); one they do not give is generated on first use (a JWKS, a signature),
+    not when the app is built, and kept: the same key, under the same kid, for the app's life."""
+
+    def __init__(self, kid: str, private_key: rsa.RSAPrivateKey | None = None) -> None:
+        self.kid = kid
+        self._private_key = private_key
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_pem(cls, kid: str, pem: str) -> PlatformKey:
+        return cls(kid, load_private_key(pem))
+
+    @property
+    def private_key(self) -> rsa.RSAPrivateKey:
+        if self._private_key is None:
+            with self._lock:  # two first uses at once generate one key
+                if self._private_key is None:
+                    self._private_key = _new_private_key()
+        return self._private_key
 
     @property
     def jwk(self) -> dict[str, Any]:
         return public_jwk(self.private_key.public_key(), self.kid)
+
+    def __repr__(self) -> str:
+        return f"PlatformKey(kid={self.kid!r})"
 
 
 class PlatformKeys:
@@ -69,9 +103,9 @@ class PlatformKeys:
         keys = {"past": None, "current": None, "future": None}
         for index, row in enumerate(rows):
             status = row.get("status") or ("current" if index == 0 else "future")
-            keys[status] = PlatformKey(row["kid"], load_private_key(row["private_key_pem"]), row["private_key_pem"])
+            keys[status] = PlatformKey.from_pem(row["kid"], row["private_key_pem"])
         if keys["current"] is None:
-            keys["current"] = generate_key("mock-platform-generated")
+            keys["current"] = PlatformKey("mock-platform-generated")
         return cls(keys["current"], keys["past"], keys["future"])
 
     def jwks(self) -> dict[str, Any]:
@@ -136,9 +170,12 @@ def key_month(kid: str, role: str, today: date) -> date:
     return (made if made.tzinfo is None else made.astimezone(UTC)).date()
 
 
+def _new_private_key() -> rsa.RSAPrivateKey:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
 def generate_key(kid: str) -> PlatformKey:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    return PlatformKey(kid, key, pem)
+    """A new key, generated now."""
+    return PlatformKey(kid, _new_private_key())

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
-
 from ..canvas.errors import CanvasError, lti_error, oauth_error
+from ..lazy_imports import LazyModule
 from ..world import DeveloperKey, World
 from . import jws
+
+jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token or key use
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 REQUIRED_CLAIMS = ("sub", "aud", "exp", "iat", "jti", "iss")

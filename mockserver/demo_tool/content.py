@@ -12,10 +12,11 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
-
+from ..lazy_imports import LazyModule
 from . import keys
 from .validation import DL, LTI
+
+jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token or key use
 
 RESPONSE_LIFETIME = 300
 

@@ -13,10 +13,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import jwt
 
+from ..lazy_imports import LazyModule
 from . import keys
 from .platform import Platform, PlatformClient
+
+jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token or key use
 
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"

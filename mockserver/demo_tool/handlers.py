@@ -13,7 +13,6 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-import jwt
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -21,6 +20,7 @@ from ..canvas.errors import json_response
 from ..canvas.text import echo_repr
 from ..context import RequestContext
 from ..launch.html import form_page
+from ..lazy_imports import LazyModule
 from . import content, grading, keys, registration
 from .platform import PlatformClient, PlatformError
 from .sessions import DemoToolState, Launch
@@ -28,6 +28,8 @@ from .validation import DEEP_LINKING, LTI, Received, run_checks
 
 if TYPE_CHECKING:
     from starlette.templating import Jinja2Templates
+
+jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token or key use
 
 PATH = "/__mock__/demo-tool"
 NO_STORE = {"Cache-Control": "no-store"}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import jwt
 from starlette.responses import RedirectResponse, Response
 
 from ..canvas.errors import api_error, json_response, not_found
@@ -24,7 +23,10 @@ from ..launch.id_token import RESOURCE_LINK_REQUEST, sign
 from ..launch.login import HINT_PURPOSE, LaunchError, LaunchRequest, LoginRequest, start_launch
 from ..launch.options import LaunchOptions, OptionError
 from ..launch.record import LaunchRecord
+from ..lazy_imports import LazyModule
 from ..ui.pages import problem
+
+jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token or key use
 
 NO_STORE = {"Cache-Control": "no-store"}
 #: ``subject`` of the message a launch's pages post to the console around the tool's frame.

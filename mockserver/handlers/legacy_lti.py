@@ -18,7 +18,6 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
-import jwt
 from starlette.responses import Response
 
 from ..canvas.errors import CanvasError, api_error, json_response, not_found
@@ -27,8 +26,11 @@ from ..canvas.validation import REST_TRANSLATORS, FieldError
 from ..context import RequestContext
 from ..launch.id_token import is_admin
 from ..launch.substitutions import LaunchContext, expand
+from ..lazy_imports import LazyModule
 from ..world import Course, Group, Tool, User, World
 from .external_tools import api_auth, best_tool, reachable_tools
+
+jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token or key use
 
 # -- jwt_token ------------------------------------------------------------------------------
 

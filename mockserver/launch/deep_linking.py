@@ -15,16 +15,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import jwt
-
 from ..auth.tokens import ASSERTION_MAX_AGE, claim_errors
 from ..canvas.ids import is_digits
 from ..canvas.timestamps import api_time
+from ..lazy_imports import LazyModule
 from ..world import Assignment, ContentItem, Course, DeveloperKey, LineItem, ResourceLink, Tool, World
 from . import signing
 from .login import DATA_PURPOSE
 from .placements import CREATES_ASSIGNMENTS
 from .tool_keys import candidate_keys
+
+jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token or key use
 
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 CONTENT_ITEMS = DL + "content_items"

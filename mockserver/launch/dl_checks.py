@@ -17,13 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
-
 from ..auth.tokens import ASSERTION_MAX_AGE, FUTURE_LEEWAY
+from ..lazy_imports import LazyModule
 from ..world import DeveloperKey
 from .id_token import DL_SETTINGS, LTI, PLACEMENT_CLAIM
 from .placements import CREATES_ASSIGNMENTS
 from .record import Check
+
+jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token or key use
 
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 CONTENT_ITEMS = DL + "content_items"

@@ -17,13 +17,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jsonschema
-import jwt
 
 from ..canvas.errors import CanvasError, generic_body
 from ..canvas.scopes import LTI_SCOPES
 from ..canvas.timestamps import api_time
+from ..lazy_imports import LazyModule
 from ..world import DeveloperKey, ImsRegistration, Tool, World
 from .tool_keys import may_fetch
+
+jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token or key use
 
 TOKEN_LIFETIME = 3600
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"

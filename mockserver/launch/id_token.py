@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import jwt
-
 from ..auth.keys import PlatformKeys
 from ..canvas.scopes import AGS_SCOPES, NRPS_SCOPE
 from ..canvas.urls import line_item_url, line_items_url
+from ..lazy_imports import LazyModule
 from ..world import Tool, World
 from .placements import DEEP_LINKING, extension_setting
 from .substitutions import LaunchContext, expand, expand_values, tool_custom
+
+jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token or key use
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"

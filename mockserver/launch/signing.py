@@ -11,7 +11,9 @@ import hashlib
 import hmac
 from typing import Any
 
-import jwt
+from ..lazy_imports import LazyModule
+
+jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token or key use
 
 
 def _key(secret: str, purpose: str) -> bytes:

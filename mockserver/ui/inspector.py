@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import jwt
-
 from ..context import AppState
 from ..journal import iso
+from ..lazy_imports import LazyModule
 from . import claims as claim_text
+
+jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token or key use
 
 STAGES = {
     "refused": "refused by the platform", "started": "login sent to the tool",
