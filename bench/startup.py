@@ -58,7 +58,6 @@ BREAKDOWN = (
     ("bare Starlette + uvicorn (the baseline)", BARE),
     ("jsonschema (connexion's request validators, the mock's error texts)", "import jsonschema"),
     ("PyYAML (fixtures, connexion's spec loading)", "import yaml"),
-    ("PyJWT with cryptography (tokens, launches, JWKS)", "import jwt"),
     ("connexion, lean, through mockserver/connexion_adapter.py", "import mockserver.connexion_adapter"),
     ("our modules: the app (world, auth, handlers, launches, console views)", "import mockserver.app"),
     ("our modules: the commands (canvas-lti, mock)", MOCK),
