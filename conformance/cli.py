@@ -14,12 +14,11 @@ import importlib
 import sys
 import warnings
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from mockserver.canvas.text import printable
 from mockserver.cli_errors import CommandError
 
-from .about import package_version
 from .extra import INSTALL, MISSING, is_missing_extra
 
 # connexion imports starlette's test client, which warns about httpx on every start.
@@ -86,6 +85,21 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {printable(message)} (see {self.prog} --help)\n")
 
 
+class _Version(argparse.Action):
+    """argparse's ``version`` action with the version read when asked for: reading it imports
+    ``importlib.metadata``, which no other command needs (start-up)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, default=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        from .about import package_version
+
+        print(f"{parser.prog} {package_version()}")
+        parser.exit()
+
+
 def exit_codes_epilog(command: str) -> str:
     return "exit codes:\n" + "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES[command].items())
 
@@ -98,7 +112,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         description="Contract-testing toolkit for Canvas LMS's LTI 1.3 / LTI Advantage APIs.",
         epilog="Each COMMAND --help lists its options and exit codes.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}",
+    parser.add_argument("--version", action=_Version,
                         help="print the package's version and exit (canvas-lti version: all versions, as JSON)")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     for command, name in SUBCOMMANDS.items():

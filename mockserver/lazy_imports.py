@@ -14,7 +14,8 @@ Two tools put that work off until something actually uses it, without changing w
   with ``isinstance`` or read, and behaves as what it stands for.
 
 Which of connexion's modules get this treatment is connexion's business, so the list lives in the
-adapter (``connexion_adapter.py``); this module knows nothing about connexion.
+adapter (``connexion_adapter.py``); this module knows nothing about connexion. A third tool is for
+our own modules:
 
 - :class:`LazyModule`: for our own modules' imports of a library that only some requests use
   (PyJWT, and through it cryptography: tokens, keys, launches). Bound to the name a module would
