@@ -122,6 +122,9 @@ class _ErrorAnswers:
         page = self.pages.match(request.method, _path(request))
         if page is not None:
             return _as_connexion(error_pages.bad_request(self.state, request, page, errors))
+        launch_page = error_pages.launch_form_refused(self.state, request, errors)
+        if launch_page is not None:
+            return _as_connexion(launch_page)
         return translate(_operation_id(request), _path(request), errors).connexion_response()
 
     async def invalid(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:

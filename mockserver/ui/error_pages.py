@@ -165,5 +165,25 @@ def not_found(state: Any, request: Request, what: str, reason: str | None = None
     return _console_page(request, state, "Not found", reasons, [{"href": CONSOLE_PREFIX, "text": "Back to the home page"}], 404)
 
 
+#: Where the launch forms post (the course page, the launch editor, ``/__mock__/``). The handler answers a
+#: browser's launch that cannot start with a readable page in the tool's frame; a form refused before
+#: the handler runs (a field off the spec) gets the same page.
+LAUNCH_FORM = ("POST", "/__mock__/launches")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def launch_form_refused(state: Any, request: Request, errors: list[FieldError]) -> Response | None:
+    """The launch page for a launch form that fails validation, or None (not a browser's launch form)."""
+    if (request.method, _path_of(request.scope)) != LAUNCH_FORM or \
+            not request.headers.get("content-type", "").startswith(FORM_TYPES):
+        return None
+    from ..context import CanvasRequest, RequestContext
+    from .pages import problem
+
+    fields = [f"the field “{echo(e.field)}”: {e.message}" if e.field else e.message for e in errors[:5]]
+    return problem(RequestContext(state, CanvasRequest(request.scope), None), title="The launch did not start",
+                   reason=f"Canvas would not start it (400): the launch form was refused — {'; '.join(fields)}.")
+
+
 def is_console_path(path: str) -> bool:
     return path.startswith(CONSOLE_PREFIX) or path == CONSOLE_PREFIX.rstrip("/")
