@@ -73,3 +73,24 @@ def test_openid_configuration_describes_this_canvas(client: Any) -> None:
 def test_openid_configuration_authorization_endpoint(client: Any) -> None:
     response = client.get("/api/lti/security/openid-configuration", params={"registration_token": registration_token(client)})
     assert response.json()["authorization_endpoint"] == "http://canvas.instructure.com/api/lti/authorize_redirect"
+
+
+@canvas_spec(SECURITY, "with ?rotation_check=1 / returns whether each key is from the current month")
+def test_jwks_rotation_check(client: Any) -> None:
+    client.post("/__mock__/clock", json={"freeze": True})
+    day = client.get("/__mock__/clock").json()["now"][8:10].lstrip("0")
+    keys = client.get("/api/lti/security/jwks").json()["keys"]
+    lines = client.get("/api/lti/security/jwks", params={"rotation_check": "1"}).json()
+    assert len(lines) == len(keys)
+    for index, line in enumerate(lines):
+        assert line in (f"today is day {day} and key {index} is from this month",
+                        f"today is day {day} and key {index} is not from this month")
+
+
+@canvas_spec(SECURITY, "sharding / openid_configuration / works cross-shard (account_lti_guid)")
+def test_openid_configuration_names_the_accounts_lti_guid(client: Any) -> None:
+    response = client.get("/api/lti/security/openid-configuration", params={"registration_token": registration_token(client)})
+    platform = response.json()["https://purl.imsglobal.org/spec/lti-platform-configuration"]
+    guid = next(a["lti_guid"] for a in client.get("/__mock__/state").json()["accounts"] if a["id"] == 1)
+    assert platform["https://canvas.instructure.com/lti/account_lti_guid"] == guid
+    assert platform["https://canvas.instructure.com/lti/account_name"] == "Mock University"
