@@ -107,7 +107,7 @@ async def login(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
         reasons.append(f"target_link_uri {echo_repr(target)} is not this tool's launch URL ({tool_url}/launch)")
     if reasons:
         return _problem(ctx, "Login refused", reasons)
-    pending = memory.start_login(client_id=client_id, deployment_id=params.get("lti_deployment_id"),
+    pending = memory.start_login(client_id=client_id, deployment_id=params.get("lti_deployment_id") or params.get("deployment_id"),
                                  target_link_uri=target, now=ctx.now())
     query = {"scope": "openid", "response_type": "id_token", "response_mode": "form_post", "prompt": "none",
              "client_id": client_id, "redirect_uri": f"{tool_url}/launch", "login_hint": params["login_hint"],

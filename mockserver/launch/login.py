@@ -242,11 +242,13 @@ def start_launch(world: World, cache: LaunchCache, secret: str, req: LaunchReque
         "canvas_locale": req.options.locale or user.locale, "include_storage_target": True, "iat": iat,
         "exp": iat + LAUNCH_TTL, "launch": req.launch_id,
         # The mock's stand-in for the browser session: the user the launch was started for.
-        "session_user": user.lti_id, "client_id": key.id,
+        "session_user": user.lti11_id, "client_id": key.id,
     })
     params = {
-        "iss": world.issuer, "login_hint": user.lti_id, "client_id": key.id,
-        "deployment_id": deployment, "lti_deployment_id": deployment, "target_link_uri": target,
+        # ``LtiAdvantageAdapter#login_request``: the login hint is the user's opaque identifier (the LTI 1.1
+        # user id), not the ``sub`` the id_token carries; the deployment goes as ``deployment_id`` only.
+        "iss": world.issuer, "login_hint": user.lti11_id, "client_id": key.id,
+        "deployment_id": deployment, "target_link_uri": target,
         "lti_message_hint": hint, "canvas_environment": "prod", "canvas_region": "not_configured",
         "lti_storage_target": STORAGE_TARGET,
     }

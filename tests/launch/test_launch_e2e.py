@@ -16,14 +16,16 @@ def test_resource_link_launch_then_services(mock: RunningMock, tool: LtiTool) ->
     login = start_launch(mock, tool="1", course="101", user="20", assignment="301")
     assert login["login_url"] == f"{tool.base_url}/login"
     params = login["params"]
-    assert set(params) >= {"iss", "login_hint", "client_id", "deployment_id", "lti_deployment_id", "target_link_uri",
+    assert set(params) >= {"iss", "login_hint", "client_id", "deployment_id", "target_link_uri",
                            "lti_message_hint", "canvas_region", "canvas_environment"}
     answer = browse_launch(login)
     assert answer.status_code == 200, answer.text
     claims = answer.json()["claims"]
 
     user = next(u for u in mock.config["users"] if u["id"] == 20)
-    assert claims["sub"] == user["lti_id"] == params["login_hint"]
+    assert claims["sub"] == user["lti_id"]
+    # Canvas's login_hint is the user's opaque identifier, the LTI 1.1 user id, not the sub.
+    assert params["login_hint"] == claims["https://purl.imsglobal.org/spec/lti/claim/lti11_legacy_user_id"]
     assert claims["aud"] == claims["azp"] == "10000000000001"
     assert claims[LTI + "message_type"] == "LtiResourceLinkRequest"
     assert claims[LTI + "deployment_id"] == params["deployment_id"]
