@@ -19,11 +19,13 @@ class Listing:
     scopes: tuple[str, ...]
     key: str  # the element field that identifies it ("id" or "user_id")
     max_size: int  # the largest page Canvas serves (§15.1, §7.4)
+    size_param: str = "limit"  # the LTI services' ``limit``; Canvas's REST API takes ``per_page``
+    api: bool = False  # read with the run's Canvas API token, not an LTI service token
 
     def items(self, body: Any) -> list[dict[str, Any]] | None:
-        """The elements of a page body (a bare array, or NRPS's ``members``)."""
+        """The elements of a page body (a bare array, NRPS's ``members``, the Registrations API's ``data``)."""
         if isinstance(body, dict):
-            body = body.get("members")
+            body = body.get("members", body.get("data"))
         if not isinstance(body, list):
             return None
         return [item for item in body if isinstance(item, dict)]

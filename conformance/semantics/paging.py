@@ -1,6 +1,8 @@
 """Pagination is complete and exact (§15.1, §3.4, §5, §7.4).
 
-Every paginated LTI collection is walked twice by following ``rel="next"``: in the largest pages
+Every paginated LTI collection, and the REST API's collections around LTI (External Tools, LTI Resource
+Links, LTI Registrations, read with the run's API token and ``per_page``), is walked twice by following
+``rel="next"``: in the largest pages
 Canvas serves (the reference) and in small pages chosen so that there are several. The walks
 must visit every element once, fill every page but the last, offer ``next`` exactly while
 elements remain, and point ``current``/``prev``/``first``/``last`` where §15.1 says.
@@ -18,7 +20,10 @@ from .probe import Probe, Skip
 
 #: Query parameters Canvas rewrites in Link URLs rather than carrying them (§15.1, §7.4).
 PAGING_PARAMS = {"page", "per_page", "limit"}
-OPERATIONS = ("listLineItems", "listResults", "listCourseMemberships", "listGroupMemberships")
+LTI_OPERATIONS = ("listLineItems", "listResults", "listCourseMemberships", "listGroupMemberships")
+#: The REST API's collections around LTI, walked with ``per_page`` and the run's API token.
+REST_OPERATIONS = ("listCourseExternalTools", "listAccountExternalTools", "listLtiResourceLinks", "listLtiRegistrations")
+OPERATIONS = LTI_OPERATIONS + REST_OPERATIONS
 #: Small walks stay under about this many pages, whatever the collection's size.
 TARGET_PAGES = 6
 
@@ -36,6 +41,9 @@ def _listings(probe: Probe) -> Iterator[Listing]:
         group = probe.group_roster()
         if group is not None:
             yield group
+    if probe.target.api_token:
+        rest = probe.rest_listings()
+        yield from (rest[operation] for operation in REST_OPERATIONS if operation in wanted and operation in rest)
 
 
 def small_size(total: int) -> int:
@@ -58,6 +66,8 @@ def walks(probe: Probe) -> Iterator[tuple[Walk, set[str]]]:
 
 
 def _filter_sets(probe: Probe, listing: Listing) -> list[dict[str, str]]:
+    if listing.operation == "listCourseExternalTools":  # the account's tools too: a longer list
+        return [{}, {"include_parents": "true"}]
     if listing.operation != "listLineItems":
         return [{}]
     tags = Counter(e.get("tag") for e in probe.walk(listing).elements if isinstance(e.get("tag"), str))

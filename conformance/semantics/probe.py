@@ -173,15 +173,18 @@ class Probe:
     # -- page walks ------------------------------------------------------------------------
 
     def walk(self, listing: Listing, size: int | None = None, **filters: Any) -> Walk:
-        """Follow ``rel="next"`` from the first page of ``listing`` (``limit=size``); cached."""
+        """Follow ``rel="next"`` from the first page of ``listing`` (``limit=size`` or ``per_page``); cached."""
         size = size or listing.max_size
-        params = {**filters, "limit": size}
+        params = {**filters, listing.size_param: size}
         cache_key = (listing.path, urlencode(sorted(params.items())))
         cached = self._walks.get(cache_key)
         if cached is not None:
             return cached
         walk = Walk(listing, params, size)
-        response = self.call("GET", listing.path, listing.scopes, params=params)
+        token = self.target.api_token if listing.api else None
+        if listing.api and not token:
+            raise Skip("no Canvas API token (--api-token)")
+        response = self.call("GET", listing.path, listing.scopes, token=token, params=params)
         while True:
             items = listing.items(self.json(response)) if response.status_code == 200 else None
             page = PageSeen(str(response.url), response.status_code, items or [], parse_link(response.headers.get("link")))
@@ -191,7 +194,7 @@ class Probe:
             if len(walk.pages) >= MAX_PAGES:
                 walk.endless = True
                 break
-            response = self.call("GET", page.links["next"], listing.scopes)
+            response = self.call("GET", page.links["next"], listing.scopes, token=token)
         self._walks[cache_key] = walk
         return walk
 
@@ -223,6 +226,18 @@ class Probe:
             return None
         return Listing("listGroupMemberships", f"/api/lti/groups/{groups[0]}/names_and_roles",
                        self.scopes_for("listGroupMemberships"), "user_id", 50)
+
+    def rest_listings(self) -> dict[str, Listing]:
+        """The REST API collections around LTI (Canvas's ``Api.paginate``, §15.1), by operation."""
+        sandbox = self.target.sandbox
+        listings = {"listCourseExternalTools": f"/api/v1/courses/{self.course}/external_tools",
+                    "listLtiResourceLinks": f"/api/v1/courses/{self.course}/lti_resource_links"}
+        if sandbox.account_id:
+            listings["listAccountExternalTools"] = f"/api/v1/accounts/{sandbox.account_id}/external_tools"
+        if sandbox.root_account_id or sandbox.account_id:
+            listings["listLtiRegistrations"] = f"/api/v1/accounts/{sandbox.root_account_id or sandbox.account_id}/lti_registrations"
+        return {operation: Listing(operation, path, (), "id", 100, size_param="per_page", api=True)
+                for operation, path in listings.items()}
 
     def item_with_results(self) -> int:
         """The sandbox line item with the most results (the run's own fixture when writes are allowed)."""

@@ -148,6 +148,12 @@ SEMANTIC_VARIANTS = [
     ("next link on the last page", _rewritten(variants.next_on_last_page), ["listCourseMemberships"], "next_link_exact"),
     ("links forget the filter", _rewritten(variants.links_forget_filters), ["listLineItems"], "link_rels_exact"),
     ("last link one page too far", _rewritten(variants.last_link_off_by_one), ["listResults"], "link_rels_exact"),
+    ("registrations page drops an element", _rewritten(variants.registrations_page_drops_element),
+     ["listLtiRegistrations"], "pagination_complete"),
+    ("course tool pages one short", _rewritten(variants.course_tools_pages_one_short), ["listCourseExternalTools"],
+     "page_sizes_exact"),
+    ("resource links: next link on the last page", _rewritten(variants.resource_links_next_on_last_page),
+     ["listLtiResourceLinks"], "next_link_exact"),
     # 3. tokens (§8)
     ("wrong expires_in", _rewritten(variants.token_lifetime(7200)), ["createAccessToken"], "token_lifetime_and_type"),
     ("token with scopes its key lacks", _handler("createAccessToken", variants.grants_unheld_scopes),

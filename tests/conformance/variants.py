@@ -721,3 +721,40 @@ def rotation_signs_with_unpublished_key() -> Any:
         return rotate
 
     return _replaced(PlatformKeys, "rotate", hasty)
+
+
+# -- the REST API's collections around LTI (§15.1) -------------------------------------------------
+
+REGISTRATIONS_PATH = re.compile(r"^/api/v1/accounts/\d+/lti_registrations$")
+COURSE_TOOLS_PATH = re.compile(r"^/api/v1/courses/\d+/external_tools$")
+RESOURCE_LINKS_PATH = re.compile(r"^/api/v1/courses/\d+/lti_resource_links$")
+
+
+def registrations_page_drops_element(method: str, path: str, query: str, status: int, headers: dict[str, str],
+                                     body: bytes):
+    """Registration pages after the first lose their first element (``total`` and the Link header stay right)."""
+    if method == "GET" and REGISTRATIONS_PATH.match(path) and status == 200 and _page(query) > 1:
+        page = json.loads(body)
+        body = json.dumps({**page, "data": page["data"][1:]}).encode()
+    return status, headers, body
+
+
+def course_tools_pages_one_short(method: str, path: str, query: str, status: int, headers: dict[str, str],
+                                 body: bytes):
+    """A course's tool pages that have a next page hold one tool fewer than ``per_page`` (the tool is lost)."""
+    if method == "GET" and COURSE_TOOLS_PATH.match(path) and status == 200 and 'rel="next"' in headers.get("link", ""):
+        body = json.dumps(json.loads(body)[:-1]).encode()
+    return status, headers, body
+
+
+def resource_links_next_on_last_page(method: str, path: str, query: str, status: int, headers: dict[str, str],
+                                     body: bytes):
+    """Resource link pages always offer rel="next", even when every link was listed."""
+    link = headers.get("link", "")
+    if method == "GET" and RESOURCE_LINKS_PATH.match(path) and status == 200 and 'rel="next"' not in link:
+        current = re.match(r'<([^>]+)>; rel="current"', link)
+        if current:
+            url = current.group(1)
+            following = re.sub(r"page=(\d+)", lambda m: f"page={int(m.group(1)) + 1}", url, count=1)
+            headers["link"] = link.replace(f'<{url}>; rel="current"', f'<{url}>; rel="current",<{following}>; rel="next"', 1)
+    return status, headers, body
