@@ -455,18 +455,41 @@ def _score_error(errors: list[FieldError]) -> CanvasError:
 _LINE_ITEM_ATTRIBUTES = {"scoreMaximum": "score_maximum", "label": "label"}
 
 
+_BLANK = ("blank", "can't be blank")
+_NOT_A_NUMBER = ("not_a_number", "is not a number")
+
+
+def _line_item_model_errors(error: FieldError) -> list[tuple[str, str]]:
+    """``Lti::LineItem``'s validations for one failing field: presence of ``score_maximum`` and ``label``,
+    then numericality of ``score_maximum`` (which a missing value fails too: "can't be blank, is not a
+    number", as Canvas's line_item_spec asserts)."""
+    top = error.field.split(".")[0]
+    missing = error.keyword in ("required", "minLength") or (error.keyword == "type" and error.value is None)
+    if missing:
+        return [_BLANK, _NOT_A_NUMBER] if top == "scoreMaximum" else [_BLANK]
+    if error.keyword == "type":
+        return [_NOT_A_NUMBER] if top == "scoreMaximum" else [("invalid", "is invalid")]
+    if error.keyword == "minimum":
+        return [("greater_than_or_equal_to", "must be greater than or equal to 0")]
+    return []
+
+
+def _is_model_field(error: FieldError) -> bool:
+    return (error.location == "body" and error.field.split(".")[0] in _LINE_ITEM_ATTRIBUTES
+            and error.keyword != "encoding" and bool(_line_item_model_errors(error)))
+
+
 def _line_item_error(errors: list[FieldError]) -> CanvasError:
     first = errors[0]
-    top = first.field.split(".")[0]
-    if first.location == "body" and top in _LINE_ITEM_ATTRIBUTES and first.keyword != "encoding":
-        attribute = _LINE_ITEM_ATTRIBUTES[top]
-        if first.keyword in ("required", "minLength"):
-            return model_error(attribute, "blank", "can't be blank")
-        if first.keyword == "type":
-            return model_error(attribute, "not_a_number" if top == "scoreMaximum" else "invalid",
-                               "is not a number" if top == "scoreMaximum" else "is invalid")
-        if first.keyword == "minimum":
-            return model_error(attribute, "greater_than_or_equal_to", "must be greater than or equal to 0")
+    if _is_model_field(first):
+        # RecordInvalid reports every failing attribute at once, in the order the model validates them.
+        found: dict[str, list[tuple[str, str]]] = {}
+        for error in sorted(filter(_is_model_field, errors), key=lambda e: e.field != "scoreMaximum"):
+            items = found.setdefault(_LINE_ITEM_ATTRIBUTES[error.field.split(".")[0]], [])
+            items.extend(item for item in _line_item_model_errors(error) if item not in items)
+        return CanvasError(422, {"errors": {attribute: [{"attribute": attribute, "type": kind, "message": message}
+                                                        for kind, message in items]
+                                            for attribute, items in found.items()}})
     if first.field == "https://canvas.instructure.com/lti/submission_type.type" and first.keyword == "enum":
         return simple_error(400, f"Invalid submission_type for new assignment: {echo(first.value)}")
     return _lti_generic(first)
