@@ -82,7 +82,49 @@ def resource_link_delete_removes(probe: Probe) -> None:
                                            f"deleted, got {kept.get(link['id'])!r}")
 
 
-not_checked("bulkCreateLtiResourceLinks", "that the created links read back",
-            "judged on single creation (resource_link_reads_back); bulk shares its validation")
-not_checked("updateLtiResourceLink", "`custom` and `context_external_tool_id` changes",
-            "Canvas's link JSON does not show `custom`; moving a link to another tool needs a second tool whose URL matches")
+@semantic_check("§16.2", "createLtiResourceLink", "getLtiResourceLink", "updateLtiResourceLink", writes=True)
+def resource_link_custom_reads_back(probe: Probe) -> None:
+    """A link's ``custom`` parameters read back as created, and as replaced by an update."""
+    created_custom = {"conform_created": uuid.uuid4().hex[:8]}
+    link = _new_link(probe, f"canvas-lti conform custom {uuid.uuid4().hex[:8]}", created_custom)
+    path = f"{_path(probe)}/{link['id']}"
+    for operation, answer in (("createLtiResourceLink", link), ("getLtiResourceLink", probe.json(probe.api("GET", path)))):
+        problems = differences({"custom": created_custom}, answer)
+        if problems:
+            probe.fail(operation, "the link's custom parameters do not read back as created: " + "; ".join(problems))
+    update_reads_back(probe, "updateLtiResourceLink", "getLtiResourceLink", path,
+                      {"custom": {"conform_updated": uuid.uuid4().hex[:8]}})
+
+
+@semantic_check("§16.2", "bulkCreateLtiResourceLinks", "getLtiResourceLink", writes=True)
+def bulk_resource_links_read_back(probe: Probe) -> None:
+    """Links created in bulk are answered in request order, each reading back as sent (url, title, custom)."""
+    tools = probe.ctx.pools.tool_urls
+    if not tools:
+        raise Skip("no LTI 1.3 tool URL reachable from the course")
+    mark = uuid.uuid4().hex[:8]
+    sent = [{"url": tools[0], "title": f"canvas-lti conform bulk {mark} {n}", "custom": {"conform_bulk": f"{mark}-{n}"}}
+            for n in range(2)]
+    response = probe.api("POST", f"{_path(probe)}/bulk", json_body=sent)
+    answer = probe.json(response)
+    if not probe.expect_status("bulkCreateLtiResourceLinks", response, (200,), "creating two valid links"):
+        return
+    if not isinstance(answer, list) or len(answer) != len(sent):
+        probe.fail("bulkCreateLtiResourceLinks", f"two links sent, the answer is {str(answer)[:200]}")
+        return
+    for link in answer:
+        if isinstance(link, dict) and link.get("id") is not None:
+            path = f"{_path(probe)}/{link['id']}"
+            probe.undo(f"delete {path}", lambda path=path: probe.api("DELETE", path))
+    for number, (item, link) in enumerate(zip(sent, answer, strict=True)):
+        problems = differences(item, link)
+        if problems:
+            probe.fail("bulkCreateLtiResourceLinks", f"link {number} of the bulk answer is not as sent: " + "; ".join(problems))
+        elif isinstance(link, dict):
+            problems = differences(item, probe.json(probe.api("GET", f"{_path(probe)}/{link.get('id')}")))
+            if problems:
+                probe.fail("getLtiResourceLink", f"bulk-created link {link.get('id')} does not read back: " + "; ".join(problems))
+
+
+not_checked("updateLtiResourceLink", "`context_external_tool_id` changes",
+            "moving a link to another tool needs a second tool whose URL matches")

@@ -192,6 +192,11 @@ SEMANTIC_VARIANTS = [
     # 8. LTI Resource Links (§16.2)
     ("lookup returns another link", _handler("getLtiResourceLink", variants.lookup_returns_another_link),
      ["getLtiResourceLink"], "resource_link_lookup_returns_it"),
+    ("link custom update answered, not stored", _handler("updateLtiResourceLink", variants.link_custom_not_updated),
+     ["updateLtiResourceLink"], "resource_link_custom_reads_back"),
+    ("bulk links stored with the first title", _handler("bulkCreateLtiResourceLinks",
+                                                        variants.bulk_links_stored_with_the_first_title),
+     ["bulkCreateLtiResourceLinks"], "bulk_resource_links_read_back"),
     ("link update answered, not stored", _handlers(variants.forgets_changes("resource_links"), "updateLtiResourceLink"),
      ["updateLtiResourceLink"], "resource_link_reads_back"),
     ("deleted link still listed", _handlers(variants.forgets_changes("resource_links"), "deleteLtiResourceLink"),

@@ -758,3 +758,31 @@ def resource_links_next_on_last_page(method: str, path: str, query: str, status:
             following = re.sub(r"page=(\d+)", lambda m: f"page={int(m.group(1)) + 1}", url, count=1)
             headers["link"] = link.replace(f'<{url}>; rel="current"', f'<{url}>; rel="current",<{following}>; rel="next"', 1)
     return status, headers, body
+
+
+def link_custom_not_updated(original: Any) -> Any:
+    """A link update stores ``url`` and ``title`` but keeps the old ``custom`` (its answer shows the new one)."""
+
+    async def handler(ctx: Any, **params: Any) -> Any:
+        raw = str(ctx.request.path_params.get("id", ""))
+        link = ctx.world.resource_links.get(int(raw)) if raw.isdigit() else None
+        kept = dict(link.custom) if link is not None else None
+        response = await original(ctx, **params)
+        if link is not None and kept is not None:
+            link.custom = kept
+        return response
+
+    return handler
+
+
+def bulk_links_stored_with_the_first_title(original: Any) -> Any:
+    """Bulk creation answers every link as sent but stores each with the first item's title."""
+
+    async def handler(ctx: Any, body: Any = None, **params: Any) -> Any:
+        response = await original(ctx, body=body, **params)
+        if response.status_code == 200 and isinstance(body, list) and body:
+            for answered in json.loads(response.body):
+                ctx.world.resource_links[answered["id"]].title = body[0].get("title")
+        return response
+
+    return handler
