@@ -33,7 +33,7 @@ class OperationInfo:
     scope_sets: tuple[frozenset[str], ...]
     mock_only: bool
     #: The operation is a page (a console page, the demo tool's): the spec gives its ``400`` as
-    #: ``text/html``, so a request that fails validation gets a readable page, not JSON.
+    #: ``text/html`` only, so a request that fails validation gets a readable page, not JSON.
     html_errors: bool = False
 
 
@@ -116,6 +116,6 @@ def operations(spec: dict[str, Any]) -> dict[str, OperationInfo]:
                 operation_id=op["operationId"], method=method.upper(), path=path,
                 tags=tuple(op.get("tags", ())), filters=tuple(op.get("x-canvas-filters", ())),
                 scope_sets=scope_sets, mock_only=bool(op.get("x-mock-only")),
-                html_errors="text/html" in _response(spec, op, "400").get("content", {}),
+                html_errors=set(_response(spec, op, "400").get("content", {})) == {"text/html"},
             )
     return index

@@ -173,7 +173,8 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def launch_form_refused(state: Any, request: Request, errors: list[FieldError]) -> Response | None:
-    """The launch page for a launch form that fails validation, or None (not a browser's launch form)."""
+    """The launch page (a 400: the spec refuses the request) for a launch form that fails validation,
+    or None (not a browser's launch form)."""
     if (request.method, _path_of(request.scope)) != LAUNCH_FORM or \
             not request.headers.get("content-type", "").startswith(FORM_TYPES):
         return None
@@ -182,7 +183,7 @@ def launch_form_refused(state: Any, request: Request, errors: list[FieldError]) 
 
     fields = [f"the field “{echo(e.field)}”: {e.message}" if e.field else e.message for e in errors[:5]]
     return problem(RequestContext(state, CanvasRequest(request.scope), None), title="The launch did not start",
-                   reason=f"Canvas would not start it (400): the launch form was refused — {'; '.join(fields)}.")
+                   reason=f"The launch form was refused: {'; '.join(fields)}.", status=400)
 
 
 def is_console_path(path: str) -> bool:

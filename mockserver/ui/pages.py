@@ -63,15 +63,16 @@ def render(ctx: RequestContext, name: str, page: dict[str, Any], *, live: dict[s
 
 
 def problem(ctx: RequestContext, *, title: str, reason: str, launch_id: int | None = None,
-            facts: list[tuple[str, str]] | None = None, excerpt: str = "") -> Response:
+            facts: list[tuple[str, str]] | None = None, excerpt: str = "", status: int = 200) -> Response:
     """A readable page for a launch that went wrong, shown in the tool's frame instead of raw
     JSON or the browser's error page: what happened, why, and the way to the inspector.
 
-    Always a 200: the page is the mock's explanation, delivered; the status it explains is in
-    its text and in the launch record. (A 4xx document in a frame is also a console error in
-    the browser, which would make every such launch look like a broken page.)"""
+    A 200: the page is the mock's explanation, delivered; the status it explains is in its text
+    and in the launch record. (A 4xx document in a frame is also a console error in the browser,
+    which would make every such launch look like a broken page.) The one exception is a request
+    the spec refuses (``status`` 400: ``error_pages.launch_form_refused``), which no console form sends."""
     context = {"title": title, "reason": reason, "launch_id": launch_id, "facts": facts or [], "excerpt": excerpt}
-    return templates().TemplateResponse(ctx.request, "problem.html", context, headers=NO_STORE)
+    return templates().TemplateResponse(ctx.request, "problem.html", context, status_code=status, headers=NO_STORE)
 
 
 def not_found(ctx: RequestContext, what: str) -> Response:

@@ -186,8 +186,8 @@ def test_a_launch_form_off_the_spec_gets_the_launch_page_not_json(client: Any) -
     for extra in ({"message_type": "Bogus"}, {"deliver": "nope"}, {"not_a_field": "x"}):
         fields = {"tool": "10000000000004", "course": "101", "user": "21", **extra}
         page = client.post("/__mock__/launches", data=fields, headers=BROWSER)
-        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html"), page.text
-        assert "<h1>The launch did not start</h1>" in page.text and "the launch form was refused" in page.text
+        assert page.status_code == 400 and page.headers["content-type"].startswith("text/html"), page.text
+        assert "<h1>The launch did not start</h1>" in page.text and "The launch form was refused" in page.text
         assert next(iter(extra)) in page.text
         api = client.post("/__mock__/launches", json=fields)  # a driver's JSON keeps Canvas's error body
         assert api.status_code == 400 and api.json()["errors"][0]["message"]
