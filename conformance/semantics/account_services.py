@@ -100,8 +100,6 @@ not_checked("deleteLtiAccountExternalTool", "that the tool is gone afterwards",
             "deleting the suite's own tool would revoke its tokens mid-run")
 not_checked("listLtiAccountExternalTools", "that it lists the account's tools and those above",
             "judged for courses by external_tool_include_parents")
-not_checked("updatePublicJwk", "that the new key verifies assertions and the old one no longer does",
-            "the suite re-publishes its own key (changing it would lock the run out)")
 not_checked("getAgsProgress", "that progress reflects a submission", "Canvas only reports progress for file submissions")
 not_checked("getCourseLtiJwtToken", "the JWT's claims", "legacy LTI 2 service; only shape-checked")
 not_checked("getGroupLtiMembershipService", "the membership it lists", "legacy LTI 1.1 service; only shape-checked")
@@ -109,3 +107,42 @@ not_checked("createToolConfiguration", "that the configuration reads back", "not
 not_checked("getToolConfiguration", "beyond shape", "not yet covered")
 not_checked("updateToolConfiguration", "that the change reads back", "not yet covered")
 not_checked("deleteToolConfiguration", "that the key is gone afterwards", "not yet covered")
+
+
+@semantic_check("§13.1, §8.2 step 4", "updatePublicJwk", "createAccessToken", writes=True, mock_only=True)
+def public_jwk_update_takes_effect(probe: Probe) -> None:
+    """After ``update_public_jwk`` the token endpoint verifies assertions with the new key and refuses the
+    old one (the suite's own key is put back at the end). Mock-only: on a real Canvas a failed
+    restore would lock the tool out."""
+    from mockserver.auth.keys import public_jwk_from_pem
+
+    from .assertions import foreign_key, signed_assertion
+
+    creds = probe.target.creds
+    if not creds.private_key_pem:
+        raise Skip("no private key for the suite's tool")
+    scopes = probe.scopes_for("updatePublicJwk")
+    path = "/api/lti/developer_key/update_public_jwk"
+    new_kid = "canvas-lti-conform-updated"
+    new_jwk = public_jwk_from_pem(_pem(foreign_key()), new_kid)
+    original = public_jwk_from_pem(creds.private_key_pem, creds.kid)
+    probe.undo("put the suite's public JWK back", lambda: probe.call(
+        "PUT", path, scopes, json_body={"developer_key": {"public_jwk": original}}))
+    response = probe.call("PUT", path, scopes, json_body={"developer_key": {"public_jwk": new_jwk}})
+    if not probe.expect_status("updatePublicJwk", response, (200,), "replacing the suite's key with a valid RSA JWK"):
+        return
+    for what, assertion, accepted in (
+            ("the new key", signed_assertion(probe, key=foreign_key(), kid=new_kid), True),
+            ("the replaced key", signed_assertion(probe), False)):
+        status, _ = probe.token_response(probe.scopes_for("updatePublicJwk"), assertion=assertion)
+        if accepted and status != 200:
+            probe.fail("updatePublicJwk", f"after the update, an assertion signed with {what} was refused: {status}")
+        elif not accepted and status == 200:
+            probe.fail("updatePublicJwk", f"after the update, an assertion signed with {what} still gets a token")
+
+
+def _pem(key: Any) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode()

@@ -18,7 +18,6 @@ import jwt
 
 from mockserver.tool_client import signing_key
 
-from ..auth import ASSERTION_TYPE
 from . import semantic_check
 from .probe import Probe, Skip
 from .tokens import TOKEN_OP, read_scopes
@@ -34,35 +33,33 @@ UNKNOWN_CLIENT = "99999999999999999"
 
 
 @functools.lru_cache(maxsize=1)
-def _foreign_key() -> Any:
+def foreign_key() -> Any:
     """An RSA key the target has never seen (generated once per process: it costs ~50 ms)."""
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def _assertion(probe: Probe, *, key: Any = None, **changes: Any) -> str:
-    """The suite's usual assertion with ``changes`` (a claim set to None is left out)."""
+def signed_assertion(probe: Probe, *, key: Any = None, kid: str | None = None, **changes: Any) -> str:
+    """The suite's usual assertion with ``changes`` (a claim set to None is left out), signed with
+    ``key`` (default: the suite's) under ``kid``."""
     creds = probe.target.creds
     issued = int(time.time())
     claims = {"iss": creds.client_id, "sub": creds.client_id, "aud": creds.token_url,
               "iat": issued, "exp": issued + 300, "jti": str(uuid.uuid4())}
     claims.update(changes)
     claims = {name: value for name, value in claims.items() if value is not None}
-    return jwt.encode(claims, key or signing_key(creds.private_key_pem), algorithm="RS256", headers={"kid": creds.kid})
+    return jwt.encode(claims, key or signing_key(creds.private_key_pem), algorithm="RS256",
+                      headers={"kid": kid or creds.kid})
 
 
 def _expect_refused(probe: Probe, assertion: str, status: int, error: str, what: str) -> None:
-    creds = probe.target.creds
-    form = {"grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE,
-            "client_assertion": assertion, "scope": " ".join(read_scopes(probe)[:1])}
-    response = probe.call("POST", creds.token_url, form=form)
-    body = probe.json(response)
+    got_status, body = probe.token_response(read_scopes(probe)[:1], assertion=assertion)
     got = body.get("error") if isinstance(body, dict) else None
-    if response.status_code == 200:
+    if got_status == 200:
         probe.fail(TOKEN_OP, f"{what}: a token was granted; Canvas refuses it with {status} {error}")
-    elif (response.status_code, got) != (status, error):
-        probe.fail(TOKEN_OP, f"{what}: expected {status} {error}, got {response.status_code} {got or (response.text or '')[:120]}")
+    elif (got_status, got) != (status, error):
+        probe.fail(TOKEN_OP, f"{what}: expected {status} {error}, got {got_status} {got or str(body)[:120]}")
 
 
 def _needs_key(probe: Probe) -> None:
@@ -75,7 +72,7 @@ def assertion_signature_verified(probe: Probe) -> None:
     """An assertion signed with a key the developer key does not hold (same ``kid``, right claims) is
     refused with 400 ``invalid_request``."""
     _needs_key(probe)
-    _expect_refused(probe, _assertion(probe, key=_foreign_key()), 400, "invalid_request",
+    _expect_refused(probe, signed_assertion(probe, key=foreign_key()), 400, "invalid_request",
                     "an assertion signed with another RSA key")
 
 
@@ -84,7 +81,7 @@ def assertion_sub_names_the_client(probe: Probe) -> None:
     """The developer key is the assertion's ``sub``: an unknown ``sub`` is 401 ``invalid_client``,
     whatever ``iss`` says."""
     _needs_key(probe)
-    _expect_refused(probe, _assertion(probe, sub=UNKNOWN_CLIENT), 401, "invalid_client",
+    _expect_refused(probe, signed_assertion(probe, sub=UNKNOWN_CLIENT), 401, "invalid_client",
                     f"an assertion whose sub is the unknown client {UNKNOWN_CLIENT} (iss is the suite's client)")
 
 
@@ -93,7 +90,7 @@ def expired_assertion_refused(probe: Probe) -> None:
     """An assertion past its ``exp`` is refused with 400 ``invalid_request``."""
     _needs_key(probe)
     issued = int(time.time()) - 240
-    _expect_refused(probe, _assertion(probe, iat=issued, exp=issued + 60), 400, "invalid_request",
+    _expect_refused(probe, signed_assertion(probe, iat=issued, exp=issued + 60), 400, "invalid_request",
                     "an assertion that expired three minutes ago")
 
 
@@ -103,7 +100,7 @@ def stale_assertion_refused(probe: Probe) -> None:
     when its ``exp`` is still ahead."""
     _needs_key(probe)
     issued = int(time.time()) - STALE
-    _expect_refused(probe, _assertion(probe, iat=issued, exp=issued + STALE + 300), 400, "invalid_request",
+    _expect_refused(probe, signed_assertion(probe, iat=issued, exp=issued + STALE + 300), 400, "invalid_request",
                     f"an assertion issued {STALE} s ago (exp still ahead)")
 
 
@@ -112,7 +109,7 @@ def future_assertion_refused(probe: Probe) -> None:
     """An assertion whose ``iat`` lies in the future is refused with 400 ``invalid_request``."""
     _needs_key(probe)
     issued = int(time.time()) + AHEAD
-    _expect_refused(probe, _assertion(probe, iat=issued, exp=issued + 300), 400, "invalid_request",
+    _expect_refused(probe, signed_assertion(probe, iat=issued, exp=issued + 300), 400, "invalid_request",
                     f"an assertion issued {AHEAD} s from now")
 
 
@@ -120,7 +117,7 @@ def future_assertion_refused(probe: Probe) -> None:
 def assertion_audience_checked(probe: Probe) -> None:
     """An assertion addressed to another token URL is refused with 400 ``invalid_request``."""
     _needs_key(probe)
-    _expect_refused(probe, _assertion(probe, aud="https://elsewhere.invalid/login/oauth2/token"), 400,
+    _expect_refused(probe, signed_assertion(probe, aud="https://elsewhere.invalid/login/oauth2/token"), 400,
                     "invalid_request", "an assertion whose aud is another platform's token URL")
 
 
@@ -129,5 +126,5 @@ def assertion_claims_required(probe: Probe) -> None:
     """An assertion without any one of ``aud exp iat jti iss`` is refused with 400 ``invalid_request``."""
     _needs_key(probe)
     for claim in VALIDATED_CLAIMS:
-        _expect_refused(probe, _assertion(probe, **{claim: None}), 400, "invalid_request",
+        _expect_refused(probe, signed_assertion(probe, **{claim: None}), 400, "invalid_request",
                         f"an assertion without {claim}")

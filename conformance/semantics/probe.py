@@ -147,11 +147,13 @@ class Probe:
         except ValueError:
             return None
 
-    def token_response(self, scopes: Iterable[str], creds: LtiCredentials | None = None) -> tuple[int, Any]:
-        """A fresh client-credentials exchange (not cached): ``(status, body)``."""
+    def token_response(self, scopes: Iterable[str], creds: LtiCredentials | None = None,
+                       assertion: str | None = None) -> tuple[int, Any]:
+        """A fresh client-credentials exchange (not cached): ``(status, body)``; ``assertion`` replaces
+        the one signed with the suite's key."""
         creds = creds or self.target.creds
         form = {"grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE,
-                "client_assertion": client_assertion(creds), "scope": " ".join(scopes)}
+                "client_assertion": assertion or client_assertion(creds), "scope": " ".join(scopes)}
         response = self.call("POST", creds.token_url, form=form)
         return response.status_code, self.json(response)
 

@@ -238,6 +238,8 @@ SEMANTIC_VARIANTS = [
      "rotation_keeps_cached_keys_valid"),
     ("rotation signs with an unannounced key", variants.rotation_signs_with_unpublished_key, ["getPlatformJwks"],
      "rotation_keeps_cached_keys_valid"),
+    ("public JWK update answered, not stored", _handlers(variants.forgets_changes("developer_keys"), "updatePublicJwk"),
+     ["updatePublicJwk"], "public_jwk_update_takes_effect"),
     # 13. the client assertion (§8.2 steps 2-5)
     ("assertion signature not verified", variants.assertion_signature_unchecked, ["createAccessToken"],
      "assertion_signature_verified"),
