@@ -153,12 +153,17 @@ def _public_key(jwk: tuple[tuple[str, str], ...] | str) -> Any:
     return jwt.PyJWK(dict(jwk) if isinstance(jwk, tuple) else json.loads(jwk), algorithm="RS256").key
 
 
-def issue_access_token(secret: str, issuer: str, grant: Grant, audience: str, now: float) -> str:
+def issue_access_token(secret: str, issuer: str, grant: Grant, audience: str, now: float,
+                       account_uuid: str | None = None) -> str:
+    """``ClientCredentialsProvider#generate_claims``; an account-scoped key's token also names its account
+    (``"canvas.instructure.com": {"account_uuid": …}``)."""
     iat = int(now)
-    claims = {
+    claims: dict[str, Any] = {
         "iss": issuer, "sub": grant.key.id, "aud": audience, "iat": iat,
         "exp": iat + ACCESS_TOKEN_LIFETIME, "jti": str(uuid.uuid4()), "scopes": " ".join(grant.scopes),
     }
+    if account_uuid:
+        claims["canvas.instructure.com"] = {"account_uuid": account_uuid}
     return jws.encode_hs256(claims, secret)
 
 

@@ -39,7 +39,9 @@ async def create_access_token(ctx: RequestContext, body: dict[str, Any] | None =
     url = token_url(ctx)
     jwks_for = functools.partial(tool_keys.jwks_for, origins=ctx.own_origins)
     grant = verify_client_assertion(ctx.world, form, url, ctx.now(), jwks_for=jwks_for)
-    token = issue_access_token(ctx.state.secret, ctx.world.issuer, grant, url, ctx.now())
+    account = ctx.world.accounts.get(grant.key.account_id) if grant.key.account_id is not None else None
+    token = issue_access_token(ctx.state.secret, ctx.world.issuer, grant, url, ctx.now(),
+                               account_uuid=account.uuid if account is not None else None)
     return json_response({
         "access_token": token, "token_type": "Bearer", "expires_in": 3600,
         "scope": " ".join(grant.scopes),
