@@ -16,6 +16,8 @@ from conformance.cli import main
 from mockserver import create_app
 from mockserver.testing import run_mock
 
+from .conftest import DEEP
+
 TOKEN_PATH = "/login/oauth2/token"
 
 
@@ -80,10 +82,17 @@ def active_line_items(fake: DisguisedCanvas) -> set[int]:
     return {i.id for i in fake.app.state.world.line_items.values() if i.workflow_state == "active"}
 
 
-def test_read_only_without_allow_writes(canvas: Any, capsys: Any) -> None:
+#: Examples per operation and mode for the whole-selection runs: the gate's rules do not depend on
+#: the budget, and one positive and one negative case per operation try every write the spec has
+#: (plus the semantic checks' and the AGS model's); the deep variants take the fixture's four.
+WHOLE_RUN_EXAMPLES = ["1", pytest.param("4", marks=DEEP)]
+
+
+@pytest.mark.parametrize("examples", WHOLE_RUN_EXAMPLES)
+def test_read_only_without_allow_writes(canvas: Any, capsys: Any, examples: str) -> None:
     fake, args = canvas
     before = fake.app.state.world.snapshot()
-    main(args)
+    main([*args, "--max-examples", examples])
     out = capsys.readouterr().out
     # Mock control operations are not selected against a real Canvas: not sent, not counted.
     assert {path for _, path, _ in fake.seen if path.startswith("/__mock__")} <= {"/__mock__/config"}
@@ -96,10 +105,11 @@ def test_read_only_without_allow_writes(canvas: Any, capsys: Any) -> None:
     assert after == before  # nothing was created, changed or deleted
 
 
-def test_with_allow_writes_everything_created_is_deleted(canvas: Any) -> None:
+@pytest.mark.parametrize("examples", WHOLE_RUN_EXAMPLES)
+def test_with_allow_writes_everything_created_is_deleted(canvas: Any, examples: str) -> None:
     fake, args = canvas
     before = active_line_items(fake)
-    main([*args, "--allow-writes"])
+    main([*args, "--allow-writes", "--max-examples", examples])
     created = [(m, p) for m, p, status in fake.seen if m == "POST" and p == "/api/lti/courses/101/line_items" and status == 201]
     assert created, "the run created no line item: the test proves nothing"
     assert active_line_items(fake) == before

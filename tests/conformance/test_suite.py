@@ -7,7 +7,6 @@ suite against a fresh in-process mock (``-k in_process``).
 from __future__ import annotations
 
 import logging
-import os
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -22,13 +21,14 @@ from conformance.targets import in_process_target
 from tests.mock_process import mock_process
 
 from . import variants
+from .conftest import DEFAULT_SEED, DefaultRun, deep
 
 logging.getLogger("connexion.decorators.parameter").setLevel(logging.CRITICAL)
 
 #: Mock bugs the suite finds and that are not fixed yet: (operation, check) pairs. The suite
 #: found, and we fixed, a 500 on a non-ASCII digit ``userId`` and on an out-of-range mock clock.
 KNOWN_MOCK_BUGS: set[tuple[str, str]] = set()
-SEED = 12345
+SEED = DEFAULT_SEED
 
 
 def findings(result: RunResult) -> set[tuple[str, str]]:
@@ -42,20 +42,36 @@ def suite(app: Any = None, **options: Any) -> RunResult:
     return run_suite(in_process_target(Gate(), app=app), SuiteOptions(**options))
 
 
-def test_default_run_in_process_and_over_http_agree(tmp_path: Any, capsys: Any) -> None:
-    code = main(["conform", "--seed", str(SEED), "--report", str(tmp_path / "a.md")])
-    in_process = capsys.readouterr().out
+def test_default_run_passes_and_over_http_gets_the_same_verdicts(default_run: DefaultRun, tmp_path: Any,
+                                                                 capsys: Any) -> None:
+    """``canvas-lti conform`` with no target passes on the mock (the shared full run); over HTTP,
+    the mock in a process of its own, every operation and row gets the same verdict. The HTTP run
+    takes one example per operation and mode: its point is the transport (every operation, every
+    phase, through a socket); the budget is the in-process run's. The full-budget HTTP run is the
+    deep variant below."""
     with mock_process() as base_url:
-        code_http = main(["conform", "--base-url", base_url, "--seed", str(SEED),
+        code_http = main(["conform", "--base-url", base_url, "--seed", str(SEED), "--max-examples", "1",
                           "--report", str(tmp_path / "b.md")])
-    over_http = capsys.readouterr().out
-    assert "getLineItem" in in_process and "createScore" in over_http
-    assert code == code_http
-    assert _verdicts(tmp_path / "a.md") == _verdicts(tmp_path / "b.md")
+    _same_verdicts(default_run, code_http, capsys.readouterr().out, tmp_path / "b.md")
+
+
+@deep
+def test_full_default_runs_in_process_and_over_http_agree(default_run: DefaultRun, tmp_path: Any,
+                                                           capsys: Any) -> None:
+    """The deep variant: the same seed and the full default budget over HTTP."""
+    with mock_process() as base_url:
+        code_http = main(["conform", "--base-url", base_url, "--seed", str(SEED), "--report", str(tmp_path / "b.md")])
+    _same_verdicts(default_run, code_http, capsys.readouterr().out, tmp_path / "b.md")
+
+
+def _same_verdicts(default_run: DefaultRun, code_http: int, over_http: str, report: Any) -> None:
+    assert "getLineItem" in default_run.console and "createScore" in over_http
+    assert code_http == default_run.exit_code
+    assert _verdicts(default_run.report) == _verdicts(report)
     # Every failure is a known mock bug (see KNOWN_MOCK_BUGS); anything else is a regression.
-    assert _failed_pairs(tmp_path / "a.md") <= KNOWN_MOCK_BUGS
+    assert _failed_pairs(default_run.report) <= KNOWN_MOCK_BUGS
     if not KNOWN_MOCK_BUGS:
-        assert code == 0  # `canvas-lti conform` with no target passes on the mock (acceptance 1)
+        assert default_run.exit_code == 0  # `canvas-lti conform` with no target passes on the mock (acceptance 1)
 
 
 def _verdicts(path: Any) -> dict[str, bool]:
@@ -113,9 +129,7 @@ def test_cli_writes_reports(tmp_path: Any) -> None:
     assert report.read_text().rstrip().splitlines()[-1].startswith("**PASS** — ")
 
 
-@pytest.mark.deep
-@pytest.mark.skipif(os.environ.get("CANVAS_CONFORM_DEEP") != "1",
-                    reason="the deep profile takes minutes of CPU: set CANVAS_CONFORM_DEEP=1")
+@deep
 def test_the_unbroken_mock_passes_at_the_deep_profile() -> None:
     """Every phase, every operation, the deep profile's budget: PASS, even with --strict."""
     result = run_suite(in_process_target(Gate()), SuiteOptions(seed=SEED, profile="deep"))
