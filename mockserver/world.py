@@ -590,9 +590,11 @@ class World:
     def active_enrollments(self, course_id: int) -> list[Enrollment]:
         return [e for e in self.enrollments_by_course.get(course_id, ()) if e.state == "active"]
 
-    def is_student(self, user_id: int, course_id: int) -> bool:
+    def is_student(self, user_id: int, course_id: int, states: tuple[str, ...] = ("active",)) -> bool:
+        """``Course#user_is_student?``: a student (or test student) enrollment in one of ``states`` (by
+        default only an active one, as scores require; an invited student is not yet one)."""
         return any(
-            e.user_id == user_id and e.type in STUDENT_TYPES and e.state in ("active", "invited")
+            e.user_id == user_id and e.type in STUDENT_TYPES and e.state in states
             for e in self.enrollments_by_course.get(course_id, ())
         )
 

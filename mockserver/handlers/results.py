@@ -58,7 +58,7 @@ async def list_results(ctx: RequestContext, course_id: int, line_item_id: int, *
         if user_ref is not None:
             user = world.find_user(user_ref)
             result_id = world.results_by_line_item.get(line_item_id, {}).get(user.id) if user else None
-            if user is None or not world.is_student(user.id, course_id):
+            if user is None or not world.is_student(user.id, course_id, states=("active", "invited")):
                 result_id = None
             ids = [result_id] if result_id is not None else []
         else:
