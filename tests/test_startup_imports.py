@@ -14,8 +14,11 @@ at a module's top would); this test names it. What start-up costs in CPU time is
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
+
+from mockserver.handlers import DEFERRED
 
 #: Loaded by connexion's or a template engine's eager imports, never needed to serve an API request.
 NOT_FOR_SERVING = ("flask", "werkzeug.routing", "werkzeug.serving", "starlette.testclient", "rich", "pygments",
@@ -54,6 +57,21 @@ def test_importing_the_mock_loads_nothing_it_needs_only_to_build_the_app_or_answ
                          text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     assert run.stdout.split() == []
+
+
+def test_the_handlers_put_off_are_not_loaded_and_are_listed_in_full() -> None:
+    """The console, the demo tool, launches and registration load with their first request; the
+    registry lists their operations for that (``mockserver/handlers/__init__.py``, ``DEFERRED``)."""
+    code = SERVE.format(names=()) + """
+from mockserver.handlers import DEFERRED
+print(" ".join(module for module in DEFERRED if module in sys.modules))
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.stdout.split() == []
+    for module, operations in DEFERRED.items():
+        listed = set(importlib.import_module(module).OPERATIONS)
+        assert set(operations) == listed, f"list {sorted(listed ^ set(operations))} in DEFERRED[{module!r}]"
 
 
 def test_what_was_put_off_loads_when_used() -> None:
