@@ -10,12 +10,12 @@ import re
 import subprocess
 import sys
 import tomllib
-from importlib.metadata import packages_distributions
+from importlib.metadata import packages_distributions, version
 from pathlib import Path
 
 import pytest
 
-from mockserver.connexion_adapter import TESTED, UnsupportedConnexionError, check_version
+from mockserver.connexion_adapter import TESTED, UnsupportedConnexionError, check_version, installed_version
 from mockserver.resources import default_fixtures_path, spec_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,13 +101,21 @@ def test_the_tested_connexion_minor_is_accepted(version: str) -> None:
     check_version(version)
 
 
-def test_importing_the_mock_with_another_connexion_fails_loudly() -> None:
-    code = ("import importlib.metadata as m\n"
-            "real = m.version\n"
-            "m.version = lambda name: '4.1.0' if name == 'connexion' else real(name)\n"
-            "import mockserver.app\n")
+def test_importing_the_mock_with_another_connexion_fails_loudly(tmp_path: Path) -> None:
+    # another connexion, laid out as pip installs one: the package and its dist-info side by side
+    (tmp_path / "connexion").mkdir()
+    (tmp_path / "connexion" / "__init__.py").write_text("raise ImportError('the adapter must refuse before importing')\n")
+    (tmp_path / "connexion-4.1.0.dist-info").mkdir()
+    (tmp_path / "connexion-4.1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: connexion\nVersion: 4.1.0\n\n")
+    code = f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\nimport mockserver.app\n"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("mockserver.connexion_adapter.UnsupportedConnexionError: canvas-lti-contract extends connexion's internals")
     assert "connexion 4.1.0 is installed" in last
+
+
+@pytest.mark.parametrize("name", ["connexion", "uvicorn", "starlette", "jsonschema"])
+def test_the_adapter_reads_the_installed_version_as_importlib_metadata_does(name: str) -> None:
+    assert installed_version(name) == version(name)
+    assert installed_version("no_such_package_installed") is None
