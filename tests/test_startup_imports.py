@@ -23,7 +23,7 @@ from mockserver.handlers import DEFERRED
 #: Loaded by connexion's or a template engine's eager imports, never needed to serve an API request.
 NOT_FOR_SERVING = ("flask", "werkzeug.routing", "werkzeug.serving", "starlette.testclient", "rich", "pygments",
                    "jinja2.environment", "httpx._client", "requests.sessions", "schemathesis", "hypothesis",
-                   "jwt", "cryptography.x509", "importlib.metadata", "xml.etree.ElementTree")
+                   "jwt", "cryptography.x509", "importlib.metadata", "xml.etree.ElementTree", "jsonschema_rs")
 #: Needed to build the app (the fixtures' keys are parsed then), not to import it.
 FOR_BUILDING = ("cryptography",)
 

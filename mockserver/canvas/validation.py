@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import jsonschema_rs
 from jsonschema import Draft4Validator, ValidationError
 from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException
@@ -124,6 +123,8 @@ def _python_validator(schema: Any) -> Draft4Validator:
 
 
 def _compile_rust(schema: Any) -> Any:
+    import jsonschema_rs  # with the first body to validate, not at start-up
+
     try:
         return jsonschema_rs.Draft4Validator(schema, validate_formats=True)
     except Exception:  # a schema jsonschema-rs cannot compile: always take the Python path
