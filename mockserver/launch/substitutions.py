@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ..auth.api_tokens import GLOBAL_ID_BASE, SHARD
 from ..world import Account, Assignment, Course, ResourceLink, Tool, User
 
 
@@ -92,6 +93,11 @@ def _assignment_iso(attr: str, *, ms: bool = False) -> Expansion:
                      lambda c: c.assignment is not None and bool(getattr(c.assignment, attr)))
 
 
+def _global_id(local: int) -> int:
+    """Canvas's global id of a record of the mock's one shard (as developer key ids are)."""
+    return SHARD * GLOBAL_ID_BASE + local
+
+
 def _points(c: LaunchContext) -> Any:
     points = c.assignment.points_possible if c.assignment is not None else None
     return int(points) if isinstance(points, float) and points.is_integer() else points
@@ -117,7 +123,7 @@ EXPANSIONS: dict[str, Expansion] = {
     "Canvas.user.id": Expansion(lambda c: c.user.id),
     "Canvas.user.loginId": _login("login_id"),
     "Canvas.user.sisSourceId": _login("sis_user_id"),
-    "Canvas.user.globalId": Expansion(lambda c: c.user.id),
+    "Canvas.user.globalId": Expansion(lambda c: _global_id(c.user.id)),
     "Canvas.membership.roles": Expansion(lambda c: ",".join(c.canvas_roles)),
     "Canvas.assignment.id": _assignment("id"),
     "Canvas.assignment.title": _assignment("name"),
@@ -130,7 +136,9 @@ EXPANSIONS: dict[str, Expansion] = {
                                              lambda c: c.assignment is not None),
     "ResourceLink.available.startDateTime": _assignment_iso("unlock_at", ms=True),
     "ResourceLink.submission.endDateTime": _assignment_iso("due_at", ms=True),
-    "Canvas.externalTool.global_id": Expansion(lambda c: c.tool.id),
+    "Canvas.externalTool.global_id": Expansion(lambda c: _global_id(c.tool.id)),
+    "Canvas.root_account.global_id": Expansion(lambda c: _global_id(c.root_account.id)),
+    "Canvas.shard.id": Expansion(lambda c: SHARD),
     "Canvas.enrollment.enrollmentState": Expansion(lambda c: c.enrollment_state),
     "Canvas.user.isRootAccountAdmin": Expansion(lambda c: c.root_admin),
     "Canvas.group.contextIds": Expansion(lambda c: ",".join(c.user_group_context_ids)),

@@ -75,3 +75,14 @@ def test_rest_routes_refuse_the_lti_token(client: Any) -> None:
                           "LtiServices (api/lti/security/jwks needs no token)")
 def test_jwks_needs_no_token(client: Any) -> None:
     assert client.get("/api/lti/security/jwks", headers=bearer("garbage")).status_code == 200
+
+
+@canvas_spec("spec/controllers/lti/ims/concerns/advantage_services_spec.rb",
+             "tool / finds only tools for the developer key and context")
+def test_service_tool_is_the_keys_tool_in_the_context(client: Any) -> None:
+    """The Roster Only Tool's key has its tool in course 101 only: its token reads 101's roster, not 102's."""
+    token = minted(client, sub="10000000000003",
+                   scopes="https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly")
+    assert client.get("/api/lti/courses/101/names_and_roles", headers=token).status_code == 200
+    lti_error(client.get("/api/lti/courses/102/names_and_roles", headers=token), 401,
+              "Access Token not linked to a Tool associated with this Context")

@@ -207,3 +207,12 @@ _case("email_for_anonymous_tool", f"{LOGGED_IN} / has substitution for $Person.e
       setup=_edit("tools", {"id": 1}, privacy_level="anonymous"))
 _case("unknown_variable", "echoes registered variable if blacklisted (an unknown variable is sent as written)",
       "$Canvas.not.a.variable", ..., follows_code=CODE)
+
+# -- global ids (the mock is shard 1, as its developer key ids say) -----------------------------------
+_case("user_global_id", f"{LOGGED_IN} / has substitution for $Canvas.user.globalId", "$Canvas.user.globalId",
+      "10000000000020")
+_case("tool_global_id", "#variable expansions / context is a course and there is a user / has substitution for "
+      "$Canvas.externalTool.global_id", "$Canvas.externalTool.global_id", "10000000000001")
+_case("root_account_global_id", "#variable expansions / has substitution for $Canvas.root_account.global_id",
+      "$Canvas.root_account.global_id", "10000000000001")
+_case("shard_id", "#variable expansions / has substitution for $Canvas.shard.id", "$Canvas.shard.id", "1")
