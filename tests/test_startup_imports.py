@@ -5,8 +5,9 @@ httpx's command-line client; the console and the demo tool render with Jinja2. N
 serves an API request, so none of it may be loaded once the app is built: the adapter puts
 connexion's parts off (``mockserver/connexion_adapter.py``) and our own modules load templates and
 HTTP clients on first use. PyJWT (with cryptography's X.509 module) loads with the first token,
-key or launch (``LazyModule`` in ``mockserver/lazy_imports.py``), and cryptography is not
-imported until the fixtures' keys are parsed. A module that reads one of these at import brings it
+key or launch (``LazyModule`` in ``mockserver/lazy_imports.py``), cryptography is not imported
+until the fixtures' keys are parsed, and the console's, the demo tool's, launches' and
+registration's handlers are imported with their first request (``handlers.DEFERRED``). A module that reads one of these at import brings it
 back (the demo tool's templates and transport once did; ``import jwt`` or ``from cryptography …``
 at a module's top would); this test names it. What start-up costs in CPU time is measured by
 ``python -m bench.startup``, not here.
@@ -20,7 +21,9 @@ import sys
 
 from mockserver.handlers import DEFERRED
 
-#: Loaded by connexion's or a template engine's eager imports, never needed to serve an API request.
+#: Not loaded once the app is built: connexion's and the template engine's parts the mock never
+#: serves with, and what loads with the first request that needs it (PyJWT and X.509 with a token,
+#: jsonschema-rs with a body, ElementTree with an XML configuration, importlib.metadata with --version).
 NOT_FOR_SERVING = ("flask", "werkzeug.routing", "werkzeug.serving", "starlette.testclient", "rich", "pygments",
                    "jinja2.environment", "httpx._client", "requests.sessions", "schemathesis", "hypothesis",
                    "jwt", "cryptography.x509", "importlib.metadata", "xml.etree.ElementTree", "jsonschema_rs")

@@ -5,8 +5,9 @@ asks the world, and serializes. The registry below is what the app's resolver se
 the spec/handler coverage test compares with the spec.
 
 The console, the demo tool, launches, deep linking and dynamic registration are imported on their
-first request, not when an app is built: no REST or LTI service request needs them, and they are
-about a third of the mock's own import (start-up, ``python -m bench.startup``). Their operations
+first request, not when an app is built: no REST or LTI service request needs them, and with what
+only they import they were a quarter of the modules ``canvas-lti mock`` loaded (start-up,
+``python -m bench.startup``). Their operations
 are listed in :data:`DEFERRED` for that; tests/test_startup_imports.py holds each list to its
 module's ``OPERATIONS``.
 """
