@@ -148,6 +148,16 @@ EXPANSIONS: dict[str, Expansion] = {
     "ToolConsumerInstance.guid": Expansion(lambda c: c.root_account.lti_guid),
     "vnd.Canvas.root_account.uuid": Expansion(lambda c: c.root_account.uuid),
     "Membership.role": Expansion(lambda c: ",".join(c.roles)),
+    # The world models no observee links, pronouns, integration ids or display preferences: Canvas's
+    # values for a user and course without them.
+    "com.instructure.User.observees": Expansion(lambda c: ""),
+    "com.instructure.Observee.sisIds": Expansion(lambda c: ""),
+    "com.instructure.Person.name_sortable": Expansion(lambda c: f"{c.user.family_name}, {c.user.given_name}"
+                                                      if c.user.family_name else c.user.given_name),
+    "com.instructure.Person.pronouns": Expansion(lambda c: None),
+    "com.instructure.Course.integrationId": Expansion(lambda c: None),
+    "Canvas.course.hideDistributionGraphs": Expansion(lambda c: False),
+    "Canvas.user.prefersHighContrast": Expansion(lambda c: "false"),
     "Context.id": Expansion(lambda c: c.course.lti_context_id),
     "Context.title": Expansion(lambda c: c.course.name),
     "Context.sourcedId": Expansion(lambda c: c.course.sis_source_id),

@@ -216,3 +216,23 @@ _case("tool_global_id", "#variable expansions / context is a course and there is
 _case("root_account_global_id", "#variable expansions / has substitution for $Canvas.root_account.global_id",
       "$Canvas.root_account.global_id", "10000000000001")
 _case("shard_id", "#variable expansions / has substitution for $Canvas.shard.id", "$Canvas.shard.id", "1")
+
+# -- values of a world without observers, pronouns, integration ids or preferences --------------------
+_case("observees", "#variable expansions / context is a course / $com.instructure.User.observees / when the current user "
+      "is not observing users in the context / is expected to eq \"\"", "$com.instructure.User.observees", "",
+      user="25")
+_case("observee_sis_ids", "#variable expansions / $com.instructure.Observee.sisIds / when the current user is not "
+      "observing students in the course context / return a empty array of student SIS IDs",
+      "$com.instructure.Observee.sisIds", "", user="25")
+_case("name_sortable", f"{LOGGED_IN} / has substitution for $com.instructure.Person.name_sortable",
+      "$com.instructure.Person.name_sortable", "Howell, Sienna")
+_case("pronouns", f"{LOGGED_IN} / has substitution for $com.instructure.Person.pronouns (none set: null)",
+      "$com.instructure.Person.pronouns", None, follows_code=CODE)
+_case("integration_id", "#variable expansions / context is a course / has substitution for "
+      "$com.instructure.Course.integrationId (none set: null)", "$com.instructure.Course.integrationId", None,
+      follows_code=CODE)
+_case("hide_distribution_graphs", "#variable expansions / context is a course / has substitution for "
+      "$Canvas.course.hideDistributionGraphs (the default: false)", "$Canvas.course.hideDistributionGraphs", False,
+      follows_code=CODE)
+_case("high_contrast", f"{LOGGED_IN} / $Canvas.user.prefersHighContrast / substitutes as false",
+      "$Canvas.user.prefersHighContrast", "false")
