@@ -97,6 +97,11 @@ class Recipes:
             "getAccountSessionlessLaunch": lambda: [self.api(query={"id": self.account_tool()}, account=True)],
             "postAccountSessionlessLaunch": lambda: [self.api(body={"id": self.account_tool()}, account=True)],
             "getCourseLtiJwtToken": lambda: [self.api(query={"tool_id": self.course_tool()}, course=True)],
+            "launchCourseExternalTool": lambda: [self.sessionless_page({"id": self.course_tool()})],
+            "retrieveCourseExternalTool": lambda: [self.sessionless_page({"url": self._first(self.ctx.pools.tool_urls,
+                                                                                              "tool URL")})],
+            "launchCourseAssignment": lambda: [self.sessionless_page({"launch_type": "assessment",
+                                                                      "assignment_id": self.tool_assignment()})],
             "createLtiResourceLink": self.resource_link,
             "createLtiRegistration": self.lti_registration,
             "bindLtiRegistration": self.bind_registration,
@@ -167,6 +172,29 @@ class Recipes:
         if not pool:
             raise RecipeUnavailable(f"no {what} known")
         return pool[0]
+
+    def sessionless_page(self, query: dict[str, Any]) -> KnownGood:
+        """The page a fresh sessionless launch link opens (its ``session_token`` lasts 30 seconds)."""
+        self.mock_config()  # the pages are served by the mock only (a real Canvas needs the browser session)
+        response = self.ctx.target.request("GET", f"/api/v1/courses/{self.ctx.course}/external_tools/sessionless_launch",
+                                           params=query, headers=self.api_headers())
+        url = (response.json() or {}).get("url") if response.status_code == 200 else None
+        if not isinstance(url, str):
+            raise RecipeUnavailable(f"sessionless launch: {response.status_code}")
+        parts = urlsplit(url)
+        segments = parts.path.strip("/").split("/")  # courses/:id/external_tools/:id, …/retrieve, assignments/:id
+        names = {"external_tools": "tool_id", "assignments": "assignment_id"}
+        path = {"course_id": segments[1]}
+        if segments[-1] != "retrieve":
+            path[names[segments[2]]] = segments[3]
+        return KnownGood(path, dict(parse_qsl(parts.query)))
+
+    def tool_assignment(self) -> int:
+        """An assignment of the sandbox course that launches an external tool (the mock's state)."""
+        state = self.ctx.target.request("GET", "/__mock__/state").json()
+        found = [a["id"] for a in state.get("assignments", []) if a.get("course_id") == self.ctx.course
+                 and a.get("external_tool_id") is not None and a.get("workflow_state", "published") != "deleted"]
+        return self._first(found, "external-tool assignment")
 
     def mock_config(self) -> dict[str, Any]:
         if not self.ctx.target.is_mock:

@@ -151,12 +151,15 @@ class _ErrorAnswers:
 
     async def not_found(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         """Unknown routes: Canvas answers API paths with its generic 404; a console address (or a
-        method a console page does not take) gets the console's not-found page."""
+        method a console page does not take), or a GET of a Canvas page address (``/courses/…``),
+        gets the not-found page."""
         path = _path(request)
         if error_pages.is_console_path(path):
             reason = None if request.method in ("GET", "HEAD") else (
                 f"The console's pages are read with GET; nothing answers {request.method} {echo(path)}.")
             return _as_connexion(error_pages.not_found(self.state, request, f"console page {echo(path)}", reason))
+        if request.method in ("GET", "HEAD") and error_pages.is_canvas_page_path(path):
+            return _as_connexion(error_pages.not_found(self.state, request, f"page {echo(path)}", None))
         return api_error(404, "The specified resource does not exist.").connexion_response()
 
 

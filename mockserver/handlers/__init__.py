@@ -4,7 +4,7 @@ A handler is ``async (ctx: RequestContext, **params) -> Response``: it parses wh
 asks the world, and serializes. The registry below is what the app's resolver serves and what
 the spec/handler coverage test compares with the spec.
 
-The console, the demo tool, launches, deep linking and dynamic registration are imported on their
+The console, the demo tool, launches (sessionless launch pages too), deep linking and dynamic registration are imported on their
 first request, not when an app is built: no REST or LTI service request needs them, and with what
 only they import they were a quarter of the modules ``canvas-lti mock`` loaded (start-up,
 ``python -m bench.startup``). Their operations
@@ -43,6 +43,7 @@ DEFERRED: dict[str, tuple[str, ...]] = {
     "mockserver.handlers.launch_records": ("listMockLaunches", "getMockLaunch", "deliverMockLaunch"),
     "mockserver.handlers.deep_linking": ("deepLinkingResponse",),
     "mockserver.handlers.dynamic_registration": ("getRegistrationToken", "createRegistration"),
+    "mockserver.handlers.sessionless": ("launchCourseExternalTool", "retrieveCourseExternalTool", "launchCourseAssignment"),
 }
 
 

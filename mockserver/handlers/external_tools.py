@@ -24,6 +24,7 @@ from ..canvas.rails_params import RailsParamsError, request_params, to_bool, to_
 from ..canvas.timestamps import api_time
 from ..canvas.validation import REST_FAMILIES, REST_TRANSLATORS
 from ..context import RequestContext
+from ..launch import session_token
 from ..world import Tool, World
 
 PLACEMENTS = (
@@ -486,7 +487,7 @@ def _launch_link(ctx: RequestContext, auth: ApiAuth, tool: Tool, params: dict[st
     else the 1.1 ``sessionless_launch`` page with a one-time ``verifier``."""
     kind, context_id = context_of(auth)
     context = f"{ctx.base_url}/{CONTEXT_PATHS[kind]}/{context_id}"
-    token = secrets.token_urlsafe(32)
+    token = session_token.issue(ctx.state.secret, auth.user_id or 0, ctx.now())
     if tool.developer_key_id is None:
         return _link_to(f"{context}/external_tools/sessionless_launch", verifier=secrets.token_hex(32), session_token=token)
     tool_id, launch_type = params.get("id"), params.get("launch_type")

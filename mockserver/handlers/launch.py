@@ -76,7 +76,7 @@ def _launch_request(data: dict[str, Any], launch_id: int) -> LaunchRequest:
                          launch_id=launch_id, **optional)
 
 
-def _started(login: LoginRequest, request: LaunchRequest, deliver: str, now: float) -> Any:
+def started(login: LoginRequest, request: LaunchRequest, deliver: str, now: float) -> Any:
     def change(record: LaunchRecord) -> None:
         record.tool, record.course, record.user = login.names["tool"], login.names["course"], login.names["user"]
         record.placement, record.message_type = login.placement, login.message_type
@@ -101,7 +101,7 @@ async def start_mock_launch(ctx: RequestContext, body: Any = None, **_: Any) -> 
             return problem(ctx, title="The launch did not start", launch_id=record.id,
                            reason=f"Canvas would not start it ({exc.status}): {_sentence(exc.message)}")
         raise api_error(exc.status, exc.message) from None
-    log.update(record.id, _started(login, request, str(data.get("deliver") or "relay"), ctx.now()))
+    log.update(record.id, started(login, request, str(data.get("deliver") or "relay"), ctx.now()))
     if not _wants_html(ctx):
         return json_response(login.as_json(), 201, headers=NO_STORE)
     if not browser:

@@ -188,3 +188,12 @@ def launch_form_refused(state: Any, request: Request, errors: list[FieldError]) 
 
 def is_console_path(path: str) -> bool:
     return path.startswith(CONSOLE_PREFIX) or path == CONSOLE_PREFIX.rstrip("/")
+
+
+#: Canvas's own pages outside ``/api/`` (what a sessionless launch link opens): Canvas answers an
+#: unknown one of these with an HTML page, as the console does, not with the API's JSON.
+CANVAS_PAGE_PREFIXES = ("/courses/", "/accounts/")
+
+
+def is_canvas_page_path(path: str) -> bool:
+    return path.startswith(CANVAS_PAGE_PREFIXES)
