@@ -240,16 +240,20 @@ def page_drops_element(method: str, path: str, query: str, status: int, headers:
     return status, headers, body
 
 
-def next_on_last_page(method: str, path: str, query: str, status: int, headers: dict[str, str], body: bytes):
-    """Rosters always offer rel="next", even when every member was listed."""
-    link = headers.get("link", "")
-    if method == "GET" and ROSTER_PATH.match(path) and status == 200 and 'rel="next"' not in link:
-        current = re.match(r'<([^>]+)>; rel="current"', link)
-        if current:
-            url = current.group(1)
-            following = re.sub(r"page=(\d+)", lambda m: f"page={int(m.group(1)) + 1}", url, count=1)
-            headers["link"] = link.replace(f'<{url}>; rel="current"', f'<{url}>; rel="current",<{following}>; rel="next"', 1)
-    return status, headers, body
+def _next_always(path: re.Pattern[str]) -> Rewrite:
+    """Pages of ``path`` that always offer rel="next", even when every element was listed."""
+
+    def rewrite(method: str, request_path: str, query: str, status: int, headers: dict[str, str], body: bytes):
+        link = headers.get("link", "")
+        if method == "GET" and path.match(request_path) and status == 200 and 'rel="next"' not in link:
+            current = re.match(r'<([^>]+)>; rel="current"', link)
+            if current:
+                url = current.group(1)
+                following = re.sub(r"page=(\d+)", lambda m: f"page={int(m.group(1)) + 1}", url, count=1)
+                headers["link"] = link.replace(f'<{url}>; rel="current"', f'<{url}>; rel="current",<{following}>; rel="next"', 1)
+        return status, headers, body
+
+    return rewrite
 
 
 def last_link_off_by_one(method: str, path: str, query: str, status: int, headers: dict[str, str], body: bytes):
@@ -747,17 +751,9 @@ def course_tools_pages_one_short(method: str, path: str, query: str, status: int
     return status, headers, body
 
 
-def resource_links_next_on_last_page(method: str, path: str, query: str, status: int, headers: dict[str, str],
-                                     body: bytes):
-    """Resource link pages always offer rel="next", even when every link was listed."""
-    link = headers.get("link", "")
-    if method == "GET" and RESOURCE_LINKS_PATH.match(path) and status == 200 and 'rel="next"' not in link:
-        current = re.match(r'<([^>]+)>; rel="current"', link)
-        if current:
-            url = current.group(1)
-            following = re.sub(r"page=(\d+)", lambda m: f"page={int(m.group(1)) + 1}", url, count=1)
-            headers["link"] = link.replace(f'<{url}>; rel="current"', f'<{url}>; rel="current",<{following}>; rel="next"', 1)
-    return status, headers, body
+#: Rosters, and resource link pages, that always offer rel="next".
+next_on_last_page = _next_always(ROSTER_PATH)
+resource_links_next_on_last_page = _next_always(RESOURCE_LINKS_PATH)
 
 
 def link_custom_not_updated(original: Any) -> Any:
