@@ -56,8 +56,11 @@ class RunContext:
 
     def _schema(self) -> Any:
         # The spec's own OpenAPI links drive the stateful phase: schemathesis's inferred ones would
-        # feed a line item's ``id`` (an absolute URL, §3.2) whole into ``{line_item_id}``.
-        config = schemathesis.Config.from_dict({"phases": {"stateful": {"inference": {"algorithms": []}}}})
+        # feed a line item's ``id`` (an absolute URL, §3.2) whole into ``{line_item_id}``. Its steps
+        # are positive: a chain is for the state it builds up (each operation's negative cases are
+        # the stateless phase's), and a negative step ends it.
+        config = schemathesis.Config.from_dict({"phases": {"stateful": {
+            "inference": {"algorithms": []}, "generation": {"mode": "positive"}}}})
         schema = schemathesis.openapi.from_dict(self.raw, config=config)
         schema.config.update(base_url=self.target.base_url)
         schema.auth(refresh_interval=None)(make_auth_provider(self.tokens, self.raw, lambda: self.target.api_token))

@@ -52,7 +52,7 @@ def coverage(raw: dict[str, Any] | None = None) -> list[OperationCoverage]:
     """One row per spec operation, in the spec's order."""
     raw = raw or load_spec()
     checks = all_semantic_checks()
-    linked = {op for source, _, target in spec_links(raw) for op in (source, target)}
+    linked = {op for link in spec_links(raw) for op in (link.source, link.target)}
     gaps: dict[str, list[str]] = {}
     for gap in all_gaps():
         gaps.setdefault(gap.operation, []).append(f"{gap.what}: {gap.why}")

@@ -17,16 +17,26 @@ class Profile:
     name: str
     max_examples: int
     mock_examples: int
+    #: The AGS reference model: scenarios and steps per scenario.
     stateful_examples: int
     stateful_steps: int
+    #: The links machine, per family of linked operations: scenarios and steps per round, and at
+    #: most how many rounds (a round on the next seed while a link has not answered as it promises).
+    link_examples: int
+    link_steps: int
+    link_rounds: int
+    #: Spend the links budget only until every link answered as it promises (see stateful.run_links).
+    links_until_kept: bool
 
 
 #: ``ci``, the default, is the smallest budget that still catches every broken mock of
 #: tests/conformance/test_broken_mocks.py: against a real Canvas each request costs time and
 #: throttle budget (its figures are in docs/conformance.md). ``deep`` explores further.
 PROFILES = {
-    "ci": Profile("ci", max_examples=7, mock_examples=3, stateful_examples=6, stateful_steps=10),
-    "deep": Profile("deep", max_examples=100, mock_examples=100, stateful_examples=60, stateful_steps=30),
+    "ci": Profile("ci", max_examples=7, mock_examples=3, stateful_examples=6, stateful_steps=10,
+                  link_examples=1, link_steps=12, link_rounds=6, links_until_kept=True),
+    "deep": Profile("deep", max_examples=100, mock_examples=100, stateful_examples=60, stateful_steps=30,
+                    link_examples=10, link_steps=30, link_rounds=3, links_until_kept=False),
 }
 
 

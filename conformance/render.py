@@ -59,8 +59,9 @@ def summary_line(result: RunResult) -> str:
     failures = sum(f.count for f in result.findings.values())
     parts = [f"{len(canvas)} operations" + (f" (+{len(mock)} mock-only)" if mock else ""), f"{cases} cases",
              f"{failures} failures ({len(result.findings)} distinct)", f"{len(result.warnings())} warnings"]
-    if result.links_followed:
-        parts.append(f"{result.links_succeeded} of {result.links_followed} link transitions answered a success")
+    if result.transitions:
+        parts.append(f"{result.links_kept} of {len(result.transitions)} OpenAPI links answered as they promise "
+                     f"({result.links_succeeded} of {result.links_followed} link transitions answered a success)")
     return ", ".join(parts)
 
 
@@ -120,6 +121,14 @@ def markdown(result: RunResult, strict: bool = False) -> str:
                 note = _cell(stat.skipped or "; ".join(stat.errors))
                 out.append(f"| `{stat.operation}` | {stat.cases} | {result.failure_count(stat.operation)} | "
                            f"{stat.statuses_text()} | {note} |")
+    if result.transitions:
+        out += ["", "## OpenAPI links", "", "Each link the links machine had to follow: the steps that followed it "
+                "with its values applied, their statuses, and whether it answered as it promises (a success; "
+                "a 404 for a link that reads what its source deleted).", "",
+                "| Link | Followed | 2xx | Statuses | As promised |", "|---|---:|---:|---|---|"]
+        for name, tally in result.transitions.items():
+            out.append(f"| `{name}` | {tally.followed} | {tally.succeeded} | {tally.statuses_text() or '-'} | "
+                       f"{'yes' if tally.kept else 'NO'}{' (404 after a delete)' if tally.after_delete else ''} |")
     if result.notes:
         out += ["", "## Notes", ""] + [f"- {n}" for n in result.notes]
     out += ["", "## Failures", ""]
@@ -150,6 +159,7 @@ def junit_xml(result: RunResult, strict: bool = False) -> str:
     properties = ET.SubElement(suite, "properties")
     for name, value in (("verdict", result.verdict(strict)), ("requests", result.requests_sent),
                         ("profile", result.profile), ("seed", result.seed),
+                        ("links", len(result.transitions)), ("links_kept", result.links_kept),
                         ("link_transitions_followed", result.links_followed),
                         ("link_transitions_succeeded", result.links_succeeded)):
         ET.SubElement(properties, "property", name=name, value=str(value))

@@ -95,6 +95,32 @@ NOT_RUN = "not reached: interrupted"
 
 
 @dataclass
+class LinkTally:
+    """One OpenAPI link of the spec (source -> target) in the links machine: the statuses of the
+    steps that followed it with the link's values applied. A link from a delete reads what was
+    just deleted: its promise is a 404 (schemathesis's ``use_after_free``), not a success."""
+
+    after_delete: bool = False
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def followed(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def succeeded(self) -> int:
+        return sum(n for code, n in self.statuses.items() if 200 <= code < 300)
+
+    @property
+    def kept(self) -> bool:
+        """Followed, and answered as the link promises at least once (2xx; 404 after a delete)."""
+        return bool(self.statuses.get(404)) if self.after_delete else self.succeeded > 0
+
+    def statuses_text(self) -> str:
+        return " ".join(f"{code}×{n}" for code, n in sorted(self.statuses.items()))
+
+
+@dataclass
 class RunResult:
     target: str
     profile: str
@@ -106,14 +132,34 @@ class RunResult:
     duration: float = 0.0
     #: Why the run ended before it was done (Ctrl-C, a spent budget), or None.
     interrupted: str | None = None
-    #: Link transitions of the stateful phase: followed, and those whose target answered a success.
-    links_followed: int = 0
-    links_succeeded: int = 0
+    #: The spec's OpenAPI links the links machine had to follow (``source -> target``), each with
+    #: the statuses of the steps that followed it.
+    transitions: dict[str, LinkTally] = field(default_factory=dict)
     #: Requests each phase sent (discovery, semantic, stateless, stateful); clean-up is the rest.
     phase_requests: dict[str, int] = field(default_factory=dict)
 
     def stat(self, operation: str) -> OperationStats:
         return self.stats.setdefault(operation, OperationStats(operation))
+
+    def follow(self, transition: str, status: int) -> None:
+        """Count one step that followed ``transition`` (the link's values applied) and got ``status``."""
+        statuses = self.transitions.setdefault(transition, LinkTally()).statuses
+        statuses[status] = statuses.get(status, 0) + 1
+
+    @property
+    def links_followed(self) -> int:
+        """Steps that followed a link."""
+        return sum(t.followed for t in self.transitions.values())
+
+    @property
+    def links_succeeded(self) -> int:
+        """Steps that followed a link and got a 2xx."""
+        return sum(t.succeeded for t in self.transitions.values())
+
+    @property
+    def links_kept(self) -> int:
+        """Links answered as they promise at least once (2xx; 404 after a delete)."""
+        return sum(t.kept for t in self.transitions.values())
 
     def scenario(self, name: str, phase: str) -> OperationStats:
         """The row of a stateful scenario (``stateful:links``…): its cases and its phase's failures."""

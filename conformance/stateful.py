@@ -1,7 +1,9 @@
 """Stateful checks: schemathesis's link-driven state machine, and an AGS reference model.
 
 The link machine follows the spec's OpenAPI links (create line item → get/update/delete/score/
-results) and runs every check plus schemathesis's stateful ones (use_after_free,
+results, and the same for tools, resource links, registrations, subscriptions), one family of
+linked operations at a time and steered so that each link is followed and answers as it promises
+(:func:`run_links`), and runs every check plus schemathesis's stateful ones (use_after_free,
 ensure_resource_availability). It only runs against our mock: its cases are not confined to
 line items the run owns. The AGS machine (a hypothesis ``RuleBasedStateMachine``) creates, edits
 and deletes its own line items (decimal maxima, tags and resource ids), posts scores for several
@@ -20,7 +22,7 @@ import contextlib
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -39,14 +41,15 @@ from hypothesis.stateful import (
 from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 
-from .context import RunContext, ScopesUnavailable
+from .context import RunContext, ScopesUnavailable, utc_now
 from .curl import curl_for_response
 from .discovery import reset_mock
 from .execution import curl
 from .pools import last_id
 from .recipes import Recipes, RecipeUnavailable
-from .report import Finding
+from .report import Finding, LinkTally
 from .safety import BudgetExhausted, RunStopped
+from .schemathesis_adapter import LinkPolicy, steered, transition_id, unsent_step
 from .scopes import AGS_LINEITEM, AGS_RESULT, AGS_SCORE, LINE_ITEM_TYPE, SCORE_TYPE
 from .targets import spec_operations
 
@@ -64,10 +67,9 @@ class LinkCheckFailed(AssertionError):
     """A check failed in the links machine (already recorded); raised so Hypothesis shrinks."""
 
 
-def _settings(ctx: RunContext) -> settings:
-    profile = ctx.options.settings
+def _settings(examples: int, steps: int) -> settings:
     # One bug per scenario run is enough: shrink it rather than keep exploring.
-    return settings(max_examples=profile.stateful_examples, stateful_step_count=profile.stateful_steps,
+    return settings(max_examples=examples, stateful_step_count=steps,
                     database=None, deadline=None, phases=[Phase.generate, Phase.shrink], print_blob=False,
                     report_multiple_bugs=False, verbosity=hypothesis.Verbosity.quiet,
                     suppress_health_check=list(HealthCheck))
@@ -76,30 +78,111 @@ def _settings(ctx: RunContext) -> settings:
 # -- schemathesis: OpenAPI links ------------------------------------------------------------------
 
 
+class LinksKept(RunStopped):
+    """Every link of a family answered as it promises: its machine stops (the ``ci`` profile)."""
+
+
 def run_links(ctx: RunContext) -> None:
+    """One links machine per family (the operations a chain of links joins: line items with their
+    scores and results, course tools, account tools, resource links, registrations, subscriptions),
+    each on its own budget: one machine over all of them spent most steps on the families it
+    happened to start first and left the others unreached. Chains start at a create, and a delete
+    comes after the other links from its source. At ``ci``, a link that answered as it promises is
+    followed again only on the way to one that has not, and not while one that has not can be
+    followed; the family stops once all have. A family's machine runs again, on the next seed,
+    while a link has not, at most ``link_rounds`` times."""
+    profile = ctx.options.settings
+    for family in link_families(ctx):
+        links = family_links(ctx, family)
+        for link in links:
+            ctx.result.transitions.setdefault(link.name, LinkTally(after_delete=link.after_delete))
+        machine = _link_workflow(ctx, family, links)
+        for attempt in range(profile.link_rounds):
+            _run(ctx, machine, LINKS_ROW, _settings(profile.link_examples, profile.link_steps),
+                 seed=(ctx.options.seed or 0) + attempt)
+            if ctx.stopped or all(ctx.result.transitions[link.name].kept for link in links):
+                break
+
+
+def link_policy(ctx: RunContext, links: list[SpecLink]) -> LinkPolicy:
+    """Which link the links machine may follow next (see :func:`run_links`)."""
+    tallies = ctx.result.transitions
+    by_labels = {(link.source_label, link.target_label): link for link in links}
+    steer = ctx.options.settings.links_until_kept
+
+    def useful(link: SpecLink, seen: frozenset[str] = frozenset()) -> bool:
+        """Not yet kept, or the way to a link that is not (a read after a delete, answered 404,
+        is the way to nothing)."""
+        if not tallies[link.name].kept:
+            return True
+        return not link.after_delete and any(useful(after, seen | {link.name}) for after in links
+                                             if after.source == link.target and after.name not in seen)
+
+    def allow(source: str, target: str, followed: Mapping[str, int], called: Collection[str]) -> bool:
+        link = by_labels.get((source, target))
+        if link is None:
+            return True
+        if steer and not useful(link):
+            return False
+        if steer and tallies[link.name].kept and any(
+                not tallies[other.name].kept and other.source_label in called for other in links):
+            return False  # a link not yet kept can be followed now: that one first
+        if target.startswith("DELETE "):  # first read and change what the delete removes
+            return all(followed.get(other.target_label, 0) for other in links
+                       if other.source_label == source and not other.target_label.startswith("DELETE ")
+                       and not (steer and tallies[other.name].kept))
+        return True
+
+    return allow
+
+
+def _link_workflow(ctx: RunContext, family: set[str], links: list[SpecLink]) -> type:
+    """The links machine over ``family``: schemathesis's, steered (:func:`link_policy`), with
+    chains that start at a create from a known-good body, the run's checks on every answer, and
+    each step counted on its link."""
     from schemathesis.checks import CHECKS
 
     stateful_checks = [CHECKS.get_one(name) for name in LINK_CHECKS]
-    base = ctx.schema.include(operation_id=sorted(linked_operations(ctx))).as_state_machine()
+    starts = {_label(ctx.ops_by_id[op]) for op in family if op in ROOT_BODIES}
+    base = steered(ctx.schema.include(operation_id=sorted(family)).as_state_machine(), starts, link_policy(ctx, links))
     row = ctx.result.scenario(LINKS_ROW, LINKS_PHASE)
     names = {check.__name__ for check in ctx.checks} | set(LINK_CHECKS)
     recipes = Recipes(ctx)
+    by_id = {link.schemathesis_id: link.name for link in links}
+    steer = ctx.options.settings.links_until_kept
 
     class LinkWorkflow(base):  # type: ignore[misc, valid-type]
         def setup(self) -> None:
             self.steps: list[str] = []
+            #: Paths this scenario deleted (a 2xx DELETE): only the link that reads a deletion goes there.
+            self.deleted: set[str] = set()
 
         def step(self, input: Any) -> Any:
-            """Start chains with a body the target accepts, and count the link transitions (a step
-            whose input came over a link, with the link's values applied) and those whose target
-            answered a success."""
+            """Start chains with a body the target accepts, and count each link transition (a step
+            whose input came over a link, with the link's values applied) on its link. A link step
+            into what this scenario already deleted is not sent (schemathesis keeps every earlier
+            answer to draw from, deleted or not): the read after the delete is the link that
+            checks it, and each one sent elsewhere would only spend the budget on a 404."""
+            if steer and all(ctx.result.transitions[link.name].kept for link in links):
+                raise LinksKept("every link of the family answered as it promises")
+            name = by_id.get(input.transition.id) if input.transition is not None else None
             if input.transition is None:
                 root_body(ctx, recipes, input.case)
+            elif steer and name is not None and not ctx.result.transitions[name].after_delete and self.gone(input.case):
+                return unsent_step()
+            else:
+                link_inputs(ctx, input.case)
             output = super().step(input)
-            if input.transition is not None and link_applied(input):
-                ctx.result.links_followed += 1
-                ctx.result.links_succeeded += 200 <= output.response.status_code < 300
+            status = output.response.status_code
+            if input.case.method.upper() == "DELETE" and 200 <= status < 300:
+                self.deleted.add(input.case.formatted_path)
+            if name is not None and link_applied(input):
+                ctx.result.follow(name, status)
             return output
+
+        def gone(self, case: Any) -> bool:
+            path = case.formatted_path
+            return any(path == deleted or path.startswith(deleted + "/") for deleted in self.deleted)
 
         def before_call(self, case: Any) -> None:
             params = case.path_parameters or {}
@@ -151,16 +234,15 @@ def run_links(ctx: RunContext) -> None:
             if failed:
                 raise LinkCheckFailed(f"{', '.join(failed)} failed on {operation_id}")
 
-    _run(ctx, LinkWorkflow, LINKS_ROW)
+    return LinkWorkflow
 
 
-
-def _run(ctx: RunContext, machine: type, row: str) -> None:
+def _run(ctx: RunContext, machine: type, row: str, budget: settings, seed: int | None) -> None:
     try:
         # ``hypothesis.seed`` only takes effect on the @given test that runs the machine,
         # so seed that test, not a function around it (which left stateful runs random).
-        machine.TestCase.settings = _settings(ctx)
-        hypothesis.seed(ctx.options.seed)(get_state_machine_test(machine, settings=_settings(ctx)))()
+        machine.TestCase.settings = budget
+        hypothesis.seed(seed)(get_state_machine_test(machine, settings=budget))()
     except RunStopped:
         pass  # the budget ran out; the run ends with what it has
     except (ModelDivergence, LinkCheckFailed):
@@ -535,6 +617,47 @@ ROOT_BODIES: dict[str, Callable[[Recipes], Any]] = {
 }
 
 
+def _score_body(ctx: RunContext) -> dict[str, Any] | None:
+    students = ctx.target.sandbox.student_ids
+    return {"userId": students[0], "scoreGiven": 7.5, "scoreMaximum": 10, "activityProgress": "Completed",
+            "gradingProgress": "FullyGraded", "timestamp": utc_now()} if students else None
+
+
+#: Link targets whose positive case the link alone does not make succeed: the link brings the ids,
+#: these the body no generator guesses (an enrolled student and a current timestamp, a binding's
+#: state, a subscription's change), as :data:`ROOT_BODIES` do for the creates. Each operation's own
+#: bodies are fuzzed by the stateless phase; a chain is here to go on past the step.
+LINK_BODIES: dict[str, tuple[str, Callable[[RunContext], Any]]] = {
+    "createScore": (SCORE_TYPE, _score_body),
+    "bindLtiRegistration": ("application/json", lambda _: {"workflow_state": "on"}),
+    "updateDataServiceSubscription": ("application/json", lambda _: {"subscription": {"EventTypes": ["asset_accessed"]}}),
+}
+#: Optional inputs that name another resource (a resource link): a generated one names none, and
+#: Canvas answers 412. Link steps leave them out.
+LINK_DROPS: dict[str, tuple[str, str]] = {
+    "getLineItem": ("query", "resourceLinkId"),
+    "updateLineItem": ("body", "resourceLinkId"),
+}
+
+
+def link_inputs(ctx: RunContext, case: Any) -> None:
+    """A positive link-driven case gets :data:`LINK_BODIES`'s body and loses :data:`LINK_DROPS`'s input."""
+    operation_id = case.operation.definition.raw.get("operationId")
+    meta = getattr(case, "meta", None)
+    if meta is not None and meta.generation.mode != GenerationMode.POSITIVE:
+        return
+    if operation_id in LINK_BODIES:
+        media_type, make = LINK_BODIES[operation_id]
+        body = make(ctx)
+        if body is not None:
+            case.body, case.media_type = body, media_type
+    if operation_id in LINK_DROPS:
+        where, name = LINK_DROPS[operation_id]
+        container = case.query if where == "query" else case.body
+        if isinstance(container, dict):
+            container.pop(name, None)
+
+
 def link_applied(step: Any) -> bool:
     """Whether a step followed its link: every value the link extracted was put into the request
     (schemathesis sometimes explores with a value of its own instead)."""
@@ -543,29 +666,83 @@ def link_applied(step: Any) -> bool:
 
 
 def root_body(ctx: RunContext, recipes: Recipes, case: Any) -> None:
-    """Give a positive root case of a create operation its known-good body (when one can be made)."""
+    """Give a positive root case of a create operation its known-good body (when one can be made),
+    as JSON: the same nested body sent as a form (the other media type these operations take) is
+    not one (``configuration must be an object``)."""
     operation_id = case.operation.definition.raw.get("operationId")
     meta = getattr(case, "meta", None)
     positive = meta is None or meta.generation.mode == GenerationMode.POSITIVE
     if operation_id in ROOT_BODIES and positive:
         with contextlib.suppress(RecipeUnavailable, ScopesUnavailable):
             case.body = ROOT_BODIES[operation_id](recipes)
+            case.media_type = LINE_ITEM_TYPE if operation_id == "createLineItem" else "application/json"
 
 
-def spec_links(raw: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """Every OpenAPI link of the spec: (source operationId, status, target operationId)."""
+@dataclass(frozen=True)
+class SpecLink:
+    """One OpenAPI link of the spec: from an operation's answer with ``status`` to ``target``."""
+
+    source: str
+    status: str
+    link: str
+    target: str
+    source_label: str
+    target_label: str
+
+    @property
+    def name(self) -> str:
+        """How the report names it (each source has at most one link to a target)."""
+        return f"{self.source} -> {self.target}"
+
+    @property
+    def after_delete(self) -> bool:
+        """The link reads what its source deleted (its promise is a 404)."""
+        return self.source_label.startswith("DELETE ")
+
+    @property
+    def schemathesis_id(self) -> str:
+        return transition_id(self.source_label, self.status, self.link, self.target_label)
+
+
+def _label(op: dict[str, Any]) -> str:
+    return f"{op['method'].upper()} {op['path']}"
+
+
+def spec_links(raw: dict[str, Any]) -> list[SpecLink]:
+    """Every OpenAPI link of the spec."""
+    ops = {op["operationId"]: op for op in spec_operations(raw)}
     found = []
-    for op in spec_operations(raw):
+    for op in ops.values():
         for status, response in raw["paths"][op["path"]][op["method"].lower()].get("responses", {}).items():
-            for link in (response.get("links") or {}).values() if isinstance(response, dict) else ():
-                found.append((op["operationId"], str(status), str(link.get("operationId"))))
+            for name, link in (response.get("links") or {}).items() if isinstance(response, dict) else ():
+                target = str(link.get("operationId"))
+                found.append(SpecLink(op["operationId"], str(status), name, target, _label(op),
+                                      _label(ops[target]) if target in ops else target))
     return found
+
+
+def family_links(ctx: RunContext, family: set[str]) -> list[SpecLink]:
+    """The spec's links between operations of ``family``."""
+    return [link for link in spec_links(ctx.raw) if {link.source, link.target} <= family]
 
 
 def linked_operations(ctx: RunContext) -> set[str]:
     """The selected operations the spec's OpenAPI links join (as a link's source or target)."""
+    return {op for family in link_families(ctx) for op in family}
+
+
+def link_families(ctx: RunContext) -> list[set[str]]:
+    """The selected operations the spec's links join, in families: the connected parts of the
+    link graph (operations as nodes, links between selected operations as edges)."""
     selected = {op["operationId"] for op in ctx.selected()}
-    return {op for source, _, target in spec_links(ctx.raw) if {source, target} <= selected for op in (source, target)}
+    family: dict[str, set[str]] = {}
+    for link in spec_links(ctx.raw):
+        if {link.source, link.target} <= selected:
+            joined = family.get(link.source, {link.source}) | family.get(link.target, {link.target})
+            for op in joined:
+                family[op] = joined
+    unique = {id(members): members for members in family.values()}
+    return sorted(unique.values(), key=sorted)
 
 
 def run_stateful(ctx: RunContext) -> None:
@@ -587,7 +764,9 @@ def run_stateful(ctx: RunContext) -> None:
         return
     if ctx.may_write() and not ctx.stopped:
         ctx.options.progress("  AGS reference model (hypothesis state machine)")
-        _run(ctx, make_ags_machine(ctx), AGS_ROW)
+        profile = ctx.options.settings
+        _run(ctx, make_ags_machine(ctx), AGS_ROW, _settings(profile.stateful_examples, profile.stateful_steps),
+             ctx.options.seed)
         if ctx.result.stats[AGS_ROW].cases:
             for operation in ags:
                 ctx.result.stat(operation).checks.add(MODEL_CHECK)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 import conformance
 
 ROOT = Path(conformance.__file__).resolve().parent
@@ -81,3 +83,36 @@ def test_the_parts_of_a_run_do_not_import_the_suite() -> None:
     for part in parts:
         importers = {m for m in edges if m == f"conformance.{part}" or m.startswith(f"conformance.{part}.")}
         assert not any("conformance.suite" in edges[m] for m in importers), part
+
+
+# -- schemathesis below its public API: one adapter, pinned ----------------------------------------
+
+
+def test_schemathesis_pin_matches_the_adapters_tested_range() -> None:
+    import tomllib
+
+    from conformance.schemathesis_adapter import TESTED
+
+    extra = tomllib.loads((ROOT.parent / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    pin = next(r for r in extra["conformance"] if r.startswith("schemathesis"))
+    (low_major, low_minor), (high_major, high_minor) = TESTED
+    assert pin == f"schemathesis>={low_major}.{low_minor},<{high_major}.{high_minor}"
+
+
+@pytest.mark.parametrize("version", ["4.31.1", "4.33.0", "5.0.0", "dev"])
+def test_an_untested_schemathesis_is_refused_with_a_clear_message(version: str) -> None:
+    from conformance.schemathesis_adapter import UnsupportedSchemathesisError, check_version
+
+    with pytest.raises(UnsupportedSchemathesisError) as refused:
+        check_version(version)
+    assert f"schemathesis {version} is installed" in str(refused.value)
+    assert "pip install 'schemathesis>=4.32,<4.33'" in str(refused.value)
+    check_version("4.32.5")  # the tested minor
+
+
+def test_only_the_adapter_imports_the_state_machines_internals() -> None:
+    """schemathesis's stateful internals (its transition controller, how it names transitions)
+    are reached from conformance/schemathesis_adapter.py alone."""
+    internal = ("schemathesis.generation.stateful.control", "schemathesis.core.errors")
+    users = {path.name for path in ROOT.rglob("*.py") if any(name in path.read_text() for name in internal)}
+    assert users == {"schemathesis_adapter.py"}, users
