@@ -33,7 +33,7 @@ class Profile:
 #: tests/conformance/test_broken_mocks.py: against a real Canvas each request costs time and
 #: throttle budget (its figures are in docs/conformance.md). ``deep`` explores further.
 PROFILES = {
-    "ci": Profile("ci", max_examples=7, mock_examples=3, stateful_examples=6, stateful_steps=10,
+    "ci": Profile("ci", max_examples=7, mock_examples=2, stateful_examples=6, stateful_steps=10,
                   link_examples=1, link_steps=12, link_rounds=6, links_until_kept=True),
     "deep": Profile("deep", max_examples=100, mock_examples=100, stateful_examples=60, stateful_steps=30,
                     link_examples=10, link_steps=30, link_rounds=3, links_until_kept=False),
