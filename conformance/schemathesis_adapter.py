@@ -27,6 +27,8 @@ from collections.abc import Callable, Collection, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from mockserver.pinned import untested
+
 #: The schemathesis versions the suite was run against (keep in step with pyproject.toml).
 TESTED = ((4, 32), (4, 33))  # >= 4.32, < 4.33
 
@@ -37,15 +39,11 @@ class UnsupportedSchemathesisError(ImportError):
 
 def check_version(installed: str) -> None:
     """Raise :class:`UnsupportedSchemathesisError` unless ``installed`` is in :data:`TESTED`."""
-    try:
-        major_minor = tuple(int(part) for part in installed.split(".")[:2])
-    except ValueError:
-        major_minor = ()
-    low, high = (".".join(map(str, bound)) for bound in TESTED)
-    if not (TESTED[0] <= major_minor < TESTED[1]):
+    wanted = untested(installed, TESTED)
+    if wanted is not None:
         raise UnsupportedSchemathesisError(
-            f"canvas-lti conform extends schemathesis's internals and is tested with schemathesis >={low},<{high}; "
-            f"schemathesis {installed} is installed. Install a tested version: pip install 'schemathesis>={low},<{high}'")
+            f"canvas-lti conform extends schemathesis's internals and is tested with schemathesis {wanted}; "
+            f"schemathesis {installed} is installed. Install a tested version: pip install 'schemathesis{wanted}'")
 
 
 try:

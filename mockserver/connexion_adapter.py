@@ -29,6 +29,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .pinned import untested
+
 if TYPE_CHECKING:
     from .inprocess import InProcessClient
 
@@ -42,17 +44,11 @@ class UnsupportedConnexionError(ImportError):
 
 def check_version(installed: str) -> None:
     """Raise :class:`UnsupportedConnexionError` unless ``installed`` is in :data:`TESTED`."""
-    try:
-        major_minor = tuple(int(part) for part in installed.split(".")[:2])
-    except ValueError:
-        major_minor = ()
-    low, high = TESTED
-    if not (low <= major_minor < high):
+    wanted = untested(installed, TESTED)
+    if wanted is not None:
         raise UnsupportedConnexionError(
-            f"canvas-lti-contract extends connexion's internals and is tested with connexion "
-            f">={'.'.join(map(str, low))},<{'.'.join(map(str, high))}; connexion {installed} is installed. "
-            f"Install a tested version: pip install 'connexion[uvicorn]>={'.'.join(map(str, low))},"
-            f"<{'.'.join(map(str, high))}'"
+            f"canvas-lti-contract extends connexion's internals and is tested with connexion {wanted}; "
+            f"connexion {installed} is installed. Install a tested version: pip install 'connexion[uvicorn]{wanted}'"
         )
 
 
