@@ -114,7 +114,7 @@ def public_jwk_update_takes_effect(probe: Probe) -> None:
     """After ``update_public_jwk`` the token endpoint verifies assertions with the new key and refuses the
     old one (the suite's own key is put back at the end). Mock-only: on a real Canvas a failed
     restore would lock the tool out."""
-    from mockserver.auth.keys import public_jwk_from_pem
+    from mockserver.auth.keys import public_jwk, public_jwk_from_pem
 
     from .assertions import foreign_key, signed_assertion
 
@@ -124,7 +124,7 @@ def public_jwk_update_takes_effect(probe: Probe) -> None:
     scopes = probe.scopes_for("updatePublicJwk")
     path = "/api/lti/developer_key/update_public_jwk"
     new_kid = "canvas-lti-conform-updated"
-    new_jwk = public_jwk_from_pem(_pem(foreign_key()), new_kid)
+    new_jwk = public_jwk(foreign_key().public_key(), new_kid)
     original = public_jwk_from_pem(creds.private_key_pem, creds.kid)
     probe.undo("put the suite's public JWK back", lambda: probe.call(
         "PUT", path, scopes, json_body={"developer_key": {"public_jwk": original}}))
@@ -140,9 +140,3 @@ def public_jwk_update_takes_effect(probe: Probe) -> None:
         elif not accepted and status == 200:
             probe.fail("updatePublicJwk", f"after the update, an assertion signed with {what} still gets a token")
 
-
-def _pem(key: Any) -> str:
-    from cryptography.hazmat.primitives import serialization
-
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()

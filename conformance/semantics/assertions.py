@@ -42,8 +42,10 @@ def foreign_key() -> Any:
 
 def signed_assertion(probe: Probe, *, key: Any = None, kid: str | None = None, **changes: Any) -> str:
     """The suite's usual assertion with ``changes`` (a claim set to None is left out), signed with
-    ``key`` (default: the suite's) under ``kid``."""
+    ``key`` (default: the suite's) under ``kid``; Skip when the run has no private key for its tool."""
     creds = probe.target.creds
+    if not creds.private_key_pem:
+        raise Skip("no private key for the suite's tool (--private-key)")
     issued = int(time.time())
     claims = {"iss": creds.client_id, "sub": creds.client_id, "aud": creds.token_url,
               "iat": issued, "exp": issued + 300, "jti": str(uuid.uuid4())}
@@ -62,16 +64,10 @@ def _expect_refused(probe: Probe, assertion: str, status: int, error: str, what:
         probe.fail(TOKEN_OP, f"{what}: expected {status} {error}, got {got_status} {got or str(body)[:120]}")
 
 
-def _needs_key(probe: Probe) -> None:
-    if not probe.target.creds.private_key_pem:
-        raise Skip("no private key for the suite's tool (--private-key)")
-
-
 @semantic_check("§8.2 step 4", TOKEN_OP)
 def assertion_signature_verified(probe: Probe) -> None:
     """An assertion signed with a key the developer key does not hold (same ``kid``, right claims) is
     refused with 400 ``invalid_request``."""
-    _needs_key(probe)
     _expect_refused(probe, signed_assertion(probe, key=foreign_key()), 400, "invalid_request",
                     "an assertion signed with another RSA key")
 
@@ -80,7 +76,6 @@ def assertion_signature_verified(probe: Probe) -> None:
 def assertion_sub_names_the_client(probe: Probe) -> None:
     """The developer key is the assertion's ``sub``: an unknown ``sub`` is 401 ``invalid_client``,
     whatever ``iss`` says."""
-    _needs_key(probe)
     _expect_refused(probe, signed_assertion(probe, sub=UNKNOWN_CLIENT), 401, "invalid_client",
                     f"an assertion whose sub is the unknown client {UNKNOWN_CLIENT} (iss is the suite's client)")
 
@@ -88,7 +83,6 @@ def assertion_sub_names_the_client(probe: Probe) -> None:
 @semantic_check("§8.2 step 5", TOKEN_OP)
 def expired_assertion_refused(probe: Probe) -> None:
     """An assertion past its ``exp`` is refused with 400 ``invalid_request``."""
-    _needs_key(probe)
     issued = int(time.time()) - 240
     _expect_refused(probe, signed_assertion(probe, iat=issued, exp=issued + 60), 400, "invalid_request",
                     "an assertion that expired three minutes ago")
@@ -98,7 +92,6 @@ def expired_assertion_refused(probe: Probe) -> None:
 def stale_assertion_refused(probe: Probe) -> None:
     """An assertion issued more than 5 minutes ago is refused with 400 ``invalid_request``, even
     when its ``exp`` is still ahead."""
-    _needs_key(probe)
     issued = int(time.time()) - STALE
     _expect_refused(probe, signed_assertion(probe, iat=issued, exp=issued + STALE + 300), 400, "invalid_request",
                     f"an assertion issued {STALE} s ago (exp still ahead)")
@@ -107,7 +100,6 @@ def stale_assertion_refused(probe: Probe) -> None:
 @semantic_check("§8.2 step 5", TOKEN_OP)
 def future_assertion_refused(probe: Probe) -> None:
     """An assertion whose ``iat`` lies in the future is refused with 400 ``invalid_request``."""
-    _needs_key(probe)
     issued = int(time.time()) + AHEAD
     _expect_refused(probe, signed_assertion(probe, iat=issued, exp=issued + 300), 400, "invalid_request",
                     f"an assertion issued {AHEAD} s from now")
@@ -116,7 +108,6 @@ def future_assertion_refused(probe: Probe) -> None:
 @semantic_check("§8.2 step 5", TOKEN_OP)
 def assertion_audience_checked(probe: Probe) -> None:
     """An assertion addressed to another token URL is refused with 400 ``invalid_request``."""
-    _needs_key(probe)
     _expect_refused(probe, signed_assertion(probe, aud="https://elsewhere.invalid/login/oauth2/token"), 400,
                     "invalid_request", "an assertion whose aud is another platform's token URL")
 
@@ -124,7 +115,6 @@ def assertion_audience_checked(probe: Probe) -> None:
 @semantic_check("§8.2 step 5", TOKEN_OP)
 def assertion_claims_required(probe: Probe) -> None:
     """An assertion without any one of ``aud exp iat jti iss`` is refused with 400 ``invalid_request``."""
-    _needs_key(probe)
     for claim in VALIDATED_CLAIMS:
         _expect_refused(probe, signed_assertion(probe, **{claim: None}), 400, "invalid_request",
                         f"an assertion without {claim}")

@@ -106,6 +106,8 @@ def rotation_keeps_cached_keys_valid(probe: Probe) -> None:
     if after_kid not in before:
         probe.fail("getPlatformJwks", f"after a rotation id_tokens are signed with {after_kid}, which the JWKS did not "
                                       f"publish before it: a tool that cached the JWKS cannot verify them")
+
+
 not_checked("authorizeRedirect", "that the login redirect carries the tool's launch parameters",
             "judged through the launch it starts (signed_token_kid_in_jwks)")
 not_checked("authorizeRedirectPost", "the same as the GET", "judged on the GET")
