@@ -51,4 +51,7 @@ def test_startup_breakdown_names_every_step_and_the_total() -> None:
     assert [label for _, _, label in rows][:2] == ["bare Starlette + uvicorn (the baseline)",
                                                     "jsonschema (connexion's request validators, the mock's error texts)"]
     assert rows[-1][2].startswith("in all") and len(rows) == 7
-    assert float(rows[-1][0]) == pytest.approx(sum(float(seconds) for seconds, _, _ in rows[:-1]), abs=0.002)
+    # Each row is printed rounded to the millisecond, the total from the unrounded steps: the printed parts may
+    # miss the printed total by half a millisecond per row.
+    assert float(rows[-1][0]) == pytest.approx(sum(float(seconds) for seconds, _, _ in rows[:-1]),
+                                               abs=0.0005 * len(rows) + 1e-9)
