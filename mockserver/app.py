@@ -183,7 +183,7 @@ def build_app(state: AppState, *, validate_responses: bool = False, lean_argumen
     install_scenario(app, state)  # journal, faults, throttle: outside the filter chain
     # Inside the journal (a refused request to a Canvas path is recorded, with its 403).
     app.add_middleware(BrowserGuardMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                       allowed_hosts=allowed_hosts or AllowedHosts())
+                       allowed_hosts=allowed_hosts or AllowedHosts(), state=state)
     app.add_middleware(FilterChainMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, state=state)
     app.add_middleware(LowercaseMediaTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION)
     answers = _ErrorAnswers(state)

@@ -15,8 +15,14 @@ else reads a request:
   conformance suite) and passes: a page on another site cannot send a POST without them, and
   cannot send PUT or DELETE at all without a CORS preflight the mock never grants.
 
+A refused request that a browser navigated to (a form's submission: ``Sec-Fetch-Mode: navigate``,
+or no ``Sec-Fetch-Mode`` at all, with ``text/html`` in ``Accept``) gets the console's page saying
+why; ``fetch`` and every other client get the JSON error.
+
 The demo tool (``/__mock__/demo-tool/``) is a tool, not control: a launch posts to it across
 sites, as Canvas does to any tool, and it checks what it is sent itself (state, nonce, signature).
+Its settings (the client ids registered with it) are control, though: trusting a client id is
+the mock's owner's decision, not a page's.
 """
 
 from __future__ import annotations
@@ -26,15 +32,19 @@ import ipaddress
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .canvas.errors import api_error
 from .canvas.text import printable
 
 CONTROL_PREFIX = "/__mock__/"
-#: Under the control prefix but a tool's own endpoints (see the module docstring).
+#: Under the control prefix but a tool's own endpoints (see the module docstring) …
 TOOL_PREFIX = "/__mock__/demo-tool/"
+#: … except the one that changes what the tool trusts (the client ids registered with it).
+TOOL_SETTINGS = frozenset({"/__mock__/demo-tool/registrations"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: ``Sec-Fetch-Site`` values of a request the mock's own page (or the user) made.
 OWN_SITE = frozenset({b"same-origin", b"none"})
@@ -105,9 +115,14 @@ def _host_verdict(allowed: AllowedHosts, host: bytes) -> bool:
     return allowed.allows(host_name(host.decode("latin-1")))
 
 
+def is_control(path: str) -> bool:
+    """Whether a state-changing request to ``path`` must come from the mock's own pages."""
+    return path.startswith(CONTROL_PREFIX) and (not path.startswith(TOOL_PREFIX) or path in TOOL_SETTINGS)
+
+
 def cross_site(method: str, path: str, headers: Iterable[tuple[bytes, bytes]], host: bytes | None) -> bool:
     """True for a state-changing control request that a browser sent from another site."""
-    if method in SAFE_METHODS or not path.startswith(CONTROL_PREFIX) or path.startswith(TOOL_PREFIX):
+    if method in SAFE_METHODS or not is_control(path):
         return False
     fetch_site = origin = None
     for key, value in headers:
@@ -123,21 +138,43 @@ def cross_site(method: str, path: str, headers: Iterable[tuple[bytes, bytes]], h
     return not netloc or host is None or netloc != host.strip().lower()
 
 
+def navigated(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    """Whether a browser is showing the answer as a page (a form it submitted) rather than handing
+    it to a script: ``Sec-Fetch-Mode: navigate`` (or none sent) and ``text/html`` accepted."""
+    mode = accept = None
+    for key, value in headers:
+        if key == b"sec-fetch-mode":
+            mode = value.strip().lower()
+        elif key == b"accept":
+            accept = value.lower()
+    return mode in (None, b"navigate") and accept is not None and b"text/html" in accept
+
+
 HOST_REFUSED = ("Blocked host {host!r}: this mock answers requests addressed to localhost, an IP address, the host "
                 "it was started on or a name given with `canvas-lti mock --allow-host NAME` (a guard against DNS "
                 "rebinding: a web page must not reach the mock through a name of its own).")
 CROSS_SITE_REFUSED = ("Cross-site request refused: {method} {path} changes the mock's state, and a browser may send "
                       "it only from the mock's own pages (Origin / Sec-Fetch-Site). Scripts and test clients that "
                       "send no browser headers are not affected.")
+#: The page a browser shows for it: the same reason, for a person who followed a form from another site.
+CROSS_SITE_PAGE = [
+    "{method} {path} changes the mock's state (its world, keys, clock or faults), and the mock takes such a request "
+    "from a browser only when the mock's own pages send it. This one came from a page on another site ({site}), "
+    "so it was refused and nothing changed.",
+    "If you meant to do this, use the console; scripts, curl and test clients, which send no browser headers, "
+    "are not affected.",
+]
 
 
 class BrowserGuardMiddleware:
     """Refuse, with a 403 in Canvas's generic error shape, requests to a foreign Host and
-    cross-site requests that would change the mock's state (see the module docstring)."""
+    cross-site requests that would change the mock's state (see the module docstring); ``state``
+    (the app's) gives the refusal page its header."""
 
-    def __init__(self, app: ASGIApp, allowed_hosts: AllowedHosts) -> None:
+    def __init__(self, app: ASGIApp, allowed_hosts: AllowedHosts, state: Any = None) -> None:
         self.app = app
         self.allowed_hosts = allowed_hosts
+        self.state = state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -151,7 +188,20 @@ class BrowserGuardMiddleware:
             return
         method, path = scope.get("method", ""), scope.get("path", "")
         if cross_site(method, path, headers, host):
-            message = CROSS_SITE_REFUSED.format(method=method, path=printable(path[:MAX_SHOWN_HOST]))
+            shown = printable(path[:MAX_SHOWN_HOST])
+            if navigated(headers) and self.state is not None:
+                await self._page(scope, method, shown, headers)(scope, receive, send)
+                return
+            message = CROSS_SITE_REFUSED.format(method=method, path=shown)
             await api_error(403, message).response()(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+    def _page(self, scope: Scope, method: str, path: str, headers: Iterable[tuple[bytes, bytes]]) -> Any:
+        from .ui.error_pages import console_page  # Jinja2 loads with the first page, not with the app
+
+        origin = next((value for key, value in headers if key == b"origin"), b"")
+        site = printable(origin.decode("latin-1")[:MAX_SHOWN_HOST]) if origin else "not the mock's own"
+        reasons = [text.format(method=method, path=path, site=site) for text in CROSS_SITE_PAGE]
+        links = [{"href": "/__mock__/ui/", "text": "Open the console"}]
+        return console_page(Request(scope), self.state, "Cross-site request refused", reasons, links, 403)

@@ -37,6 +37,7 @@ async def get_mock_config(ctx: RequestContext, **_: Any) -> Response:
                 "name": key.name,
                 "client_id": key.id,
                 "deployment_id": deployment_id(world, first.id) if first else "",
+                "deployment_ids": [deployment_id(world, t.id) for t in installs],
                 "tool_id": first.id if first else None,
                 "installed_in": {"type": first.context_type, "id": first.context_id} if first else {},
                 "kid": key.kid,

@@ -7,6 +7,7 @@ operation), so a new control endpoint is covered, or this test fails until it ha
 
 from __future__ import annotations
 
+import re
 import subprocess
 from typing import Any
 
@@ -14,7 +15,7 @@ import httpx
 import pytest
 
 from mockserver import create_app
-from mockserver.browser_guard import AllowedHosts, check_allowed_host, host_name
+from mockserver.browser_guard import AllowedHosts, check_allowed_host, host_name, is_control
 from mockserver.spec import load_spec, operations
 from tests.test_cli import CLI, mock_process
 
@@ -33,6 +34,7 @@ REQUESTS: dict[str, dict[str, Any]] = {
     "deliverMockLaunch": {"path": "/__mock__/launches/1/deliver", "data": {"id_token": "x"}},
     "rotateMockKeys": {},
     "signMockIdToken": {"json": {"claims": {"sub": "x"}}},
+    "demoToolAddRegistration": {"data": {"client_id": "10000000000001"}},
 }
 CROSS_SITE = [
     {"Origin": "http://127.0.0.1:9999", "Sec-Fetch-Site": "same-site"},  # another port of the same host
@@ -47,8 +49,7 @@ SAME_ORIGIN = [{"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"},
 
 def state_changing() -> dict[str, Any]:
     return {op_id: info for op_id, info in operations(load_spec()).items()
-            if "MockControl" in info.tags and info.method not in ("GET", "HEAD")
-            and not info.path.startswith("/__mock__/demo-tool/")}
+            if "MockControl" in info.tags and info.method not in ("GET", "HEAD") and is_control(info.path)}
 
 
 def test_every_state_changing_control_operation_is_covered_and_documents_the_refusal() -> None:
@@ -62,12 +63,20 @@ def test_every_state_changing_control_operation_is_covered_and_documents_the_ref
 
 def observable(client: Any) -> Any:
     """Everything a control request could change: the world and scenario (faults with their
-    counters, throttle, clock), the journal (less these reads of the keys), the platform keys."""
+    counters, throttle, clock), the journal (less these reads of the keys), the platform keys,
+    the client ids registered with the demo tool."""
     journal = client.get("/__mock__/requests").json()["requests"]
     state = client.get("/__mock__/state").json()
     del state["scenario"]["clock"]["offset"]  # of a frozen clock from real time: frozen_at says it all
     return (state, client.get("/__mock__/faults").json(),
-            [(e["seq"], e["path"]) for e in journal if e["path"] != JWKS], client.get(JWKS).json())
+            [(e["seq"], e["path"]) for e in journal if e["path"] != JWKS], client.get(JWKS).json(),
+            demo_tool_clients(client.get("/__mock__/demo-tool/").text))
+
+
+def demo_tool_clients(page: str) -> list[str]:
+    """The client ids the demo tool's home page lists as registered with it."""
+    table = page.partition('<table id="clients">')[2].partition("</table>")[0]
+    return re.findall(r"<tr><td><code>([^<]+)</code>", table)
 
 
 def send(client: Any, op_id: str, headers: dict[str, str]) -> Any:
@@ -93,6 +102,32 @@ def test_a_cross_site_browser_request_changes_nothing_and_a_headless_one_works(o
         assert observable(client) == before
         answers = [send(client, op_id, headers).status_code for headers in SAME_ORIGIN]
         assert answers[0] < 300 and 403 not in answers  # (a rule set removed once is then a 404)
+
+
+#: What chromium sends with a form another site submits (into a window or a frame), and with its ``fetch``.
+FORM_NAVIGATION = {"Origin": "http://127.0.0.1:9999", "Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "navigate",
+                   "Sec-Fetch-Dest": "iframe", "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+FETCH = {**FORM_NAVIGATION, "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "empty", "Accept": "*/*"}
+
+
+@pytest.mark.parametrize("op_id", ["resetMock", "startMockLaunch", "rotateMockKeys"])
+def test_a_cross_site_form_reads_a_page_and_a_script_keeps_json(op_id: str) -> None:
+    with create_app(validate_responses=True).test_client() as client:
+        client.post("/__mock__/clock", json={"freeze": True})
+        before = observable(client)
+        page = send(client, op_id, FORM_NAVIGATION)
+        assert page.status_code == 403 and page.headers["content-type"].startswith("text/html")
+        assert "<h1>Cross-site request refused</h1>" in page.text and "http://127.0.0.1:9999" in page.text
+        assert "nothing changed" in page.text and 'href="/__mock__/ui/"' in page.text
+        # A browser without Sec-Fetch-* (plain HTTP to a LAN address) that asks for a page gets one too.
+        legacy = send(client, op_id, {"Origin": "http://evil.example", "Accept": "text/html"})
+        assert legacy.status_code == 403 and legacy.headers["content-type"].startswith("text/html")
+        for headers in (FETCH, {**FORM_NAVIGATION, "Accept": "application/json"}, {"Origin": "http://evil.example"}):
+            refused = send(client, op_id, headers)
+            assert refused.status_code == 403 and refused.headers["content-type"].startswith("application/json")
+            assert refused.json()["errors"][0]["message"].startswith("Cross-site request refused")
+        assert observable(client) == before
+        assert send(client, op_id, {"Accept": "text/html"}).status_code < 300  # curl asking for HTML: not a browser
 
 
 def test_the_demo_tool_and_reads_are_not_control() -> None:

@@ -21,9 +21,9 @@ from ..canvas.text import echo_repr
 from ..context import RequestContext
 from ..launch.html import form_page
 from ..lazy_imports import LazyModule
-from . import content, grading, keys, registration
+from . import content, grading, keys, registration, registry
 from .platform import PlatformClient, PlatformError
-from .sessions import DemoToolState, Launch
+from .sessions import COOKIE_PATH, LOGIN_TTL, DemoToolState, Launch, cookie_name, same_secret
 from .validation import DEEP_LINKING, LTI, Received, run_checks
 
 if TYPE_CHECKING:
@@ -78,8 +78,34 @@ def _fields(ctx: RequestContext, body: Any) -> dict[str, str]:
 
 
 async def home(ctx: RequestContext, **_: Any) -> Response:
-    _, _, tool_url = _tool(ctx)
-    return _render(ctx, "home.html", {"tool_url": tool_url, "jwk": json.dumps(keys.jwks()["keys"][0], indent=2)})
+    return await _home(ctx)
+
+
+async def _home(ctx: RequestContext, added: str | None = None, refused: str | None = None, status: int = 200) -> Response:
+    memory, client, tool_url = _tool(ctx)
+    try:
+        clients = sorted(registry.registered(await client.platform(), memory).values(), key=lambda r: r.client_id)
+    except (PlatformError, KeyError) as exc:
+        return _problem(ctx, "The platform cannot be reached", [str(exc)], 502)
+    return _render(ctx, "home.html", {"tool_url": tool_url, "jwk": json.dumps(keys.jwks()["keys"][0], indent=2),
+                                      "clients": clients, "added": added, "refused": refused}, status)
+
+
+async def add_registration(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
+    """A client id registered with the tool by hand, as a vendor pastes a new client id into the
+    tool's settings (it must be a key of the platform: the tool reads them from its configuration)."""
+    memory, client, _ = _tool(ctx)
+    client_id = _fields(ctx, body).get("client_id", "").strip()
+    try:
+        platform = await client.platform()
+    except (PlatformError, KeyError) as exc:
+        return _problem(ctx, "The platform cannot be reached", [str(exc)], 502)
+    key = platform.keys.get(client_id)
+    if key is None:
+        return await _home(ctx, refused=f"Client id {echo_repr(client_id)} is not a developer key of this platform.",
+                           status=400)
+    memory.remember_client(client_id, registry.ADDED)
+    return await _home(ctx, added=f"Client id {client_id} ({key.name}) is registered with this tool: it launches here now.")
 
 
 async def get_jwks(ctx: RequestContext, **_: Any) -> Response:
@@ -100,8 +126,8 @@ async def login(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
     if not params.get("login_hint"):
         reasons.append("login_hint is missing")
     client_id = params.get("client_id", "")
-    if client_id not in platform.client_ids:
-        reasons.append(f"client_id {echo_repr(client_id)} is not a developer key of this platform")
+    if client_id not in registry.registered(platform, memory):
+        reasons.append(registry.why_not(platform, client_id))
     target = params.get("target_link_uri", "")
     if target.partition("?")[0] != f"{tool_url}/launch":  # never redirect a user elsewhere
         reasons.append(f"target_link_uri {echo_repr(target)} is not this tool's launch URL ({tool_url}/launch)")
@@ -114,7 +140,10 @@ async def login(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
              "state": pending.state, "nonce": pending.nonce}
     if params.get("lti_message_hint"):
         query["lti_message_hint"] = params["lti_message_hint"]
-    return RedirectResponse(f"{platform.authorize_url}?{urlencode(query)}", status_code=302, headers=NO_STORE)
+    answer = RedirectResponse(f"{platform.authorize_url}?{urlencode(query)}", status_code=302, headers=NO_STORE)
+    answer.set_cookie(cookie_name(pending.state), pending.browser_secret, max_age=int(LOGIN_TTL), path=COOKIE_PATH,
+                      httponly=True, samesite="lax", secure=ctx.request.url.scheme == "https")
+    return answer
 
 
 def _decoded(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -144,21 +173,29 @@ async def launch(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
         jwks = await client.jwks(platform)
     except (PlatformError, KeyError) as exc:
         return _problem(ctx, "The platform cannot be reached", [str(exc)], 502)
-    login = memory.finish_login(form.get("state", ""), ctx.now())
+    state = form.get("state", "")
+    login = memory.finish_login(state, ctx.now())
     nonce = claims.get("nonce")
     reused = isinstance(nonce, str) and login is not None and nonce == login.nonce and memory.nonce_seen(nonce)
     checks = run_checks(Received(header=header, claims=claims, token=form["id_token"], login=login, platform=platform,
-                                 jwks=jwks, now=ctx.now(), nonce_reused=reused))
+                                 jwks=jwks, now=ctx.now(), nonce_reused=reused,
+                                 registered=registry.registered(platform, memory),
+                                 cookie_matches=same_secret(ctx.request.cookies.get(cookie_name(state)), login)))
     page = {"checks": checks, "header": json.dumps(header, indent=2), "claims": _claims_view(claims),
             "summary": _summary(claims)}
     if not all(c.ok for c in checks):
-        return _render(ctx, "refused.html", page, 401)
-    kept = memory.keep_launch(claims, login.client_id if login else "", ctx.base_url)
-    if claims.get(LTI + "message_type") == DEEP_LINKING:
-        return _render(ctx, "picker.html", {**page, "launch": kept.id, "offers": content.offers_for(claims),
-                                            "multiple": content.accepts_multiple(claims), "tool_url": tool_url})
-    return _render(ctx, "launched.html", {**page, "launch": kept.id, "ags": grading.ags_claim(claims) is not None,
-                                          "tool_url": tool_url})
+        answer = _render(ctx, "refused.html", page, 401)
+    else:
+        kept = memory.keep_launch(claims, login.client_id if login else "", ctx.base_url)
+        if claims.get(LTI + "message_type") == DEEP_LINKING:
+            answer = _render(ctx, "picker.html", {**page, "launch": kept.id, "offers": content.offers_for(claims),
+                                                  "multiple": content.accepts_multiple(claims), "tool_url": tool_url})
+        else:
+            answer = _render(ctx, "launched.html", {**page, "launch": kept.id, "tool_url": tool_url,
+                                                    "ags": grading.ags_claim(claims) is not None})
+    if login is not None:  # the login is used up, and its cookie with it
+        answer.delete_cookie(cookie_name(state), path=COOKIE_PATH, httponly=True, samesite="lax")
+    return answer
 
 
 def _summary(claims: dict[str, Any]) -> dict[str, Any]:
@@ -230,6 +267,7 @@ async def register(ctx: RequestContext, openid_configuration: str | None = None,
         made = await registration.register(client, tool_url, openid_configuration, registration_token)
     except registration.Refused as refused:
         return _problem(ctx, refused.title, refused.reasons, refused.status)
+    ctx.state.demo_tool.remember_client(made.client_id, registry.BY_URL)
     return _render(ctx, "registered.html", {"registration": made, "tool_url": tool_url})
 
 
@@ -242,4 +280,5 @@ OPERATIONS = {
     "demoToolScore": score,
     "demoToolDeepLink": deep_link,
     "demoToolRegister": register,
+    "demoToolAddRegistration": add_registration,
 }

@@ -9,8 +9,9 @@ mapped by Docker, the in-process ``testserver``) and never wait on the event loo
 serving the launch itself. Each runs in a task of its own, so what the app keeps in context
 variables for one request never leaks into the one that made it.
 
-What the tool knows of its platform — issuer, endpoints, the client ids registered there — it
-reads from ``GET /__mock__/config``, as a vendor's test setup configures its tool from the mock.
+What the tool knows of its platform — issuer, endpoints, the developer keys there and their
+deployments — it reads from ``GET /__mock__/config``, as a vendor's test setup configures its tool
+from the mock. Which of those keys are registered with *this* tool is ``registry.py``'s business.
 """
 
 from __future__ import annotations
@@ -43,6 +44,16 @@ def _in_own_task(app: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class PlatformKey:
+    """A developer key of the platform, as ``/__mock__/config`` lists it."""
+
+    client_id: str
+    name: str
+    kid: str
+    deployment_ids: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Platform:
     """The platform's configuration as the tool uses it."""
 
@@ -50,7 +61,11 @@ class Platform:
     authorize_url: str
     jwks_url: str
     token_url: str
-    client_ids: frozenset[str]
+    keys: dict[str, PlatformKey]
+
+    @property
+    def client_ids(self) -> frozenset[str]:
+        return frozenset(self.keys)
 
 
 class PlatformClient:
@@ -76,9 +91,11 @@ class PlatformClient:
 
     async def platform(self) -> Platform:
         config = await self.get_json("/__mock__/config")
+        keys = [PlatformKey(client_id=str(tool["client_id"]), name=str(tool.get("name") or ""), kid=str(tool.get("kid") or ""),
+                            deployment_ids=frozenset(str(d) for d in tool.get("deployment_ids") or []))
+                for tool in config.get("tools", [])]
         return Platform(issuer=config["issuer"], authorize_url=config["authorize_url"], jwks_url=config["jwks_url"],
-                        token_url=config["token_url"],
-                        client_ids=frozenset(str(tool["client_id"]) for tool in config.get("tools", [])))
+                        token_url=config["token_url"], keys={key.client_id: key for key in keys})
 
     async def jwks(self, platform: Platform) -> dict[str, Any]:
         body = await self.get_json(platform.jwks_url)

@@ -1,11 +1,15 @@
-"""What the demo tool remembers between requests: logins in flight and verified launches.
+"""What the demo tool remembers between requests: logins in flight, verified launches, and the
+client ids it was registered with besides the fixtures' (``registry.py``).
 
-A strict tool binds the id_token it receives to the login it started: the ``state`` it sent must
-come back, once, with the ``nonce`` it chose inside the token. Tools usually keep that in a
-cookie; the demo tool runs in iframes of another site (Canvas's pages, here the console), where
-browsers refuse such cookies over plain HTTP, so it keeps both server-side, single use, for ten
-minutes of the mock clock. A verified launch is kept under an unguessable id that the tool's
-pages post back (score, deep linking choice). Everything is bounded: the oldest entries go first.
+A strict tool binds the id_token it receives to the login it started, and to the browser that
+started it: the ``state`` it sent must come back, once, with the ``nonce`` it chose inside the
+token, from a browser holding the cookie the login set (so an id_token and state obtained in
+another browser cannot be planted in this one: login CSRF). The tool keeps the login server-side,
+single use, for ten minutes of the mock clock; the cookie carries a secret of that login (the
+mock serves the tool on its own origin, so the console's frames are same-site and a
+``SameSite=Lax`` cookie reaches the launch, relayed or not). A verified launch is kept under an
+unguessable id that the tool's pages post back (score, deep linking choice). Everything is
+bounded: the oldest entries go first.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ class PendingLogin:
     deployment_id: str | None
     target_link_uri: str
     started_at: float
+    #: What the login's cookie holds (``cookie_name(state)``): the browser that started the login.
+    browser_secret: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,21 @@ class _Bounded(OrderedDict[str, Any]):
             self.popitem(last=False)
 
 
+#: The login cookie's name prefix, and its path: the tool's own requests and the mock's launch relay
+#: (``/__mock__/launches/{id}/deliver``, which forwards the browser's cookies to the tool), not Canvas's APIs.
+COOKIE_PREFIX = "demo_tool_state_"
+COOKIE_PATH = "/__mock__/"
+
+
+def cookie_name(state: str) -> str:
+    """One cookie per login, so that logins in two frames of one browser do not overwrite each other."""
+    return COOKIE_PREFIX + state
+
+
+def same_secret(given: str | None, login: PendingLogin | None) -> bool:
+    return login is not None and given is not None and secrets.compare_digest(given, login.browser_secret)
+
+
 @dataclass
 class DemoToolState:
     """The demo tool's memory, owned by one app (two apps never share a login), and the app it
@@ -56,11 +77,14 @@ class DemoToolState:
     logins: _Bounded = field(default_factory=_Bounded)
     launches: _Bounded = field(default_factory=_Bounded)
     seen_nonces: _Bounded = field(default_factory=_Bounded)
+    #: client id -> how the tool got it (dynamic registration, or added on its page); the fixtures' are read
+    clients: _Bounded = field(default_factory=_Bounded)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start_login(self, *, client_id: str, deployment_id: str | None, target_link_uri: str, now: float) -> PendingLogin:
         login = PendingLogin(state=secrets.token_urlsafe(24), nonce=secrets.token_urlsafe(24), client_id=client_id,
-                             deployment_id=deployment_id, target_link_uri=target_link_uri, started_at=now)
+                             deployment_id=deployment_id, target_link_uri=target_link_uri, started_at=now,
+                             browser_secret=secrets.token_urlsafe(24))
         with self.lock:
             self.logins.keep(login.state, login)
         return login
@@ -87,3 +111,12 @@ class DemoToolState:
     def launch(self, launch_id: str) -> Launch | None:
         with self.lock:
             return self.launches.get(launch_id)
+
+    def remember_client(self, client_id: str, how: str) -> None:
+        """A client id registered with this tool from now on (``how``: where it came from, for its page)."""
+        with self.lock:
+            self.clients.keep(client_id, how)
+
+    def known_clients(self) -> dict[str, str]:
+        with self.lock:
+            return dict(self.clients)

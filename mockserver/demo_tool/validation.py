@@ -1,12 +1,14 @@
 """The demo tool's checks of a launch, each one rule, as a strict LTI 1.3 tool runs them.
 
 From the LTI 1.3 core specification (§5.1.3 "Authentication response validation") and the
-security framework (§5.1.3 of IMS Security 1.0): the ``state`` is one this tool issued; the
-id_token is signed (RS256) by a key of the platform's JWKS; ``iss`` is the platform's,
-``aud`` names this tool's client id (``azp`` too when there are several audiences); the token has
-not expired and was not issued in the future; the ``nonce`` is the one sent with that state and
-was never used before; then the LTI claims a message of its type must carry. Every check runs
-(none stops the others) so the page can show all that is wrong at once.
+security framework (§5.1.3 of IMS Security 1.0): the ``state`` is one this tool issued, to the
+browser posting it (its login cookie); the id_token is signed (RS256) by a key of the platform's
+JWKS; ``iss`` is the platform's; ``aud`` names the client id of the login, one registered with
+this tool (``registry.py``), and ``azp`` is that client id when present or when there are several
+audiences; the token has not expired and was not issued in the future; the ``nonce`` is the one
+sent with that state and was never used before; the ``deployment_id`` is one the tool knows for
+that client id; then the LTI claims a message of its type must carry. Every check runs (none
+stops the others) so the page can show all that is wrong at once.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from ..canvas.text import echo_repr
 from ..lazy_imports import LazyModule
 from .platform import Platform
+from .registry import Registered, why_not
 from .sessions import PendingLogin
 
 jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token or key use
@@ -49,6 +52,9 @@ class Received:
     jwks: dict[str, Any]
     now: float
     nonce_reused: bool
+    #: The client ids registered with this tool (``registry.py``), and whether the browser holds the login's cookie.
+    registered: dict[str, Registered]
+    cookie_matches: bool
 
 
 CheckFunction = Callable[[Received], Check]
@@ -72,6 +78,13 @@ def _rule(name: str, ok: bool, good: str, bad: str) -> Check:
 def state_was_issued_by_this_tool(r: Received) -> Check:
     return _rule("state", r.login is not None, "the state is one this tool sent with its authentication request",
                  "unknown state: not sent by this tool, already used, or older than 10 minutes")
+
+
+@check
+def state_belongs_to_this_browser(r: Received) -> Check:
+    return _rule("state_cookie", r.cookie_matches, "this browser holds the cookie the tool set with that state",
+                 "this browser does not hold the cookie the tool set with the state at login: the launch was "
+                 "started in another browser (login CSRF), or the cookie was blocked or has expired")
 
 
 @check
@@ -102,10 +115,12 @@ def addressed_to_this_tool(r: Received) -> Check:
     audiences = aud if isinstance(aud, list) else [aud]
     if client_id is None or client_id not in audiences:
         return Check("aud", False, f"aud {echo_repr(aud)} does not name the client id {echo_repr(client_id)}")
+    if client_id not in r.registered:
+        return Check("aud", False, f"aud names {why_not(r.platform, client_id)}")
     azp = r.claims.get("azp")
     if (len(audiences) > 1 or azp is not None) and azp != client_id:
         return Check("aud", False, f"azp is {echo_repr(azp)}; with several audiences it must be the client id {echo_repr(client_id)}")
-    return Check("aud", True, f"aud names the client id {echo_repr(client_id)}")
+    return Check("aud", True, f"aud names the client id {echo_repr(client_id)} ({r.registered[client_id].how})")
 
 
 def _number(value: Any) -> float | None:
@@ -145,8 +160,15 @@ def names_the_deployment(r: Received) -> Check:
     if not isinstance(deployment, str) or not deployment:
         return Check("deployment_id", False, "the deployment_id claim is missing")
     expected = r.login.deployment_id if r.login else None
-    return _rule("deployment_id", expected in (None, deployment), f"deployment {echo_repr(deployment)}",
-                 f"deployment {echo_repr(deployment)}, but the login named {echo_repr(expected)}")
+    if expected not in (None, deployment):
+        return Check("deployment_id", False, f"deployment {echo_repr(deployment)}, but the login named {echo_repr(expected)}")
+    client = r.registered.get(r.login.client_id) if r.login else None
+    if client is None:
+        return Check("deployment_id", False, f"deployment {echo_repr(deployment)} of no client id registered with this tool")
+    return _rule("deployment_id", deployment in client.deployment_ids,
+                 f"deployment {echo_repr(deployment)}, one of client id {echo_repr(client.client_id)}",
+                 f"deployment {echo_repr(deployment)} is not one this tool knows for client id "
+                 f"{echo_repr(client.client_id)} (its deployments: {', '.join(sorted(client.deployment_ids)) or 'none'})")
 
 
 @check

@@ -36,7 +36,7 @@ DEFERRED: dict[str, tuple[str, ...]] = {
         "getMockConsoleTools", "getMockConsoleTool"),
     "mockserver.demo_tool.handlers": (
         "getDemoToolHome", "getDemoToolJwks", "demoToolLogin", "demoToolLoginPost", "demoToolLaunch", "demoToolScore",
-        "demoToolDeepLink", "demoToolRegister"),
+        "demoToolDeepLink", "demoToolRegister", "demoToolAddRegistration"),
     "mockserver.handlers.launch": (
         "startMockLaunch", "rotateMockKeys", "signMockIdToken", "authorizeRedirect", "authorizeRedirectPost",
         "authorizeLaunch", "authorizeLaunchPost"),

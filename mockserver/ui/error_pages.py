@@ -136,7 +136,7 @@ def _links(path: str) -> list[dict[str, str]]:
     return links
 
 
-def _console_page(request: Request, state: Any, title: str, reasons: list[str], links: list[dict[str, str]],
+def console_page(request: Request, state: Any, title: str, reasons: list[str], links: list[dict[str, str]],
                   status: int) -> Response:
     from ..scenario import clock_body
     from .pages import templates
@@ -156,13 +156,13 @@ def bad_request(state: Any, request: Request, page: tuple[str, dict[str, str]], 
         from ..demo_tool.handlers import problem_page
 
         return problem_page(request, "Request refused", reasons, 400)
-    return _console_page(request, state, "Bad request", reasons, _links(path), 400)
+    return console_page(request, state, "Bad request", reasons, _links(path), 400)
 
 
 def not_found(state: Any, request: Request, what: str, reason: str | None = None) -> Response:
     """The console's not-found page: what the mock has no record of (or ``reason``), and the way back."""
     reasons = [reason or f"There is no {what} in the mock's world."]
-    return _console_page(request, state, "Not found", reasons, [{"href": CONSOLE_PREFIX, "text": "Back to the home page"}], 404)
+    return console_page(request, state, "Not found", reasons, [{"href": CONSOLE_PREFIX, "text": "Back to the home page"}], 404)
 
 
 #: Where the launch forms post (the course page, the launch editor, ``/__mock__/``). The handler answers a

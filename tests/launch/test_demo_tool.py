@@ -30,11 +30,13 @@ def client() -> Any:
         yield test_client
 
 
-def start(client: Any, **launch: str) -> dict[str, Any]:
-    """Start a launch of the demo tool; what Canvas's authorize page posts back to it (id_token, state)."""
+def start(client: Any, drop: tuple[str, ...] = (), **launch: str) -> dict[str, Any]:
+    """Start a launch of the demo tool; what Canvas's authorize page posts back to it (id_token, state).
+    ``drop``: login initiation parameters left out."""
     body = {"tool": DEMO_KEY, "course": "101", "user": "21", **launch}
     login = client.post("/__mock__/launches", json=body).json()
-    page = client.post(login["login_url"], data=login["params"], follow_redirects=True)
+    params = {name: value for name, value in login["params"].items() if name not in drop}
+    page = client.post(login["login_url"], data=params, follow_redirects=True)
     assert page.status_code == 200, page.text
     return read_form(page.text)
 
@@ -105,8 +107,13 @@ def _resigned_elsewhere(client: Any, token: str) -> str:
 
 #: Forged launches, each breaking one rule: only that rule may fail (the id_token is signed again
 #: with the platform's key, except for the signature rule).
+#: Another key's deployment (the fixtures' Mock Grading Tool, installed in the root account).
+OTHER_DEPLOYMENT = "1:a8004bde2a95919c0e98aeceb398ee9d1bf0b0d3"
+
 FORGERIES: list[tuple[str, Any]] = [
     ("state", "state"),
+    ("state_cookie", "no cookie"),  # the state and id_token planted in another browser (login CSRF)
+    ("state_cookie", "another cookie value"),
     ("signature", _resigned_elsewhere),
     ("iss", _set("iss", "https://canvas.evil.example")),
     ("aud", _set("aud", "someone-else")),
@@ -118,6 +125,7 @@ FORGERIES: list[tuple[str, Any]] = [
     ("nonce", _set("nonce", "a-nonce-this-tool-never-sent")),
     ("deployment_id", _set(LTI + "deployment_id", "99:another-deployment")),
     ("deployment_id", _drop(LTI + "deployment_id")),
+    ("deployment_id", "another key's deployment"),  # a login that named none: the tool's own list decides
     ("message_type", _set(LTI + "message_type", "LtiSubmissionReviewRequest")),
     ("version", _set(LTI + "version", "1.1.0")),
     ("target_link_uri", _set(LTI + "target_link_uri", "https://elsewhere.example/launch")),
@@ -129,9 +137,17 @@ FORGERIES: list[tuple[str, Any]] = [
 
 @pytest.mark.parametrize(("rule", "forgery"), FORGERIES, ids=[f"{rule}-{n}" for n, (rule, _) in enumerate(FORGERIES)])
 def test_a_strict_tool_refuses_the_forgery(client: Any, rule: str, forgery: Any) -> None:
-    fields = dict(start(client)["fields"])
+    fields = dict(start(client, drop=("deployment_id",) if forgery == "another key's deployment" else ())["fields"])
+    cookie = f"demo_tool_state_{fields['state']}"
+    assert client.cookies.get(cookie), "the login set its cookie"
     if forgery == "state":
         fields["state"] = "a-state-this-tool-never-issued"
+    elif forgery in ("no cookie", "another cookie value"):
+        client.cookies.clear()
+        if forgery == "another cookie value":
+            client.cookies.set(cookie, "a-secret-of-another-login", path="/__mock__/")
+    elif forgery == "another key's deployment":
+        fields["id_token"] = _forge(client, fields["id_token"], _set(LTI + "deployment_id", OTHER_DEPLOYMENT))
     elif forgery is _resigned_elsewhere:
         fields["id_token"] = _resigned_elsewhere(client, fields["id_token"])
     else:
@@ -140,7 +156,48 @@ def test_a_strict_tool_refuses_the_forgery(client: Any, rule: str, forgery: Any)
     assert page.status_code == 401
     failed = failed_rules(page)
     # Without its login the tool knows neither the client id, the nonce nor the target it sent.
-    assert failed == (["state", "aud", "nonce", "target_link_uri"] if rule == "state" else [rule]), failed
+    assert failed == (["state", "state_cookie", "aud", "nonce", "deployment_id", "target_link_uri"]
+                      if forgery == "state" else [rule]), failed
+    if forgery == "another key's deployment":
+        assert f"deployment &#39;{OTHER_DEPLOYMENT}&#39; is not one this tool knows for client id &#39;{DEMO_KEY}&#39;" in page.text
+    if rule == "state_cookie":
+        assert "started in another browser" in page.text
+
+
+def test_the_login_sets_a_cookie_for_this_launch_only_and_the_launch_deletes_it(client: Any) -> None:
+    login = client.post("/__mock__/launches", json={"tool": DEMO_KEY, "course": "101", "user": "21"}).json()
+    redirect = client.post(login["login_url"], data=login["params"], follow_redirects=False)
+    state = parse_qs(urlsplit(redirect.headers["location"]).query)["state"][0]
+    set_cookie = redirect.headers["set-cookie"]
+    assert set_cookie.startswith(f"demo_tool_state_{state}=")
+    assert all(part in set_cookie for part in ("HttpOnly", "Max-Age=600", "Path=/__mock__/;", "SameSite=lax"))
+    form = read_form(client.get(redirect.headers["location"]).text)
+    page = client.post(form["action"], data=form["fields"])
+    assert page.status_code == 200 and failed_rules(page) == []
+    assert page.headers["set-cookie"].startswith(f'demo_tool_state_{state}=""; ') and "Max-Age=0" in page.headers["set-cookie"]
+
+
+def test_only_client_ids_registered_with_the_tool_launch_it(client: Any) -> None:
+    """Another key of the platform pointed at the demo tool (the fixtures' Mock Grading Tool) is refused
+    at login, saying whose key it is, until the client id is registered with the tool on its page."""
+    login = client.post("/__mock__/launches", json={"tool": DEMO_KEY, "course": "101", "user": "21"}).json()
+    params = {**login["params"], "client_id": "10000000000001", "deployment_id": OTHER_DEPLOYMENT}
+    refused = client.post(login["login_url"], data=params)
+    assert refused.status_code == 400 and "location" not in refused.headers
+    assert re.findall(r"<li>(.*?)</li>", refused.text) == [
+        "client id &#39;10000000000001&#39; is the developer key of &#39;Mock Grading Tool&#39; on this platform, not one "
+        "registered with this tool. The demo tool launches for the fixtures&#39; Demo Tool key, the client ids it "
+        "registered itself by URL, and those added on its page"]
+    unknown = client.post(login["login_url"], data={**params, "client_id": "99999"})
+    assert "client id &#39;99999&#39; is not a developer key of this platform" in unknown.text
+    home = client.get(f"{TOOL}/")
+    assert re.findall(r'<tr><td><code>(\d+)</code></td><td>([^<]+)</td><td>([^<]+)</td>', home.text) == [
+        (DEMO_KEY, "Demo Tool", "the fixtures&#39; Demo Tool key")]
+    assert client.post(f"{TOOL}/registrations", data={"client_id": "99999"}).status_code == 400
+    added = client.post(f"{TOOL}/registrations", data={"client_id": "10000000000001"})
+    assert added.status_code == 200 and "Client id 10000000000001 (Mock Grading Tool) is registered" in added.text
+    assert "10000000000001" in re.findall(r"<tr><td><code>(\d+)</code>", added.text)
+    assert client.post(login["login_url"], data=params, follow_redirects=False).status_code == 302  # the tool's login
 
 
 def test_the_platform_error_and_a_foreign_login_are_refused_plainly(client: Any) -> None:
@@ -149,7 +206,7 @@ def test_the_platform_error_and_a_foreign_login_are_refused_plainly(client: Any)
     foreign = client.get(f"{TOOL}/login", params={"iss": "https://evil.example", "login_hint": "x", "client_id": "1",
                                                  "target_link_uri": "https://evil.example/launch"})
     assert foreign.status_code == 400
-    assert re.findall(r"<li>(.*?) ", foreign.text) == ["iss", "client_id", "target_link_uri"]
+    assert re.findall(r"<li>(.*?) ", foreign.text) == ["iss", "client", "target_link_uri"]
     redirect = client.get(f"{TOOL}/login", params={"iss": "https://canvas.instructure.com", "login_hint": "x",
                                                   "client_id": DEMO_KEY, "target_link_uri": f"{TOOL}/launch"},
                           follow_redirects=False)

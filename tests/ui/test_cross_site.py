@@ -27,7 +27,7 @@ from starlette.routing import Route
 
 from mockserver.testing import RunningMock
 from tests.launch.tool import serve
-from tests.test_browser_guard import REQUESTS, state_changing
+from tests.test_browser_guard import REQUESTS, demo_tool_clients, state_changing
 
 from .conftest import REBINDING_NAME
 
@@ -40,8 +40,9 @@ def attempts(base: str) -> list[dict[str, Any]]:
     for op_id, info in sorted(state_changing().items()):
         path = REQUESTS[op_id].get("path", info.path)
         body = REQUESTS[op_id].get("json")
+        form = body if isinstance(body, dict) else REQUESTS[op_id].get("data", {})
         out.append({"op": op_id, "method": info.method, "url": base + path,
-                    "json": None if body in (None, "STATE") else json.dumps(body), "form": body if isinstance(body, dict) else {}})
+                    "json": None if body in (None, "STATE") else json.dumps(body), "form": form})
     return out
 
 
@@ -109,12 +110,13 @@ def attacker(mock: RunningMock) -> Iterator[AttackerSite]:
 
 
 def observable(base: str) -> Any:
-    """The world and scenario (clock frozen), the journal, the fault sets and the platform keys."""
+    """The world and scenario (clock frozen), the journal, the fault sets, the platform keys and the
+    demo tool's registered client ids."""
     state = httpx.get(f"{base}/__mock__/state").json()
     del state["scenario"]["clock"]["offset"]
     journal = httpx.get(f"{base}/__mock__/requests").json()["requests"]
     return (state, [(e["path"], e["status"]) for e in journal if e["path"] != JWKS], httpx.get(f"{base}/__mock__/faults").json(),
-            httpx.get(f"{base}{JWKS}").json())
+            httpx.get(f"{base}{JWKS}").json(), demo_tool_clients(httpx.get(f"{base}/__mock__/demo-tool/").text))
 
 
 def test_a_page_on_another_origin_changes_nothing(mock: RunningMock, attacker: AttackerSite, browser: Any) -> None:
@@ -127,6 +129,13 @@ def test_a_page_on_another_origin_changes_nothing(mock: RunningMock, attacker: A
         page = context.new_page()
         page.goto(attacker.base_url)
         expect(page.locator("body")).to_have_attribute("data-done", "yes")
+        # A submitted form shows its refusal as the console's page, not JSON (fetch gets JSON).
+        reset = next(i for i, a in enumerate(attempts(base)) if a["op"] == "resetMock")
+        for kind in ("form", "plain"):
+            refusal = page.frame(name=f"{kind}{reset}")
+            assert refusal is not None
+            expect(refusal.locator("h1")).to_have_text("Cross-site request refused")
+            expect(refusal.locator("main")).to_contain_text("POST /__mock__/reset changes the mock's state")
         # DNS rebinding: the attacker's name, re-pointed at the mock's address, reaches the mock.
         answer = page.goto(base.replace("127.0.0.1", REBINDING_NAME) + "/__mock__/config")
         assert answer is not None and answer.status == 403

@@ -178,3 +178,44 @@ def test_the_demo_tool_installs_by_url_and_its_new_client_id_launches_and_grades
     expect(alone.get_by_role("heading", level=1)).to_have_text("Registered with the platform")
     expect(alone.locator("#close-note")).to_have_text("Done. No platform window opened this page, so there is nothing to close.")
     screens.audit(alone)
+
+
+def test_the_demo_tool_registered_by_hand_with_its_jwks_url_launches_and_after_an_edit_deep_links(
+        mock: RunningMock, screens: Screens) -> None:
+    """"Fill in the Demo Tool's URLs and key", a JWKS URL instead of the JWK: the console gives the
+    (strict) demo tool the new client id, which then launches and grades; edited to add a deep linking
+    placement, the same key deep links."""
+    page = screens.new_page()
+    page.goto(f"{mock.base_url}/__mock__/ui/tools")
+    page.get_by_role("button", name="Fill in the Demo Tool's URLs and key").click()
+    expect(page.locator("#flash")).to_have_text("Filled in the Demo Tool's URLs and public key")
+    page.get_by_label("Name", exact=True).fill("Demo Tool by hand")
+    page.get_by_label("JWKS URL", exact=True).first.check()
+    page.locator("#tf-jwks-url").fill(f"{mock.base_url}/__mock__/demo-tool/jwks")
+    page.get_by_label("course_navigation", exact=True).check()
+    page.get_by_label("Install in").select_option(label="Course: Computer Science 101")
+    page.get_by_role("button", name="Register and install").click()
+    expect(page.locator("#flash")).to_contain_text("; the Demo Tool accepts its launches")
+    row = page.locator("#registered tr", has=page.get_by_text("Demo Tool by hand", exact=True))
+    client_id = row.locator("code").first.inner_text()
+
+    course = course_page(screens, mock, STUDENT)
+    course.locator(".course-nav").get_by_role("button", name="Demo Tool by hand", exact=True).click()
+    frame = course.frame_locator("#tool-frame")
+    expect(frame.get_by_role("heading", level=1)).to_have_text("Hello, Samuel Student")
+    expect(frame.locator(".checks")).to_contain_text(f"aud names the client id '{client_id}' (added on the tool's page)")
+    frame.get_by_role("button", name="Post score").click()  # client credentials against the JWKS URL
+    expect(frame.locator(".outcome")).to_have_text("Score posted: 8/10 for Samuel Student.")
+
+    row.get_by_role("link", name="Edit Demo Tool by hand").click()
+    expect(page.get_by_label("JWKS URL", exact=True).first).to_be_checked()
+    page.get_by_label("link_selection", exact=True).check()
+    page.get_by_label("Message type of link_selection").select_option("LtiDeepLinkingRequest")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#flash")).to_have_text("Saved Demo Tool by hand: its deployments follow the new configuration")
+    course.goto(f"{mock.base_url}/__mock__/ui/courses/{COURSE}")  # as the teacher
+    card = course.locator("article.tool", has=course.get_by_role("heading", name="Demo Tool by hand"))
+    card.get_by_role("button", name="Launch Demo Tool by hand", exact=False).last.click()
+    frame.get_by_label("Demo reading").check()
+    frame.get_by_role("button", name="Add to the course").click()
+    expect(course.locator("#deep-linking").get_by_role("heading", name="Demo reading")).to_be_visible()

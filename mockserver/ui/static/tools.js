@@ -82,10 +82,24 @@
     return api(form, "POST", "/api/v1/accounts/" + account + "/lti_registrations",
                {name: config.title, configuration: config, workflow_state: "on"})
       .then(function (registration) {
-        return api(form, "POST", "/api/v1/" + target + "/external_tools", {client_id: registration.developer_key_id})
-          .then(function (tool) {
-            reloadWith("Registered " + config.title + " (client id " + registration.developer_key_id + ") and installed it: deployment " + tool.deployment_id);
+        var clientId = registration.developer_key_id;
+        return api(form, "POST", "/api/v1/" + target + "/external_tools", {client_id: clientId})
+          .then(function (tool) { return tellTheDemoTool(config, clientId).then(function (told) { return [tool, told]; }); })
+          .then(function (done) {
+            reloadWith("Registered " + config.title + " (client id " + clientId + ") and installed it: deployment " +
+                       done[0].deployment_id + done[1]);
           });
+      });
+  }
+
+  // The Demo Tool registered by hand: give it the new client id, as a vendor pastes it into the tool's settings.
+  function tellTheDemoTool(config, clientId) {
+    var demo = window.location.origin + "/__mock__/demo-tool";
+    if (config.oidc_initiation_url !== demo + "/login") return Promise.resolve("");
+    return fetch(demo + "/registrations", {method: "POST", body: new URLSearchParams({client_id: clientId})})
+      .then(function (response) {
+        if (!response.ok) throw new Error("POST /__mock__/demo-tool/registrations: " + response.status);
+        return "; the Demo Tool accepts its launches";
       });
   }
 
