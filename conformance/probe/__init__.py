@@ -10,9 +10,9 @@ renders.
 """
 
 from .platform import Platform, ProbeError
-from .run import BaselineRejected, ProbeOptions, ProbeResult, probe_tool
+from .run import BaselineRejected, ProbeOptions, ProbeResult, RefusalLooksLikeLaunch, probe_tool
 from .severity import Severity
 from .verdict import Outcome, SuccessRule
 
-__all__ = ["BaselineRejected", "Outcome", "Platform", "ProbeError", "ProbeOptions", "ProbeResult", "Severity",
+__all__ = ["BaselineRejected", "Outcome", "Platform", "ProbeError", "ProbeOptions", "ProbeResult", "RefusalLooksLikeLaunch", "Severity",
            "SuccessRule", "probe_tool"]

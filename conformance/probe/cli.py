@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 
 from mockserver.cli_errors import CommandError, check_writable
-from mockserver.cli_values import http_status
+from mockserver.cli_values import http_status, positive_seconds
 
 from .attacks import CASES, select
+from .flow import TIMEOUT
 from .platform import MockUnreachable, ProbeError
 from .report import case_table, console, junit_xml, markdown, write
 from .run import ProbeOptions, probe_tool
@@ -43,6 +44,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help=f"run only this case, or every case of a severity ({', '.join(NAMES)}); repeatable")
     parser.add_argument("--fail-on", choices=NAMES, default="must",
                         help="the lowest severity whose findings fail the run (default: must)")
+    parser.add_argument("--timeout", type=positive_seconds, default=TIMEOUT, metavar="SECONDS",
+                        help=f"how long to wait for each of the tool's answers; no answer by then is a crash "
+                             f"(default {TIMEOUT:g})")
     parser.add_argument("--list-cases", action="store_true", help="print every case's id, severity and references")
     parser.add_argument("--no-deep-linking", action="store_true", help="skip the deep linking response checks")
     parser.add_argument("--report", type=Path, help="write a Markdown report here")
@@ -74,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     options = ProbeOptions(tool=args.tool or args.client_id, base_url=args.base_url, course=args.course, user=args.user,
                            success=SuccessRule(status=args.success_status, text=args.success_text),
                            cases=args.cases, deep_linking=not args.no_deep_linking,
-                           fail_on=Severity.parse(args.fail_on))
+                           fail_on=Severity.parse(args.fail_on), timeout=args.timeout)
     try:
         result = probe_tool(options, progress=_progress)
     except MockUnreachable as exc:

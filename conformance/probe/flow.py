@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import math
 import re
 import ssl
 from dataclasses import dataclass, field
@@ -23,7 +24,8 @@ import httpx
 
 from .platform import Platform, ProbeError
 
-#: Generous: a tool on a loaded CI machine may take seconds; a tool that takes longer has crashed.
+#: Generous: a tool on a loaded CI machine may take seconds; a tool that takes longer has crashed
+#: (``--timeout`` changes it).
 TIMEOUT = 60.0
 MAX_REDIRECTS = 10
 EXCERPT = 160
@@ -112,13 +114,14 @@ class Answer:
 _SSL: ssl.SSLContext | None = None
 
 
-def new_browser() -> httpx.Client:
-    """A browser: its own cookie jar, redirects followed. One TLS context is shared by all of
-    them — building one per client costs ~20 ms, more than a whole launch on loopback."""
+def new_browser(timeout: float = TIMEOUT) -> httpx.Client:
+    """A browser: its own cookie jar, redirects followed, ``timeout`` seconds for each of the
+    tool's answers. One TLS context is shared by all of them — building one per client costs
+    ~20 ms, more than a whole launch on loopback."""
     global _SSL
     if _SSL is None:
         _SSL = ssl.create_default_context()
-    return httpx.Client(follow_redirects=True, timeout=TIMEOUT, verify=_SSL)
+    return httpx.Client(follow_redirects=True, timeout=None if math.isinf(timeout) else timeout, verify=_SSL)
 
 
 def redirect_targets(answer: Answer) -> list[str]:
@@ -240,11 +243,11 @@ def initiate(platform: Platform, browser: httpx.Client, login_url: str, params: 
 
 
 def start(platform: Platform, tool: str, course: str, user: str, message_type: str = "LtiResourceLinkRequest", *,
-          browser: httpx.Client | None = None) -> Flow:
+          browser: httpx.Client | None = None, timeout: float = TIMEOUT) -> Flow:
     """A browser (a fresh one unless given) through the tool's login initiation up to the
     platform's id_token form."""
     login = platform.start_launch(tool, course, user, message_type)
-    client = browser or new_browser()
+    client = browser or new_browser(timeout)
     try:
         try:
             step = initiate(platform, client, login["login_url"], login["params"])

@@ -10,7 +10,7 @@ from typing import Any
 from . import deep_linking, reasons
 from .attacker import AttackerSite
 from .attacks import Case, Context, Setup, select
-from .flow import jwt_parts
+from .flow import TIMEOUT, jwt_parts
 from .forge import ForeignKey
 from .platform import Platform, ProbeError, ToolRegistration
 from .severity import Severity
@@ -23,6 +23,15 @@ class BaselineRejected(ProbeError):
     """The tool refused a valid launch: nothing else the probe finds would mean anything."""
 
 
+class RefusalLooksLikeLaunch(ProbeError):
+    """The tool's answer to an id_token that is not a JWT passes the success rule: every refusal
+    would be read as an accepted attack."""
+
+
+#: The control's id_token: no tool can launch it, whatever it checks or skips.
+NOT_A_JWT = "probe-control-not-a-jwt"
+
+
 @dataclass
 class ProbeOptions:
     tool: str
@@ -33,6 +42,7 @@ class ProbeOptions:
     cases: Sequence[str] | None = None  # ids or severity names; None: all
     deep_linking: bool = True
     fail_on: Severity = Severity.MUST
+    timeout: float = TIMEOUT  # seconds for each of the tool's answers; longer is a crash
 
 
 @dataclass
@@ -73,7 +83,7 @@ class Probe:
     def __init__(self, platform: Platform, options: ProbeOptions, reg: ToolRegistration, course: str, user: str) -> None:
         self.platform, self.options, self.reg = platform, options, reg
         self._site: AttackerSite | None = None
-        self.setup = Setup(platform, reg, course, user, options.success, ForeignKey(), self.site)
+        self.setup = Setup(platform, reg, course, user, options.success, ForeignKey(), self.site, options.timeout)
 
     def site(self) -> AttackerSite:
         if self._site is None:
@@ -98,6 +108,21 @@ class Probe:
                 f"the tool rejected a valid launch (expected {self.options.success.describe()}); it answered "
                 f"{answer.excerpt()} — fix the launch, or say what success looks like with --success-text/--success-status")
         return result, claims
+
+    def control(self) -> None:
+        """Post an id_token that is not a JWT on a fresh flow: if the success rule reads the tool's
+        answer as a launch (a 200 error page, a redirect to one, the success text on the error page
+        too), it would read every refusal as an accepted attack, so the probe stops instead."""
+        ctx = Context(self.setup)
+        try:
+            answer = ctx.flow.post(NOT_A_JWT)
+        finally:
+            ctx.close()
+        if self.options.success.accepted(answer):
+            raise RefusalLooksLikeLaunch(
+                f"the tool's answer to an id_token that is not a JWT passes as a launch "
+                f"({self.options.success.describe()}): {answer.excerpt()} — its refusals cannot be told from its "
+                "launches; pass --success-text with a text only a launched page shows (or --success-status)")
 
     def run_case(self, case: Case) -> CaseResult:
         result = CaseResult(case.id, case.group, case.title, case.expect, case.severity, targets=case.targets)
@@ -164,6 +189,7 @@ def probe_tool(options: ProbeOptions, progress: Callable[[CaseResult], None] | N
     probe = Probe(platform, options, reg, course, user)
     try:
         baseline, claims = probe.baseline()
+        probe.control()
         result = ProbeResult(reg.name, reg.client_id, platform.base_url, course, user, options.success, baseline, claims,
                              options.fail_on)
         for case in cases:

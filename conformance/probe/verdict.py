@@ -2,9 +2,10 @@
 
 By default a 2xx answer (after the tool's own redirects) means the tool accepted the launch.
 Tools that answer a refused launch with a 200 error page need ``--success-text`` (a text only a
-launched page shows) or ``--success-status``. A 5xx, a reset connection or a timeout is a crash,
-never a refusal: the tool fell over, and whatever it would have checked after that point was
-never reached.
+launched page shows) or ``--success-status``; a 4xx is a refusal even when its page carries the
+success text (a layout's header, say), unless ``--success-status`` names it. A 5xx, a reset
+connection or a timeout is a crash, never a refusal: the tool fell over, and whatever it would
+have checked after that point was never reached.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ class SuccessRule:
         if answer.status is None:
             return False
         if self.text is not None:
-            return self.text in answer.text and (self.status is None or answer.status == self.status)
+            status_ok = answer.status < 400 if self.status is None else answer.status == self.status
+            return status_ok and self.text in answer.text
         if self.status is not None:
             return answer.status == self.status
         return 200 <= answer.status < 300

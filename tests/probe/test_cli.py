@@ -34,7 +34,7 @@ def test_reports_group_findings_by_severity(mock: RunningMock, careless: str, tm
     assert "**`alg_none`**" in must and "Accepted means: the tool launched a token nobody signed." in must
     assert "RFC 8725 §2.1, §3.1" in must and "By hand: Take the id_token" in must
     assert "**`aud_array_without_azp`**" in text.split("### should (1, below --fail-on)")[1]
-    assert "| `expired` | must | reject | refused | ok | iat: " in text
+    assert "| `expired` | must | reject | refused | ok | exp: " in text
     assert "<details><summary><code>expired</code>: refused</summary>" in text
     assert "- refused by: expiry (exp)" in text
     suite = ET.parse(junit).getroot()
@@ -76,6 +76,13 @@ def test_bad_arguments_exit_2_before_the_run(arg: list[str], message: str, capsy
     assert main([*BASE, "--base-url", "http://127.0.0.1:9", *arg]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(f"canvas-lti probe-tool: {message}")
+
+
+def test_timeout_is_a_positive_number_of_seconds(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([*BASE, "--base-url", "http://127.0.0.1:9", "--timeout", "0"])
+    assert exited.value.code == 2
+    assert "argument --timeout: '0' is not a number of seconds greater than 0" in capsys.readouterr().err
 
 
 def test_baseline_refused_exits_2_with_the_tools_answer(mock: RunningMock, careless: str,

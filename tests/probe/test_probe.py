@@ -4,11 +4,15 @@ linking errors, success rules, redirects, selection by severity)."""
 
 from __future__ import annotations
 
+import socket
+
 import httpx
 import pytest
 
-from conformance.probe import BaselineRejected, ProbeError, ProbeOptions, SuccessRule, probe_tool
+from conformance.probe import BaselineRejected, ProbeError, ProbeOptions, RefusalLooksLikeLaunch, SuccessRule, probe_tool
 from conformance.probe.attacks import CASES
+from conformance.probe.flow import Flow, new_browser
+from conformance.probe.reasons import reason
 from conformance.probe.report import junit_xml, markdown
 from conformance.probe.run import ProbeResult
 from conformance.probe.severity import Severity
@@ -104,6 +108,46 @@ def test_a_hang_up_is_a_crash_not_a_refusal(mock: RunningMock, careless: str) ->
     assert result.ok and not run(mock, cases=["expired"], fail_on=Severity.SHOULD, deep_linking=False).ok
 
 
+def test_no_answer_in_time_is_a_crash() -> None:
+    """A tool that takes the connection and never answers, under the probe's own timeout
+    (``--timeout``): no answer, a crash. It cannot flake: the server never answers at all."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/launch"
+        flow = Flow(new_browser(timeout=0.1), {}, url, {"id_token": "x", "state": "s"})
+        try:
+            answer = flow.post(flow.id_token)
+        finally:
+            flow.close()
+    assert answer.status is None and "Timeout" in (answer.error or "")
+    assert SuccessRule().outcome(answer) is Outcome.CRASHED and SuccessRule(status=200).crashed(answer)
+    assert reason(answer).startswith("no answer: ") and "Timeout" in reason(answer)
+
+
+@pytest.mark.parametrize("careless", [{"layout": "Quiz Tool"}], indirect=True)
+def test_a_4xx_page_with_the_success_text_is_a_refusal(mock: RunningMock, careless: str) -> None:
+    """Every page of this tool, its 400 refusals too, carries its layout's header: with that header
+    as the success text, a 4xx is still a refusal (only --success-status can say otherwise)."""
+    result = run(mock, success=SuccessRule(text="Quiz Tool"), cases=["alg_none", "expired"], deep_linking=False)
+    assert [(c.id, c.outcome, c.reason[:20]) for c in result.cases] == [
+        ("alg_none", Outcome.ACCEPTED, "200 Quiz Tool Launch"), ("expired", Outcome.REFUSED, "400 Quiz Tool bad id")]
+    assert result.cases[1].refusal_source == "expiry (exp)"
+
+
+@pytest.mark.parametrize("careless", [{"refuse_by_redirect": True, "layout": "Quiz Tool"}], indirect=True)
+def test_refusals_that_pass_for_launches_stop_the_probe(mock: RunningMock, careless: str) -> None:
+    """This tool answers a refused launch with a 302 to its own error page, a 200 in the same
+    layout as a launched page. By any 2xx, or by the layout's header, every refusal would read as an
+    accepted attack: the control (an id_token that is not a JWT) stops the probe before any case.
+    With a text only a launched page shows, the verdicts are the careless tool's own."""
+    for rule in (SuccessRule(), SuccessRule(text="Quiz Tool")):
+        with pytest.raises(RefusalLooksLikeLaunch, match=r"not a JWT passes as a launch \((any 2xx status|the text "
+                                                         r"'Quiz Tool')\): 200 Quiz Tool Sorry: bad id_token"):
+            run(mock, success=rule, cases=["alg_none"])
+    result = run(mock, success=SuccessRule(text="Launched OK"), cases=["alg_none", "expired"], deep_linking=False)
+    assert [(c.id, c.outcome) for c in result.cases] == [("alg_none", Outcome.ACCEPTED), ("expired", Outcome.REFUSED)]
+    assert result.cases[1].reason == "200 Quiz Tool Sorry: bad id_token: Signature has expired"
+
+
 @pytest.mark.parametrize("careless", [{"server_state": True}], indirect=True)
 def test_a_state_not_bound_to_the_browser_is_caught(mock: RunningMock, careless: str) -> None:
     result = run(mock, cases=["state_mismatch", "state_without_cookie", "login_csrf"], deep_linking=False)
@@ -185,12 +229,13 @@ def test_probe_requests_are_in_the_journal(mock: RunningMock, careless: str) -> 
     result = run(mock, cases=["expired"], deep_linking=False)
     journal = httpx.get(f"{mock.base_url}/__mock__/requests").json()["requests"]
     operations = [e["operation_id"] for e in journal]
-    # baseline + the case: two flows through authorize_redirect → authorize, one signature
-    assert operations.count("authorizeRedirect") == 2 and operations.count("authorizeLaunch") == 2
+    # baseline, the control (an id_token that is not a JWT) and the case: three flows through
+    # authorize_redirect → authorize, one signature
+    assert operations.count("authorizeRedirect") == 3 and operations.count("authorizeLaunch") == 3
     signed = [e for e in journal if e["operation_id"] == "signMockIdToken"]
     assert len(signed) == 1 and signed[0]["status"] == 201
     claims = signed[0]["body"]["claims"]
-    assert claims["iat"] < claims["exp"] < result.baseline_claims["iat"]  # expired an hour ago
+    assert claims["exp"] == claims["iat"] - 600 < result.baseline_claims["iat"]  # expired ten minutes ago
     assert claims["nonce"] and claims["aud"] == result.client_id
 
 

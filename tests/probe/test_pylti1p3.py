@@ -13,14 +13,14 @@ import dataclasses
 
 import pytest
 
-from conformance.probe import ProbeOptions, probe_tool
+from conformance.probe import ProbeOptions, RefusalLooksLikeLaunch, SuccessRule, probe_tool
 from conformance.probe.attacks import CASES
 from conformance.probe.run import ProbeResult
 from conformance.probe.severity import Severity
 from conformance.probe.verdict import Outcome
 from mockserver.testing import RunningMock
 
-from .tools import DOCUMENTED, FIXED
+from .tools import DOCUMENTED, FIXED, LAUNCHED, Fixes
 
 TOOL = "Mock Grading Tool"
 FORGERIES = {"alg_none", "alg_none_None", "alg_none_NONE", "alg_none_nOnE", "hs256_public_key", "hs256_pkcs1_pem",
@@ -127,34 +127,100 @@ def test_documented_setup(mock: RunningMock, pylti_tool: str) -> None:
     assert {c.id for c in result.failed} == {"missing_exp", "id_token_after_new_login"} and not result.ok
 
 
-#: The fixed tool's variants, each one real mistake, with the exact set of cases it then fails.
-VARIANTS = {
-    "fixed": (FIXED, set()),
+A, R, C = Outcome.ACCEPTED, Outcome.REFUSED, Outcome.CRASHED
+
+#: The fixed tool's variants, each one real mistake (:data:`WEAKENINGS`), with the exact findings it
+#: then has: the case and its outcome. Each truth is read from pylti1p3's source (and PyJWT's) with
+#: the weakening in place, and written next to it.
+VARIANTS: dict[str, tuple[Fixes, dict[str, Outcome]]] = {
+    "fixed": (FIXED, {}),
     # Neither the nonce nor the state is used up (pylti1p3's own state check is back): the same
     # id_token posts twice, and posts again into a new login.
     "nonce never consumed": (dataclasses.replace(FIXED, consume_nonce=False, single_use_state=False),
-                             {"nonce_replay", "id_token_after_new_login"}),
+                             {"nonce_replay": A, "id_token_after_new_login": A}),
     # The state launches once, but the nonce stays good: a second post with the same state is
     # refused, the used id_token posted into a new login (a fresh state) is not.
-    "state single-use, nonce not": (dataclasses.replace(FIXED, consume_nonce=False), {"id_token_after_new_login"}),
+    "state single-use, nonce not": (dataclasses.replace(FIXED, consume_nonce=False), {"id_token_after_new_login": A}),
     # validate_jwt_signature skipped: no key lookup, no jwt.decode — so neither PyJWT's exp, nbf,
     # iat checks nor its "require" run. The size limit (413) still stops the unsigned 1 MiB body,
-    # and the fixed tool's own age check (in validate_message) still refuses the day-old iat and
-    # the expired token (issued two hours ago).
-    "signature check skipped": (dataclasses.replace(FIXED, skip_signature=True),
-                                FORGERIES | {"missing_exp", "nbf_future", "missing_iat", "iat_future"}),
+    # and the fixed tool's own age check (in validate_message) still refuses the day-old iat.
+    "signature check skipped": (FIXED.weakened("skip_signature"),
+                                dict.fromkeys(FORGERIES | {"expired", "missing_exp", "nbf_future", "missing_iat",
+                                                           "iat_future"}, A)),
     # azp never looked at: several audiences without azp, and an azp naming another client.
-    "azp ignored": (dataclasses.replace(FIXED, check_azp=False), {"aud_array_without_azp", "azp_other_client"}),
+    "azp ignored": (dataclasses.replace(FIXED, check_azp=False), {"aud_array_without_azp": A, "azp_other_client": A}),
+    # verify_exp off: PyJWT's _validate_exp never runs; "require" still wants exp present, and the
+    # age check (iat at most 300 s old) does not look at exp — a fresh iat with a past exp passes.
+    "exp not verified": (FIXED.weakened("exp_unchecked"), {"expired": A}),
+    # verify_nbf off: _validate_nbf never runs; nothing else reads nbf.
+    "nbf ignored": (FIXED.weakened("nbf_unchecked"), {"nbf_future": A}),
+    # get_client_id is the configured client id: validate_registration finds the registration by
+    # it and compares it with itself; aud is never read. The azp check still wants azp with
+    # several audiences and azp = this client, so only a single foreign aud gets through.
+    "aud not verified": (FIXED.weakened("aud_unread"), {"wrong_aud": A}),
+    # get_iss_config answers for any iss: check_iss_has_one_client is True for an unknown iss (the
+    # default relation), find_registration and find_deployment then get the one platform's config,
+    # whose key_set_url is the real JWKS: the platform-signed token with a foreign iss verifies.
+    # The login's validate_oidc_login takes the same path: a foreign iss goes on to authorize.
+    "iss not checked": (FIXED.weakened("any_issuer"), {"wrong_iss": A, "login_foreign_iss": A}),
+    # keys[0] of the platform's JWKS (past, current, future: the fixture's current key first) with
+    # its own alg (RS256): every forgery fails PyJWT's algorithms=["RS256"] or the signature with
+    # the real key. After two rotations keys[0] is the past key, so the rotated launch is refused.
+    "kid ignored (first JWKS key)": (FIXED.weakened("first_jwks_key"), {"key_rotation": R}),
+    # algorithms=[the header's alg] with the kid's RSA key: PyJWT refuses a PEM key as an HMAC
+    # secret (InvalidKeyError, caught by the fixed tool: 400), "none" with a key, and the other
+    # spellings as unsupported algorithms. So HS256 "with the public key" stays refused.
+    "header alg trusted": (FIXED.weakened("header_alg"), {}),
+    # fetch_public_key(header jku) replaces the key set: the attacker's key set (its kid, RS256)
+    # verifies the attacker's signature. jwk and x5u are still never read.
+    "jku followed": (FIXED.weakened("jku_followed"), {"jku_header": A}),
+    # The state is not compared with its cookie (still once only). The nonce lives in the Flask
+    # session, the browser's cookie, so a cookieless post and another browser's form still fail
+    # "Invalid Nonce": only a made-up state in the right browser gets through.
+    "state without its cookie": (FIXED.weakened("state_cookie_unchecked"), {"state_mismatch": A}),
+    # validate_oidc_login's exception (an unknown iss or client id) falls back to the configured
+    # registration: both logins go on to the platform's authorize endpoint. The launch still checks.
+    "login takes any iss/client_id": (FIXED.weakened("lax_login"), {"login_foreign_iss": A,
+                                                                    "login_foreign_client_id": A}),
+    # pass_params_to_launch keeps the login's target_link_uri; after the (valid) launch the tool
+    # redirects there: the attacker's page.
+    "target_link_uri followed": (FIXED.weakened("target_followed"), {"login_open_redirect": A}),
+    # validate_deployment skipped: nothing else reads deployment_id on a resource link launch.
+    "deployment_id not checked": (FIXED.weakened("deployment_unchecked"),
+                                  {"missing_deployment_id": A, "unknown_deployment": A}),
+    # Every message goes to ResourceMessageValidator (sub, version, roles, resource_link.id), none
+    # to the check of message_type: a missing one and a tool-to-platform one both launch.
+    "message_type not checked": (FIXED.weakened("message_type_unchecked"),
+                                 {"missing_message_type": A, "wrong_message_type": A}),
+    # The library's plain Exception (ToolConfDict.get_iss_config: an unknown iss or client id) not
+    # caught: a 500 at launch (wrong_aud, wrong_iss) and at login. Crashes, not refusals.
+    "500 on unknown iss/client": (dataclasses.replace(FIXED, catch_errors=False),
+                                  {"wrong_aud": C, "wrong_iss": C, "login_foreign_iss": C,
+                                   "login_foreign_client_id": C}),
 }
 
 
 @pytest.mark.parametrize("pylti_tool, expected", [({"fixes": fixes}, failing) for fixes, failing in VARIANTS.values()],
                          ids=list(VARIANTS), indirect=["pylti_tool"])
-def test_variant_fails_exactly_its_cases(mock: RunningMock, pylti_tool: str, expected: set[str]) -> None:
-    result = run(mock)
-    assert {c.id for c in result.findings} == expected, [(c.id, c.outcome, c.reason[:80]) for c in result.findings]
-    assert all(c.outcome is Outcome.ACCEPTED for c in result.findings)  # no crash, no error
-    assert result.deep_linking is not None and result.deep_linking.ok
+def test_variant_fails_exactly_its_cases(mock: RunningMock, pylti_tool: str, expected: dict[str, Outcome]) -> None:
+    result = probe_tool(ProbeOptions(tool=TOOL, base_url=mock.base_url, deep_linking=not expected))
+    assert {c.id: c.outcome for c in result.findings} == expected, [(c.id, c.outcome, c.reason[:80])
+                                                                     for c in result.findings]
+    assert not expected or result.deep_linking is None
+    assert expected or (result.deep_linking is not None and result.deep_linking.ok)
+
+
+@pytest.mark.parametrize("pylti_tool", [{"fixes": FIXED.weakened("errors_as_200")}], indirect=True)
+def test_refusals_answered_200_need_a_success_text(mock: RunningMock, pylti_tool: str) -> None:
+    """The fixed tool answering each refusal with a 200 page of the error text: by the default rule
+    (any 2xx) every refusal would be an accepted attack, so the control stops the probe (exit 2 on
+    the command line) before any case; with the launched page's text, the verdicts are the fixed
+    tool's: no finding."""
+    with pytest.raises(RefusalLooksLikeLaunch, match=r"\(any 2xx status\): 200 LTI launch refused: Invalid id_token"):
+        probe_tool(ProbeOptions(tool=TOOL, base_url=mock.base_url, deep_linking=False))
+    result = probe_tool(ProbeOptions(tool=TOOL, base_url=mock.base_url, success=SuccessRule(text=LAUNCHED),
+                                     deep_linking=False))
+    assert result.findings == [], [(c.id, c.outcome, c.reason[:80]) for c in result.findings]
 
 
 @pytest.mark.parametrize("pylti_tool", [{"cache_storage": True}], indirect=True)
@@ -172,7 +238,7 @@ def test_documented_cache_storage_over_http(mock: RunningMock, pylti_tool: str) 
 TIME_CASES = ["expired", "missing_exp", "nbf_future", "missing_iat", "iat_future", "iat_old"]
 
 
-@pytest.mark.parametrize("pylti_tool", [{"fixes": dataclasses.replace(DOCUMENTED, skip_signature=True)}],
+@pytest.mark.parametrize("pylti_tool", [{"fixes": DOCUMENTED.weakened("skip_signature")}],
                          indirect=True)
 def test_time_cases_are_taken_when_no_time_is_checked(mock: RunningMock, pylti_tool: str) -> None:
     """The documented set-up with validate_jwt_signature skipped runs no PyJWT check at all: every

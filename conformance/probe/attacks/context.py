@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ..flow import Answer, Flow, new_browser, start
+from ..flow import TIMEOUT, Answer, Flow, new_browser, start
 from ..platform import Platform, ProbeError, ToolRegistration
 from ..verdict import Outcome, SuccessRule
 
@@ -61,6 +61,7 @@ class Setup:
     success: SuccessRule
     foreign: ForeignKey
     site: Callable[[], AttackerSite]  # started on first use
+    timeout: float = TIMEOUT  # seconds for each of the tool's answers
 
 
 class Context:
@@ -75,7 +76,8 @@ class Context:
     def start(self, browser: httpx.Client | None = None, message_type: str = "LtiResourceLinkRequest") -> Flow:
         """A new launch through the tool: a new login, in ``browser`` or a fresh one."""
         s = self.setup
-        flow = start(s.platform, s.registration.client_id, s.course, s.user, message_type, browser=browser)
+        flow = start(s.platform, s.registration.client_id, s.course, s.user, message_type, browser=browser,
+                     timeout=s.timeout)
         self._opened.append(flow)
         return flow
 
@@ -91,7 +93,7 @@ class Context:
 
     def browser(self) -> httpx.Client:
         """A browser with an empty cookie jar (another person, or the same one after clearing cookies)."""
-        client = new_browser()
+        client = new_browser(self.setup.timeout)
         self._opened.append(client)
         return client
 

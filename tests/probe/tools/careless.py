@@ -19,7 +19,7 @@ from .serving import LAUNCHED, LTI, authorize_url, deep_link_response
 def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mistakes: bool = False,
                   picker: bool = False, redirect_to: str | None = None, deep_link_crash: bool = False,
                   json_errors: bool = False, hang_up: bool = False, lax_login: bool = False,
-                  server_state: bool = False) -> Flask:
+                  server_state: bool = False, layout: str | None = None, refuse_by_redirect: bool = False) -> Flask:
     """With ``deep_link_mistakes`` its deep linking response has ``aud`` = its client id, no
     deployment_id and a ``link`` item without a url; with ``picker`` a deep linking launch shows
     a page for a person to choose from instead of answering at once; ``deep_link_crash`` answers
@@ -29,7 +29,9 @@ def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mis
     ``lax_login`` takes any iss and client_id at login, and remembers the login's target_link_uri to
     send the browser there after the launch (its redirect_uri being its own launch URL): an open
     redirect; ``server_state`` keeps issued states in a server-side set instead of a cookie, so a
-    state is good from any browser."""
+    state is good from any browser; ``layout`` puts every page, launched or refused, in a page layout
+    whose header is that text; ``refuse_by_redirect`` answers a refused launch with a redirect to its
+    own error page (a 200)."""
     issuer, client_id = config["issuer"], tool["client_id"]
     # PyJWT ≥ 2.10 refetches on an unknown kid at most every 30 s (wall clock); the probe sends an
     # unknown kid seconds before the rotated one, so that window would decide the rotation case.
@@ -38,10 +40,16 @@ def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mis
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     issued: set[str] = set()  # server_state: every state the login handed out
 
+    def page(text: str, status: int = 200) -> Any:
+        return make_response(f"<html><body><header>{layout}</header><main>{text}</main></body></html>"
+                             if layout else text, status)
+
     def refuse(message: str) -> Any:
         if hang_up and "expired" in message:
             request.environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
-        return make_response(jsonify(errors=[{"message": message}]) if json_errors else message, 400)
+        if refuse_by_redirect:
+            return redirect(url_for("error", message=message))
+        return make_response(jsonify(errors=[{"message": message}]), 400) if json_errors else page(message, 400)
 
     @app.route("/login", methods=["GET", "POST"])
     def login() -> Any:
@@ -85,7 +93,7 @@ def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mis
             target = request.cookies.get("careless-target") if lax_login else redirect_to
             if target and target != request.base_url:
                 return redirect(target)
-            return make_response(f"{LAUNCHED}: {claims['sub']}")
+            return page(f"{LAUNCHED}: {claims['sub']}")
         if kind == "LtiDeepLinkingRequest":
             if deep_link_crash:
                 return make_response("Internal Server Error", 500)
@@ -96,6 +104,10 @@ def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mis
 
     @app.route("/home")
     def home() -> Any:
-        return make_response(f"{LAUNCHED}: home")
+        return page(f"{LAUNCHED}: home")
+
+    @app.route("/error")
+    def error() -> Any:
+        return page(f"Sorry: {request.args.get('message', '')}")
 
     return app
