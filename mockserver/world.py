@@ -153,6 +153,7 @@ class Tool:
     selection_height: int | None = None
     not_selectable: bool = False
     oauth_compliant: bool = False
+    is_rce_favorite: bool = False
     #: placement name -> its settings (``course_navigation`` → ``{"text": …, "enabled": true}``)
     placements: dict[str, dict[str, Any]] = field(default_factory=dict)
     created_at: str = "2026-01-01T00:00:00Z"

@@ -9,6 +9,7 @@ fields (``course_navigation[text]=…``); both are read into one structure and c
 from __future__ import annotations
 
 import copy
+import ipaddress
 import secrets
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -42,7 +43,8 @@ PLACEMENTS = (
 PRIVACY_LEVELS = ("anonymous", "name_only", "email_only", "public")
 STRING_FIELDS = ("name", "description", "url", "domain", "consumer_key", "shared_secret", "icon_url", "text")
 URL_OR_DOMAIN = "Either the url or domain should be set."
-NOT_BOTH = "Either the url or domain should be set, not both."
+DUPLICATE = "The tool is already installed in this context."
+INVALID_URL = "Invalid URL"
 
 
 def iso_now(ctx: RequestContext) -> str:
@@ -116,10 +118,17 @@ def tool_json(world: World, tool: Tool) -> dict[str, Any]:
     })
     if tool.developer_key_id:
         body["developer_key_id"] = int(tool.developer_key_id)
+    if "editor_button" in tool.placements:  # ``can_be_rce_favorite?``; no account-level favourites list here
+        body["is_rce_favorite"] = tool.is_rce_favorite
     return body
 
 
 # -- context and lookup ---------------------------------------------------------------------
+
+def _present(value: Any) -> bool:
+    """Ruby's ``present?`` for a parameter: given and not blank (``"false"`` is present)."""
+    return value is not None and value is not False and (not isinstance(value, str) or bool(value.strip()))
+
 
 def context_of(auth: ApiAuth) -> tuple[str, int]:
     if auth.group is not None:
@@ -240,10 +249,35 @@ def _placement_settings(value: Any) -> dict[str, Any]:
     return settings
 
 
+def _retrievable(url: str) -> bool:
+    """``process_extended_configuration``: a config URL without a host, or whose host CanvasHttp
+    refuses as insecure (``localhost``, loopback, private and link-local addresses), is
+    ``Invalid URL`` before anything is fetched."""
+    host = (_split(url.strip()) or urlsplit("")).hostname
+    if not host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return True
+    return not (address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified)
+
+
+def tool_params(params: dict[str, Any]) -> dict[str, Any]:
+    """``(params[:external_tool] || params)``: Canvas's own UI nests a tool's settings under
+    ``external_tool``; the API documents them at the top level. Either is read."""
+    nested = params.get("external_tool")
+    return nested if isinstance(nested, dict) else params
+
+
 def tool_attributes(world: World, params: dict[str, Any]) -> dict[str, Any]:
-    """What the arguments set: the XML configuration first (``config_type``), the explicit
-    arguments on top (so ``name`` overrides the XML's title, as documented)."""
+    """What the arguments set. Canvas assigns them in ``set_tool_attributes``' order, the cartridge
+    (``config_type`` + ``config_xml``/``config_url``) last, so what the XML says wins over the
+    explicit arguments, except a given ``name``, which Canvas puts back over the XML's title."""
     attrs: dict[str, Any] = {}
+    configured: dict[str, Any] = {}
     config_type = params.get("config_type")
     if config_type in ("by_xml", "by_url"):
         if config_type == "by_xml":
@@ -254,11 +288,13 @@ def tool_attributes(world: World, params: dict[str, Any]) -> dict[str, Any]:
             url = params.get("config_url")
             if not isinstance(url, str) or not url.strip():
                 raise model_errors(400, {"config_url": [("blank", "can't be blank")]})
+            if not _retrievable(url):
+                raise model_errors(400, {"config_url": [(INVALID_URL, INVALID_URL)]})
             xml = world.tool_config_urls.get(url)
             if xml is None:
                 raise model_errors(400, {"config_url": [("invalid", "Could not retrieve the configuration, the server response was 404.")]})
         try:
-            attrs.update(cartridge.parse(xml))
+            configured = cartridge.parse(xml)
         except cartridge.CartridgeError as exc:
             key = "config_xml" if config_type == "by_xml" else "config_url"
             raise model_errors(400, {key: [("invalid", str(exc))]}) from None
@@ -268,18 +304,20 @@ def tool_attributes(world: World, params: dict[str, Any]) -> dict[str, Any]:
     for key in ("selection_width", "selection_height"):
         if key in params:
             attrs[key] = to_int(params[key])
-    for key in ("not_selectable", "oauth_compliant"):
+    for key in ("not_selectable", "oauth_compliant", "is_rce_favorite"):
         if key in params:
             attrs[key] = to_bool(params[key])
     if isinstance(params.get("custom_fields"), dict):
         attrs["custom_fields"] = {str(k): str(v) for k, v in params["custom_fields"].items()}
-    placements = dict(attrs.pop("placements", {}))
-    for name in PLACEMENTS:
-        if name in params:
-            placements[name] = params[name]
+    placements: dict[str, Any] = {name: params[name] for name in PLACEMENTS if name in params}
+    placements.update(configured.pop("placements", {}))
+    if (attrs.get("name") or "").strip():
+        configured.pop("name", None)
+    attrs.update(configured)
     if placements:
-        attrs["placements"] = {name: _placement_settings(value) for name, value in placements.items()
-                               if name in PLACEMENTS and isinstance(value, dict)}
+        # ``set_extension_setting``: anything but a hash (``null``, ``"null"``) removes the placement
+        attrs["placements"] = {name: _placement_settings(value) if isinstance(value, dict) else None
+                               for name, value in placements.items() if name in PLACEMENTS}
     for key in ("selection_width", "selection_height"):
         if isinstance(attrs.get(key), str):
             attrs[key] = to_int(attrs[key])
@@ -289,8 +327,13 @@ def tool_attributes(world: World, params: dict[str, Any]) -> dict[str, Any]:
     return attrs
 
 
+def _has_placement_url(tool: Tool) -> bool:
+    return any(settings.get("url") or settings.get("target_link_uri") for settings in tool.placements.values())
+
+
 def validate_tool(tool: Tool, lti_1_1: bool) -> None:
-    """ContextExternalTool's validations (400, model errors), all reported at once."""
+    """ContextExternalTool's validations (400, model errors), all reported at once. A url, a domain
+    or a placement's own url is needed (``url_or_domain_is_set``); both a url and a domain are fine."""
     errors: dict[str, list[tuple[str, str]]] = {}
     if not (tool.name or "").strip():
         errors["name"] = [("blank", "can't be blank")]
@@ -300,22 +343,46 @@ def validate_tool(tool: Tool, lti_1_1: bool) -> None:
                 errors[key] = [("blank", "can't be blank")]
     if tool.privacy_level not in PRIVACY_LEVELS:
         errors["privacy_level"] = [("inclusion", "is not included in the list")]
-    has_url, has_domain = bool((tool.url or "").strip()), bool((tool.domain or "").strip())
-    if not has_url and not has_domain:
+    if not (tool.url or "").strip() and not (tool.domain or "").strip() and not _has_placement_url(tool):
         errors["url"] = [("url_or_domain_required", URL_OR_DOMAIN)]
         errors["domain"] = [("url_or_domain_required", URL_OR_DOMAIN)]
-    elif has_url and has_domain and not tool.developer_key_id:
-        errors["url"] = [("url_or_domain_exclusive", NOT_BOTH)]
     if errors:
         raise model_errors(400, errors)
 
 
 def _apply(tool: Tool, attrs: dict[str, Any]) -> None:
+    """Set what the arguments give; a placement's settings merge into the ones it has."""
     for key, value in attrs.items():
         if key == "placements":
-            tool.placements.update(value)
+            for name, settings in value.items():
+                if settings is None:
+                    tool.placements.pop(name, None)
+                else:
+                    tool.placements[name] = {**tool.placements.get(name, {}), **settings}
         elif hasattr(tool, key):
             setattr(tool, key, value)
+
+
+def infer_defaults(tool: Tool) -> None:
+    """``ContextExternalTool#infer_defaults`` on save: blank url/domain are nil, a placement that sets
+    no ``enabled`` and has no url to launch (its own or the tool's) is dropped, and only a tool with
+    an editor button can be an RCE favorite."""
+    tool.url = tool.url or None
+    tool.domain = tool.domain or None
+    if not tool.url:
+        tool.placements = {name: settings for name, settings in tool.placements.items()
+                           if "enabled" in settings or settings.get("url")}
+    tool.is_rce_favorite = tool.is_rce_favorite and "editor_button" in tool.placements
+
+
+def _check_duplicate(world: World, auth: ApiAuth, tool: Tool) -> None:
+    """``check_for_duplication`` (``verify_uniqueness``): a tool of this context or an account above
+    already matches the new tool's url (``Lti::ToolFinder.from_url``), or has its domain."""
+    others = reachable_tools(world, auth, include_parents=True)
+    same_url = bool(tool.url) and best_tool(others, tool.url or "") is not None
+    same_domain = bool(tool.domain) and any(t.domain == tool.domain for t in others)
+    if same_url or same_domain:
+        raise model_errors(400, {"tool_currently_installed": [(DUPLICATE, DUPLICATE)]})
 
 
 def key_tool_attributes(world: World, key_id: str) -> dict[str, Any]:
@@ -387,21 +454,27 @@ async def create_tool(ctx: RequestContext, body: Any = None, **_: Any) -> Respon
     params = await read_params(ctx, body)
     kind, context_id = context_of(auth)
     now = iso_now(ctx)
+    nested = params.get("external_tool")
+    verify_uniqueness = isinstance(nested, dict) and _present(nested.get("verify_uniqueness"))
     with world.lock:
         if "client_id" in params:
             key = world.developer_keys.get(str(params["client_id"]))
             if key is None or key.workflow_state == "deleted":
                 raise not_found()
             account_id = auth.course.account_id if auth.course is not None else context_id
-            if not world.key_active_in(key, account_id):
+            if key.workflow_state != "active" or not world.key_active_in(key, account_id):  # ``usable_in_context?``
                 raise model_errors(422, {"client_id": [("invalid", "Developer key is not usable in this context")]})
             tool = tool_from_key(world, key.id, kind, context_id, now)
         else:
-            attrs = tool_attributes(world, params)
+            attrs = tool_attributes(world, tool_params(params))
             tool = Tool(id=0, developer_key_id=None, context_type=kind, context_id=context_id,
                         name="", privacy_level=attrs.pop("privacy_level", "anonymous") or "", created_at=now, updated_at=now)
             _apply(tool, attrs)
             validate_tool(tool, lti_1_1=True)
+            infer_defaults(tool)
+        if verify_uniqueness:
+            _check_duplicate(world, auth, tool)
+        if not tool.id:
             tool.id = world.next_id("tools")
         world.tools[tool.id] = tool
         return json_response(tool_json(world, tool))
@@ -412,14 +485,11 @@ async def update_tool(ctx: RequestContext, external_tool_id: Any = None, body: A
     params = await read_params(ctx, body)
     with world.lock:
         tool = tool_in_context(world, auth, external_tool_id)
-        attrs = tool_attributes(world, params)
-        candidate = Tool(**{**tool.__dict__, "placements": dict(tool.placements), "custom_fields": dict(tool.custom_fields)})
+        attrs = tool_attributes(world, tool_params(params))
+        candidate = Tool(**{**tool.__dict__, "placements": copy.deepcopy(tool.placements), "custom_fields": dict(tool.custom_fields)})
         _apply(candidate, attrs)
-        if "url" in params and params.get("url") and "domain" not in params:
-            candidate.domain = candidate.domain if tool.developer_key_id else None
-        if "domain" in params and params.get("domain") and "url" not in params:
-            candidate.url = candidate.url if tool.developer_key_id else None
         validate_tool(candidate, lti_1_1=tool.developer_key_id is None)
+        infer_defaults(candidate)
         candidate.updated_at = iso_now(ctx)
         world.tools[tool.id] = candidate
         return json_response(tool_json(world, candidate))

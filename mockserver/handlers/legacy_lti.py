@@ -34,7 +34,6 @@ jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the fir
 
 # -- jwt_token ------------------------------------------------------------------------------
 
-MISSING_TOOL = "tool_id or tool_launch_url is missing"
 JWT_PURPOSE = b"canvas-lti-mock:jwt_token"
 
 #: ``roles``: LTI 1.1 context roles as Canvas sends them (short names where LIS 1 has them).
@@ -173,9 +172,7 @@ def _find_tool(ctx: RequestContext) -> Tool:
         tool = next((t for t in tools if t.id == wanted), None)
     elif launch_url is not None:
         tool = best_tool(tools, launch_url)
-    else:
-        raise api_error(400, MISSING_TOOL)
-    if tool is None:
+    if tool is None:  # neither given: ``Lti::ToolFinder.from_url(nil, …)`` finds nothing either
         raise not_found()
     return tool
 

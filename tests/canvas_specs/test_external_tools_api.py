@@ -49,7 +49,8 @@ EVERYTHING = {
 }
 #: What ``external_tool_json`` renders besides the placements (``example_json``'s other keys).
 TOOL_KEYS = {"id", "name", "description", "url", "domain", "consumer_key", "created_at", "updated_at", "privacy_level",
-             "custom_fields", "workflow_state", "vendor_help_link", "not_selectable", "version", "deployment_id"}
+             "custom_fields", "workflow_state", "vendor_help_link", "not_selectable", "version", "deployment_id",
+             "is_rce_favorite"}  # ``example["is_rce_favorite"] = et.is_rce_favorite if et&.can_be_rce_favorite?``
 
 
 def tool_with_everything(mock: Any, base: str, headers: dict[str, str], **fields: str) -> dict[str, Any]:
@@ -75,6 +76,7 @@ def assert_example_json(json: dict[str, Any]) -> None:
         "External Tool Eh", "For testing stuff", LTI_URL, None, "oi")
     assert (json["privacy_level"], json["workflow_state"], json["version"], json["vendor_help_link"]) == ("public", "public", "1.1", None)
     assert json["custom_fields"] == {"key1": "val1", "key2": "val2"} and json["not_selectable"] is True
+    assert json["is_rce_favorite"] is False  # it has an editor button
     assert json["course_navigation"] == {"enabled": True, "text": "Course nav", "url": f"{LTI_URL}/course", "visibility": "admins",
                                          "default": "disabled", "label": "Course nav", "selection_height": 400, "selection_width": 800}
     assert json["user_navigation"] == {"enabled": True, "text": "User nav", "url": f"{LTI_URL}/user", "label": "User nav",

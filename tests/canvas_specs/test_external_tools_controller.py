@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tests.canvas_specs.citation import canvas_spec
-from tests.rest.helpers import TEACHER
+from tests.rest.helpers import ADMIN, STUDENT, TEACHER
 
 SPEC = "spec/controllers/external_tools_controller_spec.rb"
 CODE = "app/controllers/external_tools_controller.rb"
@@ -117,3 +117,352 @@ def test_lti_1_3_launch_by_url_is_a_retrieve_url(mock: Any) -> None:
 @canvas_spec(SPEC, f"{LTI_1_3} / when there is a URL but no launch_type or ID / finds the tool")
 def test_lti_1_3_launch_by_url_finds_the_tool(mock: Any) -> None:
     assert launch(mock, url="http://127.0.0.1:9001/launch").json()["id"] == 1
+
+
+# -- GET 'jwt_token' (``/api/lti/courses/:course_id/jwt_token``) ----------------------------------
+
+JWT_TOKEN = "GET 'jwt_token'"
+NOW = 1_700_000_000
+
+
+def jwt_token(mock: Any, **params: Any) -> Any:
+    return mock.get("/api/lti/courses/101/jwt_token", headers=TEACHER, params=params)
+
+
+def jwt_claims(mock: Any, tool: dict[str, Any], **params: Any) -> dict[str, Any]:
+    """The token's payload, checked with the tool's shared secret (``bob``), as Canvas signs it."""
+    import jwt
+
+    assert mock.post("/__mock__/clock", json={"now": NOW, "freeze": True}).status_code == 200
+    response = jwt_token(mock, **params)
+    assert response.status_code == 200, response.text
+    return jwt.decode(response.json()["jwt_token"], "bob", algorithms=["HS256"])
+
+
+def assert_teacher_launch(claims: dict[str, Any]) -> None:
+    assert claims["custom_canvas_user_id"] == "10" and claims["custom_canvas_course_id"] == "101"
+    assert claims["consumer_key"] == "bob" and claims["iat"] == NOW
+
+
+@canvas_spec(SPEC, f"{JWT_TOKEN} / returns the correct JWT token when given using the tool_id param")
+def test_jwt_token_by_tool_id(mock: Any) -> None:
+    tool = new_valid_tool(mock)
+    assert_teacher_launch(jwt_claims(mock, tool, tool_id=tool["id"]))
+
+
+@canvas_spec(SPEC, f"{JWT_TOKEN} / returns the correct JWT token when given using the tool_launch_url param")
+def test_jwt_token_by_launch_url(mock: Any) -> None:
+    tool = new_valid_tool(mock)
+    assert_teacher_launch(jwt_claims(mock, tool, tool_launch_url=tool["url"]))
+
+
+@canvas_spec(SPEC, f"{JWT_TOKEN} / does not return a JWT token for another context")
+def test_jwt_token_tool_of_another_course(mock: Any) -> None:
+    other = mock.post("/api/v1/courses/102/external_tools", headers=TEACHER, json={
+        "name": "bob", "consumer_key": "bob", "shared_secret": "bob", "url": "http://www.example.com/basic_lti"}).json()
+    assert jwt_token(mock, tool_id=other["id"]).status_code == 404
+
+
+@canvas_spec(SPEC, f"{JWT_TOKEN} / sets status code to 404 if the requested tool id does not exist")
+def test_jwt_token_unknown_tool_id(mock: Any) -> None:
+    assert jwt_token(mock, tool_id=999_999).status_code == 404
+
+
+@canvas_spec(SPEC, f"{JWT_TOKEN} / sets status code to 404 if no query params are provided", follows_code=CODE)
+def test_jwt_token_without_params(mock: Any) -> None:
+    """``Lti::ToolFinder.from_url(nil, @context, preferred_tool_id: nil)`` finds nothing: RecordNotFound."""
+    response = jwt_token(mock)
+    assert response.status_code == 404
+    assert response.json() == {"errors": [{"message": "The specified resource does not exist."}]}
+
+
+@canvas_spec(SPEC, f"{JWT_TOKEN} / sets status code to 404 if the requested tool_launch_url does not exist")
+def test_jwt_token_unknown_launch_url(mock: Any) -> None:
+    new_valid_tool(mock)
+    assert jwt_token(mock, tool_launch_url="http://www.nothere.com/doesnt_exist").status_code == 404
+
+
+# -- POST 'create' ---------------------------------------------------------------------------------
+
+CREATE = "POST 'create'"
+COURSE_TOOLS = "/api/v1/courses/101/external_tools"
+BASIC = {"name": "tool name", "url": "http://example.com", "consumer_key": "key", "shared_secret": "secret"}
+UNAUTHORIZED = {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
+DUPLICATE = "The tool is already installed in this context."
+LAUNCH_URL = "https://www.tool.com/launch"
+TOOL_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<cartridge_basiclti_link xmlns="http://www.imsglobal.org/xsd/imslticc_v1p0"
+    xmlns:blti="http://www.imsglobal.org/xsd/imsbasiclti_v1p0" xmlns:lticm="http://www.imsglobal.org/xsd/imslticm_v1p0"
+    xmlns:lticp="http://www.imsglobal.org/xsd/imslticp_v1p0">
+  <blti:title>Other Name</blti:title>
+  <blti:description>Description</blti:description>
+  {launch_url}
+  <blti:extensions platform="canvas.instructure.com">
+    <lticm:property name="privacy_level">public</lticm:property>
+    {more}
+  </blti:extensions>
+</cartridge_basiclti_link>"""
+EDITOR_BUTTON = """<lticm:options name="editor_button">
+      <lticm:property name="url">http://example.com/editor</lticm:property>
+      <lticm:property name="icon_url">http://example.com/icon.png</lticm:property>
+      <lticm:property name="text">Editor Button</lticm:property>
+      <lticm:property name="selection_width">500</lticm:property>
+      <lticm:property name="selection_height">300</lticm:property>
+    </lticm:options>"""
+
+
+def tool_xml(launch_url: str | None, more: str = "") -> str:
+    return TOOL_XML.format(launch_url=f"<blti:launch_url>{launch_url}</blti:launch_url>" if launch_url else "", more=more)
+
+
+def create(mock: Any, headers: dict[str, str] = TEACHER, path: str = COURSE_TOOLS, **external_tool: Any) -> Any:
+    """The controller spec's ``post "create", params: {course_id:, external_tool: {...}}``: the tool's
+    settings nested under ``external_tool``, as Canvas's own UI sends them."""
+    return mock.post(path, headers=headers, json={"external_tool": external_tool})
+
+
+@canvas_spec(SPEC, f"{CREATE} / requires authentication")
+def test_create_requires_authentication(mock: Any) -> None:
+    response = mock.post(COURSE_TOOLS, json={})
+    assert response.status_code == 401
+    assert response.json() == {"status": "unauthenticated", "errors": [{"message": "user authorization required"}]}
+
+
+@canvas_spec(SPEC, f"{CREATE} / does not create tool if user lacks create_tool_manually")
+def test_student_cannot_create(mock: Any) -> None:
+    response = create(mock, STUDENT, **BASIC)
+    assert response.status_code in (401, 403) and response.json() == UNAUTHORIZED
+    assert [t["name"] for t in mock.get(COURSE_TOOLS, headers=TEACHER).json()] == ["Roster Only Tool"]
+
+
+@canvas_spec(SPEC, f"{CREATE} / creates tool if user is granted create_tool_manually")
+def test_teacher_creates(mock: Any) -> None:
+    assert create(mock, **BASIC).status_code == 200
+
+
+@canvas_spec(SPEC, f"{CREATE} / accepts basic configurations")
+def test_create_accepts_nested_external_tool_params(mock: Any) -> None:
+    created = create(mock, **BASIC).json()
+    assert (created["name"], created["url"], created["consumer_key"]) == ("tool name", "http://example.com", "key")
+    assert "shared_secret" not in created
+
+
+@canvas_spec(SPEC, f"{CREATE} / fails on basic xml with no url or domain set")
+def test_create_from_xml_without_url_or_domain(mock: Any) -> None:
+    response = create(mock, name="tool name", consumer_key="key", shared_secret="secret", config_type="by_xml",
+                      config_xml=tool_xml(None))
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) >= {"url", "domain"}
+
+
+@canvas_spec(SPEC, f"{CREATE} / handles advanced xml configurations")
+def test_create_from_advanced_xml(mock: Any) -> None:
+    xml = tool_xml("http://example.com/other_url", EDITOR_BUTTON + '<lticm:property name="not_selectable">true</lticm:property>')
+    response = create(mock, **BASIC, config_type="by_xml", config_xml=xml)
+    assert response.status_code == 200, response.text
+    tool = response.json()
+    assert (tool["name"], tool["description"], tool["url"], tool["consumer_key"]) == (
+        "tool name", "Description", "http://example.com/other_url", "key")  # the given name wins over the XML's
+    assert tool["not_selectable"] is True and tool["editor_button"]["url"] == "http://example.com/editor"
+
+
+@canvas_spec(SPEC, f"{CREATE} / handles advanced xml configurations with no url or domain set")
+def test_create_from_xml_with_a_placement_url_only(mock: Any) -> None:
+    """A placement with its own URL is enough (``url_or_domain_is_set`` looks at the placements too)."""
+    response = create(mock, name="tool name", consumer_key="key", shared_secret="secret", config_type="by_xml",
+                      config_xml=tool_xml(None, EDITOR_BUTTON))
+    assert response.status_code == 200, response.text
+    tool = response.json()
+    assert (tool["name"], tool["description"], tool["url"], tool["domain"]) == ("tool name", "Description", None, None)
+    assert tool["editor_button"]["url"] == "http://example.com/editor"
+
+
+#: The fixture's configuration URL (``tool_config_urls``), the spec's stubbed ``CanvasHttp.get``: an
+#: "Example Tool" launching at https://example.com/ims/lti with a course navigation placement.
+CONFIG_URL = "https://example.com/ims/lti/tool_config.xml"
+
+
+@canvas_spec(SPEC, f"{CREATE} / handles advanced xml configurations by URL retrieval")
+def test_create_from_xml_by_url(mock: Any) -> None:
+    response = create(mock, **BASIC, config_type="by_url", config_url=CONFIG_URL)
+    assert response.status_code == 200, response.text
+    tool = response.json()
+    assert (tool["name"], tool["description"], tool["url"], tool["consumer_key"]) == (
+        "tool name", "An LTI 1.1 tool configured from XML", "https://example.com/ims/lti", "key")
+    assert tool["course_navigation"] is not None
+
+
+@canvas_spec(SPEC, f"{CREATE} / fails gracefully trying to retrieve from localhost")
+def test_create_by_url_from_localhost(mock: Any) -> None:
+    response = create(mock, **BASIC, config_type="by_url", config_url="http://localhost:9001")
+    assert response.status_code == 400
+    assert response.json()["errors"]["config_url"][0]["message"] == "Invalid URL"
+    assert len(mock.get(COURSE_TOOLS, headers=TEACHER).json()) == 1
+
+
+def assert_duplicate(response: Any) -> None:
+    assert response.status_code == 400, response.text
+    assert response.json() == {"errors": {"tool_currently_installed": [
+        {"attribute": "tool_currently_installed", "type": DUPLICATE, "message": DUPLICATE}]}}
+
+
+def first_tool(mock: Any) -> None:
+    create(mock, name="first tool", url=LAUNCH_URL, consumer_key="key", shared_secret="seekret")
+
+
+DUPLICATION = f"{CREATE} / tool duplication / detects duplication in context"
+
+
+@canvas_spec(SPEC, f"{DUPLICATION} (create manually) / responds with bad request if tool is a duplicate and "
+                   "\"verify_uniqueness\" is true / gives error message in response")
+def test_duplicate_created_manually(mock: Any) -> None:
+    first_tool(mock)
+    assert_duplicate(create(mock, name="tool name", url=LAUNCH_URL, consumer_key="key", shared_secret="seekret",
+                            verify_uniqueness="true"))
+    assert len(mock.get(COURSE_TOOLS, headers=TEACHER).json()) == 2  # nothing stored
+
+
+@canvas_spec(SPEC, f"{DUPLICATION} (create via XML) / responds with bad request if tool is a duplicate and "
+                   "\"verify_uniqueness\" is true / gives error message in response")
+def test_duplicate_created_by_xml(mock: Any) -> None:
+    first_tool(mock)
+    assert_duplicate(create(mock, name="tool name", consumer_key="key", shared_secret="seekret", verify_uniqueness="true",
+                            config_type="by_xml", config_xml=tool_xml(LAUNCH_URL)))
+
+
+@canvas_spec(SPEC, f"{DUPLICATION} (create via URL) / responds with bad request if tool is a duplicate and "
+                   "\"verify_uniqueness\" is true / gives error message in response")
+def test_duplicate_created_by_url(mock: Any) -> None:
+    create(mock, name="first tool", url="https://example.com/ims/lti", consumer_key="key", shared_secret="seekret")
+    assert_duplicate(create(mock, name="tool name", consumer_key="key", shared_secret="seekret", verify_uniqueness="true",
+                            config_type="by_url", config_url=CONFIG_URL))
+
+
+@canvas_spec(SPEC, f"{DUPLICATION} (create via client id) / responds with bad request if tool is a duplicate and "
+                   "\"verify_uniqueness\" is true / gives error message in response")
+def test_duplicate_created_by_client_id(mock: Any) -> None:
+    """Course 101 sees the Mock Grading Tool (key 10000000000001) installed in account 2 above it."""
+    response = mock.post(COURSE_TOOLS, headers=ADMIN, json={"client_id": "10000000000001", "external_tool": {"verify_uniqueness": "true"}})
+    assert_duplicate(response)
+
+
+@canvas_spec(SPEC, f"{DUPLICATION} (create manually) / without verify_uniqueness the duplicate is installed",
+             follows_code=CODE)
+def test_duplicate_allowed_without_verify_uniqueness(mock: Any) -> None:
+    """``verify_uniqueness = params.dig(:external_tool, :verify_uniqueness).present?``: only when asked."""
+    first_tool(mock)
+    assert create(mock, name="again", url=LAUNCH_URL, consumer_key="key", shared_secret="seekret").status_code == 200
+
+
+WITH_CLIENT_ID = f"{CREATE} / with client id"
+
+
+def create_from_key(mock: Any, client_id: str) -> Any:
+    return mock.post("/api/v1/accounts/1/external_tools", headers=ADMIN, json={"client_id": client_id})
+
+
+@canvas_spec(SPEC, f"{WITH_CLIENT_ID} / is expected not to be nil")
+def test_create_from_client_id(mock: Any) -> None:
+    response = create_from_key(mock, "10000000000001")
+    assert response.status_code == 200, response.text
+    assert response.json()["developer_key_id"] == 10000000000001 and response.json()["version"] == "1.3"
+
+
+@canvas_spec(SPEC, f"{WITH_CLIENT_ID} / with invalid client id / return 404")
+def test_create_from_invalid_client_id(mock: Any) -> None:
+    assert create_from_key(mock, "bad client id").status_code == 404
+
+
+@canvas_spec(SPEC, f"{WITH_CLIENT_ID} / with inactive developer key / return 422")
+def test_create_from_inactive_key(mock: Any) -> None:
+    state = mock.get("/__mock__/state").json()
+    next(k for k in state["developer_keys"] if k["id"] == "10000000000001")["workflow_state"] = "inactive"
+    assert mock.put("/__mock__/state", json=state).status_code == 204
+    assert create_from_key(mock, "10000000000001").status_code == 422
+
+
+@canvas_spec(SPEC, f"{WITH_CLIENT_ID} / with no account binding / return 422")
+def test_create_from_unbound_key(mock: Any) -> None:
+    """Key 10000000000002 (Unbound Tool) is off in the root account."""
+    assert create_from_key(mock, "10000000000002").status_code == 422
+
+
+# -- PUT 'update' ----------------------------------------------------------------------------------
+
+UPDATE = "PUT 'update'"
+
+
+def update(mock: Any, tool: dict[str, Any], headers: dict[str, str] = TEACHER, path: str = COURSE_TOOLS, **external_tool: Any) -> Any:
+    return mock.put(f"{path}/{tool['id']}", headers=headers, json={"external_tool": external_tool})
+
+
+@canvas_spec(SPEC, f"{UPDATE} / updates tool with tool_configuration[prefer_sis_email] param")
+def test_update_tool_configuration_placement(mock: Any) -> None:
+    response = update(mock, new_valid_tool(mock), tool_configuration={"prefer_sis_email": "true"})
+    assert response.status_code == 200, response.text
+    assert response.json()["tool_configuration"]["prefer_sis_email"] == "true"
+
+
+@canvas_spec(SPEC, f"{UPDATE} / does not update allow_membership_service_access if the feature flag is not set")
+def test_update_allow_membership_service_access_without_the_flag(mock: Any) -> None:
+    response = update(mock, new_valid_tool(mock), allow_membership_service_access=True)
+    assert response.status_code == 200 and "allow_membership_service_access" not in response.json()
+
+
+@canvas_spec(SPEC, f"{UPDATE} / allows to remove the app placement entirely")
+def test_update_removes_a_placement(mock: Any) -> None:
+    tool = new_valid_tool(mock)
+    form = {"Content-Type": "application/x-www-form-urlencoded", **TEACHER}
+    assert mock.put(f"{COURSE_TOOLS}/{tool['id']}", headers=form, content="editor_button[url]=https%3A%2F%2Fexample.com").status_code == 200
+    response = mock.put(f"{COURSE_TOOLS}/{tool['id']}", headers=form, content="external_tool[editor_button]=null")
+    assert response.status_code == 200 and response.json()["editor_button"] is None
+
+
+@canvas_spec(SPEC, f"{UPDATE} / accepts is_rce_favorite parameter")
+def test_update_is_rce_favorite(mock: Any) -> None:
+    root_tools = "/api/v1/accounts/1/external_tools"
+    tool = mock.post(root_tools, headers=ADMIN, json={
+        "name": "bob", "consumer_key": "bob", "shared_secret": "bob", "url": "http://www.example.com/basic_lti",
+        "editor_button": {"url": "http://example.com", "icon_url": "http://example.com", "enabled": True}}).json()
+    assert tool["is_rce_favorite"] is False
+    response = update(mock, tool, ADMIN, root_tools, is_rce_favorite=True)
+    assert response.status_code == 200 and response.json()["is_rce_favorite"] is True
+
+
+# -- generate_sessionless_launch: the cases left -----------------------------------------------------
+
+@canvas_spec(SPEC, f"'{GROUP} / with only launch url / is successful")
+def test_lti_1_1_launch_by_url_only(mock: Any) -> None:
+    tool = new_valid_tool(mock)
+    response = launch(mock, url=tool["url"])
+    path, query = launch_url(response)
+    assert path == "/courses/101/external_tools/sessionless_launch" and query["verifier"] and response.json()["id"] == tool["id"]
+
+
+@canvas_spec(SPEC, f"'{GROUP} / redirects if there is no launch url associated with the tool", follows_code=CODE)
+def test_tool_without_launch_url(mock: Any) -> None:
+    """``@tool.url.blank? && extension_setting(launch_type, :url).blank? && launch_url.blank?``: the spec asks
+    for HTML (a redirect); the API answers the JSON form of the same refusal."""
+    tool = new_valid_tool(mock)
+    state = mock.get("/__mock__/state").json()
+    stored = next(t for t in state["tools"] if t["id"] == tool["id"])
+    stored["url"], stored["domain"], stored["placements"] = None, "example.com", {}
+    assert mock.put("/__mock__/state", json=state).status_code == 204
+    response = launch(mock, id=tool["id"])
+    assert response.status_code == 200
+    assert response.json() == {"errors": {"external_tool": "Unable to find a matching external tool"}}
+
+
+@canvas_spec(SPEC, f"{LTI_1_3} / when not passing tool_id / "
+                  "returns the lti 1.3 launch url with a session token when given a url and a lookup_id")
+def test_lti_1_3_launch_by_url_and_lookup_uuid(mock: Any) -> None:
+    link = mock.post("/api/v1/courses/101/lti_resource_links", headers=TEACHER, json={"url": "http://127.0.0.1:9003/launch"}).json()
+    path, query = launch_url(launch(mock, url="http://127.0.0.1:9003/deep_link", resource_link_lookup_uuid=link["lookup_uuid"]))
+    assert path == "/courses/101/external_tools/retrieve"
+    assert query["resource_link_lookup_uuid"] == [link["lookup_uuid"]] and query["display"] and query["session_token"]
+
+
+@canvas_spec(SPEC, f"{LTI_1_3} / when there is no access to token (non-API access) / returns a 401")
+def test_sessionless_launch_without_a_token(mock: Any) -> None:
+    response = mock.get(BASE, params={"id": 3})
+    assert response.status_code == 401
