@@ -20,6 +20,7 @@ from typing import Any
 from ..auth.tokens import ASSERTION_MAX_AGE, FUTURE_LEEWAY
 from ..lazy_imports import LazyModule
 from ..world import DeveloperKey
+from .deep_linking import DATA_ABSENT, DATA_INVALID
 from .id_token import DL_SETTINGS, LTI, PLACEMENT_CLAIM
 from .placements import CREATES_ASSIGNMENTS
 from .record import Check
@@ -49,11 +50,13 @@ class DeepLinkingResponse:
     now: float
     #: The id_token claims of the deep-linking request (settings, deployment id), when known.
     request: dict[str, Any] | None
+    #: How the return URL's ``data`` query parameter came back: valid, missing, invalid (None: not known).
+    return_data: str | None = None
 
     @classmethod
     def read(cls, token: Any, *, key_for: Callable[[str], DeveloperKey | None],
              keys_for: Callable[[DeveloperKey, str | None], list[dict[str, Any]]], issuer: str, now: float,
-             request: dict[str, Any] | None) -> DeepLinkingResponse:
+             request: dict[str, Any] | None, return_data: str | None = None) -> DeepLinkingResponse:
         text = token if isinstance(token, str) else ""
         try:
             header = jwt.get_unverified_header(text)
@@ -63,7 +66,8 @@ class DeepLinkingResponse:
         iss = claims.get("iss") if claims else None
         key = key_for(str(iss)) if isinstance(iss, str | int) and not isinstance(iss, bool) else None
         kid = header.get("kid") if header and isinstance(header.get("kid"), str) else None
-        return cls(text, header, claims, key, keys_for(key, kid) if key is not None else [], issuer, now, request)
+        return cls(text, header, claims, key, keys_for(key, kid) if key is not None else [], issuer, now, request,
+                   return_data)
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -78,6 +82,15 @@ MessageRule = Callable[[DeepLinkingResponse], Check]
 ItemRule = Callable[[DeepLinkingResponse, dict[str, Any]], Check | None]
 MESSAGE_RULES: list[MessageRule] = []
 ITEM_RULES: list[ItemRule] = []
+
+
+def unverified_claims(token: Any) -> dict[str, Any]:
+    """A JWT's claims read without checking anything ({} when it is not one): to find its launch."""
+    try:
+        claims = jwt.decode(token if isinstance(token, str) else "", options={"verify_signature": False})
+    except (jwt.PyJWTError, ValueError, TypeError):
+        return {}
+    return claims if isinstance(claims, dict) else {}
 
 
 def message_rule(function: MessageRule) -> MessageRule:
@@ -249,6 +262,21 @@ def data_is_echoed(r: DeepLinkingResponse) -> Check:
     if got == sent:
         return Check("data", "pass", "the request's data, echoed unchanged")
     return Check("data", "fail", "must echo the request's data claim unchanged (LTI Deep Linking 2.0 §4.4.7)")
+
+
+@message_rule
+def return_url_data_is_canvas_own(r: DeepLinkingResponse) -> Check:
+    """Canvas's own ``data`` travels in the ``deep_link_return_url`` query (it sends no data claim):
+    a tool must post to that URL exactly as given."""
+    if r.return_data in (None, "valid"):
+        return Check("return_url_data", "pass", "the return URL's data parameter came back as Canvas sent it")
+    if r.return_data == "missing":
+        return Check("return_url_data", "fail", "the response was posted to the return URL without its data query "
+                     "parameter: post to deep_link_return_url exactly as the request gave it, query included; Canvas "
+                     f'answers {{"errors": {{"data": ["{DATA_ABSENT}"]}}}}')
+    return Check("return_url_data", "fail", "the return URL's data query parameter is not the one Canvas sent for this "
+                 "course (changed, or expired: Canvas signs it and it lasts as long as the launch); Canvas answers "
+                 f'{{"errors": {{"data": ["{DATA_INVALID}"]}}}}')
 
 
 @message_rule

@@ -142,6 +142,44 @@ def test_deep_linking_report_names_the_rule_each_response_breaks(client: Any, co
     assert last["outcome"]["errors"] == {"jwt": ["JWT verification failure"]}
 
 
+def test_a_response_posted_without_the_return_urls_data_is_reported_with_its_launch(client: Any,
+                                                                                     config: dict[str, Any]) -> None:
+    """Canvas's ``data`` travels in the return URL: a tool that drops or changes it gets Canvas's 400,
+    and the report of the launch it answered names the rule (it was filed nowhere, and a browser saw JSON)."""
+    grading = next(t for t in config["tools"] if t["name"] == "Mock Grading Tool")
+    login, claims = deep_linking_launch(client)
+    response = sign(grading, response_claims(grading, [{"type": "ltiResourceLink", "title": "T"}],
+                                             **{LTI + "deployment_id": claims[LTI + "deployment_id"]}))
+    path = return_path(claims)
+    bare, _, query = path.partition("?")
+    changed = f"{bare}?{query[:-4]}AAAA"
+    for address, error, says in ((bare, "presence_required", "without its data query parameter"),
+                                 (changed, "invalid_or_malformed", "not the one Canvas sent for this course")):
+        answer = client.post(address, data={"JWT": response})
+        assert answer.status_code == 400 and answer.json() == {"errors": {"data": [error]}}
+        last = record(client, login["launch_id"])["deep_linking"][-1]
+        check = next(c for c in last["report"]["checks"] if c["name"] == "return_url_data")
+        assert check["verdict"] == "fail" and says in check["reason"] and error in check["reason"], check
+        assert last["outcome"]["errors"] == {"data": [error]}
+    assert client.post(path, data={"JWT": response}).status_code == 200
+    last = record(client, login["launch_id"])["deep_linking"][-1]
+    assert verdicts(last["report"]["checks"])["return_url_data"] == "pass"
+    entries = client.get("/__mock__/requests", params={"launch_id": login["launch_id"]}).json()["requests"]
+    assert [e["status"] for e in entries if e["operation_id"] == "deepLinkingResponse"] == [400, 400, 200]
+    # From a browser's launch, the refusal is the launch page naming the rule, not Canvas's JSON.
+    form_login = client.post("/__mock__/launches", data={"tool": "1", "course": "101", "user": "10",
+                                                         "placement": "course_assignments_menu",
+                                                         "message_type": "LtiDeepLinkingRequest"})
+    assert form_login.status_code == 200
+    launch_id = max(r["id"] for r in client.get("/__mock__/launches").json()["launches"])
+    started = record(client, launch_id)
+    authorize(client, {"params": started["login"]["params"]})
+    page = client.post(bare, data={"JWT": response})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")  # the page explains the 400
+    assert "<h1>Canvas refused the deep-linking response</h1>" in page.text and "(data: presence_required)" in page.text
+    assert "return_url_data" in page.text and "without its data query parameter" in page.text
+
+
 def _other_key() -> str:
     from tests.launch.tool import new_rsa_key
 
