@@ -13,6 +13,8 @@ from typing import Any
 from ..context import AppState
 from ..journal import iso
 from ..lazy_imports import LazyModule
+from ..launch.id_token import RESOURCE_LINK_REQUEST
+from ..world import World
 from . import claims as claim_text
 
 jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token or key use
@@ -44,19 +46,34 @@ def _tally(checks: list[dict[str, Any]]) -> dict[str, int]:
     return {verdict: sum(1 for c in checks if c["verdict"] == verdict) for verdict in ("pass", "fail", "warn")}
 
 
-def summary(record: dict[str, Any]) -> dict[str, Any]:
-    """One line of the launches list, or of the course page's status line."""
+def _named(world: World | None, kind: str, raw: Any) -> Any:
+    """A refused launch's tool, course or user by name, as the request gave it (an id) when the
+    world has it: the launch never resolved them, and "1 · no placement" reads as a broken line."""
+    table = {"tool": "tools", "course": "courses", "user": "users"}[kind]
+    text = str(raw or "").strip()
+    if world is None or not (text.isascii() and text.isdigit() and len(text) < 16):
+        return raw
+    with world.lock:
+        found = getattr(world, table).get(int(text))
+        return getattr(found, "name", None) or raw
+
+
+def summary(record: dict[str, Any], world: World | None = None) -> dict[str, Any]:
+    """One line of the launches list, or of the course page's status line (``world`` names what a
+    refused launch's request gave by id)."""
     deliveries, returns = record["deliveries"], record["deep_linking"]
+    asked = record["request"]
     last = deliveries[-1] if deliveries else None
     outcome = returns[-1]["outcome"] if returns else None
     attempt = record["authentications"][-1] if record["authentications"] else None
     return {
         "id": record["id"], "time": _when(record["started_at"]), "stage": record["stage"],
         "stage_text": STAGES[record["stage"]],
-        "tool": (record["tool"] or {}).get("name") or record["request"].get("tool"),
-        "course": (record["course"] or {}).get("name") or record["request"].get("course"),
-        "user": (record["user"] or {}).get("name") or record["request"].get("user"),
-        "placement": record["placement"], "message_type": record["message_type"] or record["request"].get("message_type"),
+        "tool": (record["tool"] or {}).get("name") or _named(world, "tool", asked.get("tool")),
+        "course": (record["course"] or {}).get("name") or _named(world, "course", asked.get("course")),
+        "user": (record["user"] or {}).get("name") or _named(world, "user", asked.get("user")),
+        "placement": record["placement"] or asked.get("placement") or None,
+        "message_type": record["message_type"] or asked.get("message_type") or RESOURCE_LINK_REQUEST,
         "refused": record["refused"],
         "login_error": (record["login"] or {}).get("error"),
         "authorize_error": (attempt["error_description"] or attempt["error"] if attempt and attempt["error"] else
@@ -99,14 +116,15 @@ def status_text(line: dict[str, Any]) -> tuple[str, str]:
 
 
 def launches_page(state: AppState) -> dict[str, Any]:
-    return {"launches": [{**line, "status": status_text(line)} for line in map(summary, state.launch_log.newest())]}
+    lines = [summary(record, state.world) for record in state.launch_log.newest()]
+    return {"launches": [{**line, "status": status_text(line)} for line in lines]}
 
 
 def status_page(state: AppState, launch_id: int) -> dict[str, Any] | None:
     record = state.launch_log.snapshot(launch_id)
     if record is None:
         return None
-    line = summary(record)
+    line = summary(record, state.world)
     return {"launch": line, "status": status_text(line)}
 
 
@@ -146,7 +164,7 @@ def launch_page(state: AppState, launch_id: int) -> dict[str, Any] | None:
                 "status": e.get("status"), "operation": e.get("operation_id")}
                for e in state.journal.query(launch_id=record["id"])]
     login = record["login"]
-    line = summary(record)
+    line = summary(record, state.world)
     return {
         "launch": line, "status": status_text(line), "asked": _request_rows(record),
         "login": None if login is None else {**login, "time": _when(login["time"])},

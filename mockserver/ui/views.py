@@ -181,7 +181,8 @@ RECENT_LAUNCHES = 10
 
 def course_launches(state: AppState, course_id: int) -> list[dict[str, Any]]:
     """The newest launches started in the course, for its page (each links to its inspector)."""
-    lines = [summary(r) for r in state.launch_log.newest() if (r["course"] or {}).get("id") == course_id]
+    lines = [summary(r, state.world) for r in state.launch_log.newest()
+             if (r["course"] or {}).get("id") == course_id or (r["course"] is None and str(r["request"].get("course")) == str(course_id))]
     return [{**line, "status": status_text(line)} for line in lines[:RECENT_LAUNCHES]]
 
 

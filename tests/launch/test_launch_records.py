@@ -252,3 +252,16 @@ def test_a_launch_record_stays_bounded_whatever_the_tool_posts(client: Any, conf
         authorize(client, login, nonce="again")
     retried = record(client, login["launch_id"])
     assert len(retried["authentications"]) == MAX_STEPS and retried["dropped"] == 4 + 2
+
+
+def test_a_launch_the_editor_could_not_start_names_its_tool_and_placement(client: Any) -> None:
+    """The course page's status line and launch list for a launch Canvas refused (extra claims that
+    are not JSON): the tool and course by name and the placement asked for, not "1 · no placement"."""
+    page = client.post("/__mock__/launches", data={"tool": "4", "course": "101", "user": "10",
+                                                    "placement": "course_navigation", "claims": "{not json"})
+    assert "<h1>The launch did not start</h1>" in page.text and "not valid JSON" in page.text
+    launch_id = client.get("/__mock__/launches").json()["launches"][0]["id"]
+    status = client.get(f"/__mock__/ui/launches/{launch_id}/status").text
+    assert "<strong>Demo Tool</strong> · course_navigation · LtiResourceLinkRequest" in status
+    course = client.get("/__mock__/ui/courses/101").text
+    assert f"Launch #{launch_id}</a>" in course
