@@ -12,8 +12,8 @@ from typing import Any
 
 from ..context import AppState
 from ..journal import iso
-from ..lazy_imports import LazyModule
 from ..launch.id_token import RESOURCE_LINK_REQUEST
+from ..lazy_imports import LazyModule
 from ..world import World
 from . import claims as claim_text
 
