@@ -62,7 +62,8 @@ def coverage(raw: dict[str, Any] | None = None) -> list[OperationCoverage]:
         row = OperationCoverage(name, op["method"], op["path"], op["mock_only"], op["secured"],
                                 [c for c in checks if name in c.operations])
         row.stateful = [*((MODEL_CHECK,) if name in AGS_OPERATIONS else ()), *(LINK_CHECKS if name in linked else ())]
-        row.unchecked = [MOCK_ONLY_GAP] if op["mock_only"] else gaps.get(name, [])
+        # A page the mock serves on Canvas's own path (a sessionless launch link's) may carry Canvas's promise.
+        row.unchecked = [MOCK_ONLY_GAP] if op["mock_only"] and not row.promises else gaps.get(name, [])
         if not row.promises and not row.unchecked:
             row.unchecked = [NO_PROMISE]
         rows.append(row)

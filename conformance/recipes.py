@@ -34,6 +34,7 @@ from .context import RunContext, utc_now
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
+RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
 TOOL_URL = "https://conform.example.com/launch"
 #: An LTI Registrations API configuration (§16.3).
 REGISTRATION_CONFIG = {"title": "Conformance Tool", "description": "Made by canvas-lti conform",
@@ -53,18 +54,40 @@ class KnownGood:
     media_type: str | None = None
 
 
+@dataclass(frozen=True)
+class Launch:
+    """One launch of the suite's tool: the login Canvas initiated (§10.1), the authentication
+    request the suite answered it with (§10.2) and the id_token Canvas posted back (§10.3)."""
+
+    message_type: str
+    login: dict[str, str]
+    request: dict[str, str]
+    id_token: str
+
+    @property
+    def claims(self) -> dict[str, Any]:
+        """The id_token's claims, unverified (signed_token_kid_in_jwks judges its signature)."""
+        return jwt.decode(self.id_token, options={"verify_signature": False})
+
+
 class RecipeUnavailable(Exception):
     """The run lacks what the recipe needs (ids, a token, the mock); the operation keeps its
     generated cases only."""
 
 
-class _Form(HTMLParser):
+class PageForm(HTMLParser):
     """The named inputs of an auto-posting form page (launch pages, the authorize answer)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.action = ""
         self.fields: dict[str, str] = {}
+
+    @classmethod
+    def read(cls, html: str) -> PageForm:
+        form = cls()
+        form.feed(html)
+        return form
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
@@ -316,8 +339,8 @@ class Recipes:
             return [KnownGood(body=params, media_type="application/x-www-form-urlencoded")]
         return [KnownGood(query=params)]
 
-    def _auth_request(self, message_type: str | None = None) -> dict[str, str]:
-        login = self._login(message_type)
+    def _auth_request(self, message_type: str | None = None, login: dict[str, str] | None = None) -> dict[str, str]:
+        login = login or self._login(message_type)
         return {"scope": "openid", "response_type": "id_token", "response_mode": "form_post", "prompt": "none",
                 "client_id": login["client_id"], "redirect_uri": login["target_link_uri"],
                 "login_hint": login["login_hint"], "lti_message_hint": login["lti_message_hint"],
@@ -329,15 +352,20 @@ class Recipes:
             return [KnownGood(body=params, media_type="application/x-www-form-urlencoded")]
         return [KnownGood(query=params)]
 
-    def launch_id_token(self, message_type: str | None = None) -> str:
-        """The id_token of a launch of the suite's tool, as the authorize answer posts it (mock only)."""
-        response = self.ctx.target.request("GET", "/api/lti/authorize", params=self._auth_request(message_type))
-        form = _Form()
-        form.feed(response.text)
+    def launch(self, message_type: str | None = None) -> Launch:
+        """A launch of the suite's tool to its id_token, as the authorize answer posts it (mock only)."""
+        message_type = None if message_type == RESOURCE_LINK_REQUEST else message_type
+        login = self._login(message_type)
+        request = self._auth_request(message_type, login)
+        response = self.ctx.target.request("GET", "/api/lti/authorize", params=request)
+        form = PageForm.read(response.text)
         token = form.fields.get("id_token")
         if response.status_code != 200 or not token:
             raise RecipeUnavailable(f"{message_type or 'resource link'} launch: {response.status_code}")
-        return token
+        return Launch(message_type or RESOURCE_LINK_REQUEST, login, request, token)
+
+    def launch_id_token(self, message_type: str | None = None) -> str:
+        return self.launch(message_type).id_token
 
     def deep_linking_response(self) -> list[KnownGood]:
         """A deep linking launch of the suite's tool, answered with one link signed by its key."""

@@ -103,10 +103,6 @@ not_checked("listLtiAccountExternalTools", "that it lists the account's tools an
 not_checked("getAgsProgress", "that progress reflects a submission", "Canvas only reports progress for file submissions")
 not_checked("getCourseLtiJwtToken", "the JWT's claims", "legacy LTI 2 service; only shape-checked")
 not_checked("getGroupLtiMembershipService", "the membership it lists", "legacy LTI 1.1 service; only shape-checked")
-not_checked("createToolConfiguration", "that the configuration reads back", "not yet covered")
-not_checked("getToolConfiguration", "beyond shape", "not yet covered")
-not_checked("updateToolConfiguration", "that the change reads back", "not yet covered")
-not_checked("deleteToolConfiguration", "that the key is gone afterwards", "not yet covered")
 
 
 @semantic_check("§13.1, §8.2 step 4", "updatePublicJwk", "createAccessToken", writes=True, mock_only=True)

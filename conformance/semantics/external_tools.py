@@ -112,7 +112,3 @@ not_checked("listCourseExternalTools", "`selectable`, `placement` and `include_p
             "the sandbox has no tool that is not selectable, and no personal tool; placement is only shape-checked")
 not_checked("listAccountExternalTools", "its filters", "the same parameters as the course list, judged there")
 not_checked("listGroupExternalTools", "that it lists the group's course's tools", "the sandbox's groups have no tool of their own")
-for _operation in ("getCourseSessionlessLaunch", "postCourseSessionlessLaunch", "getAccountSessionlessLaunch",
-                   "postAccountSessionlessLaunch"):
-    not_checked(_operation, "that the returned URL launches the tool asked for",
-                "following it needs a browser session (the launch itself is judged by the launch checks)")

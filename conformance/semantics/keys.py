@@ -112,7 +112,5 @@ not_checked("authorizeRedirect", "that the login redirect carries the tool's lau
             "judged through the launch it starts (signed_token_kid_in_jwks)")
 not_checked("authorizeRedirectPost", "the same as the GET", "judged on the GET")
 not_checked("authorizeLaunchPost", "the same as the GET", "judged on the GET")
-not_checked("authorizeLaunch", "the id_token's claims (roles, context, custom, AGS/NRPS endpoints)",
-            "not yet covered beyond the signature (the mock's own launch tests hold them)")
 not_checked("deepLinkingResponse", "that the returned content items become resource links", "not yet covered")
 not_checked("createRegistration", "that the registered tool reads back through the Registrations API", "not yet covered")

@@ -18,6 +18,7 @@ from urllib.parse import urlencode, urlsplit
 
 from ..auth import ASSERTION_TYPE, LtiCredentials, client_assertion
 from ..context import RunContext
+from ..recipes import RESOURCE_LINK_REQUEST, Launch, Recipes, RecipeUnavailable
 from ..report import Finding
 from ..scopes import AGS_LINEITEM, AGS_SCORE, LINE_ITEM_TYPE, SCORE_TYPE
 from .pages import MAX_PAGES, Listing, PageSeen, Walk, parse_link
@@ -51,11 +52,16 @@ class Probe:
         self.check_name = ""
         self.section = ""
         self.last_curl: str | None = None
+        #: Page walks, kept from one check to the next until a check sends anything but a GET.
         self._walks: dict[tuple[str, str], Walk] = {}
+        self._sent_writes = False
         self._state: dict[str, Any] | None = None
         self._fixture: int | None = None
         #: What the running check must undo when it ends (newest first): resources it made, the clock.
         self._undo: list[tuple[str, Callable[[], Any]]] = []
+        #: Launches of the suite's tool, by message type: made once per run (the id_token checks
+        #: each judge one rule of the same tokens).
+        self._launches: dict[str, Launch] = {}
         #: operationIds the run selected (checks look only at those collections).
         self.selected = {op["operationId"] for op in ctx.selected()}
 
@@ -106,6 +112,7 @@ class Probe:
         if problem is not None:
             raise Skip(f"the write policy forbids it on this target: {problem}")
         self.last_curl = _curl(method, url, params, headers, json_body, form)
+        self._sent_writes = self._sent_writes or method != "GET"
         response = self.target.request(method, url, **kwargs)
         statuses = self.ctx.result.stat(f"semantic:{self.check_name}").statuses
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
@@ -139,7 +146,9 @@ class Probe:
                 action()
             except Exception as exc:
                 self.ctx.result.notes.append(f"{self.check_name}: could not {what}: {type(exc).__name__}: {exc}")
-        self.forget_walks()
+        if self._sent_writes:  # what it wrote may show in a list: walk again (read-only checks share walks)
+            self.forget_walks()
+            self._sent_writes = False
 
     def json(self, response: Any) -> Any:
         try:
@@ -308,6 +317,16 @@ class Probe:
             self.post_score(item, student, n + 1, 10, started)
 
     # -- what only the mock exposes ------------------------------------------------------------
+
+    def launch(self, message_type: str = RESOURCE_LINK_REQUEST) -> Launch:
+        """A launch of the suite's tool in the sandbox course through the mock's control API (Skip
+        where none can be made); the same one for every check of the run."""
+        if message_type not in self._launches:
+            try:
+                self._launches[message_type] = Recipes(self.ctx).launch(message_type)
+            except RecipeUnavailable as exc:
+                raise Skip(str(exc)) from None
+        return self._launches[message_type]
 
     def mock_state(self) -> dict[str, Any] | None:
         """``/__mock__/state`` on our mock (None on a real Canvas: the checks then judge answers only)."""

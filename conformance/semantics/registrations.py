@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -115,9 +116,125 @@ def registration_by_client_id_returns_it(probe: Probe) -> None:
                                                        f"(developer key {answer.get('developer_key_id')}), not {registration['id']}")
 
 
-not_checked("resetLtiRegistration", "that the overlay is gone afterwards", "no registration of the run's has an overlay to reset")
-not_checked("searchLtiRegistrationContexts", "that the contexts found match `search_term`", "not yet covered")
-not_checked("listLtiRegistrationOverlayHistory", "that an edit shows in the history", "not yet covered")
-not_checked("listLtiRegistrationHistory", "that an edit shows in the history", "not yet covered")
+def _unique(label: str) -> str:
+    return f"canvas-lti conform {label} {uuid.uuid4().hex[:8]}"
+
+
+def _edit(probe: Probe, path: str, change: dict[str, Any], operation: str) -> None:
+    """PUT ``change`` to the check's own registration (Skip, with a finding, when refused)."""
+    if not probe.expect_status(operation, probe.api("PUT", path, json_body=change), (200,),
+                               "editing the check's own registration"):
+        raise Skip("the edit was refused")
+
+
+def _new_entries(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The history entries of ``after`` that ``before`` did not hold (by id, or whole when without one)."""
+    seen = [e.get("id") if e.get("id") is not None else e for e in before]
+    return [e for e in after if (e.get("id") if e.get("id") is not None else e) not in seen]
+
+
+def _holding(entries: list[dict[str, Any]], values: tuple[str, ...]) -> bool:
+    """Whether one entry's JSON holds every value (Canvas's diff format is not promised; the values are)."""
+    return any(all(value in json.dumps(entry) for value in values) for entry in entries)
+
+
+@semantic_check("§16.3", "listLtiRegistrationHistory", writes=True)
+def registration_history_records_edit(probe: Probe) -> None:
+    """An edit of a registration (nickname and overlay) adds a history entry that holds the new values."""
+    path = f"{_path(probe)}/{_new_registration(probe, 'history')['id']}"
+    before = collect(probe, f"{path}/history")
+    nickname, title = _unique("nickname"), _unique("overlaid title")
+    _edit(probe, path, {"admin_nickname": nickname, "overlay": {"title": title}}, "listLtiRegistrationHistory")
+    added = _new_entries(before, collect(probe, f"{path}/history"))
+    if not _holding(added, (nickname, title)):
+        probe.fail("listLtiRegistrationHistory", f"after an edit setting admin_nickname {nickname!r} and the overlay's "
+                                                 f"title {title!r}, no new history entry holds both: "
+                                                 f"{len(added)} new entries {json.dumps(added)[:300]}")
+
+
+@semantic_check("§16.3", "listLtiRegistrationOverlayHistory", writes=True)
+def overlay_history_records_edit(probe: Probe) -> None:
+    """An edit of a registration's overlay adds an overlay version that holds the new value."""
+    path = f"{_path(probe)}/{_new_registration(probe, 'overlay history')['id']}"
+
+    def versions() -> list[dict[str, Any]]:
+        response = probe.api("GET", f"{path}/overlay_history", limit=100)
+        body = probe.json(response)
+        if response.status_code != 200 or not isinstance(body, list):
+            probe.fail("listLtiRegistrationOverlayHistory", f"the check's own registration answered {response.status_code}")
+            raise Skip("no overlay history")
+        return [v for v in body if isinstance(v, dict)]
+
+    before = versions()
+    title = _unique("overlaid title")
+    _edit(probe, path, {"overlay": {"title": title}}, "listLtiRegistrationOverlayHistory")
+    added = _new_entries(before, versions())
+    if not _holding(added, (title,)):
+        probe.fail("listLtiRegistrationOverlayHistory", f"after the overlay's title was set to {title!r}, no new "
+                                                        f"overlay version holds it: {json.dumps(added)[:300]}")
+
+
+@semantic_check("§16.3", "resetLtiRegistration", writes=True)
+def registration_reset_removes_overlay(probe: Probe) -> None:
+    """After an overlay is set, a reset removes it: the registration reads back with its configuration's own values."""
+    registration = _new_registration(probe, "reset")
+    path = f"{_path(probe)}/{registration['id']}"
+    title = _unique("overlaid title")
+    _edit(probe, path, {"overlay": {"title": title, "disabled_placements": ["course_navigation"]}},
+          "resetLtiRegistration")
+
+    def overlaid() -> dict[str, Any]:
+        shown = probe.json(probe.api("GET", path, **{"include[]": ["overlaid_configuration", "overlay"]}))
+        config = shown.get("overlaid_configuration") if isinstance(shown, dict) else None
+        return config if isinstance(config, dict) else {}
+
+    if overlaid().get("title") != title:
+        raise Skip("the overlay does not show in the overlaid configuration (registration_reads_back judges edits)")
+    if not probe.expect_status("resetLtiRegistration", probe.api("PUT", f"{path}/reset"), (200,),
+                               "resetting the check's own registration"):
+        return
+    config = overlaid()
+    placements = sorted(str(p.get("placement")) for p in config.get("placements") or [] if isinstance(p, dict))
+    if config.get("title") != REGISTRATION_CONFIG["title"] or "course_navigation" not in placements:
+        probe.fail("resetLtiRegistration", f"after a reset the overlaid configuration must be the configuration "
+                                           f"(title {REGISTRATION_CONFIG['title']!r}, course_navigation placed): title "
+                                           f"{config.get('title')!r}, placements {placements}")
+
+
+#: A search term no account or course name, SIS id or course code holds.
+MATCHES_NOTHING = "canvas-lti-conform-matches-nothing"
+
+
+@semantic_check("§16.3", "searchLtiRegistrationContexts")
+def registration_context_search_matches(probe: Probe) -> None:
+    """Every account and course ``context_search`` finds holds ``search_term`` (name, SIS id or course
+    code, ignoring case), the context the term was taken from among them; a term matching nothing finds nothing."""
+    if not probe.ctx.pools.deployments:
+        raise Skip("no deployment of a registration known")
+    registration, deployment = probe.ctx.pools.deployments[0]
+    path = f"{_path(probe)}/{registration}/deployments/{deployment}/context_search"
+    everything = probe.json(probe.api("GET", path))
+    courses = (everything or {}).get("courses") if isinstance(everything, dict) else None
+    words = [w for c in courses or [] if isinstance(c, dict) for w in str(c.get("name") or "").split() if len(w) > 2]
+    if not words:
+        raise Skip(f"context_search without a term answered no named course: {str(everything)[:200]}")
+    source = next(c for c in courses or [] if words[0] in str(c.get("name")))
+    for term in (words[0].upper(), MATCHES_NOTHING):
+        found = probe.json(probe.api("GET", path, search_term=term))
+        if not isinstance(found, dict):
+            probe.fail("searchLtiRegistrationContexts", f"search_term={term!r} answered {str(found)[:200]}")
+            continue
+        fields = {"accounts": ("name", "sis_id"), "courses": ("name", "sis_id", "course_code")}
+        strays = [f"{kind[:-1]} {c.get('id')} {c.get('name')!r}" for kind, names in fields.items()
+                  for c in found.get(kind) or [] if isinstance(c, dict)
+                  and not any(term.lower() in str(c.get(n) or "").lower() for n in names)]
+        if strays:
+            probe.fail("searchLtiRegistrationContexts", f"search_term={term!r} found contexts that do not hold it: {strays[:5]}")
+        if term != MATCHES_NOTHING and str(source.get("id")) not in {str(c.get("id")) for c in found.get("courses") or []
+                                                                     if isinstance(c, dict)}:
+            probe.fail("searchLtiRegistrationContexts", f"search_term={term!r} (from its name {source.get('name')!r}) "
+                                                        f"does not find course {source.get('id')}")
+
+
 not_checked("applyLtiRegistrationUpdateRequest", "that the applied configuration reads back",
             "an update request only exists after a re-registration (the known-good request plants one on the mock)")

@@ -24,7 +24,7 @@ def resource_link_lookup_returns_it(probe: Probe) -> None:
     links = collect(probe, _path(probe))
     if len(links) < 2 and probe.ctx.may_write():  # two links at least, or a lookup answering another cannot show
         with contextlib.suppress(Skip):  # (not where the write policy forbids it: then judge what there is)
-            _new_link(probe, f"canvas-lti conform lookup {uuid.uuid4().hex[:8]}", {})
+            new_link(probe, f"canvas-lti conform lookup {uuid.uuid4().hex[:8]}", {})
             links = collect(probe, _path(probe))
     if not links:
         raise Skip("the sandbox course has no resource link")
@@ -42,7 +42,7 @@ def resource_link_lookup_returns_it(probe: Probe) -> None:
                                                  f"(lookup_uuid {answer.get('lookup_uuid')}), not link {link.get('id')}")
 
 
-def _new_link(probe: Probe, title: str, custom: dict[str, str]) -> dict[str, Any]:
+def new_link(probe: Probe, title: str, custom: dict[str, str]) -> dict[str, Any]:
     tools = probe.ctx.pools.tool_urls
     if not tools:
         raise Skip("no LTI 1.3 tool URL reachable from the course")
@@ -54,7 +54,7 @@ def _new_link(probe: Probe, title: str, custom: dict[str, str]) -> dict[str, Any
 def resource_link_reads_back(probe: Probe) -> None:
     """A created link reads back as sent (url, title), and again after its ``url`` is updated."""
     title = f"canvas-lti conform {uuid.uuid4().hex[:8]}"
-    link = _new_link(probe, title, {"conform": "created"})
+    link = new_link(probe, title, {"conform": "created"})
     path = f"{_path(probe)}/{link['id']}"
     launch_url = probe.ctx.pools.tool_urls[0]
     problems = differences({"url": launch_url, "title": title}, probe.json(probe.api("GET", path)))
@@ -68,7 +68,7 @@ def resource_link_reads_back(probe: Probe) -> None:
 @semantic_check("§16.2", "deleteLtiResourceLink", "getLtiResourceLink", "listLtiResourceLinks", writes=True)
 def resource_link_delete_removes(probe: Probe) -> None:
     """A deleted link answers 404, leaves the list, and shows as deleted with ``include_deleted``."""
-    link = _new_link(probe, f"canvas-lti conform deleted {uuid.uuid4().hex[:8]}", {})
+    link = new_link(probe, f"canvas-lti conform deleted {uuid.uuid4().hex[:8]}", {})
     path = f"{_path(probe)}/{link['id']}"
     response = probe.api("DELETE", path)
     if not probe.expect_status("deleteLtiResourceLink", response, (200,), "deleting the check's own link"):
@@ -86,7 +86,7 @@ def resource_link_delete_removes(probe: Probe) -> None:
 def resource_link_custom_reads_back(probe: Probe) -> None:
     """A link's ``custom`` parameters read back as created, and as replaced by an update."""
     created_custom = {"conform_created": uuid.uuid4().hex[:8]}
-    link = _new_link(probe, f"canvas-lti conform custom {uuid.uuid4().hex[:8]}", created_custom)
+    link = new_link(probe, f"canvas-lti conform custom {uuid.uuid4().hex[:8]}", created_custom)
     path = f"{_path(probe)}/{link['id']}"
     for operation, answer in (("createLtiResourceLink", link), ("getLtiResourceLink", probe.json(probe.api("GET", path)))):
         problems = differences({"custom": created_custom}, answer)

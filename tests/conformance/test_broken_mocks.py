@@ -131,6 +131,8 @@ def _hooked(param: str, path: Any) -> Any:
 
 ROSTERS = variants.ROSTER_PATH
 FORGETS_TOOLS = variants.forgets_changes("tools")
+REGISTRATION_EDITS = ("createLtiRegistration", "updateLtiRegistration", "resetLtiRegistration",
+                      "applyLtiRegistrationUpdateRequest")
 SEMANTIC_VARIANTS = [
     # 1. filters (§3.4, §5, §7.4)
     ("ignored tag filter", _hooked("tag", variants.LINE_ITEMS_PATH), ["listLineItems"], "line_item_tag_filter"),
@@ -189,6 +191,14 @@ SEMANTIC_VARIANTS = [
      "external_tool_include_parents"),
     ("search_term ignored", _hooked("search_term", variants.COURSE_TOOLS_PATH), ["listCourseExternalTools"],
      "external_tool_search_term"),
+    ("tool link launches the first-installed tool", _handler("launchCourseExternalTool", variants.launches_first_installed_tool),
+     ["getCourseSessionlessLaunch"], "sessionless_link_launches_the_tool"),
+    ("retrieve launches the first-installed tool", _handler("retrieveCourseExternalTool", variants.retrieves_first_installed_tool),
+     ["retrieveCourseExternalTool"], "sessionless_retrieve_launches_its_tool"),
+    ("assignment link launches the newest tool", _handler("launchCourseAssignment", variants.assignment_launches_newest_tool),
+     ["launchCourseAssignment"], "sessionless_assignment_launches_its_tool"),
+    ("account link made for the account's first tool", _built(variants.account_links_for_first_tool),
+     ["getAccountSessionlessLaunch"], "sessionless_account_link_names_the_tool"),
     # 8. LTI Resource Links (§16.2)
     ("lookup returns another link", _handler("getLtiResourceLink", variants.lookup_returns_another_link),
      ["getLtiResourceLink"], "resource_link_lookup_returns_it"),
@@ -212,6 +222,15 @@ SEMANTIC_VARIANTS = [
      ["bindLtiRegistration"], "registration_bind_reads_back"),
     ("registration query ignored", _hooked("query", variants.REGISTRATIONS_PATH), ["listLtiRegistrations"],
      "registration_query_filter"),
+    ("registration history never records", _handlers(variants.never_recorded("history"), *REGISTRATION_EDITS),
+     ["listLtiRegistrationHistory"], "registration_history_records_edit"),
+    ("overlay history never records", _handlers(variants.never_recorded("overlay_versions"), *REGISTRATION_EDITS),
+     ["listLtiRegistrationOverlayHistory"], "overlay_history_records_edit"),
+    ("reset answered, not stored",
+     _handlers(variants.forgets_changes("registrations", "developer_keys", "tools"), "resetLtiRegistration"),
+     ["resetLtiRegistration"], "registration_reset_removes_overlay"),
+    ("context search ignores search_term", _hooked("search_term", variants.CONTEXT_SEARCH_PATH),
+     ["searchLtiRegistrationContexts"], "registration_context_search_matches"),
     ("client id finds another registration", _handler("getLtiRegistrationByClientId", variants.finds_another_registration),
      ["getLtiRegistrationByClientId"], "registration_by_client_id_returns_it"),
     # 10. account-level LTI services (§13.1)
@@ -223,6 +242,11 @@ SEMANTIC_VARIANTS = [
      ["deleteDataServiceSubscription"], "subscription_delete_removes"),
     ("account lookup answers the root", _rewritten(variants.account_lookup_answers_root), ["getLtiAccountLookup"],
      "account_lookup_returns_account"),
+    ("tool configuration update answered, not stored",
+     _handlers(variants.forgets_changes("registrations", "developer_keys"), "updateToolConfiguration"),
+     ["updateToolConfiguration"], "tool_configuration_reads_back"),
+    ("deleted tool configuration still served", _handlers(variants.forgets_changes("registrations"), "deleteToolConfiguration"),
+     ["deleteToolConfiguration"], "tool_configuration_delete_removes"),
     # 11. token lifecycle (§2.2, §3.1, §8.3)
     ("expired token accepted", variants.accepts_expired_tokens, ["listLineItems"], "expired_token_refused"),
     ("read-only token writes line items", _built(variants.line_items_writable_read_only), ["createLineItem"],
@@ -232,6 +256,12 @@ SEMANTIC_VARIANTS = [
      ["getPlatformJwks"], "jwks_stable_until_rotated"),
     ("id_token kid not in the JWKS", _rewritten(variants.jwks_kids_not_the_signing_kids), ["authorizeLaunch"],
      "signed_token_kid_in_jwks"),
+    *((f"id_token: wrong {bug}", variants.id_token_changed(variants.ID_TOKEN_BUGS[bug]), ["authorizeLaunch"], check)
+      for bug, check in (("issuer", "id_token_issuer_is_platform"), ("audience", "id_token_audience_is_client"),
+                         ("nonce", "id_token_nonce_is_request_nonce"), ("deployment", "id_token_deployment_is_tool_s"),
+                         ("message type", "id_token_message_claims_match_launch"), ("roles", "id_token_roles_are_lis_uris"),
+                         ("lifetime", "id_token_lifetime"), ("AGS endpoint", "id_token_ags_claim_matches_launch"),
+                         ("NRPS endpoint", "id_token_nrps_claim_matches_launch"))),
     ("OpenID configuration's jwks_uri serves nothing", _rewritten(variants.openid_jwks_uri_elsewhere),
      ["getOpenIdConfiguration"], "openid_configuration_matches_platform"),
     ("rotation unpublishes the previous key", variants.rotation_drops_previous_key, ["getPlatformJwks"],

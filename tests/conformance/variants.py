@@ -782,3 +782,141 @@ def bulk_links_stored_with_the_first_title(original: Any) -> Any:
         return response
 
     return handler
+
+
+# -- tool configurations and registration history (issue 23: the operations next to the named ones) ----
+
+CONTEXT_SEARCH_PATH = re.compile(r"^/api/v1/accounts/\d+/lti_registrations/\d+/deployments/\d+/context_search$")
+
+
+def never_recorded(attribute: str) -> Callable[[Any], Any]:
+    """A registration write that is stored and answered, but adds nothing to each registration's
+    ``attribute`` (``history``: its history; ``overlay_versions``: its overlay history)."""
+
+    def wrap(original: Any) -> Any:
+        async def handler(ctx: Any, **params: Any) -> Any:
+            kept = {r.id: len(getattr(r, attribute)) for r in ctx.world.registrations.values()}
+            try:
+                return await original(ctx, **params)
+            finally:
+                for registration in ctx.world.registrations.values():
+                    del getattr(registration, attribute)[kept.get(registration.id, 0):]
+
+        return handler
+
+    return wrap
+
+
+# -- sessionless launch links (§16.1): the link answered is fine, the page it opens launches another tool ----
+
+def _lti13_tool_ids(world: Any) -> list[int]:
+    return sorted(t.id for t in world.tools.values() if t.developer_key_id and t.workflow_state == "active")
+
+
+def launches_first_installed_tool(original: Any) -> Any:
+    """The tool page launches the first-installed LTI 1.3 tool, whichever tool its link names."""
+
+    async def handler(ctx: Any, course_id: str, tool_id: str, **params: Any) -> Any:
+        ids = _lti13_tool_ids(ctx.world)
+        return await original(ctx, course_id=course_id, tool_id=str(ids[0]) if ids else tool_id, **params)
+
+    return handler
+
+
+def retrieves_first_installed_tool(original: Any) -> Any:
+    """``retrieve`` launches the first-installed LTI 1.3 tool, whatever url or resource link it is given."""
+
+    async def handler(ctx: Any, course_id: str, **params: Any) -> Any:
+        from mockserver.handlers import sessionless
+
+        user = sessionless._signed_in(ctx, params)
+        ids = _lti13_tool_ids(ctx.world)
+        if user is None or not ids:
+            return await original(ctx, course_id=course_id, **params)
+        return sessionless._launch(ctx, course_id, user, tool=str(ids[0]))
+
+    return handler
+
+
+def assignment_launches_newest_tool(original: Any) -> Any:
+    """An assignment's page launches the most recently installed LTI 1.3 tool (a plain launch of it),
+    not the assignment's."""
+
+    async def handler(ctx: Any, course_id: str, assignment_id: str, **params: Any) -> Any:
+        from mockserver.handlers import sessionless
+
+        user = sessionless._signed_in(ctx, params)
+        ids = _lti13_tool_ids(ctx.world)
+        if user is None or not ids or not assignment_id.isdigit() or int(assignment_id) not in ctx.world.assignments:
+            return await original(ctx, course_id=course_id, assignment_id=assignment_id, **params)
+        return sessionless._launch(ctx, course_id, user, tool=str(ids[-1]))
+
+    return handler
+
+
+ACCOUNT_LINKS_PATH = re.compile(r"^/api/v1/accounts/(\d+)/external_tools/sessionless_launch$")
+
+
+def account_links_for_first_tool() -> Any:
+    """An account's sessionless link is always made for the account's first tool, whatever ``id`` asks."""
+    app = create_app()
+    world = app.state.world  # type: ignore[attr-defined]
+
+    def first_tool(scope: Any) -> None:
+        found = ACCOUNT_LINKS_PATH.match(scope["path"])
+        if scope["method"] != "GET" or found is None:
+            return
+        own = sorted(t.id for t in world.tools.values() if t.context_type == "Account"
+                     and t.context_id == int(found.group(1)) and t.workflow_state == "active")
+        query = scope.get("query_string", b"").decode()
+        if own:
+            scope["query_string"] = re.sub(r"(^|&)id=\d+", rf"\g<1>id={own[0]}", query).encode()
+
+    return RewritingApp(app, unchanged, first_tool)
+
+
+# -- id_token claims (§10.3): signed with the right key, but one claim says something wrong -------------
+
+LTI_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+
+
+def id_token_changed(change: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[], Any]:
+    """A mock whose id_tokens are signed (correctly) after ``change`` rewrote their claims."""
+    from mockserver.launch import id_token
+
+    def build() -> Any:
+        return _replaced(id_token, "sign", lambda original: lambda keys, claims: original(keys, change(dict(claims))))
+
+    return build
+
+
+def _course_path_to(claims: dict[str, Any], name: str, field: str, replace: tuple[str, str]) -> dict[str, Any]:
+    claim = claims.get(name)
+    if isinstance(claim, dict) and isinstance(claim.get(field), str):
+        claims[name] = {**claim, field: claim[field].replace(*replace)}
+    return claims
+
+
+#: Each: what the broken mock's id_tokens get wrong.
+ID_TOKEN_BUGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    # the test environment's issuer, not the one the login initiation named
+    "issuer": lambda c: {**c, "iss": "https://canvas.test.instructure.com"},
+    # the developer key's local id (no shard prefix) as audience and azp
+    "audience": lambda c: {**c, "aud": str(int(c["aud"]) % 10**13), "azp": str(int(c["aud"]) % 10**13)},
+    # a nonce of the platform's own, not the authentication request's
+    "nonce": lambda c: {**c, "nonce": "platform-generated-nonce"},
+    # the tool id alone, without the context part of the deployment id
+    "deployment": lambda c: {**c, LTI_CLAIM + "deployment_id": str(c[LTI_CLAIM + "deployment_id"]).split(":")[0]},
+    # every launch called a resource link launch, also deep linking ones
+    "message type": lambda c: {**c, LTI_CLAIM + "message_type": "LtiResourceLinkRequest"},
+    # LTI 1.1 role names instead of LIS URIs
+    "roles": lambda c: {**c, LTI_CLAIM + "roles": [str(r).rsplit("#", 1)[-1] for r in c.get(LTI_CLAIM + "roles", [])]},
+    # expired on arrival
+    "lifetime": lambda c: {**c, "exp": c["iat"]},
+    # the line items of the tool's installation context (its account), not the launch's course
+    "AGS endpoint": lambda c: _course_path_to(c, "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint", "lineitems",
+                                              ("/courses/101/", "/courses/2/")),
+    # the course's first group's memberships instead of the course's
+    "NRPS endpoint": lambda c: _course_path_to(c, "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice",
+                                               "context_memberships_url", ("/courses/101/", "/groups/1/")),
+}
