@@ -21,6 +21,9 @@ class CanvasSettings:
     #: Feature flag ``ags_improved_course_concluded_response_codes`` (on): an AGS request on a
     #: concluded course is a 422; off, the course is not found (404).
     ags_improved_course_concluded_response_codes: bool = True
+    #: Feature flag ``membership_service_for_lti_tools`` (off): on, the External Tools API takes and
+    #: shows a tool's ``allow_membership_service_access``; off, the argument is ignored and not shown.
+    membership_service_for_lti_tools: bool = False
 
     def update(self, raw: Any) -> None:
         """Apply a partial ``{name: true|false}``; raises ValueError (and changes nothing) when invalid."""

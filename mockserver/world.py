@@ -154,6 +154,9 @@ class Tool:
     not_selectable: bool = False
     oauth_compliant: bool = False
     is_rce_favorite: bool = False
+    allow_membership_service_access: bool = False
+    #: tool-level settings Canvas shows as they are stored (``settings["prefer_sis_email"]``)
+    prefer_sis_email: str | None = None
     #: placement name -> its settings (``course_navigation`` → ``{"text": …, "enabled": true}``)
     placements: dict[str, dict[str, Any]] = field(default_factory=dict)
     created_at: str = "2026-01-01T00:00:00Z"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import ipaddress
+import re
 import secrets
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -43,6 +44,8 @@ PLACEMENTS = (
 PRIVACY_LEVELS = ("anonymous", "name_only", "email_only", "public")
 STRING_FIELDS = ("name", "description", "url", "domain", "consumer_key", "shared_secret", "icon_url", "text")
 URL_OR_DOMAIN = "Either the url or domain should be set."
+#: What Ruby's ``URI.parse`` (RFC 3986) accepts: URI characters and well-formed percent escapes.
+RUBY_URI = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
 DUPLICATE = "The tool is already installed in this context."
 INVALID_URL = "Invalid URL"
 
@@ -97,7 +100,7 @@ def placement_json(tool: Tool, name: str) -> dict[str, Any] | None:
     return body
 
 
-def tool_json(world: World, tool: Tool) -> dict[str, Any]:
+def tool_json(world: World, tool: Tool, membership_service: bool = False) -> dict[str, Any]:
     """Canvas keeps a tool's privacy level in its ``workflow_state`` column, so both report it
     while the tool is active, and both say ``deleted`` once it is deleted. A tool without
     custom fields has ``custom_fields: null``; its selection size and icon appear only when set."""
@@ -110,7 +113,10 @@ def tool_json(world: World, tool: Tool) -> dict[str, Any]:
     }
     for name in PLACEMENTS:
         body[name] = placement_json(tool, name)
-    optional = {"selection_width": tool.selection_width, "selection_height": tool.selection_height, "icon_url": tool.icon_url}
+    if membership_service:  # feature flag ``membership_service_for_lti_tools``
+        body["allow_membership_service_access"] = tool.allow_membership_service_access
+    optional = {"selection_width": tool.selection_width, "selection_height": tool.selection_height,
+                "prefer_sis_email": tool.prefer_sis_email, "icon_url": tool.icon_url}
     body.update({key: value for key, value in optional.items() if value is not None})
     body.update({
         "not_selectable": tool.not_selectable, "version": "1.3" if tool.developer_key_id else "1.1",
@@ -203,41 +209,93 @@ def _precedence(tool: Tool) -> int:
     return 25 if tool.url else 26
 
 
+def standard_url(url: str | None) -> tuple[str, str, int | None, str, tuple[str, ...]] | None:
+    """``ContextExternalTool.standardize_url``: blanks removed, ``http://`` added when the url has no
+    scheme, normalized as Addressable does (lower-case scheme and host, no default port, ``/`` for an
+    empty path) and the query's parameters sorted."""
+    if not url or not url.strip():
+        return None
+    url = "".join(url.split())
+    parts = _split(url if "://" in url else f"http://{url}")
+    if parts is None or not parts.hostname:
+        return None
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if port == {"http": 80, "https": 443}.get(scheme):
+        port = None
+    query = tuple(sorted(p for p in parts.query.split("&") if p))
+    return scheme, parts.hostname.lower(), port, parts.path or "/", query
+
+
+def url_matches_exactly(tool: Tool, url: str) -> bool:
+    own = standard_url(tool.url)
+    return own is not None and standard_url(url) == own
+
+
+def url_matches_loosely(tool: Tool, url: str) -> bool:
+    """``matches_url?(url, false)``: the same url once the search url keeps only the query parameters
+    the tool's url has (so every one of those must be there, with its value)."""
+    own, other = standard_url(tool.url), standard_url(url)
+    if own is None or other is None:
+        return False
+    return (*other[:4], tuple(p for p in other[4] if p in own[4])) == own
+
+
 def best_tool(tools: list[Tool], url: str) -> Tool | None:
-    """``find_external_tool``'s matching over ``find_and_order_tools``' order (LTI 1.3 first, then
-    the nearest context, then the most specific domain): a tool whose launch URL is this one
-    (ignoring the query) first, then a domain match."""
-    parts = _split(url)
-    if parts is None:
+    """``Lti::ToolFinder``'s matching over ``find_and_order_tools``' order (LTI 1.3 first, then the
+    nearest context, then the most specific domain): the launch URL itself (query parameters sorted),
+    then the launch URL ignoring query parameters the tool's url does not have, then a domain match."""
+    if _split(url) is None:
         return None
     contexts: dict[tuple[str, int], int] = {}
     for tool in tools:
         contexts.setdefault((tool.context_type, tool.context_id), len(contexts))
     ordered = sorted(tools, key=lambda t: (t.developer_key_id is None, contexts[(t.context_type, t.context_id)], _precedence(t)))
-    base = parts._replace(query="", fragment="")
-    for tool in ordered:
-        own = _split(tool.url)
-        if own is not None and own._replace(query="", fragment="") == base:
-            return tool
-    return next((t for t in ordered if domain_matches(t, url)), None)
+    return (next((t for t in ordered if url_matches_exactly(t, url)), None)
+            or next((t for t in ordered if url_matches_loosely(t, url)), None)
+            or next((t for t in ordered if domain_matches(t, url)), None))
 
 
-def host_is_tool_domain(tool: Tool, url: str) -> bool:
-    """``matches_domain?``: the url's host is the tool's domain, or (without one) its url's host."""
-    parts, own = _split(url), _split(tool.url)
-    host = parts.hostname if parts is not None else None
-    if tool.domain:
-        return bool(host) and tool.domain.lower() == host
-    return own is not None and own.hostname == host
+def tool_from_url(tools: list[Tool], url: str | None, preferred_id: Any = None) -> Tool | None:
+    """``Lti::ToolFinder.from_url(url, context, preferred_tool_id:)`` over the context's ``tools``:
+    without a url the preferred tool; else the preferred tool when the url is on its host
+    (``matches_host?``), unless it is LTI 1.1 and the match LTI 1.3; else the best match."""
+    preferred = next((t for t in tools if preferred_id is not None and str(t.id) == str(preferred_id)), None)
+    if not url:
+        return preferred
+    match = best_tool(tools, url)
+    if preferred is not None and url_matches(preferred, url):
+        if match is not None and match.developer_key_id and not preferred.developer_key_id:
+            return match
+        return preferred
+    return match
 
 
 # -- create / update ------------------------------------------------------------------------
 
-def _placement_settings(value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        return {}
+#: ``ContextExternalTool::STANDARD_EXTENSION_KEYS`` and the keys some placements add
+#: (``CUSTOM_EXTENSION_KEYS``): a placement keeps only these.
+PLACEMENT_KEYS = frozenset((
+    "canvas_icon_class", "custom_fields", "default", "display_type", "enabled", "icon_svg_path_64", "icon_url",
+    "message_type", "prefer_sis_email", "required_permissions", "launch_height", "launch_width", "launch_method",
+    "selection_height", "selection_width", "text", "labels", "windowTarget", "url", "target_link_uri",
+    "root_account_only", "visibility"))
+CUSTOM_PLACEMENT_KEYS = {"file_menu": ("accept_media_types",), "editor_button": ("use_tray",),
+                         "submission_type_selection": ("description", "require_resource_selection")}
+VISIBILITIES = ("members", "admins", "public", None)
+
+
+def _placement_settings(name: str, value: dict[str, Any]) -> dict[str, Any]:
+    """``set_extension_setting``: the placement's known keys (a ``visibility`` only when valid),
+    ``enabled`` as a boolean and the sizes as integers."""
+    allowed = PLACEMENT_KEYS | set(CUSTOM_PLACEMENT_KEYS.get(name, ()))
     settings: dict[str, Any] = {}
     for key, item in value.items():
+        if key not in allowed or (key == "visibility" and item not in VISIBILITIES):
+            continue
         if key == "enabled":
             settings[key] = to_bool(item)
         elif key in ("selection_width", "selection_height", "launch_width", "launch_height"):
@@ -272,7 +330,11 @@ def tool_params(params: dict[str, Any]) -> dict[str, Any]:
     return nested if isinstance(nested, dict) else params
 
 
-def tool_attributes(world: World, params: dict[str, Any]) -> dict[str, Any]:
+def _membership_service(ctx: RequestContext) -> bool:
+    return ctx.state.settings.membership_service_for_lti_tools
+
+
+def tool_attributes(world: World, params: dict[str, Any], membership_service: bool = False) -> dict[str, Any]:
     """What the arguments set. Canvas assigns them in ``set_tool_attributes``' order, the cartridge
     (``config_type`` + ``config_xml``/``config_url``) last, so what the XML says wins over the
     explicit arguments, except a given ``name``, which Canvas puts back over the XML's title."""
@@ -304,7 +366,9 @@ def tool_attributes(world: World, params: dict[str, Any]) -> dict[str, Any]:
     for key in ("selection_width", "selection_height"):
         if key in params:
             attrs[key] = to_int(params[key])
-    for key in ("not_selectable", "oauth_compliant", "is_rce_favorite"):
+    flags = ("not_selectable", "oauth_compliant", "is_rce_favorite") + (
+        ("allow_membership_service_access",) if membership_service else ())
+    for key in flags:
         if key in params:
             attrs[key] = to_bool(params[key])
     if isinstance(params.get("custom_fields"), dict):
@@ -316,7 +380,7 @@ def tool_attributes(world: World, params: dict[str, Any]) -> dict[str, Any]:
     attrs.update(configured)
     if placements:
         # ``set_extension_setting``: anything but a hash (``null``, ``"null"``) removes the placement
-        attrs["placements"] = {name: _placement_settings(value) if isinstance(value, dict) else None
+        attrs["placements"] = {name: _placement_settings(name, value) if isinstance(value, dict) else None
                                for name, value in placements.items() if name in PLACEMENTS}
     for key in ("selection_width", "selection_height"):
         if isinstance(attrs.get(key), str):
@@ -346,6 +410,10 @@ def validate_tool(tool: Tool, lti_1_1: bool) -> None:
     if not (tool.url or "").strip() and not (tool.domain or "").strip() and not _has_placement_url(tool):
         errors["url"] = [("url_or_domain_required", URL_OR_DOMAIN)]
         errors["domain"] = [("url_or_domain_required", URL_OR_DOMAIN)]
+    for url in [tool.url, *(p.get("url") or p.get("target_link_uri") for p in tool.placements.values())]:
+        if isinstance(url, str) and not RUBY_URI.fullmatch(url):  # ``validate_urls``: ``URI.parse`` fails
+            message = f"Incorrect url for {url}"
+            errors.setdefault("url", []).append((message, message))
     if errors:
         raise model_errors(400, errors)
 
@@ -439,14 +507,14 @@ async def list_tools(ctx: RequestContext, **_: Any) -> Response:
         ]
         size = page_size(int_param(query.get("per_page")), 10, 100)
         page = Page(max(1, int_param(query.get("page")) or 1), size, len(tools))
-        body = [tool_json(world, t) for t in tools[page.start:page.start + size]]
+        body = [tool_json(world, t, _membership_service(ctx)) for t in tools[page.start:page.start + size]]
     link = link_header(f"{ctx.base_url}{ctx.path}", ctx.query, page)
     return json_response(body, headers={"Link": link})
 
 
 async def show_tool(ctx: RequestContext, external_tool_id: Any = None, **_: Any) -> Response:
     with ctx.world.lock:
-        return json_response(tool_json(ctx.world, tool_in_context(ctx.world, api_auth(ctx), external_tool_id)))
+        return json_response(tool_json(ctx.world, tool_in_context(ctx.world, api_auth(ctx), external_tool_id), _membership_service(ctx)))
 
 
 async def create_tool(ctx: RequestContext, body: Any = None, **_: Any) -> Response:
@@ -466,7 +534,7 @@ async def create_tool(ctx: RequestContext, body: Any = None, **_: Any) -> Respon
                 raise model_errors(422, {"client_id": [("invalid", "Developer key is not usable in this context")]})
             tool = tool_from_key(world, key.id, kind, context_id, now)
         else:
-            attrs = tool_attributes(world, tool_params(params))
+            attrs = tool_attributes(world, tool_params(params), _membership_service(ctx))
             tool = Tool(id=0, developer_key_id=None, context_type=kind, context_id=context_id,
                         name="", privacy_level=attrs.pop("privacy_level", "anonymous") or "", created_at=now, updated_at=now)
             _apply(tool, attrs)
@@ -477,7 +545,7 @@ async def create_tool(ctx: RequestContext, body: Any = None, **_: Any) -> Respon
         if not tool.id:
             tool.id = world.next_id("tools")
         world.tools[tool.id] = tool
-        return json_response(tool_json(world, tool))
+        return json_response(tool_json(world, tool, _membership_service(ctx)))
 
 
 async def update_tool(ctx: RequestContext, external_tool_id: Any = None, body: Any = None, **_: Any) -> Response:
@@ -485,14 +553,14 @@ async def update_tool(ctx: RequestContext, external_tool_id: Any = None, body: A
     params = await read_params(ctx, body)
     with world.lock:
         tool = tool_in_context(world, auth, external_tool_id)
-        attrs = tool_attributes(world, tool_params(params))
+        attrs = tool_attributes(world, tool_params(params), _membership_service(ctx))
         candidate = Tool(**{**tool.__dict__, "placements": copy.deepcopy(tool.placements), "custom_fields": dict(tool.custom_fields)})
         _apply(candidate, attrs)
         validate_tool(candidate, lti_1_1=tool.developer_key_id is None)
         infer_defaults(candidate)
         candidate.updated_at = iso_now(ctx)
         world.tools[tool.id] = candidate
-        return json_response(tool_json(world, candidate))
+        return json_response(tool_json(world, candidate, _membership_service(ctx)))
 
 
 async def delete_tool(ctx: RequestContext, external_tool_id: Any = None, **_: Any) -> Response:
@@ -502,7 +570,7 @@ async def delete_tool(ctx: RequestContext, external_tool_id: Any = None, **_: An
         tool = tool_in_context(world, api_auth(ctx), external_tool_id)
         tool.workflow_state = "deleted"
         tool.updated_at = iso_now(ctx)
-        return json_response(tool_json(world, tool))
+        return json_response(tool_json(world, tool, _membership_service(ctx)))
 
 
 # -- sessionless launch (``generate_sessionless_launch``) ---------------------------------------
@@ -539,16 +607,7 @@ def _find_tool(world: World, auth: ApiAuth, tool_id: Any, launch_type: Any) -> T
 
 
 def _tool_from_url(world: World, auth: ApiAuth, url: str, preferred_id: Any) -> Tool | None:
-    """``Lti::ToolFinder.from_url(url, context, preferred_tool_id:)``: the preferred tool wins when
-    the url is on its domain, unless it is LTI 1.1 and the match is LTI 1.3."""
-    tools = reachable_tools(world, auth, include_parents=True)
-    match = best_tool(tools, url)
-    preferred = next((t for t in tools if str(t.id) == str(preferred_id)), None)
-    if preferred is not None and host_is_tool_domain(preferred, url):
-        if match is not None and match.developer_key_id and not preferred.developer_key_id:
-            return match
-        return preferred
-    return match
+    return tool_from_url(reachable_tools(world, auth, include_parents=True), url, preferred_id)
 
 
 def _launch_link(ctx: RequestContext, auth: ApiAuth, tool: Tool, params: dict[str, Any], launch_url: Any,

@@ -28,7 +28,7 @@ from ..launch.id_token import is_admin
 from ..launch.substitutions import LaunchContext, expand
 from ..lazy_imports import LazyModule
 from ..world import Course, Group, Tool, User, World
-from .external_tools import api_auth, best_tool, reachable_tools
+from .external_tools import api_auth, reachable_tools, tool_from_url
 
 jwt = LazyModule("jwt")  # PyJWT, and through it cryptography, load with the first token or key use
 
@@ -163,16 +163,14 @@ def launch_params(ctx: RequestContext, course: Course, user: User, tool: Tool) -
 
 
 def _find_tool(ctx: RequestContext) -> Tool:
+    """``Lti::ToolFinder.from_url(params[:tool_launch_url], @context, preferred_tool_id: params[:tool_id])``:
+    with no url the tool by id, else the tool the url matches (the id's tool when the url is on its
+    host); nothing found (or neither given) is a 404."""
     query = ctx.request.query_params
     tool_id, launch_url = query.get("tool_id"), query.get("tool_launch_url")
-    tools = reachable_tools(ctx.world, api_auth(ctx), include_parents=True)
-    tool: Tool | None = None
-    if tool_id is not None:  # present, even blank (Ruby truthiness): looked up, so "" is a 404
-        wanted = int(tool_id) if is_digits(tool_id) and len(tool_id) <= 16 else None
-        tool = next((t for t in tools if t.id == wanted), None)
-    elif launch_url is not None:
-        tool = best_tool(tools, launch_url)
-    if tool is None:  # neither given: ``Lti::ToolFinder.from_url(nil, …)`` finds nothing either
+    wanted = int(tool_id) if tool_id is not None and is_digits(tool_id) and len(tool_id) <= 16 else None
+    tool = tool_from_url(reachable_tools(ctx.world, api_auth(ctx), include_parents=True), launch_url, wanted)
+    if tool is None:
         raise not_found()
     return tool
 

@@ -322,3 +322,70 @@ def test_sessionless_for_a_user_outside_the_course(mock: Any) -> None:
     response = sessionless(mock, COURSE, STUDENT, url=LTI_URL)
     assert response.status_code in (401, 403)
     assert response.json() == {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}
+
+
+# -- the examples mined next (settings, feature flag, groups, accounts) -------------------------------
+
+def edit_tool(mock: Any, tool_id: int, **fields: Any) -> None:
+    """Change a tool's stored row as the spec's ``et.settings = …; et.save`` does (``/__mock__/state``)."""
+    state = mock.get("/__mock__/state").json()
+    next(t for t in state["tools"] if t["id"] == tool_id).update(fields)
+    assert mock.put("/__mock__/state", json=state).status_code == 204
+
+
+@canvas_spec(SPEC, "in a course / shows prefer_sis_email when saved in settings")
+def test_shows_prefer_sis_email(mock: Any) -> None:
+    tool = tool_with_everything(mock, COURSE, TEACHER)
+    edit_tool(mock, tool["id"], prefer_sis_email="true")
+    assert mock.get(f"{COURSE}/{tool['id']}", headers=TEACHER).json()["prefer_sis_email"] == "true"
+    assert "prefer_sis_email" not in tool  # only once saved
+
+
+@canvas_spec(SPEC, "in a course / includes allow_membership_service_access if feature flag enabled")
+def test_includes_allow_membership_service_access_with_the_flag(mock: Any) -> None:
+    assert mock.post("/__mock__/settings", json={"membership_service_for_lti_tools": True}).status_code == 200
+    tool = tool_with_everything(mock, COURSE, TEACHER, allow_membership_service_access="true")
+    assert mock.get(f"{COURSE}/{tool['id']}", headers=TEACHER).json()["allow_membership_service_access"] is True
+
+
+@canvas_spec(SPEC, f"{ASSESSMENT} / returns sessionless launch URL for an assignment launch no URL is set on the tool")
+def test_sessionless_assignment_launch_of_a_domain_only_tool(mock: Any) -> None:
+    """A domain-only LTI 1.1 tool of course 101 and an external tool assignment whose tag names it."""
+    tool = mock.post("/api/v1/courses/101/external_tools", headers=TEACHER, json={
+        "name": "Example Tool", "consumer_key": "fakefake", "shared_secret": "sofakefake", "domain": "example.com"}).json()
+    state = mock.get("/__mock__/state").json()
+    state["assignments"].append({**next(a for a in state["assignments"] if a["id"] == 301), "id": 399,
+                                 "name": "tool assignment", "external_tool_id": tool["id"],
+                                 "external_tool_url": "http://www.example.com/ims/lti"})
+    assert mock.put("/__mock__/state", json=state).status_code == 204
+    response = sessionless(mock, "/api/v1/courses/101/external_tools", TEACHER, id=str(tool["id"]),
+                           launch_type="assessment", assignment_id="399")
+    assert response.status_code == 200, response.text
+    assert "/courses/101/external_tools/sessionless_launch" in response.json()["url"]
+
+
+@canvas_spec(SPEC, "in a course / in a group / paginates")
+def test_group_listing_paginates(mock: Any) -> None:
+    """Seven tools in the group's course (101) and none above it: the fixture's other tools are taken out."""
+    state = mock.get("/__mock__/state").json()
+    state["tools"] = []
+    assert mock.put("/__mock__/state", json=state).status_code == 204
+    for _ in range(7):
+        tool_with_everything(mock, "/api/v1/courses/101/external_tools", TEACHER)
+    base = "/api/v1/groups/501/external_tools"
+    first = mock.get(f"{base}?include_parents=true&per_page=3", headers=STUDENT)
+    assert len(first.json()) == 3
+    rels = links(first)
+    assert all(base in url for url in rels.values())
+    assert "page=2" in rels["next"] and "page=1" in rels["first"] and "page=3" in rels["last"]
+    last = mock.get(f"{base}?include_parents=true&per_page=3&page=3", headers=STUDENT)
+    assert len(last.json()) == 1
+    rels = links(last)
+    assert "page=2" in rels["prev"] and "page=1" in rels["first"] and "page=3" in rels["last"]
+
+
+@canvas_spec(SPEC, "in an account / gives unauthorized response")
+def test_student_may_not_list_account_tools(mock: Any) -> None:
+    response = mock.get(ACCOUNT, headers=STUDENT)
+    assert response.status_code in (401, 403)
+    assert response.json() == {"status": "unauthorized", "errors": [{"message": "user not authorized to perform that action"}]}

@@ -466,3 +466,13 @@ def test_lti_1_3_launch_by_url_and_lookup_uuid(mock: Any) -> None:
 def test_sessionless_launch_without_a_token(mock: Any) -> None:
     response = mock.get(BASE, params={"id": 3})
     assert response.status_code == 401
+
+
+@canvas_spec(SPEC, f"{UPDATE} / updates allow_membership_service_access if the feature flag is set")
+def test_update_allow_membership_service_access_with_the_flag(mock: Any) -> None:
+    assert mock.post("/__mock__/settings", json={"membership_service_for_lti_tools": True}).status_code == 200
+    tool = new_valid_tool(mock)
+    assert tool["allow_membership_service_access"] is False
+    response = update(mock, tool, allow_membership_service_access=True)
+    assert response.status_code == 200 and response.json()["allow_membership_service_access"] is True
+    assert mock.get(f"{COURSE_TOOLS}/{tool['id']}", headers=TEACHER).json()["allow_membership_service_access"] is True
