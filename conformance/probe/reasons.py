@@ -36,10 +36,12 @@ TARGET = "target link"
 LOGIN = "login initiation"
 
 #: First match wins: the specific before the general ("Signature has expired" is about ``exp``).
+#: Matched against the text with ``_`` read as a space, so error codes (ltijs's ``KEY_NOT_FOUND``,
+#: ``ISS_CLAIM_DOES_NOT_MATCH``) read as the words they are.
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(pattern, re.I)) for name, pattern in (
     (SIZE, r"too large|payload too|request entity|content[- ]length|\bsize\b|exceeds"),
     (EXPIRY, r"expired|\bexp\b"),
-    (TIME, r"not yet valid|immature|\bnbf\b|\biat\b|issued (in the future|too long ago)|too old|future"),
+    (TIME, r"not yet valid|not active|immature|\bnbf\b|\biat\b|issued (in the future|too long ago)|too old|future"),
     (NONCE, r"nonce|replay|already used"),
     (STATE, r"\bstate\b|csrf|cookie"),
     (SIGNATURE, r"signature|verif(y|ication) failed"),
@@ -47,6 +49,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((name, re.compile(patt
     (AUDIENCE, r"audience|\baud\b|\bazp\b|client[_ ]?id|authori[sz]ed party"),
     (DEPLOYMENT, r"deployment"),
     (TARGET, r"target[_ ]link|redirect"),
+    (ISSUER, r"\biss claim|\biss (mismatch|does not match)|unknown (issuer|platform)|unregistered platform"),
     (CLAIMS, r"message[_ ]type|version|roles?\b|resource[_ ]link|claim|\bsub\b"),
     (ISSUER, r"issuer|\biss\b|registration|platform"),
 ))
@@ -86,7 +89,7 @@ def refused_by(answer: Answer) -> str | None:
         return SIZE
     if answer.error or answer.status is None or answer.location:  # a redirect's URL says nothing
         return None
-    text = reason(answer).removeprefix(str(answer.status)).strip()
+    text = reason(answer).removeprefix(str(answer.status)).strip().replace("_", " ")
     for name, pattern in PATTERNS:
         if pattern.search(text):
             return name

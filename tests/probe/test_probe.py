@@ -168,6 +168,14 @@ def test_a_lax_login_is_caught(mock: RunningMock, careless: str) -> None:
                               f"the browser was sent to {redirect.reason.removeprefix('302 → ')}"]
 
 
+@pytest.mark.parametrize("careless", [{"login_error_page_crashes": True}], indirect=True)
+def test_a_login_sent_to_an_error_page_that_crashes_is_a_crash(mock: RunningMock, careless: str) -> None:
+    """The tool refuses a foreign login with a redirect to its own error page, which answers 500."""
+    result = run(mock, cases=["login_foreign_iss", "login_foreign_client_id"], deep_linking=False)
+    assert [c.outcome for c in result.cases] == [Outcome.CRASHED] * 2
+    assert result.cases[0].reason == "500 Sorry:"  # the error page's answer, not the redirect to it
+
+
 @pytest.mark.parametrize("careless", [{"deep_link_mistakes": True}], indirect=True)
 def test_each_deep_linking_violation_is_reported(mock: RunningMock, careless: str) -> None:
     result = run(mock, cases=["alg_none"])

@@ -38,13 +38,28 @@ def _login(ctx: Context, **changes: str) -> tuple[Login, httpx.Client, dict[str,
         return Login(silent, [], silent, None), browser, params
 
 
-def _went_on(ctx: Context, login: Login) -> Outcome:
-    """Accepted when the tool sent the browser on to the platform's authorization endpoint."""
-    if ctx.setup.success.crashed(login.answer):
-        return Outcome.CRASHED
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _crashed(ctx: Context, login: Login) -> bool:
+    """The tool fell over: on the login itself, or on its own page the login sent the browser to
+    (a redirect to an error page that answers 500 is a crash too, not a refusal)."""
+    rule = ctx.setup.success
+    own_page = login.form is None and _origin(login.page.url) == _origin(login.answer.url)
+    return rule.crashed(login.answer) or (own_page and rule.crashed(login.page))
+
+
+def _went_on(ctx: Context, login: Login, note: str) -> Attempt:
+    """Accepted when the tool sent the browser on to the platform's authorization endpoint; the
+    answer shown is the tool's to the login (or its page that crashed)."""
+    if _crashed(ctx, login):
+        crashed_here = ctx.setup.success.crashed(login.answer)
+        return Attempt(answer=login.answer if crashed_here else login.page, outcome=Outcome.CRASHED, note=note)
     authorize = f"{ctx.platform.base_url}/api/lti/authorize"
     reached = login.form is not None or any(url.startswith(authorize) for url in login.visited)
-    return Outcome.ACCEPTED if reached else Outcome.REFUSED
+    return Attempt(answer=login.answer, outcome=Outcome.ACCEPTED if reached else Outcome.REFUSED, note=note)
 
 
 @case("login_foreign_iss", GROUP, "login initiation from an issuer the tool does not know", SHOULD,
@@ -53,7 +68,7 @@ def _went_on(ctx: Context, login: Login) -> Outcome:
       reproduce=BY_HAND + "iss=https://probe.invalid.")
 def login_foreign_iss(ctx: Context) -> Attempt:
     login, _, _ = _login(ctx, iss="https://probe.invalid")
-    return Attempt(answer=login.answer, outcome=_went_on(ctx, login), note="login iss=https://probe.invalid")
+    return _went_on(ctx, login, "login iss=https://probe.invalid")
 
 
 @case("login_foreign_client_id", GROUP, "login initiation naming another client_id", SHOULD,
@@ -62,7 +77,7 @@ def login_foreign_iss(ctx: Context) -> Attempt:
       reproduce=BY_HAND + f"client_id={OTHER_CLIENT}.")
 def login_foreign_client_id(ctx: Context) -> Attempt:
     login, _, _ = _login(ctx, client_id=OTHER_CLIENT)
-    return Attempt(answer=login.answer, outcome=_went_on(ctx, login), note=f"login client_id={OTHER_CLIENT}")
+    return _went_on(ctx, login, f"login client_id={OTHER_CLIENT}")
 
 
 def _to_site(ctx: Context, urls: list[str]) -> list[str]:
@@ -95,7 +110,7 @@ def login_open_redirect(ctx: Context) -> Attempt:
         notes.append("the login went through; the valid id_token was posted")
     if ctx.site.hits(landing) and not sent:
         sent = [landing]
-    if ctx.setup.success.crashed(login.answer) or ctx.setup.success.crashed(answer):
+    if _crashed(ctx, login) or ctx.setup.success.crashed(answer):
         outcome = Outcome.CRASHED
     else:
         outcome = Outcome.ACCEPTED if sent else Outcome.REFUSED

@@ -19,7 +19,8 @@ from .serving import LAUNCHED, LTI, authorize_url, deep_link_response
 def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mistakes: bool = False,
                   picker: bool = False, redirect_to: str | None = None, deep_link_crash: bool = False,
                   json_errors: bool = False, hang_up: bool = False, lax_login: bool = False,
-                  server_state: bool = False, layout: str | None = None, refuse_by_redirect: bool = False) -> Flask:
+                  server_state: bool = False, layout: str | None = None, refuse_by_redirect: bool = False,
+                  login_error_page_crashes: bool = False) -> Flask:
     """With ``deep_link_mistakes`` its deep linking response has ``aud`` = its client id, no
     deployment_id and a ``link`` item without a url; with ``picker`` a deep linking launch shows
     a page for a person to choose from instead of answering at once; ``deep_link_crash`` answers
@@ -31,7 +32,8 @@ def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mis
     redirect; ``server_state`` keeps issued states in a server-side set instead of a cookie, so a
     state is good from any browser; ``layout`` puts every page, launched or refused, in a page layout
     whose header is that text; ``refuse_by_redirect`` answers a refused launch with a redirect to its
-    own error page (a 200)."""
+    own error page (a 200); ``login_error_page_crashes`` answers a refused login with a redirect to an
+    error page of its own that answers 500."""
     issuer, client_id = config["issuer"], tool["client_id"]
     # PyJWT ≥ 2.10 refetches on an unknown kid at most every 30 s (wall clock); the probe sends an
     # unknown kid seconds before the rotated one, so that window would decide the rotation case.
@@ -55,7 +57,8 @@ def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mis
     def login() -> Any:
         params = {**request.args, **request.form}
         if not lax_login and (params.get("iss") != issuer or params.get("client_id") != client_id):
-            return make_response("unknown platform", 400)
+            return redirect(url_for("error", crash=1)) if login_error_page_crashes else \
+                make_response("unknown platform", 400)
         state = secrets.token_urlsafe(16)
         launch_url = url_for("launch", _external=True) if lax_login else params["target_link_uri"]
         # flaw: the nonce is never remembered
@@ -108,6 +111,6 @@ def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mis
 
     @app.route("/error")
     def error() -> Any:
-        return page(f"Sorry: {request.args.get('message', '')}")
+        return page(f"Sorry: {request.args.get('message', '')}", 500 if request.args.get("crash") else 200)
 
     return app
