@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: install mock test lint bench chromium axe screenshots smoke dist docs
+.PHONY: install mock test lint bench chromium axe screenshots smoke dist docs ltijs
 install: $(STAMP)
 
 mock: $(STAMP)
@@ -31,6 +31,11 @@ $(AXE):
 	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y npm; \
 	  else echo "npm is missing and installing it needs root: the accessibility checks will skip (in CI they fail)"; exit 0; fi; \
 	fi; npm install --silent --no-save --no-package-lock --prefix .node axe-core@$(AXE_VERSION)
+
+# ltijs 5 for tests/probe/test_ltijs.py (the probe against a Node tool), by hand only: not part of
+# `make test` or CI (sqlite3 compiles from source where its prebuilt binary cannot be fetched: minutes).
+ltijs:
+	npm install --no-save --no-package-lock --prefix .node/ltijs ltijs@5.9.9 ltijs-sequelize@2.4.4 sqlite3@6.0.1
 
 # The docs' screenshots (docs/screenshots/*.png), taken by the browser tests that show those pages.
 screenshots: $(STAMP) chromium axe
