@@ -75,6 +75,16 @@ def test_every_console_page_has_no_serious_accessibility_violation(mock: Running
         checked.append(path)
     assert {"/__mock__/ui/", f"/__mock__/ui/launches/{launch_id}", "/__mock__/ui/scenario", "/__mock__/"} <= set(checked)
 
+    # A phone, or half a laptop screen (WCAG reflow): no page scrolls sideways as a whole.
+    page.set_viewport_size({"width": 360, "height": 740})
+    sideways = {}
+    for path in [*checked, "/__mock__/demo-tool/"]:
+        page.goto(f"{mock.base_url}{path}")
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            sideways[path] = overflow
+    assert sideways == {}, f"pages wider than a 360 px window (by px): {sideways}"
+
     screens.allow("the server responded with a status of 404 (Not Found)")
     page.goto(f"{mock.base_url}/__mock__/ui/no/such/page")
     expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
