@@ -69,8 +69,8 @@ def reproducible_curl(replay: Replay, base_url: str) -> str:
         if name not in NOT_REPLAYED:
             parts += ["-H", shlex.quote(f"{name.title()}: {raw_value.decode('latin-1')}")]
     if replay.body:
-        try:
-            parts += ["--data-binary", shlex.quote(replay.body.decode("utf-8"))]
+        try:  # --data-raw: a body starting with "@" is sent as it is, not read from the file it would name
+            parts += ["--data-raw", shlex.quote(replay.body.decode("utf-8"))]
         except UnicodeDecodeError:
             parts.append(f"# and a binary body of {len(replay.body)} bytes, not reproduced here")
     return " ".join(parts)

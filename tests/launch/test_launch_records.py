@@ -5,9 +5,13 @@ the journal's grouping and what it keeps, and the reproducible curl."""
 from __future__ import annotations
 
 import json
+import os
 import shlex
+import shutil
+import subprocess
 from typing import Any
 
+import httpx
 import jwt
 import pytest
 
@@ -213,7 +217,7 @@ def test_the_reproducible_curl_has_the_real_values_and_replays(client: Any, grad
     words = shlex.split(command.text)
     assert words[:3] == ["curl", "-X", "POST"] and f"Authorization: Bearer {grading_token}" in words
     headers = dict(w.split(": ", 1) for w in words[words.index(words[3]) + 1:] if ": " in w)
-    body = words[words.index("--data-binary") + 1]
+    body = words[words.index("--data-raw") + 1]
     again = client.post(words[3].replace("http://testserver", ""), headers=headers, content=body)
     assert again.status_code == 201 and again.json()["label"] == "Replayed"
     state = json.dumps(client.get("/__mock__/state?journal=true").json())
@@ -265,3 +269,22 @@ def test_a_launch_the_editor_could_not_start_names_its_tool_and_placement(client
     assert "<strong>Demo Tool</strong> · course_navigation · LtiResourceLinkRequest" in status
     course = client.get("/__mock__/ui/courses/101").text
     assert f"Launch #{launch_id}</a>" in course
+
+
+@pytest.mark.skipif(shutil.which("curl") is None and not os.environ.get("CI"), reason="curl is not installed")
+def test_the_reproducible_curl_run_by_curl_sends_the_same_request(mock: Any) -> None:
+    """Pasted into a shell: the same method, path, query, headers and body reach the mock again,
+    even a body that curl would otherwise read as a file name (``@…``)."""
+    sent = httpx.post(f"{mock.base_url}/api/lti/courses/101/line_items?x=%C3%A9+1&y=%27", content="@/etc/hostname",
+                      headers={"Content-Type": "text/plain", "Authorization": "Bearer not-a-token", "X-Extra": "a'b"})
+    assert sent.status_code == 401
+    first = httpx.get(f"{mock.base_url}/__mock__/requests").json()["requests"][-1]
+    command = httpx.get(f"{mock.base_url}/__mock__/requests/{first['seq']}/curl").text
+    done = subprocess.run(["bash", "-c", command.strip() + " --silent --output /dev/null"], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    again = httpx.get(f"{mock.base_url}/__mock__/requests").json()["requests"][-1]
+    assert again["seq"] == first["seq"] + 1
+    same = ("method", "path", "query", "body", "body_format", "status", "operation_id")
+    assert {k: again[k] for k in same} == {k: first[k] for k in same}
+    assert again["body"] == "@/etc/hostname" and again["headers"]["x-extra"] == "a'b"
