@@ -35,24 +35,42 @@ def _contexts(probe: Probe) -> list[tuple[str, str]]:
     return chosen
 
 
-def _new_tool(probe: Probe, kind: str, path: str, name: str) -> dict[str, Any]:
+#: What a created tool is sent beyond its identity, and reads back (dotted: a member of a placement).
+CREATED = {"url": TOOL_URL, "privacy_level": "public", "description": "Made by canvas-lti conform",
+           "custom_fields": {"conform_id": "$Canvas.user.id", "conform_text": "created"}, "not_selectable": True}
+CREATED_PLACEMENT = {"enabled": True, "text": "Conform navigation", "visibility": "admins"}
+#: An update of every one of them.
+UPDATED = {"privacy_level": "anonymous", "description": "Updated by canvas-lti conform",
+           "custom_fields": {"conform_text": "updated"}, "not_selectable": False}
+UPDATED_PLACEMENT = {"enabled": True, "text": "Conform navigation renamed", "visibility": "members"}
+
+
+def _placement(settings: dict[str, Any]) -> dict[str, Any]:
+    """The members of ``course_navigation`` compared on reading back (``enabled`` is answered in more than one form)."""
+    return {f"course_navigation.{name}": value for name, value in settings.items() if name != "enabled"}
+
+
+def _new_tool(probe: Probe, kind: str, path: str, name: str, **extra: Any) -> dict[str, Any]:
     body = {"name": name, "consumer_key": "conform", "shared_secret": "TEST-ONLY-conform-secret",
-            "url": TOOL_URL, "privacy_level": "public"}
+            "url": TOOL_URL, "privacy_level": "public", **extra}
     return created(probe, OPERATIONS[kind][0], probe.api("POST", path, json_body=body), (200,), path)
 
 
 @semantic_check("§16.1", *OPERATIONS["courses"][:3], *OPERATIONS["accounts"][:3], writes=True)
 def external_tool_reads_back(probe: Probe) -> None:
-    """A created, then updated, tool reads back as sent (name, URL, privacy level)."""
+    """A created, then updated, tool reads back as sent: name, URL, privacy level, description, custom
+    fields (replaced, not merged, by an update), ``not_selectable`` and a placement's text and visibility."""
     for kind, path in _contexts(probe):
         show, update = OPERATIONS[kind][1:3]
-        tool = _new_tool(probe, kind, path, f"canvas-lti conform {uuid.uuid4().hex[:8]}")
-        sent = {"name": tool["name"], "url": TOOL_URL, "privacy_level": "public"}
+        name = f"canvas-lti conform {uuid.uuid4().hex[:8]}"
+        tool = _new_tool(probe, kind, path, name, **CREATED, course_navigation=CREATED_PLACEMENT)
+        sent = {"name": name, **CREATED, **_placement(CREATED_PLACEMENT)}
         problems = differences(sent, probe.json(probe.api("GET", f"{path}/{tool['id']}")))
         if problems:
             probe.fail(show, "the created tool does not read back as created: " + "; ".join(problems))
-        update_reads_back(probe, update, show, f"{path}/{tool['id']}",
-                          {"name": f"{sent['name']} renamed", "privacy_level": "anonymous"})
+        change = {"name": f"{name} renamed", **UPDATED, "course_navigation": UPDATED_PLACEMENT}
+        expected = {"name": change["name"], **UPDATED, **_placement(UPDATED_PLACEMENT)}
+        update_reads_back(probe, update, show, f"{path}/{tool['id']}", change, expected)
 
 
 @semantic_check("§16.1", *OPERATIONS["courses"][3:], *OPERATIONS["accounts"][3:], writes=True)

@@ -26,22 +26,32 @@ def _path(probe: Probe) -> str:
 
 def _new_registration(probe: Probe, label: str) -> dict[str, Any]:
     name = f"canvas-lti conform {label} {uuid.uuid4().hex[:8]}"
-    body = {"name": name, "admin_nickname": f"{name} nickname", "configuration": REGISTRATION_CONFIG}
+    body = {"name": name, "admin_nickname": f"{name} nickname", "description": f"{name} description",
+            "configuration": REGISTRATION_CONFIG}
     response = probe.api("POST", _path(probe), json_body=body)
     return created(probe, "createLtiRegistration", response, (201,), _path(probe))
 
 
 @semantic_check("§16.3", "createLtiRegistration", "getLtiRegistration", "updateLtiRegistration", writes=True)
 def registration_reads_back(probe: Probe) -> None:
-    """A created registration reads back as sent (name, nickname), and again after an update of its nickname."""
+    """A created registration reads back as sent (name, nickname, description, its configuration's launch
+    URL), and again after an update of each."""
     registration = _new_registration(probe, "read back")
     path = f"{_path(probe)}/{registration['id']}"
-    sent = {"name": registration["name"], "admin_nickname": f"{registration['name']} nickname"}
+    name = registration["name"]
+    sent = {"name": name, "admin_nickname": f"{name} nickname", "description": f"{name} description",
+            "configuration.target_link_uri": REGISTRATION_CONFIG["target_link_uri"]}
     problems = differences(sent, probe.json(probe.api("GET", path)))
     if problems:
         probe.fail("getLtiRegistration", "the created registration does not read back as created: " + "; ".join(problems))
-    update_reads_back(probe, "updateLtiRegistration", "getLtiRegistration", path,
-                      {"admin_nickname": f"{registration['name']} renamed"})
+    renamed = {"admin_nickname": f"{name} renamed", "description": f"{name} described again"}
+    launch_url = f"{REGISTRATION_CONFIG['target_link_uri']}/updated"
+    configuration = {**REGISTRATION_CONFIG, "target_link_uri": launch_url, "redirect_uris": [launch_url]}
+    update_reads_back(probe, "updateLtiRegistration", "getLtiRegistration", path, {**renamed, "configuration": configuration},
+                      renamed)
+    problems = differences({"configuration.target_link_uri": launch_url}, probe.json(probe.api("GET", path)))
+    if problems:
+        probe.fail("updateLtiRegistration", "the updated configuration does not read back: " + "; ".join(problems))
 
 
 @semantic_check("§16.3", "deleteLtiRegistration", "getLtiRegistration", "listLtiRegistrations", writes=True)

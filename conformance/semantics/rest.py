@@ -46,10 +46,21 @@ def created(probe: Probe, operation: str, response: Any, statuses: tuple[int, ..
 
 
 def differences(sent: dict[str, Any], answer: Any) -> list[str]:
-    """The members of ``sent`` that ``answer`` does not carry as sent."""
+    """The members of ``sent`` that ``answer`` does not carry as sent. A dotted name
+    (``configuration.target_link_uri``) is a member of a nested object: Canvas answers a placement or a
+    configuration with members of its own that were never sent, so those are compared one by one."""
     if not isinstance(answer, dict):
         return [f"not an object: {str(answer)[:120]}"]
-    return [f"{name}={answer.get(name)!r} (sent {value!r})" for name, value in sent.items() if answer.get(name) != value]
+    return [f"{name}={member(answer, name)!r} (sent {value!r})" for name, value in sent.items()
+            if member(answer, name) != value]
+
+
+def member(answer: dict[str, Any], dotted: str) -> Any:
+    """``answer``'s member at the dotted path ``dotted`` (None where the path ends early)."""
+    value: Any = answer
+    for name in dotted.split("."):
+        value = value.get(name) if isinstance(value, dict) else None
+    return value
 
 
 def update_reads_back(probe: Probe, update: str, show: str, path: str, change: dict[str, Any],

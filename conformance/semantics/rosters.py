@@ -107,6 +107,35 @@ def roster_roles_are_lis_uris(probe: Probe) -> None:
                                                 f"its enrollments give {sorted(want)}")
 
 
+@semantic_check("§7.2", *ROSTER_OPS)
+def roster_context_is_the_one_asked_for(probe: Probe) -> None:
+    """The container's ``context`` names the course or group asked for: a course and its group are two
+    contexts (two ids); on the mock, each is exactly that context's LTI id and name (and the course's code)."""
+    contexts: dict[str, dict[str, Any]] = {}
+    for listing in (probe.course_roster(), probe.group_roster()):
+        if listing is None or listing.operation not in probe.selected:
+            continue
+        response = probe.get(listing.path, listing.scopes, limit=1)
+        context = (probe.json(response) or {}).get("context") if response.status_code == 200 else None
+        if not isinstance(context, dict):
+            raise Skip(f"{listing.operation} answered {response.status_code} without a context")
+        contexts[listing.operation] = context
+    ids = [context.get("id") for context in contexts.values()]
+    if len(ids) == 2 and ids[0] == ids[1]:
+        probe.fail("listGroupMemberships", f"the group's roster names the course's context {ids[0]!r}, not the group")
+    state = probe.mock_state() or {}
+    expected = {"listCourseMemberships": [c for c in state.get("courses", []) if c.get("id") == probe.course],
+                "listGroupMemberships": [g for g in state.get("groups", []) if g.get("id") in probe.target.sandbox.group_ids[:1]]}
+    for operation, context in contexts.items():
+        for record in expected[operation][:1]:
+            want = {"id": record.get("lti_context_id"), "title": record.get("name")}
+            if operation == "listCourseMemberships":
+                want["label"] = record.get("course_code")
+            wrong = {name: context.get(name) for name, value in want.items() if context.get(name) != value}
+            if wrong:
+                probe.fail(operation, f"the roster's context has {wrong}; the context asked for has {want}")
+
+
 def _judge_privacy(probe: Probe, operation: str, members: list[dict[str, Any]], privacy: str, whose: str) -> None:
     allowed = PRIVACY_FIELDS.get(privacy)
     if allowed is None:

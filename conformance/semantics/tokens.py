@@ -136,21 +136,40 @@ def _service(probe: Probe) -> tuple[str, str, tuple[str, ...]]:
     raise Skip("the suite's key holds no scope of a read service")
 
 
-@semantic_check("§2.2, §8.3", TOKEN_OP, "listLineItems", "listCourseMemberships", mock_only=True)
-def expired_token_refused(probe: Probe) -> None:
-    """A token used after its ``expires_in`` (the mock's clock moved on) is refused with 401."""
+def _token_with_lifetime(probe: Probe) -> tuple[str, str, str, int]:
+    """(operation, path, token, expires_in): a fresh token for a read service the key holds."""
     operation, path, scopes = _service(probe)
     status, body = probe.token_response(scopes)
     if status != 200 or not isinstance(body, dict) or not isinstance(body.get("expires_in"), int):
         raise Skip(f"no token with a lifetime: {status}")
-    token = body["access_token"]
+    return operation, path, body["access_token"], body["expires_in"]
+
+
+def _advance_clock(probe: Probe, seconds: int) -> None:
+    """Move the mock's clock on by ``seconds``, and back when the run cleans up."""
+    probe.control("POST", "/__mock__/clock", {"advance": seconds})
+    probe.undo("put the mock clock back", lambda: probe.control("POST", "/__mock__/clock", {"advance": -seconds}))
+
+
+@semantic_check("§2.2, §8.3", TOKEN_OP, "listLineItems", "listCourseMemberships", mock_only=True)
+def expired_token_refused(probe: Probe) -> None:
+    """A token used after its ``expires_in`` (the mock's clock moved on) is refused with 401."""
+    operation, path, token, lifetime = _token_with_lifetime(probe)
     if not probe.expect_status(operation, probe.call("GET", path, token=token), (200,), "a fresh token"):
         return
-    later = body["expires_in"] + 1
-    probe.control("POST", "/__mock__/clock", {"advance": later})
-    probe.undo("put the mock clock back", lambda: probe.control("POST", "/__mock__/clock", {"advance": -later}))
-    response = probe.call("GET", path, token=token)
-    probe.expect_status(operation, response, (401,), f"the token expired {later - body['expires_in']} s ago")
+    _advance_clock(probe, lifetime + 1)
+    probe.expect_status(operation, probe.call("GET", path, token=token), (401,), "the token expired 1 s ago")
+
+
+@semantic_check("§2.2, §8.3", TOKEN_OP, "listLineItems", "listCourseMemberships", mock_only=True)
+def token_valid_until_expiry(probe: Probe) -> None:
+    """A token still works a minute before its ``expires_in`` runs out (the mock's clock moved on): a tool
+    that caches it for the lifetime it was promised is not refused early."""
+    operation, path, token, lifetime = _token_with_lifetime(probe)
+    if lifetime <= 60:
+        raise Skip(f"a lifetime of {lifetime} s leaves no minute to spare")
+    _advance_clock(probe, lifetime - 60)
+    probe.expect_status(operation, probe.call("GET", path, token=token), (200,), "the token has 60 s of its lifetime left")
 
 
 #: Writes of the line item service, and the scope each needs (§3.1, §4.1).

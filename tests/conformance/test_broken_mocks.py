@@ -180,11 +180,19 @@ SEMANTIC_VARIANTS = [
      ["listCourseMemberships"], "roster_lists_active_members_only"),
     ("roles that are not §7.3 URIs", _rewritten(variants.wrong_role_uris), ["listGroupMemberships", "listCourseMemberships"],
      "roster_roles_are_lis_uris"),
+    ("roster names another context", _rewritten(variants.roster_names_another_context), ["listCourseMemberships"],
+     "roster_context_is_the_one_asked_for"),
     ("anonymous tool sees names", _handler("listCourseMemberships", variants.ignores_privacy), ["listCourseMemberships"],
      "roster_fields_match_privacy"),
     # 7. External Tools (§16.1)
     ("tool update answered, not stored", _handlers(FORGETS_TOOLS, "updateCourseExternalTool", "updateAccountExternalTool"),
      ["updateCourseExternalTool"], "external_tool_reads_back"),
+    ("tool update ignores custom fields", _handlers(variants.ignores_fields("custom_fields"), "updateCourseExternalTool",
+                                                    "updateAccountExternalTool"),
+     ["updateCourseExternalTool"], "external_tool_reads_back"),
+    ("tool create ignores placements", _handlers(variants.ignores_fields("course_navigation"), "createCourseExternalTool",
+                                                 "createAccountExternalTool"),
+     ["createCourseExternalTool"], "external_tool_reads_back"),
     ("deleted tool still listed", _handlers(FORGETS_TOOLS, "deleteCourseExternalTool", "deleteAccountExternalTool"),
      ["deleteCourseExternalTool"], "external_tool_delete_removes"),
     ("include_parents ignored", _hooked("include_parents", variants.COURSE_TOOLS_PATH), ["listCourseExternalTools"],
@@ -214,6 +222,9 @@ SEMANTIC_VARIANTS = [
     # 9. LTI Registrations (§16.3)
     ("registration update answered, not stored",
      _handlers(variants.forgets_changes("registrations", "developer_keys"), "updateLtiRegistration"),
+     ["updateLtiRegistration"], "registration_reads_back"),
+    ("registration update ignores its configuration",
+     _handlers(variants.ignores_fields("configuration"), "updateLtiRegistration"),
      ["updateLtiRegistration"], "registration_reads_back"),
     ("deleted registration still listed",
      _handlers(variants.forgets_changes("registrations", "developer_keys", "tools"), "deleteLtiRegistration"),
@@ -249,6 +260,7 @@ SEMANTIC_VARIANTS = [
      ["deleteToolConfiguration"], "tool_configuration_delete_removes"),
     # 11. token lifecycle (§2.2, §3.1, §8.3)
     ("expired token accepted", variants.accepts_expired_tokens, ["listLineItems"], "expired_token_refused"),
+    ("tokens die before their expires_in", variants.tokens_expire_early, ["listLineItems"], "token_valid_until_expiry"),
     ("read-only token writes line items", _built(variants.line_items_writable_read_only), ["createLineItem"],
      "read_only_token_cannot_write"),
     # 12. keys and discovery (§9)

@@ -228,6 +228,17 @@ def _json_rewrite(match: Callable[[str, str, int], bool], change: Callable[[Any]
     return rewrite
 
 
+def _context_of_another_course(body: Any) -> Any:
+    body["context"]["id"] = "0" * 40  # well-formed (an opaque LTI id), but no course's
+    return body
+
+
+#: The course roster's container names a context that is not the course asked for.
+roster_names_another_context = _json_rewrite(
+    lambda method, path, status: bool(re.match(r"^/api/lti/courses/\d+/names_and_roles$", path)) and status == 200,
+    _context_of_another_course)
+
+
 def _page(query: str) -> int:
     found = re.search(r"(?:^|&)page=(\d+)", query)
     return int(found.group(1)) if found else 1
@@ -512,6 +523,20 @@ def forgets_changes(*collections: str) -> Callable[[Any], Any]:
     return wrap
 
 
+def ignores_fields(*names: str) -> Callable[[Any], Any]:
+    """A write that never sees ``names`` in its JSON body: it answers, and stores, without them."""
+
+    def wrap(original: Any) -> Any:
+        async def handler(ctx: Any, **params: Any) -> Any:
+            if isinstance(params.get("body"), dict):
+                params["body"] = {key: value for key, value in params["body"].items() if key not in names}
+            return await original(ctx, **params)
+
+        return handler
+
+    return wrap
+
+
 def lookup_returns_another_link(original: Any) -> Any:
     """A link looked up by ``lookup_uuid:``/``resource_link_uuid:`` answers another link of the course."""
 
@@ -613,6 +638,23 @@ def accepts_expired_tokens() -> Iterator[Any]:
             return _verified_claims(secret, (authorization or "").partition(" ")[2].strip())
 
     pipeline.decode_access_token = lenient  # type: ignore[assignment]
+    try:
+        yield create_app()
+    finally:
+        pipeline.decode_access_token = original  # type: ignore[assignment]
+
+
+@contextmanager
+def tokens_expire_early() -> Iterator[Any]:
+    """Service tokens die after ten minutes, although they are granted with ``expires_in`` 3600."""
+    import mockserver.auth.pipeline as pipeline
+
+    original = pipeline.decode_access_token
+
+    def hasty(secret: str, authorization: str | None, audiences: list[str], now: float) -> dict[str, Any]:
+        return original(secret, authorization, audiences, now + 3000)
+
+    pipeline.decode_access_token = hasty  # type: ignore[assignment]
     try:
         yield create_app()
     finally:
