@@ -12,6 +12,7 @@ import math
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..scopes import AGS_LINEITEM, AGS_RESULT, LEARNER, LINE_ITEM_TYPE
 from . import semantic_check
@@ -90,10 +91,15 @@ def line_item_reads_back(probe: Probe) -> None:
             probe.fail(operation, "the line item does not read back as updated: " + "; ".join(problems))
 
 
-def _result_differences(answer: Any, user: str, given: float, maximum: float, comment: str) -> list[str]:
+def _result_differences(answer: Any, line_item: str, user: str, given: float, maximum: float, comment: str) -> list[str]:
+    """What ``answer`` gets wrong as the result of ``user``'s score on the line item at path ``line_item``
+    (its ``scoreOf`` is compared by path: Canvas may name the root account's domain)."""
     if not isinstance(answer, dict):
         return ["no result"]
     problems = []
+    score_of = answer.get("scoreOf")
+    if not isinstance(score_of, str) or urlsplit(score_of).path != line_item:
+        problems.append(f"scoreOf={score_of!r} (the line item is {line_item})")
     if answer.get("userId") != user:
         problems.append(f"userId={answer.get('userId')!r} (scored {user!r})")
     if not _same_number(answer.get("resultScore"), given):
@@ -107,7 +113,8 @@ def _result_differences(answer: Any, user: str, given: float, maximum: float, co
 
 @semantic_check("§4.4, §5", "createScore", "getResult", "listResults", writes=True)
 def score_reads_back_as_result(probe: Probe) -> None:
-    """A posted score reads back as the user's result: resultScore, resultMaximum and comment as sent."""
+    """A posted score reads back as the user's result of that line item: scoreOf, resultScore, resultMaximum and
+    comment as sent."""
     user = _student(probe)
     item = _item(probe, "createScore", "scored")
     when = now() - timedelta(minutes=5)
@@ -122,12 +129,29 @@ def score_reads_back_as_result(probe: Probe) -> None:
             probe.fail("getResult", f"the score's resultUrl {url!r} does not read back: "
                                     f"{read.status_code if read is not None else 'none given'}")
         else:
-            problems = _result_differences(probe.json(read), user, given, maximum, comment)
+            problems = _result_differences(probe.json(read), probe.line_items_path(item), user, given, maximum, comment)
             if problems:
                 probe.fail("getResult", "the result does not show the score: " + "; ".join(problems))
-        problems = _result_differences(_result(probe, item, user), user, given, maximum, comment)
+        problems = _result_differences(_result(probe, item, user), probe.line_items_path(item), user, given, maximum, comment)
         if problems:
             probe.fail("listResults", "the listed result does not show the score: " + "; ".join(problems))
+
+
+@semantic_check("§4.4 step 2", "createScore", "listResults", writes=True)
+def score_without_score_given_clears_result(probe: Probe) -> None:
+    """A later score without ``scoreGiven`` clears the result: it no longer shows a ``resultScore``."""
+    user = _student(probe)
+    item = _item(probe, "createScore", "cleared")
+    when = now() - timedelta(minutes=5)
+    for given in (7.5, None):
+        response = probe.post_score(item, user, given, 12.5, when)
+        when += timedelta(seconds=30)
+        if not probe.expect_status("createScore", response, (200,), "a valid score for an active student"):
+            return
+    result = _result(probe, item, user)
+    if result is not None and result.get("resultScore") is not None:
+        probe.fail("createScore", f"a score without scoreGiven left the result at resultScore={result['resultScore']!r} "
+                                  "(Canvas clears it)")
 
 
 @semantic_check("§4.3 step 4", "createScore", writes=True)

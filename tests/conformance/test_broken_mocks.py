@@ -171,6 +171,10 @@ SEMANTIC_VARIANTS = [
     # 5. writes (§3-§5)
     ("decimal maximum truncated", _rewritten(variants.truncates_decimal_maximum), ["createLineItem"], "line_item_reads_back"),
     ("stale score accepted", _handler("createScore", variants.accepts_stale_scores), ["createScore"], "stale_score_refused"),
+    ("results name another line item", _rewritten(variants.results_name_another_line_item), ["createScore"],
+     "score_reads_back_as_result"),
+    ("score without scoreGiven keeps the old score", _handler("createScore", variants.keeps_score_without_score_given),
+     ["createScore"], "score_without_score_given_clears_result"),
     ("results of a deleted line item served", _built(variants.results_survive_delete), ["deleteLineItem"], "deleted_line_item_gone"),
     ("score for a non-student accepted", _handler("createScore", variants.scores_for_anyone), ["createScore"],
      "score_for_non_student_refused"),

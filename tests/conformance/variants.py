@@ -239,6 +239,18 @@ roster_names_another_context = _json_rewrite(
     _context_of_another_course)
 
 
+def _results_of_another_item(body: Any) -> Any:
+    for result in body if isinstance(body, list) else [body]:
+        result["scoreOf"] = re.sub(r"/line_items/\d+$", "/line_items/1", result["scoreOf"])
+    return body
+
+
+#: Results name, as the line item they belong to, line item 1 (a well-formed URL, another line item).
+results_name_another_line_item = _json_rewrite(
+    lambda method, path, status: bool(RESULTS_PATH.match(path) or re.match(r".*/results/\d+$", path)) and status == 200,
+    _results_of_another_item)
+
+
 def _page(query: str) -> int:
     found = re.search(r"(?:^|&)page=(\d+)", query)
     return int(found.group(1)) if found else 1
@@ -431,6 +443,18 @@ def lists_foreign_line_items(original: Any) -> Any:
             return await original(ctx, course_id=course_id, **params)
         finally:
             world.visible_line_items[(course_id, key)] = own
+
+    return handler
+
+
+def keeps_score_without_score_given(original: Any) -> Any:
+    """A score without ``scoreGiven`` is answered as Canvas answers it, but the result keeps its old score."""
+    remembering = forgets_changes("results")(original)
+
+    async def handler(ctx: Any, **params: Any) -> Any:
+        body = params.get("body")
+        chosen = remembering if isinstance(body, dict) and "scoreGiven" not in body else original
+        return await chosen(ctx, **params)
 
     return handler
 
