@@ -11,12 +11,12 @@ import re
 import subprocess
 from typing import Any
 
-import httpx
 import pytest
 
 from mockserver import create_app
 from mockserver.browser_guard import AllowedHosts, check_allowed_host, host_name, is_control
 from mockserver.spec import load_spec, operations
+from tests import net
 from tests.test_cli import CLI, mock_process
 
 #: One request each that succeeds when the guard lets it through.
@@ -180,8 +180,8 @@ def test_allow_host_values_that_are_not_names_are_refused(value: str) -> None:
 
 def test_canvas_lti_mock_allow_host() -> None:
     with mock_process("--allow-host", "mock.example.test") as (_, base):
-        assert httpx.get(f"{base}/__mock__/config", headers={"Host": "mock.example.test:8080"}).status_code == 200
-        assert httpx.get(f"{base}/__mock__/config", headers={"Host": "other.example.test"}).status_code == 403
+        assert net.get(f"{base}/__mock__/config", headers={"Host": "mock.example.test:8080"}).status_code == 200
+        assert net.get(f"{base}/__mock__/config", headers={"Host": "other.example.test"}).status_code == 403
     done = subprocess.run([*CLI, "mock", "--port", "0", "--allow-host", "http://mock.example.test"],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 2 and done.stdout == ""

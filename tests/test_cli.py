@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from conformance.cli import EXIT_CODES, SUBCOMMANDS, main
+from tests import net
 
 CLI_PAGE = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 CLI = [sys.executable, "-m", "conformance.cli"]
@@ -38,7 +39,7 @@ def mock_process(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
 def test_mock_banner_comes_once_the_port_is_bound() -> None:
     with mock_process() as (process, base):
         # No retry loop: the socket listens before the banner is printed.
-        assert httpx.get(f"{base}/__mock__/config", timeout=30).json()["base_url"] == base
+        assert net.get(f"{base}/__mock__/config").json()["base_url"] == base
     assert process.returncode == 0
 
 
@@ -122,14 +123,14 @@ def test_every_exit_code_is_in_the_help_epilog_and_the_cli_page(command: str, ca
 
 def _multipart_with_a_bad_header(base: str) -> None:
     body = b'--XX\r\nContent-Disposition: form-data; name="name"\r\nBad\rHeader: 1\r\n\r\nvalue\r\n--XX--\r\n'
-    response = httpx.post(f"{base}/api/v1/courses/101/external_tools", content=body, timeout=30, headers={
+    response = net.post(f"{base}/api/v1/courses/101/external_tools", content=body, headers={
         "Content-Type": "multipart/form-data; boundary=XX", "Authorization": "Bearer mock-teacher-token-TEST-ONLY"})
     assert response.status_code == 400
 
 
 def _dropped_request(base: str) -> None:
     with pytest.raises(httpx.RemoteProtocolError):
-        httpx.get(f"{base}/api/lti/security/jwks", timeout=30)
+        net.get(f"{base}/api/lti/security/jwks")
 
 
 @pytest.mark.parametrize("verbose", [False, True])
@@ -139,7 +140,7 @@ def test_third_party_noise_only_with_verbose(tmp_path: Path, verbose: bool) -> N
     with mock_process("--faults", str(faults), *(["--verbose"] if verbose else [])) as (process, base):
         _multipart_with_a_bad_header(base)
         _dropped_request(base)
-        httpx.get(f"{base}/__mock__/config", timeout=30)
+        net.get(f"{base}/__mock__/config")
     err = process.stderr.read()  # type: ignore[union-attr]
     noise = ("Found invalid character 13 in header", "ASGI callable returned without completing response")
     if verbose:

@@ -15,12 +15,12 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-import httpx
 import pytest
 import yaml
 
 from conformance.cli import SUBCOMMANDS
 from mockserver.resources import spec_path
+from tests import net
 from tests.test_cli import mock_process
 
 CLI = [sys.executable, "-m", "conformance.cli"]
@@ -123,10 +123,10 @@ def test_help_is_plain_words(command: str) -> None:
 
 def test_the_mocks_bare_url_redirects_to_the_console() -> None:
     with mock_process() as (_, base):
-        answer = httpx.get(f"{base}/", timeout=30)
+        answer = net.get(f"{base}/")
         assert answer.status_code == 302
         assert answer.headers["location"] == "/__mock__/ui/"
         assert 'href="/__mock__/ui/"' in answer.text and 'href="/__mock__/config"' in answer.text
-        console = httpx.get(f"{base}/", follow_redirects=True, timeout=30)
+        console = net.get(f"{base}/", follow_redirects=True)
         assert console.status_code == 200 and str(console.url) == f"{base}/__mock__/ui/"
-        assert httpx.get(f"{base}/__mock__/requests", timeout=30).json()["count"] == 0  # not journaled
+        assert net.get(f"{base}/__mock__/requests").json()["count"] == 0  # not journaled

@@ -13,6 +13,7 @@ import yaml
 from mockserver import FixtureError, create_app
 from mockserver.fixtures import DEFAULT_FIXTURES
 from mockserver.testing import run_mock
+from tests import net
 from tests.ltiutil import SCORE, bearer, get_token
 
 
@@ -112,7 +113,7 @@ def test_concurrent_scores_leave_one_consistent_result() -> None:
         async def go() -> None:
             async with httpx.AsyncClient(timeout=120) as http:  # 20 at once on a loaded machine: no 5 s deadline
                 config = mock.config
-                token = get_token(httpx.Client(timeout=120), config, "Mock Grading Tool")
+                token = get_token(net.Client(), config, "Mock Grading Tool")
                 user = next(u for u in config["users"] if u["id"] == 21)["lti_id"]
                 url = f"{mock.base_url}/api/lti/courses/101/line_items/1/scores"
 

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from mockserver.testing import run_mock
+from tests import net
 from tests.ltiutil import (
     LINE_ITEM,
     LINE_ITEM_CONTAINER,
@@ -46,7 +47,7 @@ def mock() -> Any:
 
 
 def test_full_tool_flow(mock: Any) -> None:
-    with httpx.Client() as http:
+    with net.Client() as http:
         config = http.get(f"{mock.base_url}/__mock__/config").json()
         tool = tool_named(config, "Mock Grading Tool")
         course = next(c for c in config["courses"] if c["name"] == "Computer Science 101")

@@ -16,6 +16,7 @@ import requests
 from mockserver import create_app
 from mockserver.inprocess import InProcessClient, in_thread_session
 from mockserver.testing import run_mock
+from tests import net
 from tests.ltiutil import LINE_ITEM, SCORE, get_token
 
 #: Added by the server (uvicorn) or recomputed per request; everything else must be equal.
@@ -79,7 +80,7 @@ def test_in_process_answers_equal_the_servers() -> None:
     """One app; each transport gets its own token (tokens are bound to the host that issued them)."""
     app = create_app(validate_responses=True)
     with run_mock(app=app) as served:
-        with httpx.Client(base_url=served.base_url) as remote:
+        with net.Client(base_url=served.base_url) as remote:
             over_http = _via_httpx(remote)
         with app.test_client() as client:
             assert _via_httpx(client) == over_http

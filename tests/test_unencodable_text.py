@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockserver import create_app
+from tests import net
 from tests.ltiutil import LINE_ITEM, SCORE, bearer, get_token
 from tests.rest.helpers import ADMIN, TEACHER
 
@@ -285,12 +285,12 @@ def test_a_raw_query_string_that_is_not_utf8_is_a_400(target: bytes) -> None:
     from tests.ltiutil import bearer, get_token
 
     with run_mock() as mock:
-        lti = bearer(get_token(httpx.Client(base_url=mock.base_url), mock.config, "Mock Grading Tool"))
-        before = httpx.get(f"{mock.base_url}/__mock__/state").json()
+        lti = bearer(get_token(net.Client(base_url=mock.base_url), mock.config, "Mock Grading Tool"))
+        before = net.get(f"{mock.base_url}/__mock__/state").json()
         status, body = _raw_get(mock.base_url, target, _headers_for(target, lti))
         assert status == 400, body
-        assert httpx.get(f"{mock.base_url}/__mock__/state").json() == before
-        assert httpx.get(f"{mock.base_url}/__mock__/requests").status_code == 200
+        assert net.get(f"{mock.base_url}/__mock__/state").json() == before
+        assert net.get(f"{mock.base_url}/__mock__/requests").status_code == 200
 
 
 @pytest.mark.parametrize("target", RAW_TARGETS)

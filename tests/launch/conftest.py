@@ -4,10 +4,10 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from mockserver.testing import RunningMock, run_mock
+from tests import net
 
 from .tool import LtiTool, serve
 
@@ -31,14 +31,14 @@ def mock(_served_mock: RunningMock) -> RunningMock:
 
 def point_key_at(mock: RunningMock, key_id: str, tool_id: int, base_url: str, **key_fields: Any) -> None:
     """Register the test tool's URLs on a developer key and its tool, through the state API."""
-    state = httpx.get(f"{mock.base_url}/__mock__/state").json()
+    state = net.get(f"{mock.base_url}/__mock__/state").json()
     for key in state["developer_keys"]:
         if key["id"] == key_id:
             key.update({"redirect_uris": [f"{base_url}/launch"], "oidc_initiation_url": f"{base_url}/login", **key_fields})
     for tool in state["tools"]:
         if tool["id"] == tool_id:
             tool.update({"url": f"{base_url}/launch", "domain": "127.0.0.1"})
-    httpx.put(f"{mock.base_url}/__mock__/state", json=state).raise_for_status()
+    net.put(f"{mock.base_url}/__mock__/state", json=state).raise_for_status()
 
 
 @pytest.fixture
@@ -55,6 +55,6 @@ def tool(mock: RunningMock) -> Iterator[LtiTool]:
 
 
 def start_launch(mock: RunningMock, **body: Any) -> dict[str, Any]:
-    response = httpx.post(f"{mock.base_url}/__mock__/launches", json={k: v for k, v in body.items() if v is not None})
+    response = net.post(f"{mock.base_url}/__mock__/launches", json={k: v for k, v in body.items() if v is not None})
     assert response.status_code == 201, response.text
     return response.json()

@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from mockserver.testing import RunningMock
+from tests import net
 
 from .conftest import start_launch
 from .tool import AGS_CLAIM, DL, LTI, LtiTool, browse_launch
@@ -43,14 +44,14 @@ def test_deep_linking_creates_links_and_line_item(mock: RunningMock, tool: LtiTo
 
     items = [{**i, "url": i["url"].format(base=tool.base_url)} for i in ITEMS]
     response_jwt = tool.deep_linking_response(claims, items)
-    page = httpx.post(settings["deep_link_return_url"], data={"JWT": response_jwt})
+    page = net.post(settings["deep_link_return_url"], data={"JWT": response_jwt})
     assert page.status_code == 200, page.text
     message = read_message(page)
     assert message["subject"] == "LtiDeepLinkingResponse" and message["placement"] == placement
     assert [i["title"] for i in message["content_items"]] == ["Chapter 1 reading", "Chapter 1 quiz"]
     assert message["msg"] == "Done" and message["reloadpage"] is True
 
-    state = httpx.get(f"{mock.base_url}/__mock__/state").json()
+    state = net.get(f"{mock.base_url}/__mock__/state").json()
     links = {link["title"]: link for link in state["resource_links"]}
     reading, quiz = links["Chapter 1 reading"], links["Chapter 1 quiz"]
     assert reading["context_type"] == "Course" and reading["custom"]["chapter"] == "1"
@@ -60,7 +61,7 @@ def test_deep_linking_creates_links_and_line_item(mock: RunningMock, tool: LtiTo
 
     # AGS sees the tool-owned line item, linked to the new resource link.
     token = tool.access_token(["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"])
-    listed = httpx.get(f"{mock.base_url}/api/lti/courses/101/line_items", params={"tag": "quiz"},
+    listed = net.get(f"{mock.base_url}/api/lti/courses/101/line_items", params={"tag": "quiz"},
                        headers={"Authorization": f"Bearer {token}"}).json()
     assert len(listed) == 1
     assert listed[0]["scoreMaximum"] == 25 and listed[0]["label"] == "Quiz: chapter 1"
@@ -90,8 +91,8 @@ def test_other_content_items_are_recorded_and_returned(mock: RunningMock, tool: 
     items = [{"type": "html", "html": "<p>hi</p>"}, {"type": "link", "url": "https://example.com"},
              {"type": "file", "url": "https://example.com/a.pdf", "mediaType": "application/pdf"},
              {"type": "image", "url": "https://example.com/a.png", "width": 10, "height": 10}]
-    page = httpx.post(settings["deep_link_return_url"], data={"JWT": tool.deep_linking_response(claims, items)})
+    page = net.post(settings["deep_link_return_url"], data={"JWT": tool.deep_linking_response(claims, items)})
     assert read_message(page)["content_items"] == items
-    state = httpx.get(f"{mock.base_url}/__mock__/state").json()
+    state = net.get(f"{mock.base_url}/__mock__/state").json()
     assert [c["type"] for c in state["content_items"]] == ["html", "link", "file", "image"]
     assert read_message(page)["reloadpage"] is False

@@ -11,13 +11,13 @@ import subprocess
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import jwt
 import pytest
 
 from mockserver import create_app
 from mockserver.demo_tool.validation import CHECKS
 from mockserver.launch.html import read_form
+from tests import net
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DEMO_KEY = "10000000000004"
@@ -228,12 +228,12 @@ def test_canvas_lti_mock_points_the_demo_tool_at_its_own_address_or_public_url()
     from tests.test_cli import CLI, mock_process
 
     with mock_process() as (_, base):  # --port 0: the fixtures' ${MOCK_URL} is the port actually bound
-        key = next(k for k in httpx.get(f"{base}/__mock__/state").json()["developer_keys"] if k["id"] == DEMO_KEY)
+        key = next(k for k in net.get(f"{base}/__mock__/state").json()["developer_keys"] if k["id"] == DEMO_KEY)
         assert key["oidc_initiation_url"] == f"{base}/__mock__/demo-tool/login"
     with mock_process("--public-url", "http://mock.example.test:8081/") as (_, base):
-        state = httpx.get(f"{base}/__mock__/state").json()
+        state = net.get(f"{base}/__mock__/state").json()
         assert next(t for t in state["tools"] if t["id"] == 4)["url"] == "http://mock.example.test:8081/__mock__/demo-tool/launch"
-        assert httpx.get(f"{base}/__mock__/config", headers={"Host": "mock.example.test:8081"}).status_code == 200
+        assert net.get(f"{base}/__mock__/config", headers={"Host": "mock.example.test:8081"}).status_code == 200
     done = subprocess.run([*CLI, "mock", "--port", "0", "--public-url", "http://mock.example.test/tool"],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 2 and done.stderr.splitlines() == [

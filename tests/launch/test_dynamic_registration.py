@@ -10,6 +10,7 @@ import jwt
 import pytest
 
 from mockserver.testing import RunningMock
+from tests import net
 
 from .conftest import start_launch
 from .tool import LTI, LtiTool, browse_launch, serve
@@ -24,10 +25,10 @@ def test_tool_registers_itself_then_calls_a_service(mock: RunningMock) -> None:
     tool = LtiTool(issuer="", platform_jwks_url="", authorize_url="", token_url="")
     tool.generate_key()
     with serve(tool):
-        token = httpx.get(f"{mock.base_url}/api/lti/accounts/1/registration_token", headers=ADMIN).json()
+        token = net.get(f"{mock.base_url}/api/lti/accounts/1/registration_token", headers=ADMIN).json()
         assert token["oidc_configuration_url"].startswith(f"{mock.base_url}/api/lti/security/openid-configuration?")
         # Canvas opens the tool's registration URL with these two parameters.
-        registered = httpx.get(f"{tool.base_url}/register", params={
+        registered = net.get(f"{tool.base_url}/register", params={
             "openid_configuration": token["oidc_configuration_url"], "registration_token": token["token"]})
         assert registered.status_code == 200, registered.text
         body = registered.json()
@@ -37,7 +38,7 @@ def test_tool_registers_itself_then_calls_a_service(mock: RunningMock) -> None:
 
         # Its own key (served from its jwks_uri) gets it a token; the roster service answers.
         access = tool.access_token([NRPS])
-        members = httpx.get(f"{mock.base_url}/api/lti/courses/101/names_and_roles",
+        members = net.get(f"{mock.base_url}/api/lti/courses/101/names_and_roles",
                             headers={"Authorization": f"Bearer {access}"})
         assert members.status_code == 200, members.text
         assert members.json()["members"]
@@ -54,7 +55,7 @@ def test_tool_registers_itself_then_calls_a_service(mock: RunningMock) -> None:
         with pytest.raises(httpx.HTTPStatusError):
             other.access_token([NRPS])
 
-    state = httpx.get(f"{mock.base_url}/__mock__/state").json()
+    state = net.get(f"{mock.base_url}/__mock__/state").json()
     reg = next(r for r in state["ims_registrations"] if r["developer_key_id"] == tool.client_id)
     assert reg["guid"] == token["uuid"] and reg["placements"] == ["course_navigation", "link_selection"]
     key = next(k for k in state["developer_keys"] if k["id"] == tool.client_id)

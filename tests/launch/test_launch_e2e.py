@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import httpx
-
 from mockserver.testing import RunningMock
+from tests import net
 
 from .conftest import start_launch
 from .tool import AGS_CLAIM, LTI, NRPS_CLAIM, LtiTool, browse_launch
@@ -53,7 +52,7 @@ def test_resource_link_launch_then_services(mock: RunningMock, tool: LtiTool) ->
     mine = [r for r in results if r["userId"] == claims["sub"]]
     assert mine and mine[0]["resultScore"] == 9
     # …and the mock's world has it.
-    state = httpx.get(f"{mock.base_url}/__mock__/state").json()
+    state = net.get(f"{mock.base_url}/__mock__/state").json()
     assert any(r["line_item_id"] == 1 and r["user_id"] == 20 and r["score_given"] == 9 for r in state["results"])
 
 
@@ -71,9 +70,9 @@ def test_course_navigation_launch_creates_its_own_line_item(mock: RunningMock, t
 
 def test_launch_through_the_html_page(mock: RunningMock, tool: LtiTool) -> None:
     """The browser path: the launch page's form, then the auto-posting login form."""
-    page = httpx.get(f"{mock.base_url}/__mock__/")
+    page = net.get(f"{mock.base_url}/__mock__/")
     assert page.status_code == 200 and 'action="/__mock__/launches"' in page.text
-    with httpx.Client(follow_redirects=True) as browser:
+    with net.Client(follow_redirects=True) as browser:
         login_page = browser.post(f"{mock.base_url}/__mock__/launches",
                                   data={"tool": "1", "course": "101", "user": "20", "placement": ""})
         assert login_page.headers["content-type"].startswith("text/html")

@@ -28,6 +28,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from tests import net
+
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -150,7 +152,7 @@ class LtiTool:
         return jwt.encode(claims, self.private_key_pem, algorithm="RS256", headers={"kid": self.kid})
 
     def access_token(self, scopes: list[str]) -> str:
-        response = httpx.post(self.token_url, data={
+        response = net.post(self.token_url, data={
             "grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE,
             "client_assertion": self.assertion(), "scope": " ".join(scopes)})
         response.raise_for_status()
@@ -159,7 +161,7 @@ class LtiTool:
     def roster(self, claims: dict[str, Any]) -> list[dict[str, Any]]:
         service = claims[NRPS_CLAIM]
         token = self.access_token(["https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"])
-        response = httpx.get(service["context_memberships_url"], headers={
+        response = net.get(service["context_memberships_url"], headers={
             "Authorization": f"Bearer {token}", "Accept": "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"})
         response.raise_for_status()
         return response.json()["members"]
@@ -172,11 +174,11 @@ class LtiTool:
         auth = {"Authorization": f"Bearer {token}"}
         line_item = ags.get("lineitem")
         if line_item is None:
-            created = httpx.post(ags["lineitems"], headers={**auth, "Content-Type": "application/vnd.ims.lis.v2.lineitem+json"},
+            created = net.post(ags["lineitems"], headers={**auth, "Content-Type": "application/vnd.ims.lis.v2.lineitem+json"},
                                  json={"label": label, "scoreMaximum": maximum, "resourceId": "quiz-1"})
             created.raise_for_status()
             line_item = created.json()["id"]
-        scored = httpx.post(f"{line_item}/scores", headers={**auth, "Content-Type": "application/vnd.ims.lis.v1.score+json"},
+        scored = net.post(f"{line_item}/scores", headers={**auth, "Content-Type": "application/vnd.ims.lis.v1.score+json"},
                             json={"userId": user_id, "scoreGiven": given, "scoreMaximum": maximum,
                                   "activityProgress": "Completed", "gradingProgress": "FullyGraded",
                                   "timestamp": "2026-05-01T10:00:00.000Z"})
@@ -185,7 +187,7 @@ class LtiTool:
 
     def results(self, claims: dict[str, Any], line_item: str) -> list[dict[str, Any]]:
         token = self.access_token(["https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"])
-        response = httpx.get(f"{line_item}/results", headers={"Authorization": f"Bearer {token}"})
+        response = net.get(f"{line_item}/results", headers={"Authorization": f"Bearer {token}"})
         response.raise_for_status()
         return response.json()
 
@@ -209,7 +211,7 @@ class LtiTool:
     # -- dynamic registration ----------------------------------------------------------------------
 
     def register(self, openid_configuration: str, registration_token: str) -> dict[str, Any]:
-        platform = httpx.get(openid_configuration).json()
+        platform = net.get(openid_configuration).json()
         body = {
             "application_type": "web", "grant_types": ["client_credentials", "implicit"],
             "response_types": ["id_token"], "redirect_uris": [f"{self.base_url}/launch"],
@@ -224,7 +226,7 @@ class LtiTool:
                              {"type": "LtiDeepLinkingRequest", "placements": ["ContentArea"]}],
             },
         }
-        response = httpx.post(platform["registration_endpoint"], json=body,
+        response = net.post(platform["registration_endpoint"], json=body,
                               headers={"Authorization": f"Bearer {registration_token}"})
         response.raise_for_status()
         self.registration = response.json()
@@ -300,7 +302,7 @@ def serve(tool: ServedTool) -> Iterator[ServedTool]:
 def browse_launch(login: dict[str, Any]) -> httpx.Response:
     """What the browser does: post the login form, follow the redirects to Canvas's authorize
     page, then post its auto-submitting form to the tool; returns the tool's answer."""
-    with httpx.Client(follow_redirects=True, timeout=10) as browser:
+    with net.Client(follow_redirects=True) as browser:
         page = browser.post(login["login_url"], data=login["params"])
         assert page.status_code == 200, page.text
         form = read_form(page.text)

@@ -3,10 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from mockserver.testing import RunningMock
+from tests import net
 from tests.launch import conftest as launch
 from tests.launch.conftest import GRADING_KEY, GRADING_TOOL, point_key_at
 
@@ -16,7 +16,7 @@ _served_mock, mock = launch._served_mock, launch.mock  # the launch tests' packa
 
 
 def _key(mock: RunningMock, client_id: str) -> dict[str, Any]:
-    state = httpx.get(f"{mock.base_url}/__mock__/state").json()
+    state = net.get(f"{mock.base_url}/__mock__/state").json()
     return next(k for k in state["developer_keys"] if k["id"] == client_id)
 
 

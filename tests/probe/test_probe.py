@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import socket
 
-import httpx
 import pytest
 
 from conformance.probe import BaselineRejected, ProbeError, ProbeOptions, RefusalLooksLikeLaunch, SuccessRule, probe_tool
@@ -18,6 +17,7 @@ from conformance.probe.run import ProbeResult
 from conformance.probe.severity import Severity
 from conformance.probe.verdict import Outcome
 from mockserver.testing import RunningMock, free_port
+from tests import net
 from tests.launch.conftest import point_key_at
 
 from .tools.key_mistakes import MISTAKES
@@ -233,9 +233,9 @@ def test_unknown_tool_and_case_are_clear_errors(mock: RunningMock, careless: str
 
 
 def test_probe_requests_are_in_the_journal(mock: RunningMock, careless: str) -> None:
-    httpx.delete(f"{mock.base_url}/__mock__/requests")
+    net.delete(f"{mock.base_url}/__mock__/requests")
     result = run(mock, cases=["expired"], deep_linking=False)
-    journal = httpx.get(f"{mock.base_url}/__mock__/requests").json()["requests"]
+    journal = net.get(f"{mock.base_url}/__mock__/requests").json()["requests"]
     operations = [e["operation_id"] for e in journal]
     # baseline, the control (an id_token that is not a JWT) and the case: three flows through
     # authorize_redirect → authorize, one signature

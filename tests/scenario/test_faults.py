@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from mockserver import cli, create_app
+from tests import net
 from tests.ltiutil import bearer, get_token
 
 JWKS = "/api/lti/security/jwks"
@@ -19,7 +20,7 @@ LINE_ITEMS = "/api/lti/courses/101/line_items"
 
 
 def get(mock, path=JWKS, **kwargs):
-    return httpx.get(mock.base_url + path, timeout=10, **kwargs)
+    return net.get(mock.base_url + path, **kwargs)
 
 
 def test_status_500_has_canvas_body_and_bypasses_response_validation(mock):
@@ -104,7 +105,7 @@ def test_matching_by_method_path_prefix_regex_and_skip(mock, tool):
         {"kind": "status", "status": 502, "path_regex": r"/line_items/\d+$", "skip": 1, "times": 1},
     )
     assert get(mock, LINE_ITEMS, headers=bearer(tool.token)).status_code == 200
-    created = httpx.post(mock.base_url + LINE_ITEMS, json={"label": "x", "scoreMaximum": 1},
+    created = net.post(mock.base_url + LINE_ITEMS, json={"label": "x", "scoreMaximum": 1},
                          headers=bearer(tool.token))
     assert created.status_code == 503
     item = get(mock, LINE_ITEMS, headers=bearer(tool.token)).json()[0]["id"]
@@ -138,7 +139,7 @@ def test_invalid_rules_are_refused(mock):
     for body in ({"rules": []}, {"rules": [{"kind": "explode"}]}, {"rules": [{"kind": "status"}]},
                  {"rules": [{"kind": "drop", "probability": 2}]}, {"rules": [{"kind": "drop", "path_regex": "("}]},
                  {"seed": "x", "rules": [{"kind": "drop"}]}, {"rules": [{"kind": "drop", "colour": "red"}]}):
-        response = httpx.post(f"{mock.base_url}/__mock__/faults", json=body)
+        response = net.post(f"{mock.base_url}/__mock__/faults", json=body)
         assert response.status_code == 400, body
         assert response.json()["errors"][0]["message"].startswith("Invalid ")  # schema or rule check
     assert mock.faults()["sets"] == []
@@ -146,7 +147,7 @@ def test_invalid_rules_are_refused(mock):
 
 def test_delete_and_reset_clear_faults(mock):
     mock.add_faults({"kind": "status", "status": 500})
-    assert httpx.delete(f"{mock.base_url}/__mock__/faults").status_code == 204
+    assert net.delete(f"{mock.base_url}/__mock__/faults").status_code == 204
     assert get(mock).status_code == 200
     mock.add_faults({"kind": "status", "status": 500})
     mock.reset()
@@ -155,7 +156,7 @@ def test_delete_and_reset_clear_faults(mock):
 
 def test_control_endpoints_are_never_faulted(mock):
     mock.add_faults({"kind": "drop"})
-    assert httpx.get(f"{mock.base_url}/__mock__/config").status_code == 200
+    assert net.get(f"{mock.base_url}/__mock__/config").status_code == 200
 
 
 def test_faults_file_at_start_up_survives_reset(tmp_path):
@@ -192,9 +193,9 @@ def test_in_process_client_sees_faults_too(client, config):
 def test_fault_state_round_trips_through_state_dump(mock):
     mock.add_faults({"kind": "status", "status": 500, "probability": 0.5}, seed=11)
     [get(mock) for _ in range(5)]
-    dump = httpx.get(f"{mock.base_url}/__mock__/state").json()
+    dump = net.get(f"{mock.base_url}/__mock__/state").json()
     expected = [get(mock).status_code for _ in range(10)]
-    assert httpx.put(f"{mock.base_url}/__mock__/state", json=dump).status_code == 204
+    assert net.put(f"{mock.base_url}/__mock__/state", json=dump).status_code == 204
     assert [get(mock).status_code for _ in range(10)] == expected
 
 
@@ -204,5 +205,5 @@ def test_one_rule_set_is_removed_and_the_others_keep_firing(mock):
     mock.remove_faults(first["id"])
     assert [s["id"] for s in mock.faults()["sets"]] == [second["id"]]
     assert get(mock).status_code == 502
-    missing = httpx.delete(f"{mock.base_url}/__mock__/faults/{first['id']}")
+    missing = net.delete(f"{mock.base_url}/__mock__/faults/{first['id']}")
     assert missing.status_code == 404 and missing.json()["errors"][0]["message"] == f"No fault rule set {first['id']}"

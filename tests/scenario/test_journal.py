@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
-
 from mockserver import create_app, scenario
+from tests import net
 from tests.ltiutil import AGS_LINEITEM_RO, bearer, get_token, token_form, tool_named
 
 COURSE = 101
@@ -142,7 +141,7 @@ def test_state_dump_round_trip_includes_the_journal():
 
 
 def test_real_http_journal_sees_client_ip(mock):
-    httpx.get(f"{mock.base_url}/api/lti/security/jwks")
+    net.get(f"{mock.base_url}/api/lti/security/jwks")
     (entry,) = mock.requests(operation_id="getPlatformJwks")
     assert entry["client_ip"] == "127.0.0.1" and entry["status"] == 200
 

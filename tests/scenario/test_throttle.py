@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from mockserver import cli, create_app
+from tests import net
 from tests.scenario.tool import Tool
 
 COURSE = 101
@@ -48,7 +49,7 @@ def test_headers_always_refusals_only_when_enabled(mock, tool):
     bad = tool.http.get(LINE_ITEMS)                           # no token: 401 still counted, by address
     # at the 800 cap the up-front 50 is not added, yet it is refunded: 800 - 50 + 1
     assert bad.status_code == 401 and bad.headers["x-request-cost"] == "1.0" and remaining(bad) == -151
-    assert "x-rate-limit-remaining" not in httpx.get(f"{mock.base_url}/__mock__/config").headers
+    assert "x-rate-limit-remaining" not in net.get(f"{mock.base_url}/__mock__/config").headers
     entries = mock.requests(operation_id="createAccessToken")
     assert [e["throttle"]["throttled"] for e in entries] == [False] * 5
     assert [e["response_headers"]["x-rate-limit-remaining"] for e in entries] == ["399.0", "198.0", "-3.0", "-200.0", "-200.0"]
@@ -121,7 +122,7 @@ def test_settings_are_settable_and_validated(mock, tool):
     statuses += [tool.call("GET", LINE_ITEMS).status_code for _ in range(2)]
     assert statuses[:2] == [200, 200] and statuses[2] == 403
     for bad in ({"hwm": -1}, {"enabled": "yes"}, {"colour": 1}, {"cost": "x"}):
-        response = httpx.post(f"{mock.base_url}/__mock__/throttle", json=bad)
+        response = net.post(f"{mock.base_url}/__mock__/throttle", json=bad)
         assert response.status_code == 400, bad
     assert mock.throttle(reset_buckets=True)["buckets"] == {}
     assert tool.call("GET", LINE_ITEMS).status_code == 200
@@ -166,13 +167,13 @@ def test_buckets_are_traffic_in_the_state_dump(mock, tool):
     """Like the journal, the always-on buckets are dumped only with ``journal=true``; a dump
     without them leaves the current buckets alone when loaded."""
     tool.fetch_token()
-    plain = httpx.get(f"{mock.base_url}/__mock__/state").json()["scenario"]["throttle"]
+    plain = net.get(f"{mock.base_url}/__mock__/state").json()["scenario"]["throttle"]
     assert "buckets" not in plain and plain["enabled"] is False
-    full = httpx.get(f"{mock.base_url}/__mock__/state", params={"journal": "true"}).json()
+    full = net.get(f"{mock.base_url}/__mock__/state", params={"journal": "true"}).json()
     assert full["scenario"]["throttle"]["buckets"]["ip:127.0.0.1"]["remaining"] == 399
     mock.reset()
-    assert httpx.put(f"{mock.base_url}/__mock__/state", json=full).status_code == 204
+    assert net.put(f"{mock.base_url}/__mock__/state", json=full).status_code == 204
     assert mock.throttle()["buckets"]["ip:127.0.0.1"]["remaining"] == 399
-    without = httpx.get(f"{mock.base_url}/__mock__/state").json()
-    assert httpx.put(f"{mock.base_url}/__mock__/state", json=without).status_code == 204
+    without = net.get(f"{mock.base_url}/__mock__/state").json()
+    assert net.put(f"{mock.base_url}/__mock__/state", json=without).status_code == 204
     assert mock.throttle()["buckets"]["ip:127.0.0.1"]["remaining"] == 399  # kept

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from tests import net
 from tests.ltiutil import LINE_ITEM, SCORE, token_form
 
 NEXT_RE = re.compile(r'<([^>]*)>\s*;\s*rel="next"')
@@ -20,7 +21,7 @@ class Tool:
         self.mock = mock
         self.tool = mock.tool(name)
         self.scopes = scopes or list(self.tool["scopes"])
-        self.http = httpx.Client(base_url=mock.base_url, timeout=10)
+        self.http = net.Client(base_url=mock.base_url)
         self.token: str | None = None
         #: A naive retry loop: every non-2xx answer is retried after ``sleep(1)``.
         self.sleep = sleep or (lambda seconds: None)

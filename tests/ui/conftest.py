@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 
 from mockserver.testing import RunningMock, run_mock
+from tests import net
 from tests.launch.tool import LtiTool, serve
 
 from .tool import ConsoleTool
@@ -70,7 +70,7 @@ def browser() -> Iterator[Any]:
 
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        sync_api.expect.set_options(timeout=20_000)  # auto-waiting: generous for a loaded machine
+        sync_api.expect.set_options(timeout=60_000)  # auto-waiting: generous for a loaded machine
         yield browser
         browser.close()
 
@@ -89,9 +89,9 @@ def mock(served_mock: RunningMock) -> RunningMock:
 
 def edit_state(mock: RunningMock, change: Any) -> None:
     """Change the world the way a test harness would: dump, edit, load (``/__mock__/state``)."""
-    state = httpx.get(f"{mock.base_url}/__mock__/state").json()
+    state = net.get(f"{mock.base_url}/__mock__/state").json()
     change(state)
-    httpx.put(f"{mock.base_url}/__mock__/state", json=state).raise_for_status()
+    net.put(f"{mock.base_url}/__mock__/state", json=state).raise_for_status()
 
 
 @pytest.fixture
@@ -202,6 +202,7 @@ class Screens:
 def screens(browser: Any, request: pytest.FixtureRequest) -> Iterator[Screens]:
     """A fresh browser context (laptop-sized, clipboard allowed); fails the test on console errors."""
     context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context.set_default_timeout(60_000)  # actions and navigations: generous for a loaded machine (Playwright's is 30 s)
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     folder = ARTIFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
     shutil.rmtree(folder, ignore_errors=True)

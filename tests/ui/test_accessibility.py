@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 
-import httpx
 import pytest
 
 if not os.environ.get("CI"):  # in CI a missing Playwright is a failure, not a skip
@@ -21,6 +20,7 @@ from playwright.sync_api import expect
 
 from mockserver.spec import load_spec
 from mockserver.testing import RunningMock
+from tests import net
 
 from .conftest import Screens, axe_script
 from .test_console import COURSE, open_page
@@ -60,12 +60,12 @@ def test_every_console_page_has_no_serious_accessibility_violation(mock: Running
     screens.audit(course)
     course.locator("#tool-frame").focus()  # a visible focus ring on the frame
     assert course.locator("#tool-frame").evaluate("frame => getComputedStyle(frame).outlineStyle") == "solid"
-    launch_id = httpx.get(f"{mock.base_url}/__mock__/launches").json()["launches"][0]["id"]
+    launch_id = net.get(f"{mock.base_url}/__mock__/launches").json()["launches"][0]["id"]
 
     checked = []
     page = screens.new_page()
     for path in console_pages(launch_id):
-        if not httpx.get(f"{mock.base_url}{path}").text.lstrip().startswith("<!DOCTYPE html>"):
+        if not net.get(f"{mock.base_url}{path}").text.lstrip().startswith("<!DOCTYPE html>"):
             continue  # a fragment another page embeds (a status line), checked there
         page.goto(f"{mock.base_url}{path}")
         for summary in page.locator("details > summary").all()[:3]:  # open a few: their contents count too

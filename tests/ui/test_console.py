@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import httpx
 import pytest
 
 if not os.environ.get("CI"):  # in CI a missing Playwright is a failure, not a skip
@@ -16,6 +15,7 @@ if not os.environ.get("CI"):  # in CI a missing Playwright is a failure, not a s
 from playwright.sync_api import expect
 
 from mockserver.testing import RunningMock
+from tests import net
 
 from .conftest import Screens, edit_state
 from .tool import ConsoleTool
@@ -51,10 +51,10 @@ def test_home_page(mock: RunningMock, screens: Screens) -> None:
     expect(key.locator(".deployment-id")).to_have_text(mock.tool("Mock Grading Tool")["deployment_id"])
     for name in ("Tool configuration (JSON)", "Platform JWKS"):
         href = page.get_by_role("link", name=name).get_attribute("href")
-        assert httpx.get(f"{mock.base_url}{href}").status_code == 200, href
+        assert net.get(f"{mock.base_url}{href}").status_code == 200, href
     page.get_by_role("button", name="Get a registration token").click()
     openid = page.get_by_role("link", name="openid-configuration (with a registration token)")
-    answer = httpx.get(openid.get_attribute("href") or "")
+    answer = net.get(openid.get_attribute("href") or "")
     assert answer.status_code == 200 and answer.json()["issuer"] == mock.config["issuer"]
     key.get_by_role("button", name="Copy client id of Mock Grading Tool").click()
     expect(page.locator("#flash")).to_have_text("Copied to the clipboard")

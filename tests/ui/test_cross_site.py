@@ -15,7 +15,6 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 if not os.environ.get("CI"):  # in CI a missing Playwright is a failure, not a skip
@@ -26,6 +25,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from mockserver.testing import RunningMock
+from tests import net
 from tests.launch.tool import serve
 from tests.test_browser_guard import REQUESTS, demo_tool_clients, state_changing
 
@@ -112,17 +112,17 @@ def attacker(mock: RunningMock) -> Iterator[AttackerSite]:
 def observable(base: str) -> Any:
     """The world and scenario (clock frozen), the journal, the fault sets, the platform keys and the
     demo tool's registered client ids."""
-    state = httpx.get(f"{base}/__mock__/state").json()
+    state = net.get(f"{base}/__mock__/state").json()
     del state["scenario"]["clock"]["offset"]
-    journal = httpx.get(f"{base}/__mock__/requests").json()["requests"]
-    return (state, [(e["path"], e["status"]) for e in journal if e["path"] != JWKS], httpx.get(f"{base}/__mock__/faults").json(),
-            httpx.get(f"{base}{JWKS}").json(), demo_tool_clients(httpx.get(f"{base}/__mock__/demo-tool/").text))
+    journal = net.get(f"{base}/__mock__/requests").json()["requests"]
+    return (state, [(e["path"], e["status"]) for e in journal if e["path"] != JWKS], net.get(f"{base}/__mock__/faults").json(),
+            net.get(f"{base}{JWKS}").json(), demo_tool_clients(net.get(f"{base}/__mock__/demo-tool/").text))
 
 
 def test_a_page_on_another_origin_changes_nothing(mock: RunningMock, attacker: AttackerSite, browser: Any) -> None:
     base = mock.base_url
-    httpx.post(f"{base}/__mock__/faults", json={"rules": [{"kind": "status", "status": 500, "path": "/nowhere"}]})
-    httpx.post(f"{base}/__mock__/clock", json={"freeze": True}).raise_for_status()
+    net.post(f"{base}/__mock__/faults", json={"rules": [{"kind": "status", "status": 500, "path": "/nowhere"}]})
+    net.post(f"{base}/__mock__/clock", json={"freeze": True}).raise_for_status()
     before = observable(base)
     context = browser.new_context()  # the attacker's pages: their refused requests log errors, as they should
     try:
@@ -147,5 +147,5 @@ def test_a_page_on_another_origin_changes_nothing(mock: RunningMock, attacker: A
     # The journal shows what a browser fetched by itself on the rebound name, refused.
     assert after[1] == [*before[1], ("/favicon.ico", 403)]
     # Scripts and test clients (no browser headers) still drive the mock.
-    assert httpx.post(f"{base}/__mock__/keys/rotate").status_code == 200
-    assert httpx.post(f"{base}/__mock__/reset").status_code == 204
+    assert net.post(f"{base}/__mock__/keys/rotate").status_code == 200
+    assert net.post(f"{base}/__mock__/reset").status_code == 204

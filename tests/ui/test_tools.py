@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx
 import pytest
 
 if not os.environ.get("CI"):  # in CI a missing Playwright is a failure, not a skip
@@ -25,6 +24,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from mockserver.testing import RunningMock
+from tests import net
 from tests.launch.tool import LtiTool, serve
 
 from .conftest import Screens
@@ -170,7 +170,7 @@ def test_the_demo_tool_installs_by_url_and_its_new_client_id_launches_and_grades
     screens.audit(course.frame(name="tool-frame"))
 
     # The tool's registration page itself, opened by nothing: it says so, and passes axe-core.
-    token = httpx.get(f"{mock.base_url}/api/lti/accounts/1/registration_token",
+    token = net.get(f"{mock.base_url}/api/lti/accounts/1/registration_token",
                       headers={"Authorization": "Bearer mock-admin-token-TEST-ONLY"}).json()
     alone = screens.new_page()
     alone.goto(f"{mock.base_url}/__mock__/demo-tool/register?" + urlencode(

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from tests import net
 from tests.launch.tool import AGS_CLAIM, DL, LTI, LtiTool
 from tests.ltiutil import LINE_ITEM, SCORE
 
@@ -52,11 +53,11 @@ class ConsoleTool:
         ags = claims[AGS_CLAIM]
         if ags.get("lineitem"):
             return ags["lineitem"]
-        found = httpx.get(ags["lineitems"], params={"resource_id": RESOURCE_ID}, headers=headers)
+        found = net.get(ags["lineitems"], params={"resource_id": RESOURCE_ID}, headers=headers)
         found.raise_for_status()
         if found.json():
             return found.json()[0]["id"]
-        created = httpx.post(ags["lineitems"], headers={**headers, "Content-Type": LINE_ITEM},
+        created = net.post(ags["lineitems"], headers={**headers, "Content-Type": LINE_ITEM},
                              json={"label": "Console quiz", "scoreMaximum": maximum, "resourceId": RESOURCE_ID})
         created.raise_for_status()
         return created.json()["id"]
@@ -66,7 +67,7 @@ class ConsoleTool:
         headers = {"Authorization": f"Bearer {token}"}
         line_item = self._line_item(claims, headers, maximum)
         self.line_items.append(line_item)
-        scored = httpx.post(f"{line_item}/scores", headers={**headers, "Content-Type": SCORE}, json={
+        scored = net.post(f"{line_item}/scores", headers={**headers, "Content-Type": SCORE}, json={
             "userId": claims["sub"], "scoreGiven": given, "scoreMaximum": maximum, "comment": comment,
             "activityProgress": "Completed", "gradingProgress": "FullyGraded",
             "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds")})

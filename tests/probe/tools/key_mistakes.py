@@ -17,10 +17,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import httpx
 import jwt
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+
+from tests import net
 
 #: How the platform's public key may be held by a tool that confuses it with an HMAC secret.
 ENCODINGS = ("spki_pem", "pkcs1_pem", "jwk_json", "pem_no_newline")
@@ -58,7 +59,7 @@ def _rsa_key(header: dict[str, Any], mistakes: frozenset[str]) -> Any | None:
     if "jku" in mistakes and isinstance(header.get("jku"), str):
         return jwt.PyJWKClient(header["jku"], cache_keys=False).get_signing_key(header.get("kid")).key
     if "x5u" in mistakes and isinstance(header.get("x5u"), str):
-        return x509.load_pem_x509_certificate(httpx.get(header["x5u"]).content).public_key()
+        return x509.load_pem_x509_certificate(net.get(header["x5u"]).content).public_key()
     return None
 
 

@@ -19,9 +19,10 @@ import threading
 import time
 from typing import Any
 
-import httpx
 import jwt
 from flask import Flask, make_response, redirect, request, url_for
+
+from tests import net
 
 from .key_mistakes import signature_ok
 from .serving import LAUNCHED, LTI, authorize_url, deep_link_response
@@ -98,7 +99,7 @@ def strict_tool(config: dict[str, Any], tool: dict[str, Any], *, mistakes: froze
         """What the switched-on mistakes make of the signature (None: they do not apply)."""
         try:
             header = jwt.get_unverified_header(token)
-            keys = httpx.get(config["jwks_url"]).json()["keys"]
+            keys = net.get(config["jwks_url"]).json()["keys"]
             return signature_ok(token, header, mistakes, next((k for k in keys if k.get("kid") == header.get("kid")), None))
         except Exception:  # a mistake that blows up refuses, like the rest
             return False
