@@ -29,8 +29,9 @@ from .platform import Platform, ProbeError
 TIMEOUT = 60.0
 MAX_REDIRECTS = 10
 EXCERPT = 160
-#: What is kept of a tool's answer (the reason shown is cut further, in :mod:`.reasons`).
-MAX_TEXT = 64 * 1024
+#: What is kept of a tool's answer, where --success-text is looked for (a page's inline scripts and
+#: styles may come before it); the reason shown is cut further, in :mod:`.reasons`.
+MAX_TEXT = 1024 * 1024
 JS_REDIRECT_RE = re.compile(r"""window\.location(?:\.href)?\s*=\s*(["'])(.+?)\1""")
 COOKIE_CHECK_RE = re.compile(r"var urlParams = (\{.*?\});\s*var htmlEntities", re.S)
 META_REFRESH_RE = re.compile(r"""<meta[^>]+http-equiv=["']?refresh["']?[^>]+url=([^"'>\s]+)""", re.I)

@@ -133,6 +133,24 @@ def test_a_4xx_page_with_the_success_text_is_a_refusal(mock: RunningMock, carele
     assert result.cases[1].refusal_source == "expiry (exp)"
 
 
+@pytest.mark.parametrize("careless", [{"layout": f"<style>{'x' * 100_000}</style>"}], indirect=True)
+def test_the_success_text_is_found_after_a_large_head(mock: RunningMock, careless: str) -> None:
+    result = run(mock, success=SuccessRule(text="Launched OK"), cases=["alg_none"], deep_linking=False)
+    assert result.baseline.outcome is Outcome.ACCEPTED and result.cases[0].outcome is Outcome.ACCEPTED
+
+
+@pytest.mark.parametrize("careless", [{"size_refused_as_400": True}], indirect=True)
+def test_a_size_limit_that_does_not_say_so_is_told_by_comparison(mock: RunningMock, careless: str) -> None:
+    """A bare 400 for the 1 MiB body (Django's RequestDataTooBig): the same forgery without the
+    padding gets another answer (its signature), so the size was refused. The documented pylti1p3
+    tool answers both alike and is still counted accepted (test_pylti1p3)."""
+    result = run(mock, cases=["oversized_unsigned"], deep_linking=False)
+    case = result.cases[0]
+    assert case.outcome is Outcome.REFUSED and case.reason == "400 Bad Request (400)"
+    assert case.notes == ["refused for its size: the same token without the padding got 400 bad id_token: "
+                          "Signature verification failed"]
+
+
 @pytest.mark.parametrize("careless", [{"refuse_by_redirect": True, "layout": "Quiz Tool"}], indirect=True)
 def test_refusals_that_pass_for_launches_stop_the_probe(mock: RunningMock, careless: str) -> None:
     """This tool answers a refused launch with a 302 to its own error page, a 200 in the same

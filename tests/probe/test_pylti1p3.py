@@ -122,6 +122,8 @@ def test_documented_setup(mock: RunningMock, pylti_tool: str) -> None:
     assert jku == ["the tool did not fetch the attacker's key set (jku)"]
     assert "passed the attacker's target_link_uri on as its redirect_uri" in by_id["login_open_redirect"].notes[0]
     assert by_id["key_rotation"].outcome is Outcome.ACCEPTED  # the JWKS is fetched at every launch
+    assert by_id["oversized_unsigned"].notes == ["refused by: signature as the same token without the padding — "
+                                                 "after reading the whole body"]
     assert result.deep_linking is not None and result.deep_linking.ok
     # At the default --fail-on must, the run fails for exactly the two MUSTs it accepts.
     assert {c.id for c in result.failed} == {"missing_exp", "id_token_after_new_login"} and not result.ok
@@ -171,6 +173,10 @@ VARIANTS: dict[str, tuple[Fixes, dict[str, Outcome]]] = {
     # secret (InvalidKeyError, caught by the fixed tool: 400), "none" with a key, and the other
     # spellings as unsupported algorithms. So HS256 "with the public key" stays refused.
     "header alg trusted": (FIXED.weakened("header_alg"), {}),
+    # set_public_key_caching: fetch_public_key answers from the cache while it lives (2 h), and
+    # get_public_key never refetches for an unknown kid: after the platform's rotation, the new
+    # kid is not in the cached set ("Unable to find public key"). Nothing else changes.
+    "JWKS cached (set_public_key_caching)": (FIXED.weakened("jwks_cached"), {"key_rotation": R}),
     # fetch_public_key(header jku) replaces the key set: the attacker's key set (its kid, RS256)
     # verifies the attacker's signature. jwk and x5u are still never read.
     "jku followed": (FIXED.weakened("jku_followed"), {"jku_header": A}),

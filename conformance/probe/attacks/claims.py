@@ -6,7 +6,7 @@ claim under test is wrong and the tool's answer is about that claim alone.
 from __future__ import annotations
 
 from .. import forge
-from ..reasons import AUDIENCE, CLAIMS, DEPLOYMENT, EXPIRY, ISSUER, SIZE, TARGET, TIME, refused_by
+from ..reasons import AUDIENCE, CLAIMS, DEPLOYMENT, EXPIRY, ISSUER, SIZE, TARGET, TIME, reason, refused_by, summary
 from ..severity import Severity
 from ..verdict import Outcome
 from .context import DELETE, LTI, OTHER_CLIENT, Attempt, Context
@@ -189,8 +189,17 @@ def oversized_unsigned(ctx: Context) -> Attempt:
     rule, source = ctx.setup.success, refused_by(answer)
     if rule.crashed(answer):
         return attempt  # judged as any answer: a crash
-    launched = rule.accepted(answer)
-    attempt.outcome = Outcome.ACCEPTED if launched or source != SIZE else Outcome.REFUSED
-    if not launched and source not in (SIZE, None):
-        attempt.notes.append(f"refused by: {source} — after reading the whole body")
+    if rule.accepted(answer) or source == SIZE:
+        attempt.outcome = Outcome.ACCEPTED if rule.accepted(answer) else Outcome.REFUSED
+        return attempt
+    # Refused, but for what? The same forgery without the padding, on a fresh flow: an answer
+    # that differs says the size was refused by a limit that does not say so (a bare 400).
+    small = ctx.start()
+    same_size = small.post(forge.bad_signature(small.header, small.claims))
+    alike = (same_size.status, refused_by(same_size)) == (answer.status, source) and \
+        (source is not None or reason(same_size) == reason(answer))
+    attempt.outcome = Outcome.ACCEPTED if alike else Outcome.REFUSED
+    attempt.notes.append(f"refused by: {source or 'the same answer'} as the same token without the padding — after "
+                         "reading the whole body" if alike else "refused for its size: the same token without the "
+                         f"padding got {summary(reason(same_size))}")
     return attempt

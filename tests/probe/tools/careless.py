@@ -20,7 +20,7 @@ def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mis
                   picker: bool = False, redirect_to: str | None = None, deep_link_crash: bool = False,
                   json_errors: bool = False, hang_up: bool = False, lax_login: bool = False,
                   server_state: bool = False, layout: str | None = None, refuse_by_redirect: bool = False,
-                  login_error_page_crashes: bool = False) -> Flask:
+                  login_error_page_crashes: bool = False, size_refused_as_400: bool = False) -> Flask:
     """With ``deep_link_mistakes`` its deep linking response has ``aud`` = its client id, no
     deployment_id and a ``link`` item without a url; with ``picker`` a deep linking launch shows
     a page for a person to choose from instead of answering at once; ``deep_link_crash`` answers
@@ -33,7 +33,8 @@ def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mis
     state is good from any browser; ``layout`` puts every page, launched or refused, in a page layout
     whose header is that text; ``refuse_by_redirect`` answers a refused launch with a redirect to its
     own error page (a 200); ``login_error_page_crashes`` answers a refused login with a redirect to an
-    error page of its own that answers 500."""
+    error page of its own that answers 500; ``size_refused_as_400`` answers a body over its limit
+    with Django's bare ``Bad Request (400)`` page (``RequestDataTooBig``), not a 413."""
     issuer, client_id = config["issuer"], tool["client_id"]
     # PyJWT ≥ 2.10 refetches on an unknown kid at most every 30 s (wall clock); the probe sends an
     # unknown kid seconds before the rotated one, so that window would decide the rotation case.
@@ -41,6 +42,9 @@ def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mis
     app = Flask("careless-tool")
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     issued: set[str] = set()  # server_state: every state the login handed out
+
+    if size_refused_as_400:
+        app.register_error_handler(413, lambda _: make_response("<h1>Bad Request (400)</h1>", 400))
 
     def page(text: str, status: int = 200) -> Any:
         return make_response(f"<html><body><header>{layout}</header><main>{text}</main></body></html>"

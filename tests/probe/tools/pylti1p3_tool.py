@@ -50,6 +50,7 @@ WEAKENINGS = {
     "first_jwks_key": "the JWKS's first key verifies, whatever the header's kid (and alg)",
     "header_alg": "the key is found by kid alone and the header's alg is trusted (algorithms=[header alg])",
     "jku_followed": "a jku in the header replaces the registration's key set URL",
+    "jwks_cached": "the platform's JWKS cached for two hours (set_public_key_caching, the library's own option)",
     "state_cookie_unchecked": "the state is used once, but never compared with its cookie",
     "lax_login": "the login falls back to the configured registration for an unknown iss or client_id",
     "target_followed": "the login keeps its target_link_uri (pass_params_to_launch) and the launch redirects "
@@ -247,6 +248,7 @@ def pylti1p3_tool(config: dict[str, Any], tool: dict[str, Any], public_jwk: dict
     example does) — both the library's options."""
     tool_conf, used, weak = _tool_conf(config, tool, public_jwk, fixes.weak), _Used(), fixes.weak
     cache = _Cache() if cache_storage else None
+    key_cache = FlaskCacheDataStorage(_Cache())  # jwks_cached: one key set cache for the tool's life
 
     def storage() -> FlaskCacheDataStorage | None:
         return FlaskCacheDataStorage(cache) if cache is not None else None
@@ -280,6 +282,8 @@ def pylti1p3_tool(config: dict[str, Any], tool: dict[str, Any], public_jwk: dict
     @app.route("/launch", methods=["POST"])
     def launch() -> Any:
         message_launch = _Launch(tool_conf, fixes, used, storage(), tool["client_id"])
+        if "jwks_cached" in weak:
+            message_launch.set_public_key_caching(key_cache, cache_lifetime=7200)
         try:
             data = message_launch.get_launch_data()
         except Exception as exc:
