@@ -11,12 +11,12 @@ import shutil
 import subprocess
 from typing import Any
 
-import httpx
 import jwt
 import pytest
 
 from mockserver.launch.html import read_form
 from mockserver.launch.record import MAX_STEPS
+from tests import net
 from tests.ltiutil import bearer
 
 from .dlutil import LTI, REDIRECT, response_claims, return_path, sign
@@ -275,15 +275,15 @@ def test_a_launch_the_editor_could_not_start_names_its_tool_and_placement(client
 def test_the_reproducible_curl_run_by_curl_sends_the_same_request(mock: Any) -> None:
     """Pasted into a shell: the same method, path, query, headers and body reach the mock again,
     even a body that curl would otherwise read as a file name (``@…``)."""
-    sent = httpx.post(f"{mock.base_url}/api/lti/courses/101/line_items?x=%C3%A9+1&y=%27", content="@/etc/hostname",
+    sent = net.post(f"{mock.base_url}/api/lti/courses/101/line_items?x=%C3%A9+1&y=%27", content="@/etc/hostname",
                       headers={"Content-Type": "text/plain", "Authorization": "Bearer not-a-token", "X-Extra": "a'b"})
     assert sent.status_code == 401
-    first = httpx.get(f"{mock.base_url}/__mock__/requests").json()["requests"][-1]
-    command = httpx.get(f"{mock.base_url}/__mock__/requests/{first['seq']}/curl").text
+    first = net.get(f"{mock.base_url}/__mock__/requests").json()["requests"][-1]
+    command = net.get(f"{mock.base_url}/__mock__/requests/{first['seq']}/curl").text
     done = subprocess.run(["bash", "-c", command.strip() + " --silent --output /dev/null"], capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0, done.stderr
-    again = httpx.get(f"{mock.base_url}/__mock__/requests").json()["requests"][-1]
+    again = net.get(f"{mock.base_url}/__mock__/requests").json()["requests"][-1]
     assert again["seq"] == first["seq"] + 1
     same = ("method", "path", "query", "body", "body_format", "status", "operation_id")
     assert {k: again[k] for k in same} == {k: first[k] for k in same}

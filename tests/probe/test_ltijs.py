@@ -16,7 +16,6 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from conformance.probe import ProbeOptions, probe_tool
@@ -24,6 +23,7 @@ from conformance.probe import reasons as r
 from conformance.probe.severity import Severity
 from conformance.probe.verdict import Outcome
 from mockserver.testing import RunningMock, free_port
+from tests import net
 from tests.launch.conftest import GRADING_KEY, GRADING_TOOL, point_key_at
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,7 +125,7 @@ def test_documented_setup(mock: RunningMock, ltijs: str) -> None:
     assert {c.id for c in result.findings} == set(DOCUMENTED_ACCEPTS)  # no crash, no error, rotation accepted
     assert {c.id: c.refused_by for c in result.cases if c.outcome is Outcome.REFUSED} == DOCUMENTED_REFUSED_BY
     assert result.deep_linking is not None and result.deep_linking.ok
-    assert httpx.get(f"{ltijs}/keys").json()["keys"]  # its own key set, which the deep linking check used
+    assert net.get(f"{ltijs}/keys").json()["keys"]  # its own key set, which the deep linking check used
 
 
 @pytest.mark.parametrize("ltijs", ["devMode"], indirect=True)
