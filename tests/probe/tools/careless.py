@@ -38,7 +38,7 @@ def careless_tool(config: dict[str, Any], tool: dict[str, Any], *, deep_link_mis
     issuer, client_id = config["issuer"], tool["client_id"]
     # PyJWT ≥ 2.10 refetches on an unknown kid at most every 30 s (wall clock); the probe sends an
     # unknown kid seconds before the rotated one, so that window would decide the rotation case.
-    jwks = jwt.PyJWKClient(config["jwks_url"], cache_keys=True, cooldown_duration=0)
+    jwks = jwt.PyJWKClient(config["jwks_url"], cache_keys=True, cooldown_duration=0, timeout=600)
     app = Flask("careless-tool")
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     issued: set[str] = set()  # server_state: every state the login handed out

@@ -57,7 +57,7 @@ def _rsa_key(header: dict[str, Any], mistakes: frozenset[str]) -> Any | None:
     if "jwk" in mistakes and isinstance(header.get("jwk"), dict):
         return jwt.PyJWK(header["jwk"]).key
     if "jku" in mistakes and isinstance(header.get("jku"), str):
-        return jwt.PyJWKClient(header["jku"], cache_keys=False).get_signing_key(header.get("kid")).key
+        return jwt.PyJWKClient(header["jku"], cache_keys=False, timeout=600).get_signing_key(header.get("kid")).key
     if "x5u" in mistakes and isinstance(header.get("x5u"), str):
         return x509.load_pem_x509_certificate(net.get(header["x5u"]).content).public_key()
     return None

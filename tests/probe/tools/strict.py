@@ -59,7 +59,7 @@ class _Logins:
 
 def strict_tool(config: dict[str, Any], tool: dict[str, Any], *, mistakes: frozenset[str] = frozenset()) -> Flask:
     issuer, client_id = config["issuer"], tool["client_id"]
-    jwks = jwt.PyJWKClient(config["jwks_url"], cache_keys=True, cooldown_duration=0)
+    jwks = jwt.PyJWKClient(config["jwks_url"], cache_keys=True, cooldown_duration=0, timeout=600)
     logins = _Logins()
     app = Flask("strict-tool")
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
