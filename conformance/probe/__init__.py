@@ -14,5 +14,5 @@ from .run import BaselineRejected, ProbeOptions, ProbeResult, RefusalLooksLikeLa
 from .severity import Severity
 from .verdict import Outcome, SuccessRule
 
-__all__ = ["BaselineRejected", "Outcome", "Platform", "ProbeError", "ProbeOptions", "ProbeResult", "RefusalLooksLikeLaunch", "Severity",
-           "SuccessRule", "probe_tool"]
+__all__ = ["BaselineRejected", "Outcome", "Platform", "ProbeError", "ProbeOptions", "ProbeResult",
+           "RefusalLooksLikeLaunch", "Severity", "SuccessRule", "probe_tool"]
