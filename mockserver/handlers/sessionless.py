@@ -20,39 +20,57 @@ from ..launch import session_token
 from ..launch.html import form_page
 from ..launch.login import LaunchError, LaunchRequest, start_launch
 from ..ui.pages import problem
-from .external_tools import best_tool, reachable_tools
+from .external_tools import best_tool, reachable_tools, url_matches
 from .launch import NO_STORE, started
+
+#: ``#application.errors.invalid_external_tool``, the flash error Canvas shows.
+INVALID_LINK = "Couldn't find valid settings for this link"
 
 
 async def launch_course_tool(ctx: RequestContext, course_id: str, tool_id: str, launch_type: str | None = None,
                              **params: Any) -> Response:
+    """``#show``: the tool in the placement ``placement``/``launch_type`` names (else the course's
+    navigation), at ``launch_url`` when that is on the tool's host (``matches_host?``)."""
     user_id = _signed_in(ctx, params)
     if user_id is None:
         return _not_logged_in(ctx)
     if not tool_id.isdigit():
         return _cannot_launch(ctx, 404, f"there is no tool {tool_id!r}")
-    return _launch(ctx, course_id, user_id, tool=tool_id, placement=launch_type)
+    tool = ctx.world.tools.get(int(tool_id)) if len(tool_id) < 17 else None
+    launch_url = params.get("launch_url")
+    if not (tool is not None and isinstance(launch_url, str) and url_matches(tool, launch_url)):
+        launch_url = None
+    return _launch(ctx, course_id, user_id, tool=tool_id, placement=params.get("placement") or launch_type,
+                   launch_url=launch_url)
 
 
 async def retrieve_course_tool(ctx: RequestContext, course_id: str, url: str | None = None,
                                resource_link_lookup_uuid: str | None = None, **params: Any) -> Response:
-    """``#retrieve``: the link looked up by its ``lookup_uuid``, else the tool whose URL matches ``url``."""
+    """``#retrieve``: the resource link named by ``resource_link_lookup_id`` (the old name) or
+    ``resource_link_lookup_uuid`` and, when it has a url, its tool; else the tool whose URL matches
+    ``url``. A lookup id that names no active link of the course refuses the launch, as Canvas's
+    ``lookup_resource_link`` does. No placement unless ``placement``/``launch_type`` names one."""
     user_id = _signed_in(ctx, params)
     if user_id is None:
         return _not_logged_in(ctx)
+    lookup = params.get("resource_link_lookup_id") or resource_link_lookup_uuid
+    placement = params.get("placement") or params.get("launch_type")
     world = ctx.world
     with world.lock:
         course = world.courses.get(int(course_id)) if course_id.isdigit() and len(course_id) < 17 else None
-        if course is not None and resource_link_lookup_uuid:
-            link = next((rl for rl in world.resource_links.values() if rl.lookup_uuid == resource_link_lookup_uuid
-                         and rl.course_id == course.id and rl.workflow_state == "active"), None)
-            if link is not None and link.tool_id is not None:
-                return _launch(ctx, course_id, user_id, tool=str(link.tool_id), resource_link=str(link.id))
-        tool = best_tool(reachable_tools(world, ApiAuth(user=None, token=None, course=course), include_parents=True),
-                         url) if course is not None and url else None
+        link = next((rl for rl in world.resource_links.values() if rl.lookup_uuid == lookup and course is not None
+                     and rl.course_id == course.id and rl.workflow_state == "active"), None) if lookup else None
+        tools = reachable_tools(world, ApiAuth(user=None, token=None, course=course), include_parents=True) if course else []
+        if link is not None and link.url and link.tool_id is not None:
+            tool = next((t for t in tools if t.id == link.tool_id), None)
+        else:
+            tool = best_tool(tools, url) if url else None
     if tool is None:
-        return _cannot_launch(ctx, 404, "no tool of the course matches the link's url or resource link")
-    return _launch(ctx, course_id, user_id, tool=str(tool.id))
+        return _cannot_launch(ctx, 404, INVALID_LINK)
+    if lookup and link is None:
+        return _cannot_launch(ctx, 404, f"{INVALID_LINK}: Resource link not found")
+    return _launch(ctx, course_id, user_id, tool=str(tool.id), placement=placement, default_placement=False,
+                   resource_link=link.resource_link_uuid if link is not None else None)
 
 
 async def launch_course_assignment(ctx: RequestContext, course_id: str, assignment_id: str, **params: Any) -> Response:
@@ -76,13 +94,15 @@ def _not_logged_in(ctx: RequestContext) -> Response:
         "Ask GET /api/v1/courses/:course_id/external_tools/sessionless_launch for a fresh link."))
 
 
-def _launch(ctx: RequestContext, course_id: str, user_id: int, **target: str | None) -> Response:
+def _launch(ctx: RequestContext, course_id: str, user_id: int, default_placement: bool = True,
+            **target: str | None) -> Response:
     """Start the launch as ``user_id``: the login form, or (Canvas refusing) a page saying why."""
     log = ctx.state.launch_log
     record = log.start(now=ctx.now(), browser=False, request={
         "via": "sessionless launch link", "course": course_id, "user": user_id,
         **{name: value for name, value in target.items() if value is not None}})
-    request = LaunchRequest(course=course_id, user=str(user_id), launch_id=record.id, **target)  # type: ignore[arg-type]
+    request = LaunchRequest(course=course_id, user=str(user_id), launch_id=record.id,  # type: ignore[arg-type]
+                            default_placement=default_placement, **target)
     try:
         login = start_launch(ctx.world, ctx.state.launches, ctx.state.secret, request, base_url=ctx.base_url,
                              domain=ctx.request.url.netloc, now=ctx.now())
@@ -96,6 +116,7 @@ def _launch(ctx: RequestContext, course_id: str, user_id: int, **target: str | N
 
 
 def _cannot_launch(ctx: RequestContext, status: int, reason: str) -> Response:
+    """Canvas redirects to the course with a flash error; the mock, serving no course page, says it here."""
     return problem(ctx, title="Nothing to launch", reason=reason[:1].upper() + reason[1:] + ".", status=status)
 
 

@@ -51,6 +51,11 @@ class LaunchRequest:
     options: LaunchOptions = field(default_factory=LaunchOptions)
     #: The launch record (``record.py``) the hint and the deep-linking data name.
     launch_id: int | None = None
+    #: A launch URL to use as the target link URI (``external_tools#show``'s ``launch_url`` on the
+    #: tool's host); none: the resource link's, the placement's or the tool's.
+    launch_url: str | None = None
+    #: Without a placement, launch in ``course_navigation`` (``#show``) or in none (``#retrieve``).
+    default_placement: bool = True
 
 
 @dataclass
@@ -201,12 +206,12 @@ def start_launch(world: World, cache: LaunchCache, secret: str, req: LaunchReque
                 raise LaunchError(422, f"placement {placement!r} does not support deep linking "
                                        f"(one of: {', '.join(sorted(DEEP_LINKING))})")
         elif placement is None:
-            placement = None if assignment is not None else "course_navigation"
+            placement = None if assignment is not None or not req.default_placement else "course_navigation"
         elif placement not in RESOURCE_LINK:
             raise LaunchError(422, f"unknown placement {placement!r}")
         if not key.oidc_initiation_url:
             raise LaunchError(422, f"developer key {key.id} has no OIDC login URL (oidc_initiation_url)")
-        target = ((link.url if link is not None and link.url else None) or target_link_uri(tool, placement)
+        target = (req.launch_url or (link.url if link is not None and link.url else None) or target_link_uri(tool, placement)
                   or next(iter(key.redirect_uris), None))
         if not target:
             raise LaunchError(422, f"tool {tool.id} has no launch URL")

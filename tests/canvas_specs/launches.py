@@ -27,10 +27,14 @@ def id_token(client: Any, *, tool: str = "1", course: str = "101", user: str = "
     """The claims of the id_token a launch delivers (signature checked against the platform JWKS)."""
     started = client.post("/__mock__/launches", json={"tool": tool, "course": course, "user": user, **more})
     assert started.status_code == 201, started.text
-    params = started.json()["params"]
+    return decoded_id_token(client, started.json()["params"])
+
+
+def decoded_id_token(client: Any, params: dict[str, Any], redirect: str = REDIRECT) -> dict[str, Any]:
+    """Complete the login request ``params`` at ``/api/lti/authorize`` as the tool would: the id_token's claims."""
     response = client.get("/api/lti/authorize", params={
         "client_id": params["client_id"], "login_hint": params["login_hint"], "nonce": "a-nonce", "prompt": "none",
-        "redirect_uri": REDIRECT, "response_mode": "form_post", "response_type": "id_token", "scope": "openid",
+        "redirect_uri": redirect, "response_mode": "form_post", "response_type": "id_token", "scope": "openid",
         "state": "a-state", "lti_message_hint": params["lti_message_hint"]})
     assert response.status_code == 200, response.text
     token = read_form(response.text)["fields"]["id_token"]
