@@ -158,7 +158,8 @@ CROSS_SITE_REFUSED = ("Cross-site request refused: {method} {path} changes the m
                       "send no browser headers are not affected.")
 #: The page a browser shows for it: the same reason, for a person who followed a form from another site.
 CROSS_SITE_PAGE = [
-    "{method} {path} changes the mock's state (its world, keys, clock or faults), and the mock takes such a request "
+    "{method} {path} changes the mock's state (its world, keys, clock, faults or what its demo tool trusts), and the "
+    "mock takes such a request "
     "from a browser only when the mock's own pages send it. This one came from a page on another site ({site}), "
     "so it was refused and nothing changed.",
     "If you meant to do this, use the console; scripts, curl and test clients, which send no browser headers, "

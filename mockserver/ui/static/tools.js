@@ -92,15 +92,21 @@
       });
   }
 
-  // The Demo Tool registered by hand: give it the new client id, as a vendor pastes it into the tool's settings.
+  // The Demo Tool registered by hand: give it the new client id, as a vendor pastes it into the tool's settings —
+  // only when the registration holds the Demo Tool's own key (else it could not sign anything under that client id).
   function tellTheDemoTool(config, clientId) {
     var demo = window.location.origin + "/__mock__/demo-tool";
     if (config.oidc_initiation_url !== demo + "/login") return Promise.resolve("");
-    return fetch(demo + "/registrations", {method: "POST", body: new URLSearchParams({client_id: clientId})})
-      .then(function (response) {
-        if (!response.ok) throw new Error("POST /__mock__/demo-tool/registrations: " + response.status);
-        return "; the Demo Tool accepts its launches";
-      });
+    return fetch(demo + "/jwks").then(function (response) { return response.json(); }).then(function (jwks) {
+      var own = jwks.keys[0], jwk = config.public_jwk;
+      var ours = config.public_jwk_url === demo + "/jwks" || (jwk && jwk.n === own.n && jwk.e === own.e);
+      if (!ours) return "; the Demo Tool was not given this client id: the key registered is not the Demo Tool's";
+      return fetch(demo + "/registrations", {method: "POST", body: new URLSearchParams({client_id: clientId})})
+        .then(function (response) {
+          if (!response.ok) throw new Error("POST /__mock__/demo-tool/registrations: " + response.status);
+          return "; the Demo Tool accepts its launches";
+        });
+    });
   }
 
   function save(form, config) {
