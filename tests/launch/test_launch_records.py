@@ -9,6 +9,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import time
 from typing import Any
 
 import jwt
@@ -128,6 +129,13 @@ def test_deep_linking_report_names_the_rule_each_response_breaks(client: Any, co
         (response_claims(grading, [{**item, "lineItem": {"scoreMaximum": -1}}], **deployment), False, {},
          {"lineItem": "fail"}),
         (response_claims(grading, [item, item], **deployment), True, {"accept_multiple": "pass"}, {}),
+        (response_claims(grading, [item], iat=int(time.time()) - 7200, **deployment), False, {"iat": "fail"}, {}),
+        (response_claims(grading, [item], exp=int(time.time()) - 10, **deployment), False, {"exp": "fail"}, {}),
+        (response_claims(grading, [item], nonce=None, **deployment), False, {"nonce": "fail"}, {}),
+        (response_claims(grading, [item], **{LTI + "message_type": "LtiResourceLinkRequest"}, **deployment), True,
+         {"message_type": "warn"}, {}),
+        (response_claims(grading, [item], **{LTI + "version": "1.1"}, **deployment), True, {"version": "warn"}, {}),
+        (response_claims(grading, [{"type": "html", "html": "<b>x</b>"}], **deployment), True, {}, {"type": "warn"}),
     ]
     path = return_path(claims)
     for number, (body, accepted, message_verdicts, item_verdicts) in enumerate(cases):
@@ -139,6 +147,8 @@ def test_deep_linking_report_names_the_rule_each_response_breaks(client: Any, co
         assert {k: got[k] for k in message_verdicts} == message_verdicts, (number, got)
         got_items = verdicts(report["report"]["items"][0]["checks"])
         assert {k: got_items.get(k) for k in item_verdicts} == item_verdicts, (number, got_items)
+    client.post(path, data={"JWT": sign(grading, response_claims(grading, [item], **deployment), kid="no-such-kid")})
+    assert verdicts(record(client, login["launch_id"])["deep_linking"][-1]["report"]["checks"])["kid"] == "warn"
     other_key = sign({**grading, "private_key_pem": _other_key()}, response_claims(grading, [item], **deployment))
     client.post(path, data={"JWT": other_key})
     last = record(client, login["launch_id"])["deep_linking"][-1]
