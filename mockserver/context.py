@@ -65,7 +65,8 @@ class AppState:
     error_reports: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     #: Where the mock is served (``scheme://host:port``): ``${MOCK_URL}`` in the fixtures.
     origin: str = IN_PROCESS_ORIGIN
-    #: The demo tool's own memory (``demo_tool/``): a tool's, so a reset of the world keeps it.
+    #: The demo tool's own memory (``demo_tool/``): a tool's, so a reset of the world keeps its logins and
+    #: launches; the client ids it learned go (the reset hands those ids out again, to other keys).
     demo_tool: DemoToolState = field(default_factory=DemoToolState)
 
     def reset(self) -> None:
@@ -75,6 +76,7 @@ class AppState:
         self.keys.replace_with(fresh_keys)  # undo key rotations
         self.launches.clear()
         self.launch_log.clear()
+        self.demo_tool.forget_clients()
         self.clock.reset()
         self.scenario_defaults.apply(self)
 

@@ -120,3 +120,9 @@ class DemoToolState:
     def known_clients(self) -> dict[str, str]:
         with self.lock:
             return dict(self.clients)
+
+    def forget_clients(self) -> None:
+        """The world was reset: the keys behind the learned client ids are gone, and the ids will
+        name other keys (the mock numbers keys from the fixtures' last one again)."""
+        with self.lock:
+            self.clients.clear()

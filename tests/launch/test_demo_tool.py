@@ -198,6 +198,9 @@ def test_only_client_ids_registered_with_the_tool_launch_it(client: Any) -> None
     assert added.status_code == 200 and "Client id 10000000000001 (Mock Grading Tool) is registered" in added.text
     assert "10000000000001" in re.findall(r"<tr><td><code>(\d+)</code>", added.text)
     assert client.post(login["login_url"], data=params, follow_redirects=False).status_code == 302  # the tool's login
+    # A reset of the world hands client ids out again (to other keys): the tool forgets the ones it learned.
+    assert client.post("/__mock__/reset").status_code == 204
+    assert re.findall(r"<tr><td><code>(\d+)</code>", client.get(f"{TOOL}/").text) == [DEMO_KEY]
 
 
 def test_the_platform_error_and_a_foreign_login_are_refused_plainly(client: Any) -> None:
