@@ -225,10 +225,10 @@ def test_the_demo_tool_registered_by_hand_with_its_jwks_url_launches_and_after_a
     page.get_by_role("button", name="Fill in the Demo Tool's URLs and key").click()
     expect(page.locator("#flash")).to_have_text("Filled in the Demo Tool's URLs and public key")
     page.get_by_label("Name", exact=True).fill("Not the Demo Tool's key")
-    other_key = httpx.get(f"{mock.base_url}/api/lti/security/jwks").json()["keys"][0]  # the platform's, say
+    other_key = net.get(f"{mock.base_url}/api/lti/security/jwks").json()["keys"][0]  # the platform's, say
     page.get_by_label("Public JWK (JSON)").fill(json.dumps(other_key))
     page.get_by_role("button", name="Register and install").click()
     expect(page.locator("#flash")).to_contain_text("the Demo Tool was not given this client id")
     stranger = page.locator("#registered tr", has=page.get_by_text("Not the Demo Tool's key", exact=True))
-    tool_page = httpx.get(f"{mock.base_url}/__mock__/demo-tool/").text
+    tool_page = net.get(f"{mock.base_url}/__mock__/demo-tool/").text
     assert client_id in tool_page and stranger.locator("code").first.inner_text() not in tool_page
