@@ -60,6 +60,7 @@ class Launch:
     request the suite answered it with (§10.2) and the id_token Canvas posted back (§10.3)."""
 
     message_type: str
+    method: str
     login: dict[str, str]
     request: dict[str, str]
     id_token: str
@@ -339,7 +340,8 @@ class Recipes:
             return [KnownGood(body=params, media_type="application/x-www-form-urlencoded")]
         return [KnownGood(query=params)]
 
-    def _auth_request(self, message_type: str | None = None, login: dict[str, str] | None = None) -> dict[str, str]:
+    def auth_request(self, message_type: str | None = None, login: dict[str, str] | None = None) -> dict[str, str]:
+        """The tool's authentication request (§10.2) answering a fresh launch's login (mock only)."""
         login = login or self._login(message_type)
         return {"scope": "openid", "response_type": "id_token", "response_mode": "form_post", "prompt": "none",
                 "client_id": login["client_id"], "redirect_uri": login["target_link_uri"],
@@ -347,28 +349,30 @@ class Recipes:
                 "state": uuid.uuid4().hex, "nonce": uuid.uuid4().hex}
 
     def authorize(self, post: bool) -> list[KnownGood]:
-        params = self._auth_request()
+        params = self.auth_request()
         if post:
             return [KnownGood(body=params, media_type="application/x-www-form-urlencoded")]
         return [KnownGood(query=params)]
 
-    def launch(self, message_type: str | None = None) -> Launch:
-        """A launch of the suite's tool to its id_token, as the authorize answer posts it (mock only)."""
+    def launch(self, message_type: str | None = None, method: str = "GET") -> Launch:
+        """A launch of the suite's tool to its id_token, as the authorize answer (to a ``method``
+        request) posts it (mock only)."""
         message_type = None if message_type == RESOURCE_LINK_REQUEST else message_type
         login = self._login(message_type)
-        request = self._auth_request(message_type, login)
-        response = self.ctx.target.request("GET", "/api/lti/authorize", params=request)
+        request = self.auth_request(message_type, login)
+        sent = {"params": request} if method == "GET" else {"data": request}
+        response = self.ctx.target.request(method, "/api/lti/authorize", **sent)
         form = PageForm.read(response.text)
         token = form.fields.get("id_token")
         if response.status_code != 200 or not token:
             raise RecipeUnavailable(f"{message_type or 'resource link'} launch: {response.status_code}")
-        return Launch(message_type or RESOURCE_LINK_REQUEST, login, request, token)
+        return Launch(message_type or RESOURCE_LINK_REQUEST, method, login, request, token)
 
     def launch_id_token(self, message_type: str | None = None) -> str:
         return self.launch(message_type).id_token
 
-    def deep_linking_response(self) -> list[KnownGood]:
-        """A deep linking launch of the suite's tool, answered with one link signed by its key."""
+    def deep_linking_response(self, title: str = "Conformance link") -> list[KnownGood]:
+        """A deep linking launch of the suite's tool, answered with one link (``title``) signed by its key."""
         claims = jwt.decode(self.launch_id_token(DEEP_LINKING_REQUEST), options={"verify_signature": False})
         settings = claims.get(DL + "deep_linking_settings") or {}
         return_url = urlsplit(str(settings.get("deep_link_return_url", "")))
@@ -377,7 +381,7 @@ class Recipes:
         payload = {"iss": creds.client_id, "aud": claims.get("iss"), "iat": now, "exp": now + 300,
                    "nonce": uuid.uuid4().hex, LTI + "deployment_id": claims.get(LTI + "deployment_id"),
                    LTI + "message_type": "LtiDeepLinkingResponse", LTI + "version": "1.3.0",
-                   DL + "content_items": [{"type": "ltiResourceLink", "title": "Conformance link", "url": TOOL_URL}]}
+                   DL + "content_items": [{"type": "ltiResourceLink", "title": title, "url": TOOL_URL}]}
         if "data" in settings:
             payload[DL + "data"] = settings["data"]
         signed = jwt.encode(payload, signing_key(creds.private_key_pem), algorithm="RS256", headers={"kid": creds.kid})

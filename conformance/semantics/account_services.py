@@ -7,7 +7,10 @@ from typing import Any
 
 from . import not_checked, semantic_check
 from .probe import Probe, Skip
-from .rest import differences
+from .rest import differences, listed_ids
+
+#: At most this many listed tools are looked up.
+LOOKED_UP = 3
 
 
 def _account(probe: Probe) -> int:
@@ -92,14 +95,9 @@ def account_lookup_returns_account(probe: Probe) -> None:
             probe.fail("getLtiAccountLookup", f"root account {account} names another root: {answer.get('root_account_id')}")
 
 
-not_checked("listDataServiceEventTypes", "that the event types are the ones subscriptions accept", "not yet covered")
-not_checked("createLtiAccountExternalTool", "that the installed tool reads back and deletes",
-            "the suite's key is already installed where its token reaches; a second install is refused (400)")
-not_checked("getLtiAccountExternalTool", "beyond shape", "the same tool JSON as the REST API, judged there")
-not_checked("deleteLtiAccountExternalTool", "that the tool is gone afterwards",
-            "deleting the suite's own tool would revoke its tokens mid-run")
-not_checked("listLtiAccountExternalTools", "that it lists the account's tools and those above",
-            "judged for courses by external_tool_include_parents")
+not_checked("listDataServiceEventTypes", "that the event types are the ones subscriptions accept",
+            "Canvas proxies the live events subscription service, which is not Canvas: what it accepts is not "
+            "observable here (the mock accepts any event type name), so the list is only shape-checked")
 not_checked("getAgsProgress", "that progress reflects a submission", "Canvas only reports progress for file submissions")
 not_checked("getCourseLtiJwtToken", "the JWT's claims", "legacy LTI 2 service; only shape-checked")
 not_checked("getGroupLtiMembershipService", "the membership it lists", "legacy LTI 1.1 service; only shape-checked")
@@ -135,4 +133,93 @@ def public_jwk_update_takes_effect(probe: Probe) -> None:
             probe.fail("updatePublicJwk", f"after the update, an assertion signed with {what} was refused: {status}")
         elif not accepted and status == 200:
             probe.fail("updatePublicJwk", f"after the update, an assertion signed with {what} still gets a token")
+
+
+def _lti_account_tools(probe: Probe) -> tuple[int, list[dict[str, Any]]]:
+    """(the sandbox account, every tool its LTI account tools list holds), with the tool's own token."""
+    account = probe.target.sandbox.account_id
+    if not account:
+        raise Skip("no sandbox account known")
+    path = f"/api/lti/accounts/{account}/external_tools"
+    response = probe.get(path, probe.scopes_for("listLtiAccountExternalTools"), per_page=100)
+    body = probe.json(response)
+    if response.status_code != 200 or not isinstance(body, list):
+        raise Skip(f"the LTI account tools list answered {response.status_code}")
+    return int(account), [t for t in body if isinstance(t, dict)]
+
+
+@semantic_check("§13.1, §14", "listLtiAccountExternalTools")
+def lti_account_tools_include_parents(probe: Probe) -> None:
+    """The LTI account tools list holds exactly the tools of the account and of the accounts above it
+    (those the REST API lists for the account with ``include_parents``)."""
+    account, listed = _lti_account_tools(probe)
+    expected = listed_ids(probe, f"/api/v1/accounts/{account}/external_tools", include_parents="true")
+    got = {t.get("id") for t in listed}
+    if got != expected:
+        probe.fail("listLtiAccountExternalTools", f"account {account}'s LTI tool list must hold its tools and those above: "
+                                                  f"missing {sorted(map(str, expected - got))}, extra {sorted(map(str, got - expected))}")
+
+
+@semantic_check("§13.1", "getLtiAccountExternalTool")
+def lti_account_tool_lookup_returns_it(probe: Probe) -> None:
+    """A tool of the LTI account tools list, fetched by its id, is that tool (id, name, url, deployment)."""
+    account, listed = _lti_account_tools(probe)
+    if not listed:
+        raise Skip("the LTI account tools list is empty")
+    scopes = probe.scopes_for("getLtiAccountExternalTool")
+    for tool in listed[:LOOKED_UP]:
+        response = probe.get(f"/api/lti/accounts/{account}/external_tools/{tool.get('id')}", scopes)
+        problems = differences({k: tool.get(k) for k in ("id", "name", "url", "deployment_id")}, probe.json(response))
+        if response.status_code != 200 or problems:
+            probe.fail("getLtiAccountExternalTool", f"tool {tool.get('id')} looked up answered {response.status_code}: "
+                                                    + "; ".join(problems))
+
+
+def _install(probe: Probe) -> tuple[str, dict[str, Any]]:
+    """A second install of the suite's own tool in the sandbox account (the first, whose deployment the
+    run's tokens use, stays): (the account tools path, the new tool). Deleted when the check ends."""
+    account = probe.target.sandbox.account_id
+    if not account:
+        raise Skip("no sandbox account known")
+    path = f"/api/lti/accounts/{account}/external_tools"
+    response = probe.call("POST", path, probe.scopes_for("createLtiAccountExternalTool"),
+                          json_body={"client_id": probe.target.creds.client_id})
+    tool = probe.json(response)
+    if response.status_code != 200 or not isinstance(tool, dict) or tool.get("id") is None:
+        probe.fail("createLtiAccountExternalTool", f"installing the suite's tool again answered {response.status_code} "
+                                                   f"{response.text[:200]}")
+        raise Skip("nothing installed")
+    scopes = probe.scopes_for("deleteLtiAccountExternalTool")
+    probe.undo(f"delete tool {tool['id']}", lambda: probe.call("DELETE", f"{path}/{tool['id']}", scopes))
+    return path, tool
+
+
+@semantic_check("§13.1", "createLtiAccountExternalTool", "getLtiAccountExternalTool", writes=True)
+def lti_account_tool_install_reads_back(probe: Probe) -> None:
+    """A tool installed for a client id reads back by its id as that developer key's tool, and is listed."""
+    path, tool = _install(probe)
+    shown = probe.json(probe.get(f"{path}/{tool['id']}", probe.scopes_for("getLtiAccountExternalTool")))
+    client = probe.target.creds.client_id
+    if not isinstance(shown, dict) or shown.get("id") != tool["id"] or str(shown.get("developer_key_id")) != client:
+        probe.fail("getLtiAccountExternalTool", f"tool {tool['id']}, installed for client {client}, reads back as "
+                                                f"{str(shown)[:200]}")
+    listed = probe.json(probe.get(path, probe.scopes_for("listLtiAccountExternalTools"), per_page=100))
+    if not isinstance(listed, list) or tool["id"] not in {t.get("id") for t in listed if isinstance(t, dict)}:
+        probe.fail("createLtiAccountExternalTool", f"installed tool {tool['id']} is not listed")
+
+
+@semantic_check("§13.1", "deleteLtiAccountExternalTool", "getLtiAccountExternalTool", writes=True)
+def lti_account_tool_delete_removes(probe: Probe) -> None:
+    """A deleted account tool answers 404 and leaves the list (a second install of the suite's tool: its
+    first, which the run's tokens need, stays)."""
+    path, tool = _install(probe)
+    response = probe.call("DELETE", f"{path}/{tool['id']}", probe.scopes_for("deleteLtiAccountExternalTool"))
+    if not probe.expect_status("deleteLtiAccountExternalTool", response, (200,), "deleting the check's own install"):
+        return
+    probe.expect_status("getLtiAccountExternalTool", probe.get(f"{path}/{tool['id']}",
+                                                               probe.scopes_for("getLtiAccountExternalTool")),
+                        (404,), "the tool was deleted")
+    listed = probe.json(probe.get(path, probe.scopes_for("listLtiAccountExternalTools"), per_page=100))
+    if isinstance(listed, list) and tool["id"] in {t.get("id") for t in listed if isinstance(t, dict)}:
+        probe.fail("deleteLtiAccountExternalTool", f"deleted tool {tool['id']} is still listed")
 

@@ -129,4 +129,24 @@ def external_tool_search_term(probe: Probe) -> None:
 not_checked("listCourseExternalTools", "`selectable`, `placement` and `include_personal` filters",
             "the sandbox has no tool that is not selectable, and no personal tool; placement is only shape-checked")
 not_checked("listAccountExternalTools", "its filters", "the same parameters as the course list, judged there")
-not_checked("listGroupExternalTools", "that it lists the group's course's tools", "the sandbox's groups have no tool of their own")
+
+
+@semantic_check("§16.1", "listGroupExternalTools")
+def group_tools_include_the_course_s(probe: Probe) -> None:
+    """With ``include_parents=true`` a group lists its course's tools and those above (the course's own
+    list with parents), plus any of its own; without it, none of the course's."""
+    groups = probe.target.sandbox.group_ids
+    if not groups:
+        raise Skip("the sandbox course has no group")
+    path = f"/api/v1/groups/{groups[0]}/external_tools"
+    course = listed_ids(probe, f"/api/v1/courses/{probe.course}/external_tools", include_parents="true")
+    if not course:
+        raise Skip("the course reaches no tool")
+    own, with_parents = listed_ids(probe, path), listed_ids(probe, path, include_parents="true")
+    if with_parents != course | own:
+        probe.fail("listGroupExternalTools", f"group {groups[0]} with include_parents=true must list its course's tools "
+                                             f"and its own: missing {sorted(map(str, (course | own) - with_parents))}, "
+                                             f"extra {sorted(map(str, with_parents - course - own))}")
+    if own & course:
+        probe.fail("listGroupExternalTools", f"without include_parents group {groups[0]} lists its course's tools "
+                                             f"{sorted(map(str, own & course))}")

@@ -11,7 +11,7 @@ import jwt
 from jwt.algorithms import RSAAlgorithm
 
 from ..recipes import DEEP_LINKING_REQUEST, Recipes, RecipeUnavailable
-from . import not_checked, semantic_check
+from . import semantic_check
 from .probe import Probe, Skip
 
 JWKS_PATH = "/api/lti/security/jwks"
@@ -108,9 +108,3 @@ def rotation_keeps_cached_keys_valid(probe: Probe) -> None:
                                       f"publish before it: a tool that cached the JWKS cannot verify them")
 
 
-not_checked("authorizeRedirect", "that the login redirect carries the tool's launch parameters",
-            "judged through the launch it starts (signed_token_kid_in_jwks)")
-not_checked("authorizeRedirectPost", "the same as the GET", "judged on the GET")
-not_checked("authorizeLaunchPost", "the same as the GET", "judged on the GET")
-not_checked("deepLinkingResponse", "that the returned content items become resource links", "not yet covered")
-not_checked("createRegistration", "that the registered tool reads back through the Registrations API", "not yet covered")

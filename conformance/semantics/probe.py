@@ -90,8 +90,9 @@ class Probe:
 
     def call(self, method: str, path_or_url: str, scopes: Iterable[str] = (), *, token: str | None = None,
              params: dict[str, Any] | None = None, json_body: Any = None, form: dict[str, str] | None = None,
-             content_type: str | None = None) -> Any:
-        """Send one request through the gate (a bearer token for ``scopes``, or ``token``)."""
+             content_type: str | None = None, redirects: bool = True) -> Any:
+        """Send one request through the gate (a bearer token for ``scopes``, or ``token``); with
+        ``redirects`` False a redirect is answered as it is, not followed."""
         headers: dict[str, str] = {}
         scopes = tuple(scopes)
         if token is None and scopes:
@@ -100,7 +101,7 @@ class Probe:
             headers["Authorization"] = f"Bearer {token}"
         if content_type:
             headers["Content-Type"] = content_type
-        kwargs: dict[str, Any] = {"headers": headers}
+        kwargs: dict[str, Any] = {"headers": headers, "allow_redirects": redirects}
         if params:
             kwargs["params"] = params
         if json_body is not None:
@@ -318,12 +319,13 @@ class Probe:
 
     # -- what only the mock exposes ------------------------------------------------------------
 
-    def launch(self, message_type: str = RESOURCE_LINK_REQUEST) -> Launch:
-        """A launch of the suite's tool in the sandbox course through the mock's control API (Skip
-        where none can be made); the same one for every check of the run."""
+    def launch(self, message_type: str = RESOURCE_LINK_REQUEST, method: str = "GET") -> Launch:
+        """A launch of the suite's tool in the sandbox course through the mock's control API, its
+        authentication request sent with ``method`` (Skip where none can be made); the same one for
+        every check of the run."""
         if message_type not in self._launches:
             try:
-                self._launches[message_type] = Recipes(self.ctx).launch(message_type)
+                self._launches[message_type] = Recipes(self.ctx).launch(message_type, method)
             except RecipeUnavailable as exc:
                 raise Skip(str(exc)) from None
         return self._launches[message_type]

@@ -7,8 +7,8 @@ import json
 import uuid
 from typing import Any
 
-from ..recipes import REGISTRATION_CONFIG
-from . import not_checked, semantic_check
+from ..recipes import REGISTRATION_CONFIG, Recipes, RecipeUnavailable
+from . import semantic_check
 from .probe import Probe, Skip
 from .rest import collect, created, differences, update_reads_back
 
@@ -246,5 +246,60 @@ def registration_context_search_matches(probe: Probe) -> None:
                                                         f"does not find course {source.get('id')}")
 
 
-not_checked("applyLtiRegistrationUpdateRequest", "that the applied configuration reads back",
-            "an update request only exists after a re-registration (the known-good request plants one on the mock)")
+@semantic_check("§16.3", "applyLtiRegistrationUpdateRequest", writes=True, mock_only=True)
+def update_request_applied_reads_back(probe: Probe) -> None:
+    """An accepted update request replaces the registration's configuration: it reads back with the
+    request's. Mock-only: an update request exists only after a tool re-registers, so the check plants
+    one on its own registration through the mock's state."""
+    registration = _new_registration(probe, "update request")
+    path = f"{_path(probe)}/{registration['id']}"
+    state = probe.json(probe.control("GET", "/__mock__/state"))
+    if not isinstance(state, dict):
+        raise Skip("the mock's state is unreadable")
+    pending = state.setdefault("registration_update_requests", [])
+    request_id = max([int(r.get("id", 0)) for r in pending] or [0]) + 1
+    title = _unique("updated title")
+    pending.append({"id": request_id, "registration_id": registration["id"],
+                    "configuration": {**REGISTRATION_CONFIG, "title": title}})
+    if probe.control("PUT", "/__mock__/state", state).status_code != 204:
+        raise Skip("could not plant an update request")
+    response = probe.api("PUT", f"{path}/update_requests/{request_id}/apply", json_body={"accepted": True})
+    if not probe.expect_status("applyLtiRegistrationUpdateRequest", response, (200,), "accepting a pending update request"):
+        return
+    shown = probe.json(probe.api("GET", path, **{"include[]": ["configuration"]}))
+    config = shown.get("configuration") if isinstance(shown, dict) else None
+    if not isinstance(config, dict) or config.get("title") != title:
+        probe.fail("applyLtiRegistrationUpdateRequest", f"after accepting an update request with title {title!r}, the "
+                                                        f"registration reads back with {str(config)[:200]}")
+
+
+@semantic_check("§12.2, §16.3", "createRegistration", writes=True)
+def dynamic_registration_reads_back(probe: Probe) -> None:
+    """A tool registered dynamically reads back through the Registrations API: its ``client_id`` finds a
+    registration named as registered (``client_name``), configured with its ``target_link_uri``."""
+    try:
+        (good,) = Recipes(probe.ctx).registration()
+    except RecipeUnavailable as exc:
+        raise Skip(str(exc)) from None
+    name = _unique("registered")
+    body = {**good.body, "client_name": name}
+    token = good.headers["Authorization"].removeprefix("Bearer ")
+    response = probe.call("POST", "/api/lti/registrations", token=token, json_body=body)
+    answer = probe.json(response)
+    client = answer.get("client_id") if isinstance(answer, dict) else None
+    if response.status_code != 200 or not client:
+        probe.fail("createRegistration", f"a valid registration was refused: {response.status_code} {response.text[:200]}")
+        return
+    found = probe.api("GET", _path(probe).replace("lti_registrations", f"lti_registration_by_client_id/{client}"))
+    shown = probe.json(found)
+    if isinstance(shown, dict) and shown.get("id") is not None:
+        path = f"{_path(probe)}/{shown['id']}"
+        probe.undo(f"delete {path}", lambda: probe.api("DELETE", path))
+        shown = probe.json(probe.api("GET", path))
+    expected_uri = good.body["https://purl.imsglobal.org/spec/lti-tool-configuration"]["target_link_uri"]
+    config = shown.get("configuration") if isinstance(shown, dict) else None
+    if found.status_code != 200 or not isinstance(shown, dict) or shown.get("name") != name \
+            or not isinstance(config, dict) or config.get("target_link_uri") != expected_uri:
+        probe.fail("createRegistration", f"client {client} registered as {name!r} ({expected_uri}) reads back as "
+                                         f"{found.status_code} {str(shown)[:300]}")
+

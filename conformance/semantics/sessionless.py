@@ -187,4 +187,5 @@ def sessionless_account_link_names_the_tool(probe: Probe) -> None:
 
 
 not_checked("getAccountSessionlessLaunch", "that the account link's page launches the tool",
-            "Canvas opens account-context links only in its account settings UI; the mock does not serve them")
+            "the mock does not serve account-context tool pages (/accounts/:id/external_tools/:id), so the link is "
+            "not followed; its answer (id, name, the page it names) is judged")

@@ -986,3 +986,45 @@ ID_TOKEN_BUGS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "NRPS endpoint": lambda c: _course_path_to(c, "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice",
                                                "context_memberships_url", ("/courses/101/", "/groups/1/")),
 }
+
+
+# -- tool lists around a context (§16.1, §13.1) ----------------------------------------------------------
+
+GROUP_TOOLS_PATH = re.compile(r"^/api/v1/groups/\d+/external_tools$")
+
+
+def lti_account_tools_without_parents() -> Any:
+    """The LTI account tools list (and lookup) knows only the account's own tools, none from above."""
+    from mockserver.handlers import lti_services
+
+    def own_only(original: Any) -> Any:
+        return lambda world, account: [t for t in original(world, account) if t.context_id == account.id]
+
+    return _replaced(lti_services, "_account_tools", own_only)
+
+
+def lti_account_tool_lookup_answers_first(original: Any) -> Any:
+    """An LTI account tool looked up by id answers the account's first tool."""
+
+    async def handler(ctx: Any, **params: Any) -> Any:
+        from mockserver.handlers import lti_services
+
+        with ctx.world.lock:
+            account = lti_services._lti_account(ctx)
+            tools = lti_services._account_tools(ctx.world, account)
+        if tools:
+            ctx.request.path_params["external_tool_id"] = str(tools[0].id)
+        return await original(ctx, **params)
+
+    return handler
+
+
+def redirect_drops_state() -> Any:
+    """``authorize_redirect`` forwards the OIDC parameters except the tool's ``state``."""
+    from mockserver.launch import authorize
+
+    def forgetful(original: Any) -> Any:
+        return lambda scheme, params, secret, now: original(scheme, {k: v for k, v in params.items() if k != "state"},
+                                                            secret, now)
+
+    return _replaced(authorize, "redirect_location", forgetful)
