@@ -200,12 +200,17 @@ def test_paginates(mock: Any, context: str) -> None:
     base, headers = CONTEXTS[context]
     for i in range(7):
         simple_tool(mock, base, headers, f"test_{i}")
-    first = mock.get(f"{base}?per_page=3", headers=headers)
+    assert_three_pages(mock, base, headers)
+
+
+def assert_three_pages(mock: Any, base: str, headers: dict[str, str], **query: Any) -> None:
+    """``paginate_call``: seven tools at three a page; the first page and the last, and their links."""
+    first = mock.get(base, headers=headers, params={**query, "per_page": 3})
     assert len(first.json()) == 3
     rels = links(first)
     assert all(base in url for url in rels.values())
     assert "page=2" in rels["next"] and "page=1" in rels["first"] and "page=3" in rels["last"]
-    last = mock.get(f"{base}?page=3&per_page=3", headers=headers)
+    last = mock.get(base, headers=headers, params={**query, "per_page": 3, "page": 3})
     assert len(last.json()) == 1
     rels = links(last)
     assert "page=2" in rels["prev"] and "page=1" in rels["first"] and "page=3" in rels["last"]
@@ -372,16 +377,7 @@ def test_group_listing_paginates(mock: Any) -> None:
     assert mock.put("/__mock__/state", json=state).status_code == 204
     for _ in range(7):
         tool_with_everything(mock, "/api/v1/courses/101/external_tools", TEACHER)
-    base = "/api/v1/groups/501/external_tools"
-    first = mock.get(f"{base}?include_parents=true&per_page=3", headers=STUDENT)
-    assert len(first.json()) == 3
-    rels = links(first)
-    assert all(base in url for url in rels.values())
-    assert "page=2" in rels["next"] and "page=1" in rels["first"] and "page=3" in rels["last"]
-    last = mock.get(f"{base}?include_parents=true&per_page=3&page=3", headers=STUDENT)
-    assert len(last.json()) == 1
-    rels = links(last)
-    assert "page=2" in rels["prev"] and "page=1" in rels["first"] and "page=3" in rels["last"]
+    assert_three_pages(mock, "/api/v1/groups/501/external_tools", STUDENT, include_parents="true")
 
 
 @canvas_spec(SPEC, "in an account / gives unauthorized response")
