@@ -61,11 +61,8 @@ class Platform:
     authorize_url: str
     jwks_url: str
     token_url: str
+    #: client id -> the developer key (which of them are registered with the tool: ``registry.py``)
     keys: dict[str, PlatformKey]
-
-    @property
-    def client_ids(self) -> frozenset[str]:
-        return frozenset(self.keys)
 
 
 class PlatformClient:
