@@ -105,7 +105,7 @@ def discover_rest(ctx: RunContext) -> None:
     links = _get(ctx, "resource link discovery", f"/api/v1/courses/{course}/lti_resource_links", headers, per_page=100)
     for link in links if isinstance(links, list) else []:
         pools.add_link(link)
-    root = sandbox.root_account_id or sandbox.account_id
+    root = sandbox.root
     if root:
         listed = _get(ctx, "registration discovery", f"/api/v1/accounts/{root}/lti_registrations", headers, per_page=100)
         registrations = listed.get("data", []) if isinstance(listed, dict) else []

@@ -160,7 +160,7 @@ class Recipes:
         return self.ctx.target.sandbox
 
     def root(self) -> int:
-        root = self.sandbox.root_account_id or self.sandbox.account_id
+        root = self.sandbox.root
         if not root:
             raise RecipeUnavailable("no account known")
         return int(root)

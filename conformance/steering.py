@@ -107,7 +107,7 @@ def steer_discovered(ctx: RunContext, path: str, params: dict[str, Any], negated
                 params[name] = chosen
 
     if REGISTRATION_PATH in path or "/lti_registration_by_client_id/" in path:
-        root = sandbox.root_account_id or sandbox.account_id
+        root = sandbox.root
         if "account_id" in params and "account_id" not in negated and root:
             params["account_id"] = root
         if "registration_id" in params and "deployment_id" in params:

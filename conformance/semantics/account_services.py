@@ -13,20 +13,12 @@ from .rest import differences, listed_ids
 LOOKED_UP = 3
 
 
-def _account(probe: Probe) -> int:
-    """Subscriptions live on the root account (Canvas answers a sub-account 401)."""
-    account = probe.target.sandbox.root
-    if not account:
-        raise Skip("no sandbox account known")
-    return int(account)
-
-
 def _subscriptions(probe: Probe) -> str:
-    return f"/api/lti/accounts/{_account(probe)}/data_services"
+    return f"/api/lti/accounts/{probe.root_account()}/data_services"
 
 
 def _new_subscription(probe: Probe, events: list[str]) -> dict[str, Any]:
-    body = {"subscription": {"ContextId": str(_account(probe)), "ContextType": "account", "EventTypes": events,
+    body = {"subscription": {"ContextId": str(probe.root_account()), "ContextType": "account", "EventTypes": events,
                              "Format": "live-event", "TransportType": "https",
                              "TransportMetadata": {"Url": "https://conform.example.com/live-events"}}}
     path = _subscriptions(probe)

@@ -63,11 +63,7 @@ def signed_token_kid_in_jwks(probe: Probe) -> None:
 def openid_configuration_matches_platform(probe: Probe) -> None:
     """The OpenID configuration names this platform's endpoints: its JWKS (which answers with keys),
     token URL, authorization and registration endpoints, on the host that was asked."""
-    sandbox = probe.target.sandbox
-    root = sandbox.root_account_id or sandbox.account_id
-    if not root:
-        raise Skip("no root account known")
-    token = probe.json(probe.api("GET", f"/api/lti/accounts/{root}/registration_token"))
+    token = probe.json(probe.api("GET", f"/api/lti/accounts/{probe.root_account()}/registration_token"))
     if not isinstance(token, dict) or not token.get("token"):
         raise Skip("no registration token")
     response = probe.get("/api/lti/security/openid-configuration", registration_token=token["token"])

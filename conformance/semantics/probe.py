@@ -239,6 +239,13 @@ class Probe:
         return Listing("listGroupMemberships", f"/api/lti/groups/{groups[0]}/names_and_roles",
                        self.scopes_for("listGroupMemberships"), "user_id", 50)
 
+    def root_account(self) -> int:
+        """The account LTI Registrations, developer keys and registration tokens live in (Skip without one)."""
+        root = self.target.sandbox.root
+        if not root:
+            raise Skip("no root account known")
+        return int(root)
+
     def rest_listings(self) -> dict[str, Listing]:
         """The REST API collections around LTI (Canvas's ``Api.paginate``, §15.1), by operation."""
         sandbox = self.target.sandbox
@@ -246,8 +253,8 @@ class Probe:
                     "listLtiResourceLinks": f"/api/v1/courses/{self.course}/lti_resource_links"}
         if sandbox.account_id:
             listings["listAccountExternalTools"] = f"/api/v1/accounts/{sandbox.account_id}/external_tools"
-        if sandbox.root_account_id or sandbox.account_id:
-            listings["listLtiRegistrations"] = f"/api/v1/accounts/{sandbox.root_account_id or sandbox.account_id}/lti_registrations"
+        if sandbox.root:
+            listings["listLtiRegistrations"] = f"/api/v1/accounts/{sandbox.root}/lti_registrations"
         return {operation: Listing(operation, path, (), "id", 100, size_param="per_page", api=True)
                 for operation, path in listings.items()}
 

@@ -17,11 +17,7 @@ LOOKED_UP = 3
 
 
 def _path(probe: Probe) -> str:
-    sandbox = probe.target.sandbox
-    root = sandbox.root_account_id or sandbox.account_id
-    if not root:
-        raise Skip("no root account known")
-    return f"/api/v1/accounts/{root}/lti_registrations"
+    return f"/api/v1/accounts/{probe.root_account()}/lti_registrations"
 
 
 def _new_registration(probe: Probe, label: str) -> dict[str, Any]:

@@ -38,10 +38,14 @@ def _tools(probe: Probe) -> list[dict[str, Any]]:
     return tools
 
 
+def _ask(probe: Probe, method: str, path: str, **asked: Any) -> Any:
+    """A sessionless launch request: ``asked`` as the query of a GET, as the JSON body of a POST."""
+    return probe.api(method, path, **asked) if method == "GET" else probe.api(method, path, json_body=asked)
+
+
 def _link(probe: Probe, operation: str, method: str = "GET", path: str | None = None, **asked: Any) -> str | None:
     """The URL a sessionless launch answers for ``asked`` (a finding when it answers none)."""
-    path = path or _links_path(probe)
-    response = probe.api(method, path, **asked) if method == "GET" else probe.api(method, path, json_body=asked)
+    response = _ask(probe, method, path or _links_path(probe), **asked)
     body = probe.json(response)
     url = body.get("url") if isinstance(body, dict) else None
     if response.status_code != 200 or not isinstance(url, str):
@@ -171,8 +175,7 @@ def sessionless_account_link_names_the_tool(probe: Probe) -> None:
     asked.insert(2, ("POST", "postAccountSessionlessLaunch", tools[-1]))
     for method, operation, tool in asked:
         try:
-            response = probe.api(method, path, id=tool["id"]) if method == "GET" else \
-                probe.api(method, path, json_body={"id": tool["id"]})
+            response = _ask(probe, method, path, id=tool["id"])
         except Skip:  # the POST is a write to the gate: not sent where writes are refused
             continue
         answer = probe.json(response)

@@ -25,14 +25,6 @@ CREATED = (AGS_LINEITEM_RO, "course_navigation")
 UPDATED = (AGS_LINEITEM, "account_navigation")
 
 
-def _root(probe: Probe) -> int:
-    sandbox = probe.target.sandbox
-    root = sandbox.root_account_id or sandbox.account_id
-    if not root:
-        raise Skip("no root account known")
-    return int(root)
-
-
 def _settings(title: str, url: str, scope: str, placement: str) -> dict[str, Any]:
     """LTI 1.3 JSON of a tool whose public key is a test-only one (no launch ever reaches it)."""
     from .assertions import foreign_key
@@ -70,7 +62,7 @@ def _new_configuration(probe: Probe, label: str) -> tuple[int, dict[str, Any]]:
     """A new developer key with its configuration: (its id, the settings sent). Its registration
     (key and all) is deleted when the check ends, or the configuration alone where no
     registration shows it."""
-    root = _root(probe)
+    root = probe.root_account()
     settings = _settings(f"canvas-lti conform {label} {uuid.uuid4().hex[:8]}", TOOL_URL, *CREATED)
     body = {"developer_key": {"name": settings["title"], "redirect_uris": TOOL_URL, "scopes": [CREATED[0]]},
             "tool_configuration": {"settings": settings}}
@@ -103,14 +95,14 @@ def _delete_key(probe: Probe, root: int, key: int) -> None:
 
 
 def _config_path(probe: Probe, key: int) -> str:
-    return f"/api/lti/accounts/{_root(probe)}/developer_keys/{key}/tool_configuration"
+    return f"/api/lti/accounts/{probe.root_account()}/developer_keys/{key}/tool_configuration"
 
 
 @semantic_check("§16.3", "createToolConfiguration", "getToolConfiguration", "updateToolConfiguration", writes=True)
 def tool_configuration_reads_back(probe: Probe) -> None:
     """A created, then updated, configuration reads back as sent (title, URLs, scopes, placements)."""
     key, settings = _new_configuration(probe, "configured")
-    path = _registration_path(probe, _root(probe), key)
+    path = _registration_path(probe, probe.root_account(), key)
     if path is not None:  # Canvas shows the configuration of a key bound on in the account only
         probe.expect_status("getToolConfiguration", probe.api("POST", f"{path}/bind", json_body={"workflow_state": "on"}),
                             (200,), "binding the check's own key on")
